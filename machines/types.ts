@@ -1,0 +1,176 @@
+/**
+ * The kernel model's data types: the state (mem_section roots as plain data for immer), the profile
+ * and the outcome of an operation. This file is the layer's type hub (as xstate's types.ts is).
+ */
+import type { Bitmap } from './bitmap.js';
+import type { Geometry } from './geometry.js';
+
+/** section_mem_map flag bits, v5.3 – v5.11 (include/linux/mmzone.h; SECTION_MAP_LAST_BIT = 1UL<<4). */
+export const SECTION_MARKED_PRESENT = 1 << 0;
+export const SECTION_HAS_MEM_MAP = 1 << 1;
+export const SECTION_IS_ONLINE = 1 << 2;
+export const SECTION_IS_EARLY = 1 << 3;
+
+/** Flag names in bit order, for printing and parsing. */
+export const SECTION_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
+  ['PRESENT', SECTION_MARKED_PRESENT],
+  ['HAS_MEM_MAP', SECTION_HAS_MEM_MAP],
+  ['ONLINE', SECTION_IS_ONLINE],
+  ['EARLY', SECTION_IS_EARLY],
+];
+
+/**
+ * What the encoded memmap part of section_mem_map holds (kernel-semantics §1.3):
+ * `zero` the word's map part is 0; `vmemmap` the correct encoding (the vmemmap base for every
+ * section); `direct_map` pfn_to_kaddr(section start) written by a sub-section add (bug F5);
+ * `encoded_null` sparse_encode_mem_map(NULL, nr) written by a full deactivate in v5.3 – v5.5.
+ */
+export type MapKind = 'zero' | 'vmemmap' | 'direct_map' | 'encoded_null';
+
+/** Where `ms->usage` came from: none (NULL), memblock at boot (PageReserved), kzalloc at hot-add. */
+export type UsageKind = 'none' | 'boot' | 'slab';
+
+/**
+ * The memmap (struct page array) backing of one sub-section, one character each:
+ * `.` not mapped; `B` boot memmap (section-sized, PMD-mapped with PSE); `b` boot memmap mapped with
+ * 4K pages (no PSE); `v` hot-added, 4K-mapped (sub-section-sized populate, altmap ignored);
+ * `V` hot-added, PMD-mapped from regular memory; `A` hot-added, PMD-mapped from the altmap;
+ * `F` freed part of a PMD mapping, filled with 0xFD (PAGE_INUSE) by x86 remove_pmd_table.
+ */
+export type MemmapCell = '.' | 'B' | 'b' | 'v' | 'V' | 'A' | 'F';
+
+/** The section machine's state values, as dotted paths (xstate state values flattened). */
+export type SectionStateValue =
+  | 'absent.never'
+  | 'absent.deactivated'
+  | 'absent.emptied-early'
+  | 'early.boot'
+  | 'early.grown'
+  | 'early.trimmed'
+  | 'partial'
+  | 'full-hotplug';
+
+/** One `struct mem_section` plus what memhp tracks beside it, as plain immutable data. */
+export interface MemSection {
+  /** Section number (pfn >> PFN_SECTION_SHIFT). */
+  readonly nr: number;
+  /** Flag bits of section_mem_map (SECTION_MARKED_PRESENT …). */
+  readonly flags: number;
+  /** What the encoded-memmap part of section_mem_map holds. */
+  readonly map: MapKind;
+  /** The node the section was last set up for. */
+  readonly nid: number;
+  /** Where ms->usage came from, or none. */
+  readonly usage: UsageKind;
+  /** ms->usage->subsection_map (all clear when usage is none). */
+  readonly subsectionMap: Bitmap;
+  /** The bits subsection_map_init set at boot (null for sections that were not present at boot). */
+  readonly bootMap: Bitmap | null;
+  /** Memmap backing per sub-section, one MemmapCell each. */
+  readonly memmap: string;
+  /** The section machine's state (see machines/section_machine.ts). */
+  readonly machine: SectionStateValue;
+}
+
+/** One allocated mem_section root (SPARSEMEM_EXTREME): only touched sections are stored. */
+export interface MemRoot {
+  readonly sections: Readonly<Record<number, MemSection>>;
+}
+
+/** The whole modelled kernel state. */
+export interface KernelState {
+  /** mem_section[] roots by root number; a missing key is a NULL root. */
+  readonly roots: Readonly<Record<number, MemRoot>>;
+  /** __highest_present_section_nr (only ever grows). */
+  readonly highestPresentSectionNr: number;
+  /** Call sites of WARN_ON_ONCE / pr_*_once that already fired in this run. */
+  readonly once: Readonly<Record<string, true>>;
+}
+
+/** Kernel configuration options that change behaviour (Debian x86_64 defaults). */
+export interface KernelConfig {
+  readonly SPARSEMEM_VMEMMAP: boolean;
+  /** The CPU has PSE: x86 vmemmap_populate maps section-sized ranges with PMDs. */
+  readonly PSE: boolean;
+  readonly DEBUG_VM: boolean;
+  readonly MEMORY_FAILURE: boolean;
+}
+
+/** A kernel version × architecture × configuration to run the model under. */
+export interface Profile {
+  /** Kernel release the rules come from, e.g. `5.3`. */
+  readonly kernel: string;
+  readonly geometry: Geometry;
+  readonly config: KernelConfig;
+}
+
+/** struct vmem_altmap as the caller passes it (pfn units). */
+export interface Altmap {
+  readonly base_pfn: number;
+  readonly reserve: number;
+  readonly free: number;
+}
+
+/** Allocation kinds whose failure can be injected. */
+export type AllocKind = 'usage' | 'root' | 'memmap';
+
+/** Inject -ENOMEM into the Nth allocation of a kind within one operation (1-based). */
+export interface InjectedFailure {
+  readonly kind: AllocKind;
+  readonly nth: number;
+}
+
+/** A kernel warning: a WARN splat, a WARN_ON(_ONCE) without text, or a pr_warn/pr_err line. */
+export interface Warning {
+  readonly kind: 'WARN' | 'WARN_ON' | 'WARN_ON_ONCE' | 'pr_warn_once' | 'pr_err_once';
+  /** Kernel function that emitted it. */
+  readonly func: string;
+  /** Source file of that function. */
+  readonly file: string;
+  /** The exact message text without its trailing newline ('' for a WARN_ON without text). */
+  readonly text: string;
+}
+
+/** Something a real kernel would do wrong at this step: a crash, a leak, a race, corrupted data. */
+export interface Hazard {
+  readonly kind: 'crash' | 'leak' | 'race' | 'corruption' | 'wrong-result' | 'undefined';
+  /** Bug catalogue id from kernel-semantics.md (e.g. F10), if it has one. */
+  readonly bug: string | null;
+  readonly text: string;
+  /** The commit and release that fixed it, when known. */
+  readonly fixedBy: string | null;
+}
+
+/** A resource the step allocated or freed. */
+export interface ResourceEvent {
+  readonly kind: 'root-alloc' | 'usage-alloc' | 'usage-free' | 'memmap-populate' | 'memmap-free' | 'memmap-fill';
+  readonly section: number;
+  /** First pfn and page count the memmap event covers (usage/root events: the section's range). */
+  readonly pfn: number;
+  readonly nrPages: number;
+  /** How: `kzalloc`, `kfree`, `vmemmap 4K`, `vmemmap PMD altmap`, `free_map_bootmem` … */
+  readonly how: string;
+}
+
+/** How one section's machine state changed during a step. */
+export interface SectionEffect {
+  readonly nr: number;
+  readonly before: SectionStateValue;
+  readonly after: SectionStateValue;
+}
+
+/** Everything an operation produced, as data. */
+export interface Outcome {
+  /** Return value (0 or a negative errno); null for void functions and queries. */
+  readonly ret: number | null;
+  /** Result of a query (pfn_valid …), else null. */
+  readonly value: boolean | null;
+  readonly warnings: readonly Warning[];
+  /** The call path that decided the outcome, e.g. `__add_pages → sparse_add_section(96) → section_activate: -EEXIST`. */
+  readonly path: string;
+  readonly sections: readonly SectionEffect[];
+  readonly resources: readonly ResourceEvent[];
+  readonly hazards: readonly Hazard[];
+  /** Other facts worth saying (zone left non-contiguous, altmap pages consumed …). */
+  readonly notes: readonly string[];
+}
