@@ -138,3 +138,8 @@ export function bitmapStrip(map: Bitmap, nbits: number): string {
   for (let i = 0; i < nbits; i++) s += bitmapTest(map, i) ? '#' : '.';
   return s;
 }
+
+/** bitmap_and(a, b). */
+export function bitmapAnd(a: Bitmap, b: Bitmap): number[] {
+  return a.map((w, i) => (w & (b[i] ?? 0)) >>> 0);
+}

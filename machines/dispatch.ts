@@ -1,0 +1,37 @@
+/** Route an Operation to the kernel function it names (the entry of each x86_64 call path). */
+import type { Operation } from '../events/types.js';
+import { __add_pages } from './kernel/__add_pages.js';
+import { __remove_pages } from './kernel/__remove_pages.js';
+import { add_pages } from './kernel/add_pages.js';
+import type { KernelCtx } from './kernel/context.js';
+import { online_mem_sections } from './kernel/online_mem_sections.js';
+import { pfn_to_online_page } from './kernel/pfn_to_online_page.js';
+import { pfn_valid } from './kernel/pfn_valid.js';
+import { sparse_add_section } from './kernel/sparse_add_section.js';
+import { sparse_remove_section } from './kernel/sparse_remove_section.js';
+
+/** Run `op` in `ctx`; returns its return value (null for void) and query value. */
+export function dispatch(ctx: KernelCtx, op: Operation): { ret: number | null; value: boolean | null } {
+  switch (op.kind) {
+    case 'add_pages':
+      return { ret: add_pages(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+    case '__add_pages':
+      return { ret: __add_pages(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+    case '__remove_pages':
+      __remove_pages(ctx, op.pfn, op.nr_pages, op.altmap);
+      return { ret: null, value: null };
+    case 'sparse_add_section':
+      return { ret: sparse_add_section(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+    case 'sparse_remove_section':
+      sparse_remove_section(ctx, op.pfn, op.nr_pages, op.map_offset);
+      return { ret: null, value: null };
+    case 'online_mem_sections':
+    case 'offline_mem_sections':
+      online_mem_sections(ctx, op.start_pfn, op.end_pfn, op.kind === 'online_mem_sections');
+      return { ret: null, value: null };
+    case 'pfn_valid':
+      return { ret: null, value: pfn_valid(ctx, op.pfn) };
+    case 'pfn_to_online_page':
+      return { ret: null, value: pfn_to_online_page(ctx, op.pfn) };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * __add_pages(nid, pfn, nr_pages, restrictions) — mm/memory_hotplug.c, v5.3: altmap check
+ * (pr_warn_once "memory add fail, invalid altmap", -EINVAL; else altmap->alloc = 0), then
+ * check_pfn_span(…, "add"), then one sparse_add_section() per section chunk, breaking on the first
+ * error with no rollback (-EEXIST is no longer swallowed as in v5.2). Loop bounds are unsigned long:
+ * nr_pages = 0 on a section-aligned pfn runs no iteration; on pfn 0 end_sec wraps.
+ */
+import { toU64 } from '../format.js';
+import { pfnToSectionNr } from '../geometry.js';
+import { ERRNO } from '../errno.js';
+import type { Altmap } from '../types.js';
+import { call, decide, warnOnce } from './context.js';
+import type { KernelCtx } from './context.js';
+import { check_pfn_span } from './check_pfn_span.js';
+import { sparse_add_section } from './sparse_add_section.js';
+
+/** Hot-add [pfn, pfn + nr_pages); 0 or the first error. */
+export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: number, altmap: Altmap | null): number {
+  return call(ctx, '__add_pages', () => {
+    if (altmap) {
+      if (altmap.base_pfn !== pfn || altmap.reserve + altmap.free > nr_pages) {
+        warnOnce(ctx, { kind: 'pr_warn_once', func: '__add_pages', file: 'mm/memory_hotplug.c', text: 'memory add fail, invalid altmap' });
+        decide(ctx, 'invalid altmap: -EINVAL', true);
+        return -ERRNO.EINVAL;
+      }
+      ctx.altmapAlloc = 0;
+    }
+    const err = check_pfn_span(ctx, pfn, nr_pages, 'add');
+    if (err) return err;
+    const startSec = pfnToSectionNr(ctx.g, pfn);
+    const endSec = Number(toU64(pfn + nr_pages - 1) / BigInt(ctx.g.PAGES_PER_SECTION));
+    let rc = 0;
+    let cur = pfn;
+    let left = nr_pages;
+    for (let nr = startSec; nr <= endSec; nr++) {
+      const pfns = Math.min(left, ctx.g.PAGES_PER_SECTION - (cur % ctx.g.PAGES_PER_SECTION));
+      rc = sparse_add_section(ctx, nid, cur, pfns, altmap);
+      if (rc) break;
+      cur += pfns;
+      left -= pfns;
+    }
+    if (rc === 0 && endSec < startSec) decide(ctx, 'nr_pages 0: no section to add');
+    return rc;
+  });
+}

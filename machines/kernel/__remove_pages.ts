@@ -1,0 +1,45 @@
+/**
+ * __remove_pages(zone, pfn, nr_pages, altmap) — mm/memory_hotplug.c, v5.3: map_offset =
+ * vmem_altmap_offset(altmap); clear_zone_contiguous(zone); check_pfn_span(…, "remove") fails →
+ * return (nothing removed, and the zone is left non-contiguous); else __remove_section() per
+ * section chunk (map_offset for the first chunk only), then set_zone_contiguous(zone). Void.
+ */
+import { toU64 } from '../format.js';
+import { pfnToSectionNr } from '../geometry.js';
+import type { Altmap } from '../types.js';
+import { call, decide } from './context.js';
+import type { KernelCtx } from './context.js';
+import { check_pfn_span } from './check_pfn_span.js';
+import { __remove_section } from './__remove_section.js';
+
+/** Hot-remove [pfn, pfn + nr_pages). */
+export function __remove_pages(ctx: KernelCtx, pfn: number, nr_pages: number, altmap: Altmap | null): void {
+  call(ctx, '__remove_pages', () => {
+    let mapOffset = altmap ? altmap.reserve + altmap.free : 0;
+    if (check_pfn_span(ctx, pfn, nr_pages, 'remove')) {
+      ctx.notes.push('zone left non-contiguous: clear_zone_contiguous() ran, set_zone_contiguous() did not');
+      return;
+    }
+    const startSec = pfnToSectionNr(ctx.g, pfn);
+    const endSec = Number(toU64(pfn + nr_pages - 1) / BigInt(ctx.g.PAGES_PER_SECTION));
+    let cur = pfn;
+    let left = nr_pages;
+    for (let nr = startSec; nr <= endSec; nr++) {
+      const pfns = Math.min(left, ctx.g.PAGES_PER_SECTION - (cur % ctx.g.PAGES_PER_SECTION));
+      if (pfns === 0 && nr > startSec) {
+        ctx.hazards.push({
+          kind: 'undefined',
+          bug: null,
+          text: `nr_pages 0 at pfn 0: end_sec wraps to ${endSec}; the loop repeats __remove_section(0, 0) for every remaining section number (a soft lockup)`,
+          fixedBy: null,
+        });
+        break;
+      }
+      __remove_section(ctx, cur, pfns, mapOffset);
+      cur += pfns;
+      left -= pfns;
+      mapOffset = 0;
+    }
+    if (endSec < startSec) decide(ctx, 'nr_pages 0: no section to remove');
+  });
+}

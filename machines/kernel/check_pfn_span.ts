@@ -1,0 +1,27 @@
+/**
+ * check_pfn_span(pfn, nr_pages, reason) — mm/memory_hotplug.c, v5.3 – v5.19: with
+ * SPARSEMEM_VMEMMAP both must be multiples of PAGES_PER_SUBSECTION (else PAGES_PER_SECTION), or
+ * WARN(1, "Misaligned __%s_pages start: %#lx end: #%lx\n") and -EINVAL. The "#" is the kernel's
+ * typo, fixed only around v6.5.
+ */
+import { ERRNO } from '../errno.js';
+import { fmtHex, fmtHexAlt } from '../format.js';
+import { isAligned } from '../geometry.js';
+import { call, decide, warn } from './context.js';
+import type { KernelCtx } from './context.js';
+
+/** 0 when [pfn, pfn + nr_pages) is aligned to the hotplug granularity, else -EINVAL after a WARN. */
+export function check_pfn_span(ctx: KernelCtx, pfn: number, nr_pages: number, reason: 'add' | 'remove'): number {
+  return call(ctx, 'check_pfn_span', () => {
+    const minAlign = ctx.p.config.SPARSEMEM_VMEMMAP ? ctx.g.PAGES_PER_SUBSECTION : ctx.g.PAGES_PER_SECTION;
+    if (isAligned(pfn, minAlign) && isAligned(nr_pages, minAlign)) return 0;
+    warn(ctx, {
+      kind: 'WARN',
+      func: 'check_pfn_span',
+      file: 'mm/memory_hotplug.c',
+      text: `Misaligned __${reason}_pages start: ${fmtHexAlt(pfn)} end: #${fmtHex(pfn + nr_pages - 1)}`,
+    });
+    decide(ctx, 'misaligned: -EINVAL', true);
+    return -ERRNO.EINVAL;
+  });
+}

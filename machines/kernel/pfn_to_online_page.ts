@@ -1,0 +1,42 @@
+/**
+ * pfn_to_online_page(pfn) — include/linux/memory_hotplug.h, v5.3 – v5.11 (a macro): a struct page
+ * for any pfn of an ONLINE section (pfn_valid_within() is true without HOLES_IN_ZONE), with no
+ * sub-section check — so also for inactive or ZONE_DEVICE sub-sections of an online section, which
+ * v5.12's "mm: teach pfn_to_online_page() to consider subsection validity" fixed.
+ */
+import { pfnToSectionNr, subsectionMapIndex } from '../geometry.js';
+import { SECTION_IS_EARLY, SECTION_IS_ONLINE } from '../types.js';
+import { call, decide, peekSection } from './context.js';
+import type { KernelCtx } from './context.js';
+import { pfn_section_valid } from './pfn_valid.js';
+
+/** True when pfn_to_online_page() returns a page (false: NULL). */
+export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
+  return call(ctx, 'pfn_to_online_page', () => {
+    const nr = pfnToSectionNr(ctx.g, pfn);
+    const ms = peekSection(ctx, nr);
+    if (nr >= ctx.g.NR_MEM_SECTIONS || !ms || (ms.flags & SECTION_IS_ONLINE) === 0) {
+      decide(ctx, `section ${nr} not online: NULL`);
+      return false;
+    }
+    const idx = subsectionMapIndex(ctx.g, pfn);
+    if ((ms.flags & SECTION_IS_EARLY) === 0 && !pfn_section_valid(ctx, pfn)) {
+      ctx.hazards.push({
+        kind: 'wrong-result',
+        bug: null,
+        text: `section ${nr} is online but sub-section ${idx} is not active: a struct page is returned for a pfn without memory`,
+        fixedBy: '"mm: teach pfn_to_online_page() to consider subsection validity", v5.12',
+      });
+    }
+    if (ms.memmap[idx] === '.') {
+      ctx.hazards.push({
+        kind: 'crash',
+        bug: null,
+        text: `section ${nr}: the struct page returned for sub-section ${idx} is not mapped: the caller faults on it`,
+        fixedBy: null,
+      });
+    }
+    decide(ctx, `section ${nr} online: page`);
+    return true;
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * populate_section_memmap(pfn, nr_pages, nid, altmap) — mm/sparse-vmemmap.c
+ * __populate_section_memmap, v5.3 – v5.8 (seed series, v9 04/12): rounds the range outward to
+ * sub-section boundaries and calls the arch vmemmap_populate(); returns NULL on failure.
+ * x86_64 vmemmap_populate (arch/x86/mm/init_64.c, v5.3): less than one section's memmap → 4K pages,
+ * altmap ignored; else PMDs with PSE (from the altmap when given, -ENOMEM when it is exhausted);
+ * without PSE an altmap gives pr_err_once("%s: no cpu support for altmap allocations\n") → -ENOMEM.
+ */
+import { sectionNrToPfn } from '../geometry.js';
+import type { Altmap } from '../types.js';
+import { allocFails, call, decide, warnOnce } from './context.js';
+import type { KernelCtx, SectionDraft } from './context.js';
+import { cellSpan, mapCells } from './vmemmap.js';
+
+/** Populate the memmap of [pfn, pfn + nr_pages); true for a memmap, false for NULL. */
+export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, altmap: Altmap | null): boolean {
+  return call(ctx, 'populate_section_memmap', () => {
+    const sub = ctx.g.PAGES_PER_SUBSECTION;
+    const start = Math.floor(pfn / sub) * sub;
+    const end = Math.ceil((pfn + nr_pages) / sub) * sub;
+    if (allocFails(ctx, 'memmap')) {
+      decide(ctx, 'vmemmap_populate failed (injected): NULL', true);
+      return false;
+    }
+    const bytes = (end - start) * ctx.g.STRUCT_PAGE_BYTES;
+    const span = cellSpan(ctx, start, end - start);
+    let cell: 'v' | 'V' | 'A' = 'v';
+    let how = 'vmemmap_populate_basepages (4K, altmap ignored)';
+    if (bytes >= ctx.g.SECTION_MEMMAP_BYTES) {
+      if (ctx.p.config.PSE) {
+        const pmdPages = ctx.g.SECTION_MEMMAP_BYTES / ctx.g.PAGE_SIZE;
+        if (altmap) {
+          if (altmap.free - ctx.altmapAlloc < pmdPages) {
+            decide(ctx, `vmemmap_populate: altmap exhausted (${altmap.free - ctx.altmapAlloc} of ${pmdPages} pages free): NULL`, true);
+            return false;
+          }
+          ctx.altmapAlloc += pmdPages;
+          ctx.notes.push(`altmap: ${pmdPages} pages consumed for the memmap of section ${ms.nr}`);
+          cell = 'A';
+          how = 'vmemmap_populate_hugepages (PMD from altmap)';
+        } else {
+          cell = 'V';
+          how = 'vmemmap_populate_hugepages (PMD)';
+        }
+      } else if (altmap) {
+        warnOnce(ctx, { kind: 'pr_err_once', func: 'vmemmap_populate', file: 'arch/x86/mm/init_64.c', text: 'vmemmap_populate: no cpu support for altmap allocations' });
+        decide(ctx, 'vmemmap_populate: no PSE for altmap: NULL', true);
+        return false;
+      }
+    }
+    if (span) {
+      if (ms.memmap.slice(span.first, span.last + 1).includes('F')) {
+        ctx.notes.push(`section ${ms.nr}: 4K populate over a partly 0xFD-filled PMD mapping is not modelled beyond marking the cells mapped`);
+      }
+      mapCells(ms, span.first, span.last, cell);
+    }
+    ctx.resources.push({ kind: 'memmap-populate', section: ms.nr, pfn: start, nrPages: end - start, how });
+    decide(ctx, `populated ${end - start} pages of memmap`);
+    return true;
+  });
+}
+
+/** The first pfn of `ms`'s section. */
+export function sectionStartPfn(ctx: KernelCtx, ms: SectionDraft): number {
+  return sectionNrToPfn(ctx.g, ms.nr);
+}

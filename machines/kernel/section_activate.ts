@@ -1,0 +1,88 @@
+/**
+ * section_activate(nid, pfn, nr_pages, altmap) — mm/sparse.c, v5.3 (seed commit ba72b4c8cf60):
+ * allocate ms->usage if missing (-ENOMEM); empty mask → -EINVAL; mask intersecting the live
+ * subsection_map → -EEXIST (a usage allocated here is freed again); else OR the mask in. An early
+ * section with nr_pages < PAGES_PER_SECTION reuses its boot memmap (nothing populated, altmap
+ * unused); otherwise populate_section_memmap(), and on NULL roll back with section_deactivate()
+ * and return -ENOMEM.
+ */
+import { bitmapEmpty, bitmapIntersects, bitmapOr } from '../bitmap.js';
+import { fixOf } from '../bugs.js';
+import { ERRNO } from '../errno.js';
+import { fmtHexAlt } from '../format.js';
+import { SECTION_IS_EARLY } from '../types.js';
+import type { Altmap } from '../types.js';
+import { allocFails, call, decide, stepMachine } from './context.js';
+import type { KernelCtx, SectionDraft } from './context.js';
+import { populate_section_memmap } from './populate_section_memmap.js';
+import { mapFacts } from './relation.js';
+import { section_deactivate } from './section_deactivate.js';
+import { subsection_mask_set } from './subsection_mask_set.js';
+import { cellSpan } from './vmemmap.js';
+
+/** 0 when the sub-sections are active and have a memmap, else a negative errno (ERR_PTR). */
+export function section_activate(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, altmap: Altmap | null): number {
+  return call(ctx, 'section_activate', () => {
+    const map = subsection_mask_set(ctx.g, pfn, nr_pages);
+    let allocated = false;
+    if (ms.usage === 'none') {
+      if (allocFails(ctx, 'usage')) {
+        decide(ctx, 'kzalloc(mem_section_usage) failed (injected): -ENOMEM', true);
+        return -ERRNO.ENOMEM;
+      }
+      ms.usage = 'slab';
+      allocated = true;
+      ctx.resources.push({ kind: 'usage-alloc', section: ms.nr, pfn, nrPages: nr_pages, how: 'kzalloc' });
+    }
+    let rc = 0;
+    if (bitmapEmpty(map)) rc = -ERRNO.EINVAL;
+    else if (bitmapIntersects(map, ms.subsectionMap)) rc = -ERRNO.EEXIST;
+    else ms.subsectionMap = bitmapOr(map, ms.subsectionMap);
+    if (rc) {
+      if (allocated) {
+        ms.usage = 'none';
+        ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: 'kfree' });
+      }
+      decide(ctx, rc === -ERRNO.EINVAL ? 'empty sub-section mask: -EINVAL' : 'sub-sections already active: -EEXIST', true);
+      return rc;
+    }
+    stepMachine(ms, { type: 'activate', ...mapFacts(ctx.g, ms) });
+
+    if (nr_pages < ctx.g.PAGES_PER_SECTION && (ms.flags & SECTION_IS_EARLY) !== 0) {
+      checkReusedMemmap(ctx, ms, pfn, nr_pages);
+      decide(ctx, 'early section: boot memmap reused, nothing populated');
+      return 0;
+    }
+    if (!populate_section_memmap(ctx, ms, pfn, nr_pages, altmap)) {
+      section_deactivate(ctx, ms, pfn, nr_pages);
+      decide(ctx, 'populate_section_memmap: NULL → rollback: -ENOMEM', true);
+      return -ERRNO.ENOMEM;
+    }
+    return 0;
+  });
+}
+
+// --- internal ---
+
+/** The reused boot memmap of an early section may have been torn down by an earlier removal (F10). */
+function checkReusedMemmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
+  const span = cellSpan(ctx, pfn, nr_pages);
+  if (!span) return;
+  const cells = ms.memmap.slice(span.first, span.last + 1);
+  const range = `pfn ${fmtHexAlt(pfn)}-${fmtHexAlt(pfn + nr_pages - 1)}`;
+  if (cells.includes('.')) {
+    ctx.hazards.push({
+      kind: 'crash',
+      bug: 'F10',
+      text: `section ${ms.nr}: the reused boot memmap of ${range} was freed by an earlier partial removal (4K-mapped vmemmap): initialising those struct pages faults`,
+      fixedBy: fixOf('F10'),
+    });
+  } else if (cells.includes('F')) {
+    ctx.hazards.push({
+      kind: 'corruption',
+      bug: 'F10',
+      text: `section ${ms.nr}: the reused boot memmap of ${range} was 0xFD-filled by an earlier partial removal (PMD-mapped vmemmap): the struct pages read as garbage`,
+      fixedBy: fixOf('F10'),
+    });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * section_deactivate(pfn, nr_pages, altmap) — mm/sparse.c, v5.3 (seed commit ba72b4c8cf60, with
+ * Oscar Salvador's early-section fix): EARLY is sampled at entry; no usage, or a mask that is not a
+ * subset of the live map → WARN "section already deactivated (%#lx + %ld)" and return (void). Else
+ * clear the bits; when the map empties, kfree the usage unless the section was early (even a
+ * memblock usage: F3), and write sparse_encode_mem_map(NULL) — ENCODED_NULL, all flags clear (F4).
+ * Then an early section just emptied gets free_map_bootmem(); every other case
+ * depopulate_section_memmap() of exactly the range — including a partial removal from an early
+ * section, which tears down part of the boot memmap (F10). The usage is freed without RCU (F14).
+ */
+import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor } from '../bitmap.js';
+import { fixOf } from '../bugs.js';
+import { fmtHexAlt, fmtLong } from '../format.js';
+import { SECTION_IS_EARLY } from '../types.js';
+import { call, decide, stepMachine, warn } from './context.js';
+import type { KernelCtx, SectionDraft } from './context.js';
+import { depopulate_section_memmap, free_map_bootmem } from './depopulate_section_memmap.js';
+import { mapFacts } from './relation.js';
+import { subsection_mask_set } from './subsection_mask_set.js';
+
+/** Deactivate [pfn, pfn + nr_pages) of section `ms` (void, as in the kernel). */
+export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
+  call(ctx, 'section_deactivate', () => {
+    const sectionIsEarly = (ms.flags & SECTION_IS_EARLY) !== 0;
+    const map = subsection_mask_set(ctx.g, pfn, nr_pages);
+    const hasUsage = ms.usage !== 'none';
+    if (!hasUsage || !bitmapEqual(bitmapAnd(map, ms.subsectionMap), map)) {
+      warn(ctx, {
+        kind: 'WARN',
+        func: 'section_deactivate',
+        file: 'mm/sparse.c',
+        text: `section already deactivated (${fmtHexAlt(pfn)} + ${fmtLong(nr_pages)})`,
+      });
+      decide(ctx, 'section already deactivated: WARN, nothing changed', true);
+      return;
+    }
+    ms.subsectionMap = bitmapXor(map, ms.subsectionMap);
+    let memmapDecoded = false;
+    let usageKept = true;
+    if (bitmapEmpty(ms.subsectionMap)) {
+      if (!sectionIsEarly) {
+        if (ms.usage === 'boot') {
+          ctx.hazards.push({
+            kind: 'crash',
+            bug: 'F3',
+            text: `section ${ms.nr}: kfree() of the memblock-allocated usage of a re-added early section: kernel BUG at mm/slub.c`,
+            fixedBy: fixOf('F3'),
+          });
+        }
+        ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: ms.usage === 'boot' ? 'kfree of memblock memory (F3)' : 'kfree' });
+        ctx.hazards.push({
+          kind: 'race',
+          bug: 'F14',
+          text: `section ${ms.nr}: usage freed with plain kfree() while a concurrent pfn_valid() may still read usage->subsection_map`,
+          fixedBy: fixOf('F14'),
+        });
+        ms.usage = 'none';
+        usageKept = false;
+      }
+      // sparse_decode_mem_map(): NULL only for ENCODED_NULL (and for a zero word in section 0).
+      memmapDecoded = ms.map !== 'encoded_null' && !(ms.map === 'zero' && ms.nr === 0);
+      if (sectionIsEarly && ms.map === 'direct_map') {
+        ctx.hazards.push({
+          kind: 'corruption',
+          bug: 'F5',
+          text: `section ${ms.nr}: free_map_bootmem() gets the direct-map address left by an earlier sub-section add (F5): vmemmap_free() walks the direct map, and the boot memmap leaks [inferred]`,
+          fixedBy: fixOf('F5'),
+        });
+      }
+      ms.map = 'encoded_null';
+      ms.flags = 0;
+      ctx.notes.push(`section ${ms.nr}: section_mem_map = sparse_encode_mem_map(NULL) (non-zero, all flags clear; F4)`);
+    }
+    stepMachine(ms, { type: 'deactivate', ...mapFacts(ctx.g, ms), usageKept });
+    if (sectionIsEarly && memmapDecoded) {
+      free_map_bootmem(ctx, ms);
+      decide(ctx, 'early section emptied: free_map_bootmem');
+    } else {
+      if (sectionIsEarly) {
+        ctx.notes.push(`section ${ms.nr}: partial removal from an early section depopulates its boot memmap (F10)`);
+      }
+      depopulate_section_memmap(ctx, ms, pfn, nr_pages);
+      decide(ctx, bitmapEmpty(ms.subsectionMap) ? 'section emptied: usage freed, memmap depopulated' : 'sub-sections deactivated, memmap depopulated');
+    }
+  });
+}

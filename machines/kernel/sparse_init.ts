@@ -1,0 +1,30 @@
+/**
+ * sparse_init() — mm/sparse.c, v5.3 (sparse_init_nid): every present section gets a
+ * memblock-allocated usage (its page is PageReserved) and a full-section boot memmap (PMD-mapped
+ * with PSE), then sparse_init_one_section(…, SECTION_IS_EARLY): word = encoded map | HAS_MEM_MAP |
+ * EARLY, keeping PRESENT and ONLINE.
+ */
+import { sectionNrToPfn } from '../geometry.js';
+import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT } from '../types.js';
+import { sectionForWrite } from './context.js';
+import type { KernelCtx } from './context.js';
+
+/** Give every present section its boot usage and memmap and mark it early. */
+export function sparse_init(ctx: KernelCtx): void {
+  const nrs: number[] = [];
+  for (const root of Object.values(ctx.s.roots)) {
+    for (const ms of Object.values(root.sections)) if (ms.flags & SECTION_MARKED_PRESENT) nrs.push(ms.nr);
+  }
+  nrs.sort((a, b) => a - b);
+  for (const nr of nrs) {
+    const ms = sectionForWrite(ctx, nr);
+    if (!ms) continue;
+    ms.usage = 'boot';
+    ms.memmap = (ctx.p.config.PSE ? 'B' : 'b').repeat(ctx.g.SUBSECTIONS_PER_SECTION);
+    ms.map = 'vmemmap';
+    ms.flags |= SECTION_HAS_MEM_MAP | SECTION_IS_EARLY;
+    const pfn = sectionNrToPfn(ctx.g, nr);
+    ctx.resources.push({ kind: 'usage-alloc', section: nr, pfn, nrPages: ctx.g.PAGES_PER_SECTION, how: 'memblock (sparse_init_nid)' });
+    ctx.resources.push({ kind: 'memmap-populate', section: nr, pfn, nrPages: ctx.g.PAGES_PER_SECTION, how: ctx.p.config.PSE ? 'boot vmemmap (PMD)' : 'boot vmemmap (4K)' });
+  }
+}
