@@ -12,3 +12,4 @@ export { formatRet, parseRet, ERRNO } from './errno.js';
 export { fmtHexAlt, fmtHex, fmtHex16, fmtLong } from './format.js';
 export { BUGS } from './bugs.js';
 export { classifySection } from './classify.js';
+export { sectionWord, VMEMMAP_BASE, PAGE_OFFSET } from './section_word.js';

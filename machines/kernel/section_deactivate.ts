@@ -48,12 +48,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
           });
         }
         ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: ms.usage === 'boot' ? 'kfree of memblock memory (F3)' : 'kfree' });
-        ctx.hazards.push({
-          kind: 'race',
-          bug: 'F14',
-          text: `section ${ms.nr}: usage freed with plain kfree() while a concurrent pfn_valid() may still read usage->subsection_map`,
-          fixedBy: fixOf('F14'),
-        });
+        noteF14(ctx, ms.nr);
         ms.usage = 'none';
         usageKept = false;
       }
@@ -84,3 +79,22 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     }
   });
 }
+
+// --- internal ---
+
+/** One F14 race hazard per step, naming every section whose usage was freed. */
+function noteF14(ctx: KernelCtx, nr: number): void {
+  const i = ctx.hazards.findIndex((h) => h.bug === 'F14' && h.kind === 'race');
+  const prev = i < 0 ? [] : (F14_SECTIONS.exec(ctx.hazards[i]?.text ?? '')?.[1] ?? '').split(',').filter(Boolean);
+  const list = [...prev, String(nr)];
+  const hazard = {
+    kind: 'race' as const,
+    bug: 'F14',
+    text: `usage of section(s) ${list.join(',')} freed with plain kfree() while a concurrent pfn_valid() may still read usage->subsection_map`,
+    fixedBy: fixOf('F14'),
+  };
+  if (i < 0) ctx.hazards.push(hazard);
+  else ctx.hazards[i] = hazard;
+}
+
+const F14_SECTIONS = /^usage of section\(s\) ([\d,]+) freed/;

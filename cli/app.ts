@@ -1,0 +1,96 @@
+/**
+ * The CLI without the process: `runCli(argv, io)` parses the command line with citty's definitions
+ * and parser, dispatches, renders user errors as one line, and returns the exit code
+ * (0 ok, 1 an `expect` failed, 2 usage or input error). Only cli/main.ts exits.
+ */
+import { parseArgs, renderUsage } from 'citty';
+import type { ArgsDef, CommandDef } from 'citty';
+import { MEMHP_VERSION } from '../store/serialize.js';
+import { diffCommandDef, runDiff } from './commands/diff.js';
+import { runCommandDef, runRun } from './commands/run.js';
+import { runState, stateCommandDef } from './commands/state.js';
+import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
+import type { Io } from './io.js';
+
+/** The top-level command (for --help). */
+export const mainCommand = {
+  meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
+  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef },
+} satisfies CommandDef<ArgsDef>;
+
+type Runner = (io: Io, args: Record<string, unknown>) => number;
+
+const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
+  run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
+  state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
+  diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
+};
+
+/** Run the CLI on `argv` (without node and script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(`${await renderUsage(mainCommand as CommandDef<ArgsDef>)}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version') {
+    io.out(`${MEMHP_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    renderUserError(io, new UserError(`unknown command '${name}'`, [], `commands: ${Object.keys(COMMANDS).join(', ')}; see memhp --help`));
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)}\n`);
+    return EXIT_OK;
+  }
+  try {
+    const argsDef = (cmd.def.args ?? {}) as ArgsDef;
+    checkArgs(name, argsDef, rest);
+    const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
+    return cmd.run(io, args);
+  } catch (e) {
+    if (e instanceof UserError) {
+      renderUserError(io, e);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+// --- internal ---
+
+/** Refuse unknown options, options missing their value, and missing or extra positionals. */
+function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
+  const known = new Map<string, string>();
+  const positionals: string[] = [];
+  for (const [key, d] of Object.entries(def)) {
+    if (d.type === 'positional') {
+      positionals.push(key);
+      continue;
+    }
+    known.set(key, d.type ?? 'string');
+    const alias = 'alias' in d ? d.alias : undefined;
+    for (const a of alias === undefined ? [] : Array.isArray(alias) ? alias : [alias]) known.set(a, d.type ?? 'string');
+  }
+  let seen = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a.startsWith('-') && a !== '-' && !/^-\d/.test(a)) {
+      const [flag = '', inline] = a.replace(/^--?/, '').split('=', 2);
+      const type = known.get(flag) ?? (flag.startsWith('no-') && known.get(flag.slice(3)) === 'boolean' ? 'boolean' : undefined);
+      if (!type) throw new UserError(`unknown option '${a}' for '${cmd}'`, [], `see memhp ${cmd} --help`);
+      if (type === 'string' && inline === undefined) {
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith('--')) throw new UserError(`option '${a}' needs a value`, [], `see memhp ${cmd} --help`);
+        i++;
+      }
+    } else {
+      seen++;
+    }
+  }
+  if (seen < positionals.length) throw new UserError(`missing ${positionals.slice(seen).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
+  if (seen > positionals.length) throw new UserError(`too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
+}

@@ -1,0 +1,11 @@
+/** Argument definitions shared by the commands (citty ArgsDef). */
+import type { ArgsDef } from 'citty';
+
+/** Options every command that loads an input accepts. */
+export const inputArgs = {
+  file: { type: 'positional', description: 'scenario file (docs/scenario-format.md)', required: true, valueHint: 'FILE' },
+  kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
+  arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
+  'checkpoint-every': { type: 'string', description: 'keep a full state every K steps (default 64)', valueHint: 'K' },
+  json: { type: 'boolean', description: 'machine-readable output' },
+} as const satisfies ArgsDef;

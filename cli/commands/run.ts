@@ -1,0 +1,37 @@
+/** `memhp run FILE`: one row per step (source, operation, return code, WARNs, sections touched). */
+import { defineCommand } from 'citty';
+import { describeProfile } from '../../machines/profile.js';
+import { failedExpectations } from '../../store/record.js';
+import { logToJsonLines } from '../../store/serialize.js';
+import { inputArgs } from '../args.js';
+import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput } from '../load.js';
+import { runRows } from '../render.js';
+
+export const runCommandDef = defineCommand({
+  meta: { name: 'run', description: 'Run a scenario and print one row per step' },
+  args: {
+    ...inputArgs,
+    verbose: { type: 'boolean', alias: 'v', description: 'also print every call path, resource and note' },
+  },
+});
+
+/** Execute `memhp run`; returns the exit code. */
+export function runRun(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; json?: boolean; verbose?: boolean }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'] });
+  const failed = failedExpectations(loaded.log);
+  if (args.json) {
+    io.out(logToJsonLines(loaded.log, loaded.text, loaded.file));
+  } else {
+    const c = io.color;
+    io.out(`${c.bold('memhp run')} ${loaded.file} — ${describeProfile(loaded.profile)}\n`);
+    io.out(`${runRows(loaded.log.steps, c, args.verbose ?? false).join('\n')}\n`);
+    const expects = loaded.log.steps.reduce((n, s) => n + s.expects.length, 0);
+    const warns = loaded.log.steps.reduce((n, s) => n + s.outcome.warnings.length, 0);
+    const hazards = loaded.log.steps.reduce((n, s) => n + s.outcome.hazards.length, 0);
+    const summary = `${loaded.log.length} steps, ${warns} warning(s), ${hazards} hazard(s), ${expects - failed.length}/${expects} expectations held`;
+    io.out(`${failed.length ? c.red(summary) : summary}\n`);
+  }
+  return failed.length ? EXIT_EXPECT : EXIT_OK;
+}

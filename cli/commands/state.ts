@@ -1,0 +1,52 @@
+/** `memhp state FILE --at N [--section S]`: every non-absent section after step N. */
+import { defineCommand } from 'citty';
+import { bitmapBits, bitmapToLongs } from '../../machines/bitmap.js';
+import { listSections } from '../../machines/model.js';
+import { sectionWord } from '../../machines/section_word.js';
+import { fmtHex16 } from '../../machines/format.js';
+import { flagNames } from '../../store/diff.js';
+import { inputArgs } from '../args.js';
+import { EXIT_OK } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput, parseSectionArg, parseStepArg } from '../load.js';
+import { stateLines, where } from '../render.js';
+
+export const stateCommandDef = defineCommand({
+  meta: { name: 'state', description: 'Show every non-absent section after step N' },
+  args: {
+    ...inputArgs,
+    at: { type: 'string', description: 'step number (default: the last step)', valueHint: 'N' },
+    section: { type: 'string', description: 'show only this section, with its raw section_mem_map word', valueHint: 'S' },
+  },
+});
+
+/** Execute `memhp state`; returns the exit code. */
+export function runState(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; json?: boolean; at?: string; section?: string }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'] });
+  const n = parseStepArg(loaded.log, '--at', args.at);
+  const only = args.section === undefined ? undefined : parseSectionArg(args.section);
+  const state = loaded.log.stateAt(n);
+  const s = loaded.log.step(n);
+  if (args.json) {
+    const g = loaded.profile.geometry;
+    const sections = listSections(state)
+      .filter((ms) => (only === undefined ? !ms.machine.startsWith('absent') || ms.usage !== 'none' : ms.nr === only))
+      .map((ms) => ({
+        nr: ms.nr,
+        state: ms.machine,
+        flags: flagNames(ms.flags),
+        section_mem_map: fmtHex16(sectionWord(g, ms)),
+        map: ms.map,
+        usage: ms.usage,
+        subsection_map: bitmapToLongs(ms.subsectionMap),
+        bits: bitmapBits(ms.subsectionMap),
+        memmap: ms.memmap,
+        nid: ms.nid,
+      }));
+    io.out(`${JSON.stringify({ step: n, source: where(s), text: s.text, sections })}\n`);
+    return EXIT_OK;
+  }
+  io.out(`${io.color.bold(`state after step ${n}`)} (${where(s)}: ${s.text})\n`);
+  io.out(`${stateLines(loaded.profile, state, io.color, only).join('\n')}\n`);
+  return EXIT_OK;
+}

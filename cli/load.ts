@@ -1,0 +1,67 @@
+/** Load an input file into a recorded log: read, parse, pick the profile, run the model. */
+import { dirname, isAbsolute, join } from 'node:path';
+import { parseScenario } from '../events/index.js';
+import type { Scenario } from '../events/types.js';
+import { deriveGeometry, GEOMETRY_ROWS } from '../machines/geometry.js';
+import { resolveProfile } from '../machines/profile.js';
+import type { Profile } from '../machines/types.js';
+import { recordScenario } from '../store/record.js';
+import type { HotplugLog } from '../store/log.js';
+import { UserError } from './errors.js';
+import type { Io } from './io.js';
+
+/** Options shared by every command that takes an input. */
+export interface LoadOptions {
+  readonly kernel?: string;
+  readonly arch?: string;
+  readonly checkpointEvery?: string;
+}
+
+/** A loaded input. */
+export interface Loaded {
+  readonly file: string;
+  readonly text: string;
+  readonly scenario: Scenario;
+  readonly profile: Profile;
+  readonly log: HotplugLog;
+}
+
+/** Read and record `file`; throws UserError for anything wrong with the input or options. */
+export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  const read = io.readFile(file);
+  if (!read.ok) throw new UserError(read.message);
+  const archName = opts.arch ?? 'x86_64';
+  const row = GEOMETRY_ROWS[archName];
+  if (!row) throw new UserError(`unknown --arch ${archName}`, [], `known: ${Object.keys(GEOMETRY_ROWS).join(', ')}`);
+  const parsed = parseScenario(read.text, file, {
+    geometry: deriveGeometry(row),
+    readFile: (p) => io.readFile(isAbsolute(p) ? p : join(dirname(file), p)),
+  });
+  if (!parsed.ok) throw new UserError(`${file}: invalid input`, parsed.errors);
+  const scenario = parsed.value;
+  const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
+  const r = resolveProfile({ kernel, arch: archName });
+  if (!r.ok) throw new UserError(r.message, [], 'memhp models kernel 5.3 on x86_64 so far; pass --kernel 5.3');
+  let checkpointEvery: number | undefined;
+  if (opts.checkpointEvery !== undefined) {
+    checkpointEvery = Number(opts.checkpointEvery);
+    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);
+  }
+  const log = recordScenario(scenario, r.profile, checkpointEvery === undefined ? {} : { checkpointEvery });
+  return { file, text: read.text, scenario, profile: r.profile, log };
+}
+
+/** Parse a step number argument against a log. */
+export function parseStepArg(log: HotplugLog, name: string, value: string | undefined): number {
+  if (value === undefined) return log.length - 1;
+  if (!/^\d+$/.test(value)) throw new UserError(`${name} must be a step number, got '${value}'`, [], `steps run from 0 (boot) to ${log.length - 1}`);
+  const n = Number(value);
+  if (n >= log.length) throw new UserError(`${name} ${n} is past the last step`, [], `steps run from 0 (boot) to ${log.length - 1}`);
+  return n;
+}
+
+/** Parse a section number argument (decimal or 0x hex). */
+export function parseSectionArg(value: string): number {
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(value)) throw new UserError(`--section must be a section number (decimal or 0x hex), got '${value}'`);
+  return Number(value);
+}

@@ -1,0 +1,129 @@
+/** Text rendering of steps, states and diffs for the terminal. */
+import { bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
+import { formatRet } from '../machines/errno.js';
+import { fmtHex16 } from '../machines/format.js';
+import { sectionNrToPfn } from '../machines/geometry.js';
+import { listSections } from '../machines/model.js';
+import { sectionWord } from '../machines/section_word.js';
+import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../machines/types.js';
+import { flagNames } from '../store/diff.js';
+import type { LogStep, StateDiff } from '../store/types.js';
+import type { Colors } from './io.js';
+
+/** "file:line" of a step. */
+export function where(s: LogStep): string {
+  return `${s.source.file}:${s.source.line}`;
+}
+
+/** One warning as the kernel log would show it. */
+export function warningLine(w: Warning): string {
+  if (w.text) return `${w.kind} ${w.func} (${w.file}): ${w.text}`;
+  return `${w.kind} without text in ${w.func} (${w.file})`;
+}
+
+/** One hazard line. */
+export function hazardLine(h: Hazard): string {
+  return `${h.kind.toUpperCase()}${h.bug ? ` ${h.bug}` : ''}: ${h.text}${h.fixedBy ? ` [fixed by ${h.fixedBy}]` : ''}`;
+}
+
+/** Colour for a machine state. */
+export function stateColor(c: Colors, s: SectionStateValue): (t: string) => string {
+  if (s.startsWith('early')) return c.cyan;
+  if (s === 'partial') return c.yellow;
+  if (s === 'full-hotplug') return c.green;
+  return c.dim;
+}
+
+/** The rows of `memhp run`: one per step, then its warnings, hazards, failed expectations. */
+export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean): string[] {
+  const lines: string[] = [];
+  const srcW = Math.max(6, ...steps.map((s) => where(s).length));
+  const opW = Math.min(48, Math.max(9, ...steps.map((s) => s.text.length)));
+  lines.push(c.bold(`${'step'.padStart(4)}  ${'source'.padEnd(srcW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
+  for (const s of steps) {
+    const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : formatRet(s.outcome.ret);
+    const retC = s.outcome.ret !== null && s.outcome.ret !== 0 ? c.red(ret.padEnd(7)) : ret.padEnd(7);
+    const warns = s.outcome.warnings.length ? c.yellow(String(s.outcome.warnings.length).padEnd(4)) : '-   ';
+    const op = s.text.length > opW ? `${s.text.slice(0, opW - 1)}…` : s.text.padEnd(opW);
+    lines.push(`${String(s.seq).padStart(4)}  ${where(s).padEnd(srcW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
+    const pad = ' '.repeat(6);
+    const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0;
+    if (interesting && s.outcome.path) lines.push(`${pad}${c.dim('path:')} ${s.outcome.path}`);
+    for (const w of s.outcome.warnings) lines.push(`${pad}${c.yellow('WARNING')} ${warningLine(w)}`);
+    for (const h of s.outcome.hazards) lines.push(`${pad}${c.red('HAZARD')} ${hazardLine(h)}`);
+    if (verbose) {
+      for (const r of s.outcome.resources) lines.push(`${pad}${c.dim('resource:')} ${r.kind} section ${r.section} pfn 0x${r.pfn.toString(16)} +${r.nrPages}: ${r.how}`);
+      for (const n of s.outcome.notes) lines.push(`${pad}${c.dim('note:')} ${n}`);
+    }
+    for (const e of s.expects) {
+      if (!e.ok) lines.push(`${pad}${c.red('EXPECT FAILED')} ${e.source.file}:${e.source.line}: ${e.text}: ${e.detail}`);
+    }
+  }
+  return lines;
+}
+
+/** The `memhp state` view of every non-absent section (or just `only`). */
+export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number): string[] {
+  const g = p.geometry;
+  const secs = listSections(state).filter((s) => (only === undefined ? !s.machine.startsWith('absent') || s.usage !== 'none' : s.nr === only));
+  const lines: string[] = [];
+  for (const ms of secs) {
+    const start = sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE;
+    const end = start + g.SECTION_BYTES - 1;
+    lines.push(
+      `section ${c.bold(String(ms.nr))}  0x${start.toString(16)}-0x${end.toString(16)}  ${stateColor(c, ms.machine)(ms.machine)}  flags ${flagNames(ms.flags)}  usage ${ms.usage}`,
+    );
+    lines.push(`  subsection_map ${bitmapToLongs(ms.subsectionMap).join(' ')}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`);
+    lines.push(`  memmap         ${' '.repeat(bitmapToLongs(ms.subsectionMap).join(' ').length)}  ${ms.memmap}`);
+    if (only !== undefined) lines.push(...sectionDetail(p, ms));
+  }
+  if (!secs.length) lines.push(only === undefined ? '(no section is present)' : `section ${only}: never touched (all zero)`);
+  return lines;
+}
+
+/** The lines of a state diff. */
+export function diffLines(d: StateDiff, c: Colors): string[] {
+  const lines = [c.bold(`diff step ${d.from} → step ${d.to}`)];
+  if (!d.sections.length && !d.globals.length) lines.push('(no difference)');
+  for (const s of d.sections) {
+    const parts: string[] = [];
+    if (s.state[0] !== s.state[1]) parts.push(`${s.state[0]} → ${s.state[1]}`);
+    if (s.flagsSet.length) parts.push(`flags +${s.flagsSet.join('|')}`);
+    if (s.flagsCleared.length) parts.push(`flags -${s.flagsCleared.join('|')}`);
+    if (s.bitsSet.length) parts.push(c.green(`bits +${ranges(s.bitsSet)}`));
+    if (s.bitsCleared.length) parts.push(c.red(`bits -${ranges(s.bitsCleared)}`));
+    lines.push(`section ${s.nr}: ${parts.join('; ') || 'fields changed'}`);
+    for (const [f, a, b] of s.fields) lines.push(`  ${f}: ${a} → ${b}`);
+  }
+  for (const [f, a, b] of d.globals) lines.push(`${f}: ${a} → ${b}`);
+  return lines;
+}
+
+/** A list of bit indices as compact ranges: "0-31,33-39". */
+export function ranges(bits: readonly number[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < bits.length) {
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1] === (bits[j] ?? 0) + 1) j++;
+    out.push(i === j ? String(bits[i]) : `${bits[i]}-${bits[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+// --- internal ---
+
+function touched(s: LogStep, c: Colors): string {
+  const list = s.outcome.sections;
+  const shown = list.slice(0, 4).map((e) => `${e.nr} ${stateColor(c, e.after)(e.after)}`);
+  if (list.length > 4) shown.push(`+${list.length - 4} more`);
+  return shown.join(', ') || '-';
+}
+
+function sectionDetail(p: Profile, ms: MemSection): string[] {
+  return [
+    `  section_mem_map ${fmtHex16(sectionWord(p.geometry, ms))} (map ${ms.map}, nid ${ms.nid})`,
+    `  boot map      ${ms.bootMap ? bitmapToLongs(ms.bootMap).join(' ') : 'none (not present at boot)'}`,
+  ];
+}

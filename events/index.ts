@@ -1,0 +1,12 @@
+/**
+ * The events layer's public entry: parsers that turn scenario files and /proc/iomem text into the
+ * typed events of ./types.ts. Errors are values (InputError); nothing here prints, exits or reads the
+ * clock, and the only file access goes through the caller's `readFile`.
+ */
+export type * from './types.js';
+export { parseScenario, MAX_ERRORS, type ParseScenarioOptions, type ReadFile } from './scenario.js';
+export { parseIomem } from './iomem.js';
+export { parseNumber, parseSize, parseBareHex, parseSafeInteger, hex, U64_MAX, type NumberResult } from './numbers.js';
+export { OPERATION_WORDS } from './operations.js';
+export { SECTION_STATES, MEMMAP_CHARS } from './expect.js';
+export { MAX_NUMNODES } from './ranges.js';
