@@ -3,6 +3,7 @@
  * and parser, dispatches, renders user errors as one line, and returns the exit code
  * (0 ok, 1 an `expect` failed, 2 usage or input error). Only cli/main.ts exits.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
 import { MEMHP_VERSION } from '../store/serialize.js';
@@ -30,7 +31,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
-    io.out(`${await renderUsage(mainCommand as CommandDef<ArgsDef>)}\n`);
+    io.out(usageText(io, await renderUsage(mainCommand as CommandDef<ArgsDef>)));
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version') {
@@ -43,7 +44,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`${await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)}\n`);
+    io.out(usageText(io, await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)));
     return EXIT_OK;
   }
   try {
@@ -61,6 +62,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 }
 
 // --- internal ---
+
+/** citty colours its usage text itself: keep the colours only when our Io has colour on. */
+function usageText(io: Io, text: string): string {
+  const plain = io.color.isColorSupported ? text : stripVTControlCharacters(text);
+  return `${plain.replace(/[ \t]+$/gm, '')}\n`;
+}
 
 /** Refuse unknown options, options missing their value, and missing or extra positionals. */
 function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
