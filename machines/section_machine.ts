@@ -25,6 +25,14 @@ export type SectionEvent =
   | { type: 'online' }
   | { type: 'offline' };
 
+/** Transitions of a hot-added (non-early) valid section: `partial` and `full-hotplug` share them. */
+const HOTPLUGGED = {
+  activate: [{ guard: 'full', target: 'full-hotplug' }, { target: 'partial' }],
+  deactivate: [{ guard: 'empty', target: 'emptied' }, { guard: 'full', target: 'full-hotplug' }, { target: 'partial' }],
+  online: {},
+  offline: {},
+} as const;
+
 /** The machine definition (data; no actions, no actors). */
 export const sectionMachine = setup({
   types: { events: {} as SectionEvent },
@@ -83,30 +91,8 @@ export const sectionMachine = setup({
         offline: {},
       },
     },
-    partial: {
-      on: {
-        activate: [{ guard: 'full', target: 'full-hotplug' }, { target: 'partial' }],
-        deactivate: [
-          { guard: 'empty', target: 'emptied' },
-          { guard: 'full', target: 'full-hotplug' },
-          { target: 'partial' },
-        ],
-        online: {},
-        offline: {},
-      },
-    },
-    'full-hotplug': {
-      on: {
-        activate: [{ guard: 'full', target: 'full-hotplug' }, { target: 'partial' }],
-        deactivate: [
-          { guard: 'empty', target: 'emptied' },
-          { guard: 'full', target: 'full-hotplug' },
-          { target: 'partial' },
-        ],
-        online: {},
-        offline: {},
-      },
-    },
+    partial: { on: HOTPLUGGED },
+    'full-hotplug': { on: HOTPLUGGED },
     /** Transient: a hot-added section just emptied; resolved at once by whether usage survived. */
     emptied: {
       always: [
