@@ -62,7 +62,7 @@ export class HotplugLog {
   /** Step `n`. */
   step(n: number): LogStep {
     const s = this.steps_[n];
-    if (!s) throw new RangeError(`no step ${n} (the log has steps 0..${this.steps_.length - 1})`);
+    if (!s) throw new RangeError(this.steps_.length ? `no step ${n} (the log has steps 0..${this.steps_.length - 1})` : `no step ${n} (the log is empty)`);
     return s;
   }
 
@@ -89,6 +89,7 @@ export class HotplugLog {
 
   /** Replay every step's patches from the empty state (no checkpoints): the log's ground truth. */
   replay(n: number = this.steps_.length - 1): KernelState {
+    if (n !== this.steps_.length - 1 || n >= 0) this.step(n);
     let state = emptyState();
     for (let i = 0; i <= n; i++) state = applyPatches(state, this.step(i).patches);
     return state;
