@@ -125,7 +125,7 @@ describe('section machine ↔ kernel state, driven through the model', () => {
     expect(ms).toMatchObject({ machine: 'early.trimmed', flags: BOOT_FLAGS, usage: 'boot', map: 'vmemmap', subsectionMap: bits(1, 31), bootMap: bits(0, 31) });
     expect(ms.memmap).toBe(`F${'B'.repeat(63)}`);
     expect(effect(o, 40)).toEqual(['early.boot', 'early.trimmed']);
-    expect(o.notes.some((n) => n.includes('F10'))).toBe(true);
+    expect(o.hazards.map((h) => `${h.bug}:${h.kind}`)).toEqual(['F10:corruption']);
   });
 
   it('early.grown → early.trimmed: a boot bit removed while hot-added bits remain', () => {

@@ -4,6 +4,7 @@
  * sub-section check — so also for inactive or ZONE_DEVICE sub-sections of an online section, which
  * v5.12's "mm: teach pfn_to_online_page() to consider subsection validity" fixed.
  */
+import { bitmapTest } from '../bitmap.js';
 import { pfnToSectionNr, subsectionMapIndex } from '../geometry.js';
 import { SECTION_IS_EARLY, SECTION_IS_ONLINE } from '../types.js';
 import { call, decide, peekSection } from './context.js';
@@ -26,6 +27,14 @@ export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
         bug: null,
         text: `section ${nr} is online but sub-section ${idx} is not active: a struct page is returned for a pfn without memory`,
         fixedBy: '"mm: teach pfn_to_online_page() to consider subsection validity", v5.12',
+      });
+    }
+    if ((ms.flags & SECTION_IS_EARLY) !== 0 && ms.bootMap && !bitmapTest(ms.bootMap, idx) && pfn_section_valid(ctx, pfn)) {
+      ctx.hazards.push({
+        kind: 'wrong-result',
+        bug: null,
+        text: `section ${nr} is online and early, and sub-section ${idx} was hot-added into its hole: if that is ZONE_DEVICE memory, a struct page that is not online is returned`,
+        fixedBy: '"mm: teach pfn_to_online_page() about ZONE_DEVICE section collisions", v5.12',
       });
     }
     if (ms.memmap[idx] === '.') {

@@ -6,7 +6,8 @@
  * unused); otherwise populate_section_memmap(), and on NULL roll back with section_deactivate()
  * and return -ENOMEM.
  */
-import { bitmapEmpty, bitmapIntersects, bitmapOr } from '../bitmap.js';
+import { bitmapBits, bitmapEmpty, bitmapIntersects, bitmapOr } from '../bitmap.js';
+import type { Bitmap } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { ERRNO } from '../errno.js';
 import { fmtHexAlt } from '../format.js';
@@ -58,11 +59,24 @@ export function section_activate(ctx: KernelCtx, ms: SectionDraft, pfn: number, 
       decide(ctx, 'populate_section_memmap: NULL → rollback: -ENOMEM', true);
       return -ERRNO.ENOMEM;
     }
+    checkMaskHasMemmap(ctx, ms, map);
     return 0;
   });
 }
 
 // --- internal ---
+
+/** nr_pages = 0 on a section-aligned pfn activates every sub-section but populates nothing. */
+function checkMaskHasMemmap(ctx: KernelCtx, ms: SectionDraft, map: Bitmap): void {
+  const bare = bitmapBits(map).filter((i) => ms.memmap[i] === '.');
+  if (!bare.length) return;
+  ctx.hazards.push({
+    kind: 'crash',
+    bug: null,
+    text: `section ${ms.nr}: ${bare.length} sub-section(s) marked active with no memmap populated for them: pfn_valid() is true for struct pages that are not mapped [inferred]`,
+    fixedBy: null,
+  });
+}
 
 /** The reused boot memmap of an early section may have been torn down by an earlier removal (F10). */
 function checkReusedMemmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {

@@ -11,17 +11,20 @@
 import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { fmtHexAlt, fmtLong } from '../format.js';
-import { SECTION_IS_EARLY } from '../types.js';
+import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
 import { call, decide, stepMachine, warn } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
 import { depopulate_section_memmap, free_map_bootmem } from './depopulate_section_memmap.js';
 import { mapFacts } from './relation.js';
 import { subsection_mask_set } from './subsection_mask_set.js';
+import { cellSpan } from './vmemmap.js';
 
 /** Deactivate [pfn, pfn + nr_pages) of section `ms` (void, as in the kernel). */
 export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
   call(ctx, 'section_deactivate', () => {
     const sectionIsEarly = (ms.flags & SECTION_IS_EARLY) !== 0;
+    // pfn_valid() reads usage only of a valid section: a rollback on a never-valid one races with nobody.
+    const wasValid = (ms.flags & SECTION_HAS_MEM_MAP) !== 0;
     const map = subsection_mask_set(ctx.g, pfn, nr_pages);
     const hasUsage = ms.usage !== 'none';
     if (!hasUsage || !bitmapEqual(bitmapAnd(map, ms.subsectionMap), map)) {
@@ -36,6 +39,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     }
     ms.subsectionMap = bitmapXor(map, ms.subsectionMap);
     let memmapDecoded = false;
+    let directMap = false;
     let usageKept = true;
     if (bitmapEmpty(ms.subsectionMap)) {
       if (!sectionIsEarly) {
@@ -48,13 +52,14 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
           });
         }
         ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: ms.usage === 'boot' ? 'kfree of memblock memory (F3)' : 'kfree' });
-        noteF14(ctx, ms.nr);
+        if (wasValid) noteF14(ctx, ms.nr);
         ms.usage = 'none';
         usageKept = false;
       }
       // sparse_decode_mem_map(): NULL only for ENCODED_NULL (and for a zero word in section 0).
       memmapDecoded = ms.map !== 'encoded_null' && !(ms.map === 'zero' && ms.nr === 0);
-      if (sectionIsEarly && ms.map === 'direct_map') {
+      directMap = ms.map === 'direct_map';
+      if (sectionIsEarly && directMap) {
         ctx.hazards.push({
           kind: 'corruption',
           bug: 'F5',
@@ -68,19 +73,38 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     }
     stepMachine(ms, { type: 'deactivate', ...mapFacts(ctx.g, ms), usageKept });
     if (sectionIsEarly && memmapDecoded) {
-      free_map_bootmem(ctx, ms);
+      if (directMap) {
+        // free_map_bootmem(pfn_to_kaddr(section start)): vmemmap_free() walks the direct map; the
+        // boot vmemmap stays mapped and leaks.
+        ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn: ms.nr * ctx.g.PAGES_PER_SECTION, nrPages: ctx.g.PAGES_PER_SECTION, how: 'free_map_bootmem of a direct-map address (F5): boot vmemmap not freed' });
+      } else {
+        free_map_bootmem(ctx, ms);
+      }
       decide(ctx, 'early section emptied: free_map_bootmem');
     } else {
-      if (sectionIsEarly) {
-        ctx.notes.push(`section ${ms.nr}: partial removal from an early section depopulates its boot memmap (F10)`);
-      }
       depopulate_section_memmap(ctx, ms, pfn, nr_pages);
+      if (sectionIsEarly) reportF10Teardown(ctx, ms, pfn, nr_pages);
       decide(ctx, bitmapEmpty(ms.subsectionMap) ? 'section emptied: usage freed, memmap depopulated' : 'sub-sections deactivated, memmap depopulated');
     }
   });
 }
 
 // --- internal ---
+
+/** v5.3 depopulates part of an early section's boot memmap (F10) while pfn_valid() stays true there. */
+function reportF10Teardown(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
+  const span = cellSpan(ctx, pfn, nr_pages);
+  if (!span) return;
+  const cells = ms.memmap.slice(span.first, span.last + 1);
+  if (!/[.F]/.test(cells)) return;
+  const how = cells.includes('.') ? 'unmapped' : 'filled with 0xFD';
+  ctx.hazards.push({
+    kind: cells.includes('.') ? 'crash' : 'corruption',
+    bug: 'F10',
+    text: `section ${ms.nr}: the boot memmap of pfn ${fmtHexAlt(pfn)}-${fmtHexAlt(pfn + nr_pages - 1)} is now ${how}, yet pfn_valid() stays true there (early section): pfn walkers read it`,
+    fixedBy: fixOf('F10'),
+  });
+}
 
 /** One F14 race hazard per step, naming every section whose usage was freed. */
 function noteF14(ctx: KernelCtx, nr: number): void {
