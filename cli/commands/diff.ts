@@ -7,6 +7,7 @@ import type { Io } from '../io.js';
 import { loadInput, parseStepArg } from '../load.js';
 import { diffLines } from '../render.js';
 
+/** The `diff` command's definition (meta and arguments). */
 export const diffCommandDef = defineCommand({
   meta: { name: 'diff', description: 'Show what differs between the states after steps A and B' },
   args: {

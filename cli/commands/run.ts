@@ -9,6 +9,7 @@ import type { Io } from '../io.js';
 import { loadInput } from '../load.js';
 import { runRows } from '../render.js';
 
+/** The `run` command's definition (meta and arguments). */
 export const runCommandDef = defineCommand({
   meta: { name: 'run', description: 'Run a scenario and print one row per step' },
   args: {

@@ -11,6 +11,7 @@ import type { Io } from '../io.js';
 import { loadInput, parseSectionArg, parseStepArg } from '../load.js';
 import { stateLines, where } from '../render.js';
 
+/** The `state` command's definition (meta and arguments). */
 export const stateCommandDef = defineCommand({
   meta: { name: 'state', description: 'Show every non-absent section after step N' },
   args: {
