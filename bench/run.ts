@@ -1,0 +1,273 @@
+/**
+ * `npm run bench` (= `npm run build && node dist/bench/run.js`): memhp against a bare baseline
+ * measured in the same run, plus absolute figures for the record. Not part of `npm test`.
+ *
+ *   record — a generated 100k-step random __add_pages / __remove_pages sequence through the model
+ *            with its log (recordScenario over an in-memory Scenario: no parsing) vs the same
+ *            operations through a bare Uint32Array bitmap model without a log (bench/bare.ts); the
+ *            model alone (step() chained, nothing kept) splits the model's cost from the log's.
+ *            Target: memhp with its log within 100× the bare model.
+ *   seek   — 1000 random log.stateAt(n) (a checkpoint every K = 64 steps) vs applying K consecutive
+ *            steps' patches with applyPatches, and vs replaying from step 0 for a few n.
+ *            Target: a seek within 2× the cost of K replayed steps.
+ *   memory — heap retained per recorded step (gc'd), split into checkpoints, outcomes and patches.
+ *   xstate — the section machine's transition() per call vs the memoised nextSectionState.
+ *
+ * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
+ * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
+ * --only record,seek,memory,xstate, --strict (exit 1 when a target fails). To profile:
+ *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
+ *   node dist/bench/profile.js prof/*.cpuprofile
+ */
+import { parseArgs } from 'node:util';
+import { transition } from 'xstate';
+import { bootState, createProfile, describeProfile, nextSectionState, sectionMachine, step, transitionUncached } from '../machines/index.js';
+import type { KernelState, SectionEvent, SectionStateValue } from '../machines/index.js';
+import { applyPatches, DEFAULT_CHECKPOINT_EVERY } from '../store/index.js';
+import type { HotplugLog } from '../store/index.js';
+import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
+import type { Workload } from './generate.js';
+import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
+import { mulberry32 } from './prng.js';
+import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
+
+const RECORD_TARGET = 100;
+const SEEK_TARGET = 2;
+const PARTS = ['record', 'seek', 'memory', 'xstate'] as const;
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    runs: { type: 'string' },
+    seeks: { type: 'string' },
+    k: { type: 'string' },
+    only: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict]`);
+  process.exit(0);
+}
+const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
+const SEED = intArg(args.seed, DEFAULT_WORKLOAD.seed, 0);
+const RUNS = intArg(args.runs, 5, 1);
+const SEEKS = intArg(args.seeks, 1000, 1);
+const K = intArg(args.k, DEFAULT_CHECKPOINT_EVERY, 1);
+if (2 * K > STEPS) throw new RangeError(`--k ${K} needs at least ${2 * K} steps`);
+const only = new Set((args.only ?? PARTS.join(',')).split(',').map((s) => s.trim()));
+for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new RangeError(`--only: unknown part ${p} (known: ${PARTS.join(', ')})`);
+
+const profile = createProfile();
+const workload = generateWorkload(profile.geometry, { ...DEFAULT_WORKLOAD, steps: STEPS, seed: SEED });
+const nOps = workload.ops.length;
+const rows: string[][] = [];
+const verdicts: string[] = [];
+let failed = false;
+
+console.log(`memhp bench — ${describeProfile(profile)}`);
+console.log(`node ${process.version}, gc between runs: ${gc ? 'yes' : 'no (heap figures approximate)'}, median of ${RUNS} run(s) after a warm-up`);
+
+// --- record ----------------------------------------------------------------------------------------
+
+progress('record: bare model');
+const bareState = bareRun(profile, workload);
+const bare = timeRuns(Math.max(RUNS, 11), () => undefined, () => runBare(workload, bareState), 3);
+const bareUs = perStepUs(bare.ms, nOps + 1);
+let log: HotplugLog | undefined;
+let recMs = NaN;
+let aloneMs = NaN;
+if (only.has('record')) {
+  // The model alone first, while no log is alive: its heap would make every gc slower.
+  progress('record: model alone (step(), no log)');
+  aloneMs = timeRuns(Math.min(RUNS, 3), () => undefined, () => {
+    let s = bootState(profile, workload.boot).state;
+    for (const op of workload.ops) s = step(profile, s, op).state;
+    return s;
+  }).ms;
+  progress('record: memhp model + log');
+  const t = timeRuns(RUNS, () => undefined, () => recordLogged(profile, workload, K));
+  log = t.last;
+  recMs = t.ms;
+} else if (only.has('seek')) {
+  log = recordLogged(profile, workload, K);
+}
+if (log) describeWorkload(workload, log);
+if (only.has('record')) {
+  const recUs = perStepUs(recMs, nOps + 1);
+  const aloneUs = perStepUs(aloneMs, nOps + 1);
+  const ratio = recMs / bare.ms;
+  row(`record ${nOps} steps`, `${fmtUs(recUs)}/step, ${fmtRate(1e6 / recUs, 'steps')} (${fmtMs(recMs)})`, `bare: ${fmtUs(bareUs)}/step, ${fmtRate(1e6 / bareUs, 'steps')} (${fmtMs(bare.ms)})`, fmtRatio(ratio), `≤${RECORD_TARGET}×`);
+  row('  model alone, no log', `${fmtUs(aloneUs)}/step, ${fmtRate(1e6 / aloneUs, 'steps')} (step() chained)`, `bare: ${fmtUs(bareUs)}/step`, fmtRatio(aloneMs / bare.ms), '');
+  verdict(`record ≤${RECORD_TARGET}× bare`, ratio <= RECORD_TARGET, fmtRatio(ratio));
+}
+
+// --- seek ------------------------------------------------------------------------------------------
+
+if (only.has('seek') && log) {
+  const l: HotplugLog = log;
+  const last = l.length - 1;
+  const rng = mulberry32(SEED ^ 0x9e3779b9);
+  const targets = Array.from({ length: SEEKS }, () => rng.int(last));
+  const worst = targets.map((n) => Math.min(last - 1, n - (n % K) + K - 1));
+  const windows = Math.min(250, Math.max(1, Math.floor(last / K) - 1));
+  const bases = Array.from({ length: windows }, () => K * rng.int(Math.floor((last - K) / K) + 1));
+  const baseStates = bases.map((b) => l.stateAt(b));
+  const seekAll = (ns: readonly number[]): unknown => {
+    let s: KernelState | undefined;
+    for (const n of ns) s = l.stateAt(n);
+    return s;
+  };
+
+  progress('seek: random stateAt');
+  const seek = timeRuns(RUNS, () => undefined, () => seekAll(targets));
+  progress('seek: K-step patch replay');
+  const win = timeRuns(RUNS, () => undefined, () => {
+    let s: KernelState | undefined;
+    for (let w = 0; w < bases.length; w++) {
+      const b = bases[w] as number;
+      s = baseStates[w] as KernelState;
+      for (let i = b + 1; i <= b + K; i++) s = applyPatches(s, l.step(i).patches);
+    }
+    return s;
+  });
+  progress('seek: worst-case stateAt');
+  const seekWorst = timeRuns(RUNS, () => undefined, () => seekAll(worst));
+  const seekUs = (seek.ms * 1000) / SEEKS;
+  const winUs = (win.ms * 1000) / windows;
+  const worstUs = (seekWorst.ms * 1000) / SEEKS;
+  const ratio = seekUs / winUs;
+  row(`seek ×${SEEKS} random (K=${K})`, `${fmtUs(seekUs)}/seek`, `${K} patched steps: ${fmtUs(winUs)} (${fmtUs(winUs / K)}/step)`, fmtRatio(ratio), `≤${SEEK_TARGET}×`);
+  row(`seek ×${SEEKS} worst (n ≡ K-1)`, `${fmtUs(worstUs)}/seek`, `${K} patched steps: ${fmtUs(winUs)}`, fmtRatio(worstUs / winUs), '');
+  for (const n of [1000, 10_000, last].filter((n, i, a) => n <= last && a.indexOf(n) === i)) {
+    progress(`seek: replay from step 0 to ${n}`);
+    const rp = timeRuns(Math.min(RUNS, 3), () => undefined, () => l.replay(n), n >= 50_000 ? 0 : 1);
+    row(`replay 0 → ${n}`, `${fmtMs(rp.ms)} (${fmtUs(perStepUs(rp.ms, n + 1))}/step)`, `seek: ${fmtUs(seekUs)}`, `seek ${fmtRatio(rp.ms / (seek.ms / SEEKS))} faster`, '');
+  }
+  verdict(`seek ≤${SEEK_TARGET}× ${K} replayed steps`, ratio <= SEEK_TARGET, fmtRatio(ratio));
+}
+
+// --- memory ----------------------------------------------------------------------------------------
+
+if (only.has('memory')) {
+  progress('memory: fresh recording');
+  log = undefined;
+  sink(undefined);
+  const before = heapUsed();
+  const fresh = recordLogged(profile, workload, K);
+  const after = heapUsed();
+  const checkpoints = fresh.checkpointCount;
+  fresh.evictCheckpoints();
+  const noCheckpoints = heapUsed();
+  // Drop each step's outcome, then its patches, to see what they hold (the log is thrown away after).
+  for (const s of fresh.steps) (s as unknown as { outcome: unknown }).outcome = null;
+  const noOutcomes = heapUsed();
+  for (const s of fresh.steps) (s as unknown as { patches: unknown; inversePatches: unknown }).patches = (s as unknown as { inversePatches: unknown }).inversePatches = null;
+  const noPatches = heapUsed();
+  sink(fresh);
+  const n = nOps + 1;
+  const m = bareState.model;
+  const bareBytes = m.maps.byteLength + m.flags.byteLength + m.usage.byteLength + m.roots.byteLength;
+  row('memory after recording', `${fmtBytes((after - before) / n)}/step (${fmtBytes(after - before)} in all)`, `bare: ${fmtBytes(bareBytes)} in all, nothing per step`, '', '');
+  row(`  checkpoints (${checkpoints})`, `${fmtBytes((after - noCheckpoints) / n)}/step`, '', '', '');
+  row('  outcomes', `${fmtBytes((noCheckpoints - noOutcomes) / n)}/step`, '', '', '');
+  row('  patches + inverse patches', `${fmtBytes((noOutcomes - noPatches) / n)}/step`, '', '', '');
+  sink(undefined);
+}
+
+// --- xstate ----------------------------------------------------------------------------------------
+
+if (only.has('xstate')) {
+  const pairs = sectionEventPairs();
+  for (const [v, e] of pairs) {
+    if (nextSectionState(v, e) !== transitionUncached(v, e)) throw new Error(`xstate: memo and transition() disagree on ${v} + ${JSON.stringify(e)}`);
+  }
+  const snapshots = pairs.map(([v]) => sectionMachine.resolveState({ value: v.includes('.') ? { [v.split('.')[0] as string]: v.split('.')[1] as string } : v, context: {} }));
+  const loop = (n: number, f: (i: number) => unknown): (() => unknown) => () => {
+    let out: unknown;
+    for (let i = 0; i < n; i++) out = f(i % pairs.length);
+    return out;
+  };
+  const pair = (i: number): readonly [SectionStateValue, SectionEvent] => pairs[i] as readonly [SectionStateValue, SectionEvent];
+  progress('xstate: transition() vs memo');
+  const nSlow = 20_000;
+  const nFast = 1_000_000;
+  const uncached = timeRuns(RUNS, () => undefined, loop(nSlow, (i) => transitionUncached(...pair(i))));
+  const raw = timeRuns(RUNS, () => undefined, loop(nSlow, (i) => transition(sectionMachine, snapshots[i] as (typeof snapshots)[number], pair(i)[1])));
+  const memo = timeRuns(RUNS, () => undefined, loop(nFast, (i) => nextSectionState(...pair(i))));
+  const uncachedUs = (uncached.ms * 1000) / nSlow;
+  const rawUs = (raw.ms * 1000) / nSlow;
+  const memoUs = (memo.ms * 1000) / nFast;
+  row('xstate transitionUncached()', `${fmtUs(uncachedUs)}/call, ${fmtRate(1e6 / uncachedUs, 'calls')}`, `memo nextSectionState: ${fmtUs(memoUs)}/call`, fmtRatio(uncachedUs / memoUs), '');
+  row('  of which transition()', `${fmtUs(rawUs)}/call (snapshot resolved beforehand)`, `memo: ${fmtUs(memoUs)}/call`, fmtRatio(rawUs / memoUs), '');
+}
+
+// --- report ----------------------------------------------------------------------------------------
+
+console.log('');
+console.log(table(['measure', 'memhp', 'baseline', 'ratio', 'target'], rows));
+console.log('');
+for (const v of verdicts) console.log(v);
+if (failed && args.strict) process.exitCode = 1;
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+function intArg(v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`expected an integer ≥ ${min}, got ${v}`);
+  return n;
+}
+
+function perStepUs(ms: number, n: number): number {
+  return (ms * 1000) / n;
+}
+
+function row(...cells: string[]): void {
+  rows.push(cells);
+}
+
+function progress(what: string): void {
+  process.stderr.write(`  … ${what}\n`);
+}
+
+function verdict(name: string, ok: boolean, value: string): void {
+  if (!ok) failed = true;
+  verdicts.push(`target ${name}: ${ok ? 'PASS' : 'FAIL'} (${value})`);
+}
+
+/** What the workload did (per the log), after checking it against the bare model. */
+function describeWorkload(wl: Workload, l: HotplugLog): void {
+  const mix = crossCheck(profile, wl, l, runBare(wl, bareState));
+  const adds = mix.addOk + mix.addEexist + mix.addEinval;
+  const removes = mix.removeOk + mix.removeWarned;
+  const pct = (a: number, b: number): string => `${((100 * a) / Math.max(1, b)).toFixed(0)}%`;
+  const { firstSection, sections } = wl.opts;
+  const spr = profile.geometry.SECTIONS_PER_ROOT;
+  const roots = Math.floor((firstSection + sections - 1) / spr) - Math.floor(firstSection / spr) + 1;
+  console.log(`workload: ${nOps} steps (seed ${SEED}) over sections ${firstSection}..${firstSection + sections - 1} (${roots} roots), ${wl.boot.ranges.length} boot ranges`);
+  console.log(
+    `  ${adds} __add_pages (0: ${pct(mix.addOk, adds)}, -EEXIST: ${pct(mix.addEexist, adds)}, -EINVAL: ${pct(mix.addEinval, adds)}), ` +
+      `${removes} __remove_pages (clean: ${pct(mix.removeOk, removes)}, WARN: ${pct(mix.removeWarned, removes)}); ` +
+      `${mix.patchesPerStep.toFixed(2)} patches/step; return codes and subsection_maps match the bare model`,
+  );
+}
+
+/** Representative (state, event) pairs of the section machine. */
+function sectionEventPairs(): Array<readonly [SectionStateValue, SectionEvent]> {
+  type Rel = 'boot' | 'grown' | 'trimmed';
+  const act = (full: boolean, early: boolean, relation: Rel): SectionEvent => ({ type: 'activate', full, early, relation });
+  const deact = (empty: boolean, full: boolean, early: boolean, relation: Rel, usageKept: boolean): SectionEvent => ({ type: 'deactivate', empty, full, early, relation, usageKept });
+  return [
+    ['absent.never', { type: 'boot' }],
+    ['absent.never', act(false, false, 'trimmed')],
+    ['absent.deactivated', act(true, false, 'trimmed')],
+    ['partial', act(true, false, 'trimmed')],
+    ['full-hotplug', deact(false, false, false, 'trimmed', true)],
+    ['partial', deact(true, false, false, 'trimmed', false)],
+    ['early.boot', act(true, true, 'grown')],
+    ['early.grown', deact(false, false, true, 'trimmed', true)],
+  ];
+}
