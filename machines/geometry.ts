@@ -133,3 +133,10 @@ export function physToPfn(g: Geometry, addr: number): number {
 export function isAligned(value: number, align: number): boolean {
   return value % align === 0;
 }
+
+/** pfn_to_section_nr(pfn + nr_pages - 1) in unsigned long arithmetic (pfn 0, nr_pages 0 wraps to ULONG_MAX). */
+export function endSectionNr(g: Geometry, pfn: number, nr_pages: number): number {
+  const end = pfn + nr_pages - 1;
+  if (end >= 0) return Math.floor(end / g.PAGES_PER_SECTION);
+  return Number(((1n << 64n) + BigInt(end)) / BigInt(g.PAGES_PER_SECTION));
+}

@@ -1,13 +1,16 @@
 /**
  * The model's entry points: boot a layout, apply one operation. Each is a pure function of
  * (profile, state, input) → (next state, outcome, immer patches, inverse patches): the kernel
- * functions in kernel/ write only to an immer draft of the state.
+ * functions in kernel/ write only to the step's copy-on-write WorkingState, which records the
+ * patches (working.ts). States are never mutated once a step returns.
  */
-import { Immer, enablePatches } from 'immer';
 import type { Patch } from 'immer';
 import type { BootLayout, Operation } from '../events/types.js';
 import { sectionNrToRoot } from './geometry.js';
-import { createCtx, finishOutcome, stepMachine } from './kernel/context.js';
+import { createCtx, finishOutcome, sectionForWrite, stepMachine } from './kernel/context.js';
+import { WorkingState } from './working.js';
+import { toInversePatches, toPatches } from './changes.js';
+import type { Changes } from './changes.js';
 import type { KernelCtx } from './kernel/context.js';
 import { dispatch } from './dispatch.js';
 import { memory_present } from './kernel/memory_present.js';
@@ -15,16 +18,25 @@ import { sparse_init } from './kernel/sparse_init.js';
 import { subsection_map_init } from './kernel/subsection_map_init.js';
 import type { InjectedFailure, KernelState, MemSection, Outcome, Profile } from './types.js';
 
-enablePatches();
-/** Auto-freeze is off for speed (design.md: ~3 µs a step instead of ~9); states are never mutated after a step. */
-const immer = new Immer({ autoFreeze: false });
+/** The result of one model step: the next state, the outcome, and the changes as immer patches. */
+export class StepResult {
+  constructor(
+    readonly state: KernelState,
+    readonly outcome: Outcome,
+    /** The compact form of the patches (changes.ts); what a log keeps. */
+    readonly changes: Changes,
+    private readonly sectionsPerRoot: number,
+  ) {}
 
-/** The result of one model step. */
-export interface StepResult {
-  readonly state: KernelState;
-  readonly outcome: Outcome;
-  readonly patches: readonly Patch[];
-  readonly inversePatches: readonly Patch[];
+  /** The immer patches from the previous state to `state` (expanded on each access). */
+  get patches(): Patch[] {
+    return toPatches(this.changes, this.sectionsPerRoot);
+  }
+
+  /** The immer patches from `state` back to the previous state (expanded on each access). */
+  get inversePatches(): Patch[] {
+    return toInversePatches(this.changes);
+  }
 }
 
 /** The state before boot: no roots. */
@@ -40,10 +52,11 @@ export function bootState(profile: Profile, layout: BootLayout): StepResult {
     sparse_init(ctx);
     for (const r of layout.ranges) subsection_map_init(ctx, r.startPfn, r.endPfn - r.startPfn);
     for (const nr of ctx.before.keys()) {
-      const ms = ctx.s.roots[sectionNrToRoot(ctx.g, nr)]?.sections[nr];
+      const ms = sectionForWrite(ctx, nr);
       if (ms && ms.usage === 'boot') stepMachine(ms, { type: 'boot' });
     }
     ctx.path = `boot: ${ctx.before.size} early section(s)`;
+    ctx.pathFrames = [];
     return { ret: null, value: null };
   });
 }
@@ -55,14 +68,15 @@ export function step(profile: Profile, state: KernelState, op: Operation, inject
 
 /** The section `nr` in `state`, or undefined if it was never touched (all zero / NULL root). */
 export function getSection(profile: Profile, state: KernelState, nr: number): MemSection | undefined {
-  return state.roots[sectionNrToRoot(profile.geometry, nr)]?.sections[nr];
+  return state.roots[sectionNrToRoot(profile.geometry, nr)]?.sections[nr % profile.geometry.SECTIONS_PER_ROOT] ?? undefined;
 }
 
 /** Every stored section of `state`, by ascending number. */
 export function listSections(state: KernelState): MemSection[] {
   const out: MemSection[] = [];
-  for (const root of Object.values(state.roots)) out.push(...Object.values(root.sections));
-  return out.sort((a, b) => a.nr - b.nr);
+  const roots = Object.keys(state.roots).map(Number).sort((a, b) => a - b);
+  for (const r of roots) for (const ms of state.roots[r]?.sections ?? []) if (ms) out.push(ms);
+  return out;
 }
 
 // --- internal ---
@@ -73,24 +87,15 @@ function run(
   inject: readonly InjectedFailure[],
   body: (ctx: KernelCtx) => { ret: number | null; value: boolean | null },
 ): StepResult {
-  let outcome: Outcome | undefined;
-  const [next, patches, inversePatches] = immer.produceWithPatches(state, (draft) => {
-    const ctx = createCtx(profile, draft, inject);
-    const r = body(ctx);
-    pruneZeroSections(ctx);
-    outcome = finishOutcome(ctx, r.ret, r.value);
-  });
-  if (!outcome) throw new Error('model step produced no outcome');
-  return { state: next, outcome, patches, inversePatches };
+  const work = new WorkingState(state, profile.geometry);
+  const ctx = createCtx(profile, work, inject);
+  const r = body(ctx);
+  const outcome = finishOutcome(ctx, r.ret, r.value);
+  const done = work.finish(isZeroSection);
+  return new StepResult(done.state, outcome, done.changes, profile.geometry.SECTIONS_PER_ROOT);
 }
 
-/** Sections a step touched but left all-zero are dropped, so equal kernel states are equal data. */
-function pruneZeroSections(ctx: KernelCtx): void {
-  for (const nr of ctx.before.keys()) {
-    const root = ctx.s.roots[sectionNrToRoot(ctx.g, nr)];
-    const ms = root?.sections[nr];
-    if (root && ms && ms.machine === 'absent.never' && ms.flags === 0 && ms.map === 'zero' && ms.usage === 'none' && ms.bootMap === null && ms.nid === 0 && /^\.*$/.test(ms.memmap) && ms.subsectionMap.every((w) => w === 0)) {
-      delete root.sections[nr];
-    }
-  }
+/** A section a step created but left all zero is not stored, so equal kernel states are equal data. */
+function isZeroSection(ms: MemSection): boolean {
+  return ms.machine === 'absent.never' && ms.flags === 0 && ms.map === 'zero' && ms.usage === 'none' && ms.bootMap === null && ms.nid === 0 && /^\.*$/.test(ms.memmap) && ms.subsectionMap.every((w) => w === 0);
 }

@@ -72,9 +72,10 @@ export interface MemSection {
   readonly machine: SectionStateValue;
 }
 
-/** One allocated mem_section root (SPARSEMEM_EXTREME): only touched sections are stored. */
+/** One allocated mem_section root (SPARSEMEM_EXTREME): SECTIONS_PER_ROOT entries, indexed by
+ * nr % SECTIONS_PER_ROOT; null for a section never touched (all zero). */
 export interface MemRoot {
-  readonly sections: Readonly<Record<number, MemSection>>;
+  readonly sections: ReadonlyArray<MemSection | null>;
 }
 
 /** The whole modelled kernel state. */

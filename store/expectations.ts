@@ -9,7 +9,8 @@ import { flagNames } from './diff.js';
 import type { ExpectResult } from './types.js';
 
 /** Check every expectation of a step. */
-export function checkExpectations(p: Profile, lines: readonly ExpectLine[], outcome: Outcome, state: KernelState): ExpectResult[] {
+export function checkExpectations(p: Profile, lines: readonly ExpectLine[], outcome: Outcome, state: KernelState): readonly ExpectResult[] {
+  if (!lines.length) return NONE;
   return lines.map((l) => {
     const detail = mismatch(p, l.expect, outcome, state);
     return { expect: l.expect, source: l.source, text: l.text, ok: detail === '', detail };
@@ -17,6 +18,8 @@ export function checkExpectations(p: Profile, lines: readonly ExpectLine[], outc
 }
 
 // --- internal ---
+
+const NONE: readonly ExpectResult[] = Object.freeze([]);
 
 /** '' when the expectation holds, else what was found. */
 function mismatch(p: Profile, e: Expectation, o: Outcome, state: KernelState): string {

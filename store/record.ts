@@ -1,49 +1,61 @@
 /** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
-import type { Scenario } from '../events/types.js';
+import type { Patch } from 'immer';
+import type { Operation, Scenario, SourceLoc } from '../events/types.js';
 import { bootState, step } from '../machines/model.js';
-import type { Profile } from '../machines/types.js';
+import type { StepResult } from '../machines/model.js';
+import { toInversePatches, toPatches } from '../machines/changes.js';
+import type { Changes } from '../machines/changes.js';
+import type { InjectedFailure, Outcome, Profile } from '../machines/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';
-import type { ExpectResult } from './types.js';
+import type { ExpectResult, LogStep } from './types.js';
 
 /** Run every step of `scenario` under `profile` and return the log. */
 export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOptions = {}): HotplugLog {
   const log = new HotplugLog(profile, opts);
   const boot = bootState(profile, scenario.boot);
-  log.append(
-    {
-      seq: 0,
-      source: scenario.boot.source,
-      text: 'boot',
-      op: null,
-      inject: [],
-      outcome: boot.outcome,
-      expects: checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state),
-      patches: boot.patches,
-      inversePatches: boot.inversePatches,
-    },
-    boot.state,
-  );
+  const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
+  log.append(RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), boot.state);
   for (const s of scenario.steps) {
     const r = step(profile, log.live, s.op, s.inject);
-    log.append(
-      {
-        seq: log.length,
-        source: s.source,
-        text: s.text,
-        op: s.op,
-        inject: s.inject,
-        outcome: r.outcome,
-        expects: checkExpectations(profile, s.expects, r.outcome, r.state),
-        patches: r.patches,
-        inversePatches: r.inversePatches,
-      },
-      r.state,
-    );
+    log.append(RecordedStep.of(log.length, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
   }
   return log;
 }
+
+/** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */
+export class RecordedStep implements LogStep {
+  constructor(
+    readonly seq: number,
+    readonly source: SourceLoc,
+    readonly text: string,
+    readonly op: Operation | null,
+    readonly inject: readonly InjectedFailure[],
+    readonly expects: readonly ExpectResult[],
+    readonly outcome: Outcome,
+    /** The compact form of the patches (machines/changes.ts). */
+    readonly changes: Changes,
+    private readonly sectionsPerRoot: number,
+  ) {}
+
+  /** Immer patches from the previous step's state to this one's. */
+  get patches(): Patch[] {
+    return toPatches(this.changes, this.sectionsPerRoot);
+  }
+
+  /** Immer patches from this step's state back to the previous one's. */
+  get inversePatches(): Patch[] {
+    return toInversePatches(this.changes);
+  }
+
+  /** A log step from a model step (keeps the outcome and the changes, not the state). */
+  static of(seq: number, source: SourceLoc, text: string, op: Operation | null, inject: readonly InjectedFailure[], expects: readonly ExpectResult[], r: StepResult, p: Profile): RecordedStep {
+    return new RecordedStep(seq, source, text, op, inject, expects, r.outcome, r.changes, p.geometry.SECTIONS_PER_ROOT);
+  }
+}
+
+const NO_INJECT: readonly InjectedFailure[] = Object.freeze([]);
 
 /** The expectations that failed, in step order. */
 export function failedExpectations(log: HotplugLog): Array<{ seq: number; result: ExpectResult }> {

@@ -47,7 +47,7 @@ function runLive(s: Scenario): Live {
 /** Every stored section of a state, by number (independent of machines/model listSections). */
 function sectionsOf(s: KernelState): Map<number, MemSection> {
   const out = new Map<number, MemSection>();
-  for (const root of Object.values(s.roots)) for (const ms of Object.values(root.sections)) out.set(ms.nr, ms);
+  for (const root of Object.values(s.roots)) for (const ms of root.sections) if (ms) out.set(ms.nr, ms);
   return out;
 }
 

@@ -5,8 +5,7 @@
  * error with no rollback (-EEXIST is no longer swallowed as in v5.2). Loop bounds are unsigned long:
  * nr_pages = 0 on a section-aligned pfn runs no iteration; on pfn 0 end_sec wraps.
  */
-import { toU64 } from '../format.js';
-import { pfnToSectionNr } from '../geometry.js';
+import { endSectionNr, pfnToSectionNr } from '../geometry.js';
 import { ERRNO } from '../errno.js';
 import type { Altmap } from '../types.js';
 import { call, decide, warnOnce } from './context.js';
@@ -28,7 +27,7 @@ export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: 
     const err = check_pfn_span(ctx, pfn, nr_pages, 'add');
     if (err) return err;
     const startSec = pfnToSectionNr(ctx.g, pfn);
-    const endSec = Number(toU64(pfn + nr_pages - 1) / BigInt(ctx.g.PAGES_PER_SECTION));
+    const endSec = endSectionNr(ctx.g, pfn, nr_pages);
     let rc = 0;
     let cur = pfn;
     let left = nr_pages;

@@ -4,8 +4,7 @@
  * return (nothing removed, and the zone is left non-contiguous); else __remove_section() per
  * section chunk (map_offset for the first chunk only), then set_zone_contiguous(zone). Void.
  */
-import { toU64 } from '../format.js';
-import { pfnToSectionNr } from '../geometry.js';
+import { endSectionNr, pfnToSectionNr } from '../geometry.js';
 import type { Altmap } from '../types.js';
 import { call, decide } from './context.js';
 import type { KernelCtx } from './context.js';
@@ -21,7 +20,7 @@ export function __remove_pages(ctx: KernelCtx, pfn: number, nr_pages: number, al
       return;
     }
     const startSec = pfnToSectionNr(ctx.g, pfn);
-    const endSec = Number(toU64(pfn + nr_pages - 1) / BigInt(ctx.g.PAGES_PER_SECTION));
+    const endSec = endSectionNr(ctx.g, pfn, nr_pages);
     let cur = pfn;
     let left = nr_pages;
     for (let nr = startSec; nr <= endSec; nr++) {

@@ -4,18 +4,15 @@
  * kernel's cross-cutting machinery: WARN_ON_ONCE/pr_warn_once once-flags, __nr_to_section, injected
  * allocation failures.
  */
-import { castDraft } from 'immer';
-import type { Draft } from 'immer';
 import { bitmapZero } from '../bitmap.js';
-import { sectionNrToRoot } from '../geometry.js';
 import type { Geometry } from '../geometry.js';
 import { nextSectionState } from '../section_machine.js';
 import type { SectionEvent } from '../section_machine.js';
+import type { MutableSection, WorkingState } from '../working.js';
 import type {
   AllocKind,
   Hazard,
   InjectedFailure,
-  KernelState,
   MemSection,
   Outcome,
   Profile,
@@ -24,14 +21,14 @@ import type {
   Warning,
 } from '../types.js';
 
-/** A mutable draft of one section. */
-export type SectionDraft = Draft<MemSection>;
+/** A section a kernel function may write during the current step. */
+export type SectionDraft = MutableSection;
 
-/** Everything a kernel function needs; `s` is an immer draft and is the only thing it may write. */
+/** Everything a kernel function needs; `s` is the step's copy-on-write state, the only thing it may write. */
 export interface KernelCtx {
   readonly p: Profile;
   readonly g: Geometry;
-  readonly s: Draft<KernelState>;
+  readonly s: WorkingState;
   readonly warnings: Warning[];
   readonly hazards: Hazard[];
   readonly resources: ResourceEvent[];
@@ -39,7 +36,9 @@ export interface KernelCtx {
   /** Machine state of each touched section before the step, by section number. */
   readonly before: Map<number, SectionStateValue>;
   readonly stack: string[];
+  /** The deciding decision (`what`) and the call frames it was made in; joined by finishOutcome. */
   path: string;
+  pathFrames: readonly string[];
   pathIsError: boolean;
   readonly inject: readonly InjectedFailure[];
   readonly allocCount: Record<AllocKind, number>;
@@ -48,7 +47,7 @@ export interface KernelCtx {
 }
 
 /** A fresh context for one operation. */
-export function createCtx(p: Profile, s: Draft<KernelState>, inject: readonly InjectedFailure[]): KernelCtx {
+export function createCtx(p: Profile, s: WorkingState, inject: readonly InjectedFailure[]): KernelCtx {
   return {
     p,
     g: p.geometry,
@@ -60,6 +59,7 @@ export function createCtx(p: Profile, s: Draft<KernelState>, inject: readonly In
     before: new Map(),
     stack: [],
     path: '',
+    pathFrames: [],
     pathIsError: false,
     inject,
     allocCount: { usage: 0, root: 0, memmap: 0 },
@@ -80,7 +80,8 @@ export function call<T>(ctx: KernelCtx, frame: string, fn: () => T): T {
 /** Record the current call path as the one that decided the outcome; an error decision is kept over later ones. */
 export function decide(ctx: KernelCtx, what: string, isError = false): void {
   if (ctx.pathIsError) return;
-  ctx.path = `${ctx.stack.join(' → ')}: ${what}`;
+  ctx.pathFrames = ctx.stack.slice();
+  ctx.path = what;
   ctx.pathIsError = isError;
 }
 
@@ -92,8 +93,8 @@ export function warn(ctx: KernelCtx, w: Warning): void {
 /** Emit a warning only the first time its call site fires in this run (WARN_ON_ONCE, pr_warn_once). */
 export function warnOnce(ctx: KernelCtx, w: Warning): void {
   const site = `${w.file}:${w.func}:${w.kind}:${w.text}`;
-  if (ctx.s.once[site]) return;
-  ctx.s.once[site] = true;
+  if (ctx.s.fired(site)) return;
+  ctx.s.fire(site);
   ctx.warnings.push(w);
 }
 
@@ -104,24 +105,18 @@ export function allocFails(ctx: KernelCtx, kind: AllocKind): boolean {
 }
 
 /** __nr_to_section(nr) for reading: undefined when the root is NULL (or the section never touched). */
-export function peekSection(ctx: KernelCtx, nr: number): SectionDraft | undefined {
-  return ctx.s.roots[sectionNrToRoot(ctx.g, nr)]?.sections[nr];
+export function peekSection(ctx: KernelCtx, nr: number): MemSection | undefined {
+  return ctx.s.peek(nr);
 }
 
 /** True when mem_section[SECTION_NR_TO_ROOT(nr)] is allocated. */
 export function rootPresent(ctx: KernelCtx, nr: number): boolean {
-  return ctx.s.roots[sectionNrToRoot(ctx.g, nr)] !== undefined;
+  return ctx.s.hasRoot(Math.floor(nr / ctx.g.SECTIONS_PER_ROOT));
 }
 
 /** __nr_to_section(nr) for writing, creating the zeroed entry inside an existing root; undefined for a NULL root. */
 export function sectionForWrite(ctx: KernelCtx, nr: number): SectionDraft | undefined {
-  const root = ctx.s.roots[sectionNrToRoot(ctx.g, nr)];
-  if (!root) return undefined;
-  let ms = root.sections[nr];
-  if (!ms) {
-    root.sections[nr] = castDraft(zeroSection(ctx.g, nr));
-    ms = root.sections[nr];
-  }
+  const ms = ctx.s.write(nr, () => zeroSection(ctx.g, nr));
   if (ms && !ctx.before.has(nr)) ctx.before.set(nr, ms.machine);
   return ms;
 }
@@ -154,11 +149,30 @@ export function finishOutcome(ctx: KernelCtx, ret: number | null, value: boolean
   return {
     ret,
     value,
-    warnings: ctx.warnings,
-    path: ctx.path,
-    sections,
-    resources: ctx.resources,
-    hazards: ctx.hazards,
-    notes: ctx.notes,
+    warnings: orEmpty(ctx.warnings),
+    path: intern(ctx.pathFrames.length ? `${ctx.pathFrames.join(' → ')}: ${ctx.path}` : ctx.path),
+    sections: orEmpty(sections),
+    resources: orEmpty(ctx.resources),
+    hazards: orEmpty(ctx.hazards),
+    notes: orEmpty(ctx.notes),
   };
+}
+
+// --- internal ---
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Outcomes are kept for every step of a log: empty lists share one frozen array. */
+function orEmpty<T>(list: readonly T[]): readonly T[] {
+  return list.length ? list : EMPTY;
+}
+
+const interned = new Map<string, string>();
+
+/** Call paths repeat across steps: keep one copy of each (bounded, so memory cannot grow without end). */
+function intern(text: string): string {
+  const hit = interned.get(text);
+  if (hit !== undefined) return hit;
+  if (interned.size < 65536) interned.set(text, text);
+  return text;
 }

@@ -11,8 +11,8 @@ import { vmemmapFree } from './vmemmap.js';
 /** Free the vmemmap backing [pfn, pfn + nr_pages). */
 export function depopulate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
   call(ctx, 'depopulate_section_memmap', () => {
-    const what = vmemmapFree(ctx, ms, pfn, nr_pages);
-    if (nr_pages > 0) ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn, nrPages: nr_pages, how: `vmemmap_free: ${what}` });
+    const how = vmemmapFree(ctx, ms, pfn, nr_pages, 'vmemmap_free');
+    if (nr_pages > 0) ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn, nrPages: nr_pages, how });
   });
 }
 
@@ -20,7 +20,7 @@ export function depopulate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn:
 export function free_map_bootmem(ctx: KernelCtx, ms: SectionDraft): void {
   call(ctx, 'free_map_bootmem', () => {
     const start = ms.nr * ctx.g.PAGES_PER_SECTION;
-    const what = vmemmapFree(ctx, ms, start, ctx.g.PAGES_PER_SECTION);
-    ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn: start, nrPages: ctx.g.PAGES_PER_SECTION, how: `free_map_bootmem: ${what}` });
+    const how = vmemmapFree(ctx, ms, start, ctx.g.PAGES_PER_SECTION, 'free_map_bootmem');
+    ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn: start, nrPages: ctx.g.PAGES_PER_SECTION, how });
   });
 }

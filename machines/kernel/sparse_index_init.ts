@@ -17,7 +17,7 @@ export function sparse_index_init(ctx: KernelCtx, section_nr: number): number {
       return -ERRNO.ENOMEM;
     }
     const root = sectionNrToRoot(ctx.g, section_nr);
-    ctx.s.roots[root] = { sections: {} };
+    ctx.s.addRoot(root);
     const first = root * ctx.g.SECTIONS_PER_ROOT;
     ctx.resources.push({
       kind: 'root-alloc',

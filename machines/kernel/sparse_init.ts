@@ -2,7 +2,7 @@
  * sparse_init() — mm/sparse.c, v5.3 (sparse_init_nid): every present section gets a
  * memblock-allocated usage (its page is PageReserved) and a full-section boot memmap (PMD-mapped
  * with PSE), then sparse_init_one_section(…, SECTION_IS_EARLY): word = encoded map | HAS_MEM_MAP |
- * EARLY, keeping PRESENT and ONLINE.
+ * EARLY, keeping PRESENT and ONLINE. (At boot every section is written by memory_present() first.)
  */
 import { sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT } from '../types.js';
@@ -11,11 +11,10 @@ import type { KernelCtx } from './context.js';
 
 /** Give every present section its boot usage and memmap and mark it early. */
 export function sparse_init(ctx: KernelCtx): void {
-  const nrs: number[] = [];
-  for (const root of Object.values(ctx.s.roots)) {
-    for (const ms of Object.values(root.sections)) if (ms.flags & SECTION_MARKED_PRESENT) nrs.push(ms.nr);
-  }
-  nrs.sort((a, b) => a - b);
+  const nrs = ctx.s
+    .writtenSections()
+    .filter((nr) => (ctx.s.peek(nr)?.flags ?? 0) & SECTION_MARKED_PRESENT)
+    .sort((a, b) => a - b);
   for (const nr of nrs) {
     const ms = sectionForWrite(ctx, nr);
     if (!ms) continue;

@@ -13,8 +13,9 @@ import { toU64 } from '../format.js';
 /** The sub-section mask of [pfn, pfn + nr_pages) within pfn's section. */
 export function subsection_mask_set(g: Geometry, pfn: number, nr_pages: number): Bitmap {
   const first = Math.floor((pfn % g.PAGES_PER_SECTION) / g.PAGES_PER_SUBSECTION);
-  const lastPfn = toU64(pfn + nr_pages - 1);
-  const last = Number((lastPfn % BigInt(g.PAGES_PER_SECTION)) / BigInt(g.PAGES_PER_SUBSECTION));
+  const end = pfn + nr_pages - 1;
+  // Only pfn 0 with nr_pages 0 wraps (to ULONG_MAX); everything else stays a safe integer.
+  const last = end >= 0 ? Math.floor((end % g.PAGES_PER_SECTION) / g.PAGES_PER_SUBSECTION) : Number((toU64(end) % BigInt(g.PAGES_PER_SECTION)) / BigInt(g.PAGES_PER_SUBSECTION));
   const count = last - first + 1;
   return bitmapSet(bitmapZero(g.SUBSECTIONS_PER_SECTION), first, Math.max(0, count));
 }

@@ -35,11 +35,13 @@ export function isPmdCell(c: string): boolean {
 
 /**
  * vmemmap_free() over the struct pages of [pfn, pfn + nr_pages): 4K cells become unmapped, PMD
- * cells 0xFD-filled, and a PMD whose every cell is 0xFD is freed. Returns what happened, for the log.
+ * cells 0xFD-filled, and a PMD whose every cell is 0xFD is freed. Returns what happened, as one of
+ * a few fixed texts (outcomes are kept for every step of a log).
  */
-export function vmemmapFree(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): string {
+export function vmemmapFree(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, caller: 'vmemmap_free' | 'free_map_bootmem'): string {
+  const texts = FREE_TEXT[caller];
   const span = cellSpan(ctx, pfn, nr_pages);
-  if (!span) return 'nothing';
+  if (!span) return texts[0] as string;
   const cells = ms.memmap.split('');
   let filled = 0;
   let freed = 0;
@@ -47,22 +49,33 @@ export function vmemmapFree(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pa
     const c = cells[i] ?? '.';
     const partial = (i === span.first && span.partialFirst) || (i === span.last && span.partialLast);
     if (isPmdCell(c)) {
-      if (c !== 'F') filled++;
+      if (c !== 'F') filled = 1;
       cells[i] = 'F';
     } else if (c === 'b' || c === 'v') {
       cells[i] = partial ? 'F' : '.';
-      freed++;
+      freed = 1;
     }
   }
-  let pmdFreed = false;
+  let pmdFreed = 0;
   if (cells.includes('F') && cells.every((c) => c === 'F' || c === '.')) {
     cells.fill('.');
-    pmdFreed = true;
+    pmdFreed = 1;
   }
   ms.memmap = cells.join('');
-  const parts: string[] = [];
-  if (freed) parts.push(`${freed} sub-section(s) of 4K vmemmap freed`);
-  if (filled) parts.push(`${filled} sub-section(s) of a PMD mapping filled with 0xFD`);
-  if (pmdFreed) parts.push('PMD freed (all 0xFD)');
-  return parts.join('; ') || 'nothing mapped';
+  return texts[freed | (filled << 1) | (pmdFreed << 2)] as string;
 }
+
+// --- internal ---
+
+/** Texts per caller for (4K freed) | (PMD part 0xFD-filled) << 1 | (PMD freed) << 2. */
+function freeTexts(caller: string): readonly string[] {
+  return Array.from({ length: 8 }, (_, code) => {
+    const parts: string[] = [];
+    if (code & 1) parts.push('4K vmemmap freed');
+    if (code & 2) parts.push('part of a PMD mapping filled with 0xFD');
+    if (code & 4) parts.push('PMD freed (all 0xFD)');
+    return `${caller}: ${parts.join('; ') || 'nothing mapped'}`;
+  });
+}
+
+const FREE_TEXT = { vmemmap_free: freeTexts('vmemmap_free'), free_map_bootmem: freeTexts('free_map_bootmem') } as const;

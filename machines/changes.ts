@@ -1,0 +1,103 @@
+/**
+ * A step's changes in compact form — one flat array per step — and their expansion into immer
+ * patches and inverse patches. A log keeps every step's changes, so they are stored at a few words
+ * per change and expanded into immer Patch objects only when replayed, reversed or printed.
+ *
+ * Records, one after another in the array:
+ *   ROOT r                          add mem_section root r (all sections NULL)
+ *   CREATE r idx section            section r:idx created (was NULL)
+ *   FIELD r idx field new old       one field of section r:idx replaced
+ *   HIGHEST new old                 __highest_present_section_nr replaced
+ *   ONCE site                       a once-only call site fired
+ */
+import type { Patch } from 'immer';
+import type { MemSection } from './types.js';
+
+/** Fields of a section that a FIELD record can name, by index. */
+export const SECTION_FIELDS = ['flags', 'map', 'nid', 'usage', 'subsectionMap', 'bootMap', 'memmap', 'machine'] as const;
+
+/** A section field name. */
+export type SectionField = (typeof SECTION_FIELDS)[number];
+
+/** Record tags. */
+export const ROOT = 0;
+export const CREATE = 1;
+export const FIELD = 2;
+export const HIGHEST = 3;
+export const ONCE = 4;
+
+/** The compact changes of one step (see the file header). */
+export type Changes = readonly unknown[];
+
+/** The immer patches that apply `changes` (step N-1 → N). */
+export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
+  const out: Patch[] = [];
+  walk(changes, {
+    root: (r) => out.push({ op: 'add', path: ['roots', rootKey(r)], value: { sections: new Array<null>(sectionsPerRoot).fill(null) } }),
+    create: (r, idx, ms) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx], value: ms }),
+    field: (r, idx, f, now) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: now }),
+    highest: (now) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: now }),
+    once: (site) => out.push({ op: 'add', path: ['once', site], value: true }),
+  });
+  return out;
+}
+
+/** The immer patches that undo `changes` (step N → N-1), in reverse order. */
+export function toInversePatches(changes: Changes): Patch[] {
+  const out: Patch[] = [];
+  walk(changes, {
+    root: (r) => out.push({ op: 'remove', path: ['roots', rootKey(r)] }),
+    create: (r, idx) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx], value: null }),
+    field: (r, idx, f, _now, old) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: old }),
+    highest: (_now, old) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: old }),
+    once: (site) => out.push({ op: 'remove', path: ['once', site] }),
+  });
+  return out.reverse();
+}
+
+// --- internal ---
+
+interface Visitor {
+  root(r: number): void;
+  create(r: number, idx: number, ms: MemSection): void;
+  field(r: number, idx: number, f: SectionField, now: unknown, old: unknown): void;
+  highest(now: number, old: number): void;
+  once(site: string): void;
+}
+
+function walk(c: Changes, v: Visitor): void {
+  let i = 0;
+  while (i < c.length) {
+    switch (c[i]) {
+      case ROOT:
+        v.root(c[i + 1] as number);
+        i += 2;
+        break;
+      case CREATE:
+        v.create(c[i + 1] as number, c[i + 2] as number, c[i + 3] as MemSection);
+        i += 4;
+        break;
+      case FIELD:
+        v.field(c[i + 1] as number, c[i + 2] as number, SECTION_FIELDS[c[i + 3] as number] as SectionField, c[i + 4], c[i + 5]);
+        i += 6;
+        break;
+      case HIGHEST:
+        v.highest(c[i + 1] as number, c[i + 2] as number);
+        i += 3;
+        break;
+      case ONCE:
+        v.once(c[i + 1] as string);
+        i += 2;
+        break;
+      default:
+        throw new Error(`corrupt change record at ${i}: tag ${String(c[i])}`);
+    }
+  }
+}
+
+const rootKeys: string[] = [];
+
+/** The root number as the patch path's object key, one shared string per root. */
+function rootKey(r: number): string {
+  return (rootKeys[r] ??= String(r));
+}
