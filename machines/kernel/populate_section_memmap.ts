@@ -55,7 +55,7 @@ export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: n
       mapCells(ms, span.first, span.last, cell);
     }
     ctx.resources.push({ kind: 'memmap-populate', section: ms.nr, pfn: start, nrPages: end - start, how });
-    decide(ctx, `populated ${end - start} pages of memmap`);
+    decide(ctx, 'memmap populated');
     return true;
   });
 }

@@ -12,6 +12,7 @@ import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { fmtHexAlt, fmtLong } from '../format.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
+import type { Hazard } from '../types.js';
 import { call, decide, stepMachine, warn } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
 import { depopulate_section_memmap, free_map_bootmem } from './depopulate_section_memmap.js';
@@ -69,7 +70,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
       }
       ms.map = 'encoded_null';
       ms.flags = 0;
-      ctx.notes.push(`section ${ms.nr}: section_mem_map = sparse_encode_mem_map(NULL) (non-zero, all flags clear; F4)`);
+      ctx.notes.push(perSection(F4_NOTES, ms.nr, (nr) => `section ${nr}: section_mem_map = sparse_encode_mem_map(NULL) (non-zero, all flags clear; F4)`));
     }
     stepMachine(ms, { type: 'deactivate', ...mapFacts(ctx.g, ms), usageKept });
     if (sectionIsEarly && memmapDecoded) {
@@ -109,16 +110,33 @@ function reportF10Teardown(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pag
 /** One F14 race hazard per step, naming every section whose usage was freed. */
 function noteF14(ctx: KernelCtx, nr: number): void {
   const i = ctx.hazards.findIndex((h) => h.bug === 'F14' && h.kind === 'race');
-  const prev = i < 0 ? [] : (F14_SECTIONS.exec(ctx.hazards[i]?.text ?? '')?.[1] ?? '').split(',').filter(Boolean);
-  const list = [...prev, String(nr)];
-  const hazard = {
-    kind: 'race' as const,
+  if (i < 0) {
+    ctx.hazards.push(perSection(F14_HAZARDS, nr, (n) => f14([String(n)])));
+    return;
+  }
+  const prev = (F14_SECTIONS.exec(ctx.hazards[i]?.text ?? '')?.[1] ?? '').split(',').filter(Boolean);
+  ctx.hazards[i] = f14([...prev, String(nr)]);
+}
+
+function f14(sections: readonly string[]): Hazard {
+  return {
+    kind: 'race',
     bug: 'F14',
-    text: `usage of section(s) ${list.join(',')} freed with plain kfree() while a concurrent pfn_valid() may still read usage->subsection_map`,
+    text: `usage of section(s) ${sections.join(',')} freed with plain kfree() while a concurrent pfn_valid() may still read usage->subsection_map`,
     fixedBy: fixOf('F14'),
   };
-  if (i < 0) ctx.hazards.push(hazard);
-  else ctx.hazards[i] = hazard;
 }
+
+/** Immutable per-section texts and hazards are made once per section (a log keeps every step's outcome). */
+function perSection<T>(cache: Map<number, T>, nr: number, make: (nr: number) => T): T {
+  let v = cache.get(nr);
+  if (v === undefined) {
+    v = make(nr);
+    if (cache.size < 65536) cache.set(nr, v);
+  }
+  return v;
+}
+const F4_NOTES = new Map<number, string>();
+const F14_HAZARDS = new Map<number, Hazard>();
 
 const F14_SECTIONS = /^usage of section\(s\) ([\d,]+) freed/;

@@ -9,7 +9,7 @@
 import { pfnToSectionNr, sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
-import { call, decide, sectionForWrite } from './context.js';
+import { call, sectionFrame, decide, sectionForWrite } from './context.js';
 import type { KernelCtx } from './context.js';
 import { section_activate } from './section_activate.js';
 import { sparse_index_init } from './sparse_index_init.js';
@@ -17,7 +17,7 @@ import { sparse_index_init } from './sparse_index_init.js';
 /** Add [start_pfn, start_pfn + nr_pages) (within one section); 0 or a negative errno. */
 export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: number, nr_pages: number, altmap: Altmap | null): number {
   const section_nr = pfnToSectionNr(ctx.g, start_pfn);
-  return call(ctx, `sparse_add_section(${section_nr})`, () => {
+  return call(ctx, sectionFrame('sparse_add_section', section_nr), () => {
     const ret = sparse_index_init(ctx, section_nr);
     if (ret < 0) return ret;
     const ms = sectionForWrite(ctx, section_nr);

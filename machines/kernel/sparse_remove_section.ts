@@ -4,14 +4,14 @@
  * once while no page is hwpoisoned (memhp models none) — then section_deactivate(). `ms` is unused.
  */
 import { pfnToSectionNr } from '../geometry.js';
-import { call, decide, rootPresent, sectionForWrite } from './context.js';
+import { call, sectionFrame, decide, rootPresent, sectionForWrite } from './context.js';
 import type { KernelCtx } from './context.js';
 import { section_deactivate } from './section_deactivate.js';
 
 /** Remove [pfn, pfn + nr_pages) of one section. */
 export function sparse_remove_section(ctx: KernelCtx, pfn: number, nr_pages: number, _map_offset: number): void {
   const nr = pfnToSectionNr(ctx.g, pfn);
-  call(ctx, `sparse_remove_section(${nr})`, () => {
+  call(ctx, sectionFrame('sparse_remove_section', nr), () => {
     if (!rootPresent(ctx, nr)) {
       // __pfn_to_section() is NULL: section_deactivate() dereferences it (early_section(NULL) is
       // false, then ms->usage faults).

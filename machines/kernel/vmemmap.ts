@@ -42,30 +42,36 @@ export function vmemmapFree(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pa
   const texts = FREE_TEXT[caller];
   const span = cellSpan(ctx, pfn, nr_pages);
   if (!span) return texts[0] as string;
-  const cells = ms.memmap.split('');
+  const old = ms.memmap;
+  let span_ = '';
   let filled = 0;
   let freed = 0;
   for (let i = span.first; i <= span.last; i++) {
-    const c = cells[i] ?? '.';
+    const c = old[i] ?? '.';
     const partial = (i === span.first && span.partialFirst) || (i === span.last && span.partialLast);
     if (isPmdCell(c)) {
       if (c !== 'F') filled = 1;
-      cells[i] = 'F';
+      span_ += 'F';
     } else if (c === 'b' || c === 'v') {
-      cells[i] = partial ? 'F' : '.';
+      span_ += partial ? 'F' : '.';
       freed = 1;
+    } else {
+      span_ += c;
     }
   }
+  let cells = old.slice(0, span.first) + span_ + old.slice(span.last + 1);
   let pmdFreed = 0;
-  if (cells.includes('F') && cells.every((c) => c === 'F' || c === '.')) {
-    cells.fill('.');
+  if (cells.includes('F') && ONLY_FREED.test(cells)) {
+    cells = '.'.repeat(cells.length);
     pmdFreed = 1;
   }
-  ms.memmap = cells.join('');
+  ms.memmap = cells;
   return texts[freed | (filled << 1) | (pmdFreed << 2)] as string;
 }
 
 // --- internal ---
+
+const ONLY_FREED = /^[F.]*$/;
 
 /** Texts per caller for (4K freed) | (PMD part 0xFD-filled) << 1 | (PMD freed) << 2. */
 function freeTexts(caller: string): readonly string[] {
