@@ -56,7 +56,7 @@ export function bootState(profile: Profile, layout: BootLayout): StepResult {
       if (ms && ms.usage === 'boot') stepMachine(ms, { type: 'boot' });
     }
     ctx.path = `boot: ${ctx.before.size} early section(s)`;
-    ctx.pathFrames = [];
+    ctx.pathDepth = 0;
     return { ret: null, value: null };
   });
 }

@@ -19,8 +19,8 @@ export type MutableSection = { -readonly [K in keyof MemSection]: MemSection[K] 
 export class WorkingState {
   private roots_: Record<number, MemRoot>;
   private rootsCopied_ = false;
-  private readonly newRoots_ = new Set<number>();
-  private readonly copiedRoots_ = new Set<number>();
+  private readonly newRoots_: number[] = [];
+  private readonly copiedRoots_: number[] = [];
   /** Sections written this step: the original (null when created this step) and the working copy. */
   private readonly written_ = new Map<number, { readonly before: MemSection | null; readonly now: MutableSection }>();
   private once_: Record<string, true>;
@@ -45,8 +45,8 @@ export class WorkingState {
   addRoot(r: number): void {
     if (this.hasRoot(r)) return;
     this.ownRoots()[r] = { sections: new Array<MemSection | null>(this.g.SECTIONS_PER_ROOT).fill(null) };
-    this.newRoots_.add(r);
-    this.copiedRoots_.add(r);
+    this.newRoots_.push(r);
+    this.copiedRoots_.push(r);
   }
 
   /** Root numbers in ascending order. */
@@ -94,8 +94,9 @@ export class WorkingState {
   /** Freeze the step: the next state and its compact changes (changes.ts). */
   finish(isZero: (ms: MemSection) => boolean): { state: KernelState; changes: Changes } {
     const c: unknown[] = [];
-    for (const r of [...this.newRoots_].sort((a, b) => a - b)) c.push(ROOT, r);
-    for (const [nr, { before, now }] of [...this.written_].sort((a, b) => a[0] - b[0])) {
+    if (this.newRoots_.length) for (const r of this.newRoots_.slice().sort((a, b) => a - b)) c.push(ROOT, r);
+    const written = this.written_.size > 1 ? [...this.written_].sort((a, b) => a[0] - b[0]) : this.written_;
+    for (const [nr, { before, now }] of written) {
       const r = sectionNrToRoot(this.g, nr);
       const idx = nr % this.g.SECTIONS_PER_ROOT;
       const sections = this.roots_[r]?.sections as Array<MemSection | null>;
@@ -122,13 +123,13 @@ export class WorkingState {
     }
     if (this.highestPresentSectionNr !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highestPresentSectionNr, this.base.highestPresentSectionNr);
     for (const site of this.newOnce_) c.push(ONCE, site);
-    if (!c.length) return { state: this.base, changes: c };
+    if (!c.length) return { state: this.base, changes: NO_CHANGES };
     const state: KernelState = {
       roots: this.rootsCopied_ ? this.roots_ : this.base.roots,
       highestPresentSectionNr: this.highestPresentSectionNr,
       once: this.once_,
     };
-    return { state, changes: c };
+    return { state, changes: c.slice() };
   }
 
   // --- internal ---
@@ -144,13 +145,15 @@ export class WorkingState {
   private ownRoot(r: number): Array<MemSection | null> {
     const roots = this.ownRoots();
     const root = roots[r] as MemRoot;
-    if (!this.copiedRoots_.has(r)) {
+    if (!this.copiedRoots_.includes(r)) {
       roots[r] = { sections: root.sections.slice() };
-      this.copiedRoots_.add(r);
+      this.copiedRoots_.push(r);
     }
     return roots[r]?.sections as Array<MemSection | null>;
   }
 }
+
+const NO_CHANGES: Changes = Object.freeze([]);
 
 function sameWords(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

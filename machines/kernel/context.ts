@@ -39,7 +39,9 @@ export interface KernelCtx {
   readonly stack: string[];
   /** The deciding decision (`what`) and the call frames it was made in; joined by finishOutcome. */
   path: string;
-  pathFrames: readonly string[];
+  /** The first `pathDepth` entries are the deciding call frames (a reused buffer, no allocation per decision). */
+  readonly pathFrames: string[];
+  pathDepth: number;
   pathIsError: boolean;
   readonly inject: readonly InjectedFailure[];
   readonly allocCount: Record<AllocKind, number>;
@@ -61,6 +63,7 @@ export function createCtx(p: Profile, s: WorkingState, inject: readonly Injected
     stack: [],
     path: '',
     pathFrames: [],
+    pathDepth: 0,
     pathIsError: false,
     inject,
     allocCount: { usage: 0, root: 0, memmap: 0 },
@@ -81,7 +84,8 @@ export function call<T>(ctx: KernelCtx, frame: string, fn: () => T): T {
 /** Record the current call path as the one that decided the outcome; an error decision is kept over later ones. */
 export function decide(ctx: KernelCtx, what: string, isError = false): void {
   if (ctx.pathIsError) return;
-  ctx.pathFrames = ctx.stack.slice();
+  for (let i = 0; i < ctx.stack.length; i++) ctx.pathFrames[i] = ctx.stack[i] as string;
+  ctx.pathDepth = ctx.stack.length;
   ctx.path = what;
   ctx.pathIsError = isError;
 }
@@ -152,7 +156,7 @@ export function finishOutcome(ctx: KernelCtx, ret: number | null, value: boolean
     ret,
     value,
     warnings: orEmpty(ctx.warnings),
-    path: pathText(ctx.pathFrames, ctx.path),
+    path: pathText(ctx.pathFrames, ctx.pathDepth, ctx.path),
     sections: orEmpty(sections),
     resources: orEmpty(ctx.resources),
     hazards: orEmpty(ctx.hazards),
@@ -193,20 +197,24 @@ const PATHS: PathNode = { text: undefined, next: new Map() };
 let pathNodes = 0;
 
 /** `frame → frame → …: what`, one shared copy per distinct path (bounded, so memory cannot grow without end). */
-function pathText(frames: readonly string[], what: string): string {
+function pathText(frames: readonly string[], depth: number, what: string): string {
   let node = PATHS;
-  for (let i = 0; i <= frames.length; i++) {
-    const key = i < frames.length ? (frames[i] as string) : what;
+  for (let i = 0; i <= depth; i++) {
+    const key = i < depth ? (frames[i] as string) : what;
     let next = node.next.get(key);
     if (!next) {
-      if (pathNodes >= 65536) return frames.length ? `${frames.join(' → ')}: ${what}` : what;
+      if (pathNodes >= 65536) return renderPath(frames, depth, what);
       next = { text: undefined, next: new Map() };
       node.next.set(key, next);
       pathNodes++;
     }
     node = next;
   }
-  return (node.text ??= frames.length ? `${frames.join(' → ')}: ${what}` : what);
+  return (node.text ??= renderPath(frames, depth, what));
+}
+
+function renderPath(frames: readonly string[], depth: number, what: string): string {
+  return depth ? `${frames.slice(0, depth).join(' → ')}: ${what}` : what;
 }
 
 /** Frame names with a section number (`sparse_add_section(96)`), one string per function and section. */
