@@ -29,6 +29,25 @@ export const ONCE = 4;
 /** The compact changes of one step (see the file header). */
 export type Changes = readonly unknown[];
 
+/** A step's compact changes with their immer patches, expanded on each access (never cached, so a log stays small). */
+export class ChangeSet {
+  constructor(
+    /** The compact form (see the file header). */
+    readonly changes: Changes,
+    private readonly sectionsPerRoot: number,
+  ) {}
+
+  /** Immer patches from the previous state to this step's. */
+  get patches(): Patch[] {
+    return toPatches(this.changes, this.sectionsPerRoot);
+  }
+
+  /** Immer patches from this step's state back to the previous one. */
+  get inversePatches(): Patch[] {
+    return toInversePatches(this.changes);
+  }
+}
+
 /** The immer patches that apply `changes` (step N-1 → N). */
 export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
   const out: Patch[] = [];

@@ -4,12 +4,11 @@
  * functions in kernel/ write only to the step's copy-on-write WorkingState, which records the
  * patches (working.ts). States are never mutated once a step returns.
  */
-import type { Patch } from 'immer';
 import type { BootLayout, Operation } from '../events/types.js';
 import { sectionNrToRoot } from './geometry.js';
 import { createCtx, finishOutcome, sectionForWrite, stepMachine } from './kernel/context.js';
 import { WorkingState } from './working.js';
-import { toInversePatches, toPatches } from './changes.js';
+import { ChangeSet } from './changes.js';
 import type { Changes } from './changes.js';
 import type { KernelCtx } from './kernel/context.js';
 import { dispatch } from './dispatch.js';
@@ -19,23 +18,14 @@ import { subsection_map_init } from './kernel/subsection_map_init.js';
 import type { InjectedFailure, KernelState, MemSection, Outcome, Profile } from './types.js';
 
 /** The result of one model step: the next state, the outcome, and the changes as immer patches. */
-export class StepResult {
+export class StepResult extends ChangeSet {
   constructor(
     readonly state: KernelState,
     readonly outcome: Outcome,
-    /** The compact form of the patches (changes.ts); what a log keeps. */
-    readonly changes: Changes,
-    private readonly sectionsPerRoot: number,
-  ) {}
-
-  /** The immer patches from the previous state to `state` (expanded on each access). */
-  get patches(): Patch[] {
-    return toPatches(this.changes, this.sectionsPerRoot);
-  }
-
-  /** The immer patches from `state` back to the previous state (expanded on each access). */
-  get inversePatches(): Patch[] {
-    return toInversePatches(this.changes);
+    changes: Changes,
+    sectionsPerRoot: number,
+  ) {
+    super(changes, sectionsPerRoot);
   }
 }
 

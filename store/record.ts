@@ -1,9 +1,8 @@
 /** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
-import type { Patch } from 'immer';
 import type { Operation, Scenario, SourceLoc } from '../events/types.js';
 import { bootState, step } from '../machines/model.js';
 import type { StepResult } from '../machines/model.js';
-import { toInversePatches, toPatches } from '../machines/changes.js';
+import { ChangeSet } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
 import type { InjectedFailure, Outcome, Profile } from '../machines/types.js';
 import { checkExpectations } from './expectations.js';
@@ -25,7 +24,7 @@ export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOp
 }
 
 /** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */
-export class RecordedStep implements LogStep {
+export class RecordedStep extends ChangeSet implements LogStep {
   constructor(
     readonly seq: number,
     readonly source: SourceLoc,
@@ -34,19 +33,10 @@ export class RecordedStep implements LogStep {
     readonly inject: readonly InjectedFailure[],
     readonly expects: readonly ExpectResult[],
     readonly outcome: Outcome,
-    /** The compact form of the patches (machines/changes.ts). */
-    readonly changes: Changes,
-    private readonly sectionsPerRoot: number,
-  ) {}
-
-  /** Immer patches from the previous step's state to this one's. */
-  get patches(): Patch[] {
-    return toPatches(this.changes, this.sectionsPerRoot);
-  }
-
-  /** Immer patches from this step's state back to the previous one's. */
-  get inversePatches(): Patch[] {
-    return toInversePatches(this.changes);
+    changes: Changes,
+    sectionsPerRoot: number,
+  ) {
+    super(changes, sectionsPerRoot);
   }
 
   /** A log step from a model step (keeps the outcome and the changes, not the state). */
