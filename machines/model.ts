@@ -6,7 +6,8 @@
  */
 import type { BootLayout, Operation } from '../events/types.js';
 import { sectionNrToRoot } from './geometry.js';
-import { createCtx, finishOutcome, sectionForWrite, stepMachine } from './kernel/context.js';
+import { createCtx, sectionForWrite, stepMachine } from './kernel/context.js';
+import { finishOutcome } from './kernel/outcome.js';
 import { WorkingState } from './working.js';
 import { ChangeSet } from './changes.js';
 import type { Changes } from './changes.js';

@@ -9,7 +9,8 @@
 import { pfnToSectionNr, sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
-import { call, sectionFrame, decide, sectionForWrite } from './context.js';
+import { call, decide, sectionForWrite } from './context.js';
+import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_activate } from './section_activate.js';
 import { sparse_index_init } from './sparse_index_init.js';

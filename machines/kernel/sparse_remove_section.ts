@@ -4,7 +4,8 @@
  * once while no page is hwpoisoned (memhp models none) — then section_deactivate(). `ms` is unused.
  */
 import { pfnToSectionNr } from '../geometry.js';
-import { call, sectionFrame, decide, rootPresent, sectionForWrite } from './context.js';
+import { call, decide, rootPresent, sectionForWrite } from './context.js';
+import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_deactivate } from './section_deactivate.js';
 
