@@ -25,6 +25,19 @@ export function finishOutcome(ctx: KernelCtx, ret: number | null, value: boolean
   };
 }
 
+/** Frame names with a section number (`sparse_add_section(96)`), one string per function and section. */
+export function sectionFrame(func: string, nr: number): string {
+  let byNr = FRAMES.get(func);
+  if (!byNr) FRAMES.set(func, (byNr = new Map()));
+  let text = byNr.get(nr);
+  if (text === undefined) {
+    text = `${func}(${nr})`;
+    if (byNr.size < 65536) byNr.set(nr, text);
+  }
+  return text;
+}
+const FRAMES = new Map<string, Map<number, string>>();
+
 // --- internal ---
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -77,16 +90,3 @@ function pathText(frames: readonly string[], depth: number, what: string): strin
 function renderPath(frames: readonly string[], depth: number, what: string): string {
   return depth ? `${frames.slice(0, depth).join(' → ')}: ${what}` : what;
 }
-
-/** Frame names with a section number (`sparse_add_section(96)`), one string per function and section. */
-export function sectionFrame(func: string, nr: number): string {
-  let byNr = FRAMES.get(func);
-  if (!byNr) FRAMES.set(func, (byNr = new Map()));
-  let text = byNr.get(nr);
-  if (text === undefined) {
-    text = `${func}(${nr})`;
-    if (byNr.size < 65536) byNr.set(nr, text);
-  }
-  return text;
-}
-const FRAMES = new Map<string, Map<number, string>>();
