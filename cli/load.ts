@@ -41,7 +41,7 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName });
-  if (!r.ok) throw new UserError(r.message, [], 'memhp models kernel 5.3 on x86_64 so far; pass --kernel 5.3');
+  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases and the changes each one carries');
   let checkpointEvery: number | undefined;
   if (opts.checkpointEvery !== undefined) {
     checkpointEvery = Number(opts.checkpointEvery);

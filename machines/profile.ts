@@ -1,12 +1,18 @@
 /**
- * Profiles: a kernel version × architecture geometry × configuration. This issue models v5.3 (the
- * seed, ba72b4c8cf60) on x86_64 with Debian's defaults; later versions are added as change lists.
+ * Profiles: a kernel version × architecture geometry × configuration. A version is the v5.3 model
+ * plus the changes of machines/versions.ts up to it (v5.2 is the model without the seed change).
  */
 import { deriveGeometry, GEOMETRY_ROWS } from './geometry.js';
 import type { KernelConfig, Profile } from './types.js';
+import { CHANGES, changesAt, parseVersion } from './versions.js';
 
-/** Kernel releases whose rules memhp implements. */
-export const KERNELS: readonly string[] = ['5.3'];
+/** Kernel releases worth naming (any release string from 5.2 on is accepted, plus `newest`). */
+export const KERNELS: readonly string[] = ['5.2', '5.3', '5.4', '5.5', '5.6', '5.9', '5.12', '5.14', '6.0', '6.1', '6.1.192', '6.5', '6.8', '6.10', '6.12.95', 'newest'];
+
+/** True when change `id` (machines/versions.ts) is in effect in profile `p`. */
+export function has(p: Profile, id: string): boolean {
+  return p.changes.has(id);
+}
 
 /** Debian x86_64 kernel configuration (config.amd64): VMEMMAP, PSE CPUs, no DEBUG_VM, MEMORY_FAILURE. */
 export const DEFAULT_CONFIG: KernelConfig = { SPARSEMEM_VMEMMAP: true, PSE: true, DEBUG_VM: false, MEMORY_FAILURE: true };
@@ -21,13 +27,14 @@ export interface ProfileOptions {
 /** A profile, or a message saying what is not supported and what is. */
 export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: Profile } | { ok: false; message: string } {
   const kernel = opts.kernel ?? '5.3';
-  if (!KERNELS.includes(kernel)) return { ok: false, message: `kernel ${kernel} is not modelled (known: ${KERNELS.join(', ')})` };
+  const version = parseVersion(kernel);
+  if (!version) return { ok: false, message: `kernel ${kernel} is not a release memhp models (any release from 5.2 on, e.g. 5.10, 6.1.192, or newest)` };
   const arch = opts.arch ?? 'x86_64';
   const row = GEOMETRY_ROWS[arch];
   if (!row) return { ok: false, message: `arch ${arch} is not modelled (known: ${Object.keys(GEOMETRY_ROWS).join(', ')})` };
   const config = { ...DEFAULT_CONFIG, ...opts.config };
   if (!config.SPARSEMEM_VMEMMAP) return { ok: false, message: 'SPARSEMEM_VMEMMAP=n is not modelled yet' };
-  return { ok: true, profile: { kernel, geometry: deriveGeometry(row), config } };
+  return { ok: true, profile: { kernel, changes: changesAt(version), geometry: deriveGeometry(row), config } };
 }
 
 /** A profile; throws on an unsupported one (for tests and code with fixed arguments). */
@@ -35,6 +42,11 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
   const r = resolveProfile(opts);
   if (!r.ok) throw new Error(r.message);
   return r.profile;
+}
+
+/** The changes in effect in `p`, oldest first (for `memhp profiles`). */
+export function profileChanges(p: Profile): typeof CHANGES {
+  return CHANGES.filter((ch) => p.changes.has(ch.id));
 }
 
 /** One line naming the profile and every option, e.g. `linux 5.3 x86_64 VMEMMAP=y PSE=y …`. */

@@ -99,8 +99,10 @@ export interface KernelConfig {
 
 /** A kernel version × architecture × configuration to run the model under. */
 export interface Profile {
-  /** Kernel release the rules come from, e.g. `5.3`. */
+  /** Kernel release the rules come from, as given, e.g. `5.3`, `6.1.192`, `newest`. */
   readonly kernel: string;
+  /** Ids of the kernel changes (machines/versions.ts) in effect at that release. */
+  readonly changes: ReadonlySet<string>;
   readonly geometry: Geometry;
   readonly config: KernelConfig;
 }

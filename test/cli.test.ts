@@ -115,7 +115,7 @@ describe('usage errors exit 2 with one line and a hint', () => {
     [['state', SEED, '--at', '99'], '--at 99 is past the last step'],
     [['state', SEED, '--at', 'x'], "--at must be a step number, got 'x'"],
     [['diff', SEED, '1'], "missing B for 'diff'"],
-    [['run', SEED, '--kernel', '4.19'], 'kernel 4.19 is not modelled'],
+    [['run', SEED, '--kernel', '4.19'], 'kernel 4.19 is not a release memhp models'],
     [['run', SEED, '--checkpoint-every', '0'], "--checkpoint-every must be a positive integer, got '0'"],
     [['run', 'no/such/file.scn'], 'cannot read no/such/file.scn: no such file'],
   ])('memhp %j', async (args, message) => {

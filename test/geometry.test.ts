@@ -53,9 +53,9 @@ describe('other rows are one line each', () => {
 
 describe('the model on a 512-sub-section geometry (1 GiB sections, 8 unsigned longs a map)', () => {
   it('boots, adds a sub-section into an early section hole and removes it again', async () => {
-    const { bootState, step, getSection, DEFAULT_CONFIG, bitmapToLongs } = await import('../machines/index.js');
+    const { bootState, step, getSection, createProfile, bitmapToLongs } = await import('../machines/index.js');
     const g = deriveGeometry({ ...X86_64, name: 'arm64-4k-v5.3', SECTION_SIZE_BITS: 30, MAX_PHYSMEM_BITS: 48 });
-    const p = { kernel: '5.3', geometry: g, config: DEFAULT_CONFIG };
+    const p = { ...createProfile({ kernel: '5.3' }), geometry: g };
     // Boot RAM: the first 130 MiB of section 1 (pfn 0x40000 ..), i.e. sub-sections 0-64.
     const boot = bootState(p, { ranges: [{ startPfn: 0x40000, endPfn: 0x40000 + 130 * 256, nid: 0 }], iomem: [], source: { file: 't', line: 1 } });
     expect(bitmapToLongs(getSection(p, boot.state, 1)!.subsectionMap)).toEqual(['0xffffffffffffffff', '0x0000000000000001', ...Array(6).fill('0x0000000000000000')]);

@@ -4,10 +4,13 @@
  * check_pfn_span(…, "add"), then one sparse_add_section() per section chunk, breaking on the first
  * error with no rollback (-EEXIST is no longer swallowed as in v5.2). Loop bounds are unsigned long:
  * nr_pages = 0 on a section-aligned pfn runs no iteration; on pfn 0 end_sec wraps.
+ * v5.5 (LOOP_REWRITE): "for (; pfn < end_pfn; …)" — nr_pages = 0 runs no iteration and returns the
+ * 0 of check_pfn_span; v6.0 (CALLER_WARN): that `err` is never assigned, so the return is garbage.
  */
 import { endSectionNr, pfnToSectionNr } from '../geometry.js';
 import { ERRNO } from '../errno.js';
 import type { Altmap } from '../types.js';
+import { has } from '../profile.js';
 import { call, decide, warnOnce } from './context.js';
 import type { KernelCtx } from './context.js';
 import { check_pfn_span } from './check_pfn_span.js';
@@ -26,6 +29,7 @@ export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: 
     }
     const err = check_pfn_span(ctx, pfn, nr_pages, 'add');
     if (err) return err;
+    if (nr_pages === 0 && has(ctx.p, 'LOOP_REWRITE')) return noPages(ctx);
     const startSec = pfnToSectionNr(ctx.g, pfn);
     const endSec = endSectionNr(ctx.g, pfn, nr_pages);
     let rc = 0;
@@ -41,4 +45,15 @@ export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: 
     if (rc === 0 && endSec < startSec) decide(ctx, 'nr_pages 0: no section to add');
     return rc;
   });
+}
+
+// --- internal ---
+
+/** nr_pages = 0 from v5.5: the loop does not run. */
+function noPages(ctx: KernelCtx): number {
+  if (has(ctx.p, 'CALLER_WARN')) {
+    ctx.hazards.push({ kind: 'undefined', bug: null, text: '__add_pages(nr_pages 0): the chunk loop never runs and err is never assigned: the return value is stack garbage (memhp shows 0)', fixedBy: null });
+  }
+  decide(ctx, 'nr_pages 0: no section to add');
+  return 0;
 }

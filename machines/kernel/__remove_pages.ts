@@ -3,20 +3,28 @@
  * vmem_altmap_offset(altmap); clear_zone_contiguous(zone); check_pfn_span(…, "remove") fails →
  * return (nothing removed, and the zone is left non-contiguous); else __remove_section() per
  * section chunk (map_offset for the first chunk only), then set_zone_contiguous(zone). Void.
+ * v5.5 (ZONELESS_REMOVE, 5.4.9): no zone, no contiguous-zone handling; (LOOP_REWRITE): nr_pages = 0
+ * runs no iteration. ~v6.5 (REMOVE_SECTION): sparse_remove_section() per chunk does the valid check.
  */
 import { endSectionNr, pfnToSectionNr } from '../geometry.js';
 import type { Altmap } from '../types.js';
+import { has } from '../profile.js';
 import { call, decide } from './context.js';
 import type { KernelCtx } from './context.js';
 import { check_pfn_span } from './check_pfn_span.js';
 import { __remove_section } from './__remove_section.js';
+import { sparse_remove_section } from './sparse_remove_section.js';
 
 /** Hot-remove [pfn, pfn + nr_pages). */
 export function __remove_pages(ctx: KernelCtx, pfn: number, nr_pages: number, altmap: Altmap | null): void {
   call(ctx, '__remove_pages', () => {
     let mapOffset = altmap ? altmap.reserve + altmap.free : 0;
     if (check_pfn_span(ctx, pfn, nr_pages, 'remove')) {
-      ctx.notes.push('zone left non-contiguous: clear_zone_contiguous() ran, set_zone_contiguous() did not');
+      if (!has(ctx.p, 'ZONELESS_REMOVE')) ctx.notes.push('zone left non-contiguous: clear_zone_contiguous() ran, set_zone_contiguous() did not');
+      return;
+    }
+    if (nr_pages === 0 && has(ctx.p, 'LOOP_REWRITE')) {
+      decide(ctx, 'nr_pages 0: no section to remove');
       return;
     }
     const startSec = pfnToSectionNr(ctx.g, pfn);
@@ -34,7 +42,8 @@ export function __remove_pages(ctx: KernelCtx, pfn: number, nr_pages: number, al
         });
         break;
       }
-      __remove_section(ctx, cur, pfns, mapOffset);
+      if (has(ctx.p, 'REMOVE_SECTION')) sparse_remove_section(ctx, cur, pfns, 0);
+      else __remove_section(ctx, cur, pfns, mapOffset);
       cur += pfns;
       left -= pfns;
       mapOffset = 0;

@@ -2,11 +2,14 @@
  * pfn_to_online_page(pfn) — include/linux/memory_hotplug.h, v5.3 – v5.11 (a macro): a struct page
  * for any pfn of an ONLINE section (pfn_valid_within() is true without HOLES_IN_ZONE), with no
  * sub-section check — so also for inactive or ZONE_DEVICE sub-sections of an online section, which
- * v5.12's "mm: teach pfn_to_online_page() to consider subsection validity" fixed.
+ * v5.12's "mm: teach pfn_to_online_page() to consider subsection validity" fixed (TAINT): from then
+ * on an inactive sub-section (or a hole of an early section) gives NULL. memhp does not model
+ * ZONE_DEVICE taint yet, so the get_dev_pagemap() slow path is not taken.
  */
 import { bitmapTest } from '../bitmap.js';
 import { pfnToSectionNr, subsectionMapIndex } from '../geometry.js';
 import { SECTION_IS_EARLY, SECTION_IS_ONLINE } from '../types.js';
+import { has } from '../profile.js';
 import { call, decide, peekSection } from './context.js';
 import type { KernelCtx } from './context.js';
 import { pfn_section_valid } from './pfn_valid.js';
@@ -21,6 +24,11 @@ export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
       return false;
     }
     const idx = subsectionMapIndex(ctx.g, pfn);
+    if (has(ctx.p, 'TAINT')) {
+      const ok = pfn_section_valid(ctx, pfn);
+      decide(ctx, ok ? `section ${nr} online, sub-section ${idx} active: page` : `sub-section ${idx} not active: NULL`);
+      return ok;
+    }
     if ((ms.flags & SECTION_IS_EARLY) === 0 && !pfn_section_valid(ctx, pfn)) {
       ctx.hazards.push({
         kind: 'wrong-result',

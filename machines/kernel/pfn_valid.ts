@@ -7,6 +7,7 @@
 import { bitmapTest } from '../bitmap.js';
 import { pfnToSectionNr, subsectionMapIndex } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
+import { has } from '../profile.js';
 import { call, decide, peekSection } from './context.js';
 import type { KernelCtx } from './context.js';
 
@@ -26,6 +27,8 @@ export function pfn_valid(ctx: KernelCtx, pfn: number): boolean {
     if (!ms || (ms.flags & SECTION_HAS_MEM_MAP) === 0) return answer(ctx, false, `section ${nr} not valid`);
     if ((ms.flags & SECTION_IS_EARLY) !== 0) return answer(ctx, true, `section ${nr} is early: valid over its whole span`);
     if (ms.usage === 'none') {
+      // 6.10 / 6.1.100 (F15): pfn_section_valid() returns 0 for a NULL usage.
+      if (has(ctx.p, 'F15')) return answer(ctx, false, 'usage NULL (F15)');
       ctx.hazards.push({ kind: 'crash', bug: 'F14', text: `section ${nr}: valid section without usage: pfn_section_valid() dereferences NULL`, fixedBy: null });
       return answer(ctx, false, 'usage NULL');
     }

@@ -5,9 +5,12 @@
  * x86_64 vmemmap_populate (arch/x86/mm/init_64.c, v5.3): less than one section's memmap → 4K pages,
  * altmap ignored; else PMDs with PSE (from the altmap when given, -ENOMEM when it is exhausted);
  * without PSE an altmap gives pr_err_once("%s: no cpu support for altmap allocations\n") → -ENOMEM.
+ * v5.9 (F10 series): no outward rounding; WARN_ON_ONCE(!IS_ALIGNED(pfn | nr_pages,
+ * PAGES_PER_SUBSECTION)) → NULL [exact release of the WARN unverified].
  */
 import { sectionNrToPfn } from '../geometry.js';
 import type { Altmap } from '../types.js';
+import { has } from '../profile.js';
 import { allocFails, call, decide, warnOnce } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
 import { cellSpan, mapCells } from './vmemmap.js';
@@ -16,6 +19,11 @@ import { cellSpan, mapCells } from './vmemmap.js';
 export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, altmap: Altmap | null): boolean {
   return call(ctx, 'populate_section_memmap', () => {
     const sub = ctx.g.PAGES_PER_SUBSECTION;
+    if (has(ctx.p, 'F10') && (pfn % sub !== 0 || nr_pages % sub !== 0)) {
+      warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: '__populate_section_memmap', file: 'mm/sparse-vmemmap.c', text: '' });
+      decide(ctx, 'range not sub-section aligned: WARN_ON_ONCE, NULL', true);
+      return false;
+    }
     const start = Math.floor(pfn / sub) * sub;
     const end = Math.ceil((pfn + nr_pages) / sub) * sub;
     if (allocFails(ctx, 'memmap')) {

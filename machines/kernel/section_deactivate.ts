@@ -7,10 +7,13 @@
  * Then an early section just emptied gets free_map_bootmem(); every other case
  * depopulate_section_memmap() of exactly the range — including a partial removal from an early
  * section, which tears down part of the boot memmap (F10). The usage is freed without RCU (F14).
+ * Later: v5.5 F3 (usage freed only if not boot-allocated), v5.6 F4 (word 0), v5.9 F10 (an early
+ * section's memmap is freed only when it empties), v6.8 / 6.1.76 F14 (kfree_rcu, no race).
  */
 import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { fmtHexAlt, fmtLong } from '../format.js';
+import { has } from '../profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
 import type { Hazard } from '../types.js';
 import { call, decide, stepMachine, warn } from './context.js';
@@ -43,7 +46,9 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     let directMap = false;
     let usageKept = true;
     if (bitmapEmpty(ms.subsectionMap)) {
-      if (!sectionIsEarly) {
+      // v5.3: free unless early at entry; v5.5 (F3): free unless the usage page is PageReserved (boot).
+      const freeUsage = has(ctx.p, 'F3') ? ms.usage === 'slab' : !sectionIsEarly;
+      if (freeUsage) {
         if (ms.usage === 'boot') {
           ctx.hazards.push({
             kind: 'crash',
@@ -52,8 +57,9 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
             fixedBy: fixOf('F3'),
           });
         }
-        ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: ms.usage === 'boot' ? 'kfree of memblock memory (F3)' : 'kfree' });
-        if (wasValid) noteF14(ctx, ms.nr);
+        const rcu = has(ctx.p, 'F14');
+        ctx.resources.push({ kind: 'usage-free', section: ms.nr, pfn, nrPages: nr_pages, how: ms.usage === 'boot' ? 'kfree of memblock memory (F3)' : rcu ? 'kfree_rcu' : 'kfree' });
+        if (wasValid && !rcu) noteF14(ctx, ms.nr);
         ms.usage = 'none';
         usageKept = false;
       }
@@ -68,9 +74,13 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
           fixedBy: fixOf('F5'),
         });
       }
-      ms.map = 'encoded_null';
       ms.flags = 0;
-      ctx.notes.push(perSection(F4_NOTES, ms.nr, (nr) => `section ${nr}: section_mem_map = sparse_encode_mem_map(NULL) (non-zero, all flags clear; F4)`));
+      if (has(ctx.p, 'F4')) {
+        ms.map = 'zero';
+      } else {
+        ms.map = 'encoded_null';
+        ctx.notes.push(perSection(F4_NOTES, ms.nr, (nr) => `section ${nr}: section_mem_map = sparse_encode_mem_map(NULL) (non-zero, all flags clear; F4)`));
+      }
     }
     stepMachine(ms, { type: 'deactivate', ...mapFacts(ctx.g, ms), usageKept });
     if (sectionIsEarly && memmapDecoded) {
@@ -82,6 +92,9 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
         free_map_bootmem(ctx, ms);
       }
       decide(ctx, 'early section emptied: free_map_bootmem');
+    } else if (sectionIsEarly && has(ctx.p, 'F10')) {
+      // v5.9: "never partially remove memmap for early section".
+      decide(ctx, 'early section: sub-sections deactivated, boot memmap kept');
     } else {
       depopulate_section_memmap(ctx, ms, pfn, nr_pages);
       if (sectionIsEarly) reportF10Teardown(ctx, ms, pfn, nr_pages);

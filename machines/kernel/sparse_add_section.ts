@@ -9,6 +9,7 @@
 import { pfnToSectionNr, sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
+import { has } from '../profile.js';
 import { call, decide, sectionForWrite } from './context.js';
 import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
@@ -29,7 +30,8 @@ export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: numbe
     ms.nid = nid;
     ms.flags |= SECTION_MARKED_PRESENT;
     if (section_nr > ctx.s.highestPresentSectionNr) ctx.s.highestPresentSectionNr = section_nr;
-    ms.map = sectionNrToPfn(ctx.g, section_nr) !== start_pfn ? 'direct_map' : 'vmemmap';
+    // v5.3: pfn_to_kaddr(section start) when start_pfn is mid-section (F5); fixed ~v5.7: pfn_to_page().
+    ms.map = sectionNrToPfn(ctx.g, section_nr) !== start_pfn && !has(ctx.p, 'F5') ? 'direct_map' : 'vmemmap';
     ms.flags |= SECTION_HAS_MEM_MAP;
     decide(ctx, ms.map === 'direct_map' ? 'added; section_mem_map realigned with pfn_to_kaddr (F5)' : 'added');
     return 0;
