@@ -1,5 +1,9 @@
-/** Route an Operation to the kernel function it names (the entry of each x86_64 call path). */
+/**
+ * Route an Operation to the kernel function it names (the entry of each x86_64 call path). Before
+ * v5.3 (no SUBSECTION change) the v5.2 functions in kernel/v5_2/ take the add and remove paths.
+ */
 import type { Operation } from '../events/types.js';
+import { pfnToSectionNr } from './geometry.js';
 import { __add_pages } from './kernel/__add_pages.js';
 import { __remove_pages } from './kernel/__remove_pages.js';
 import { add_pages } from './kernel/add_pages.js';
@@ -9,21 +13,33 @@ import { pfn_to_online_page } from './kernel/pfn_to_online_page.js';
 import { pfn_valid } from './kernel/pfn_valid.js';
 import { sparse_add_section } from './kernel/sparse_add_section.js';
 import { sparse_remove_section } from './kernel/sparse_remove_section.js';
+import { __add_pages_v5_2 } from './kernel/v5_2/__add_pages.js';
+import { __remove_pages_v5_2, sparse_remove_one_section } from './kernel/v5_2/__remove_pages.js';
+import { sparse_add_one_section } from './kernel/v5_2/sparse_add_one_section.js';
+import { has } from './profile.js';
 
 /** Run `op` in `ctx`; returns its return value (null for void) and query value. */
 export function dispatch(ctx: KernelCtx, op: Operation): { ret: number | null; value: boolean | null } {
+  const v5_2 = !has(ctx.p, 'SUBSECTION');
   switch (op.kind) {
     case 'add_pages':
       return { ret: add_pages(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
     case '__add_pages':
-      return { ret: __add_pages(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+      return { ret: v5_2 ? __add_pages_v5_2(ctx, op.nid, op.pfn, op.nr_pages, op.altmap) : __add_pages(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
     case '__remove_pages':
-      __remove_pages(ctx, op.pfn, op.nr_pages, op.altmap);
+      if (v5_2) __remove_pages_v5_2(ctx, op.pfn, op.nr_pages);
+      else __remove_pages(ctx, op.pfn, op.nr_pages, op.altmap);
       return { ret: null, value: null };
     case 'sparse_add_section':
-      return { ret: sparse_add_section(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+      if (!v5_2) return { ret: sparse_add_section(ctx, op.nid, op.pfn, op.nr_pages, op.altmap), value: null };
+      ctx.notes.push('v5.2 has no sparse_add_section(): sparse_add_one_section() adds the whole section');
+      return { ret: sparse_add_one_section(ctx, op.nid, pfnToSectionNr(ctx.g, op.pfn), op.altmap), value: null };
     case 'sparse_remove_section':
-      sparse_remove_section(ctx, op.pfn, op.nr_pages, op.map_offset);
+      if (!v5_2) sparse_remove_section(ctx, op.pfn, op.nr_pages, op.map_offset);
+      else {
+        ctx.notes.push('v5.2 has no sparse_remove_section(): sparse_remove_one_section() removes the whole section');
+        sparse_remove_one_section(ctx, pfnToSectionNr(ctx.g, op.pfn), false);
+      }
       return { ret: null, value: null };
     case 'online_mem_sections':
     case 'offline_mem_sections':

@@ -1,12 +1,19 @@
 /**
  * Sparse-memory geometry as data. Rules: include/linux/mmzone.h (SUBSECTION_SHIFT, PFN_SECTION_SHIFT,
  * SUBSECTIONS_PER_SECTION, SECTIONS_PER_ROOT), include/linux/page-flags-layout.h (SECTIONS_SHIFT),
- * arch/x86/include/asm/sparsemem.h (SECTION_SIZE_BITS 27, MAX_PHYSMEM_BITS 46) — v5.3 and 6.1.
+ * arch/x86/include/asm/sparsemem.h (SECTION_SIZE_BITS 27, MAX_PHYSMEM_BITS 46) — v5.3 and 6.1;
+ * arch/arm64, arch/powerpc and arch/s390 asm/sparsemem.h for the other rows (kernel-semantics.md §1.2).
  *
  * Only the base row is typed in; every derived constant is computed, so another architecture is one
  * more row. All arithmetic is done with division and multiplication, never with JavaScript's 32-bit
  * bit operators: pfns above 2^31 are ordinary on a 46-bit physical address space.
+ *
+ * Known simplification: the vmemmap rules of machines/kernel/ are x86_64's (vmemmap_populate maps
+ * one section's memmap with a PMD when PSE is set, remove_pmd_table 0xFD-fills partly freed PMDs).
+ * The arm64, ppc64 and s390 rows reuse them unchanged; only the sparse-memory geometry (section and
+ * sub-section sizes, maps, roots) differs per row.
  */
+import { parseVersion, type KernelVersion } from './versions.js';
 
 /** The typed-in constants of one architecture configuration. */
 export interface GeometryRow {
@@ -61,8 +68,113 @@ export const X86_64: GeometryRow = {
   STRUCT_PAGE_BYTES: 64,
 };
 
-/** Every geometry row memhp knows, by name. */
-export const GEOMETRY_ROWS: Readonly<Record<string, GeometryRow>> = { x86_64: X86_64 };
+/*
+ * The other architectures. Choices where the kernel leaves a config option (all [unverified] for
+ * the distributions' exact configs unless kernel-semantics.md §1.2 says otherwise):
+ * - MEM_SECTION_BYTES 32 (CONFIG_PAGE_EXTENSION=y) on every row, as on Debian amd64 [verified for
+ *   amd64 only]: Debian's shared config enables PAGE_OWNER, which selects PAGE_EXTENSION, for its
+ *   other architectures too [unverified]. SECTIONS_PER_ROOT is then PAGE_SIZE / 32, the "with
+ *   page_ext" column of §1.2; a config without page_ext is the same row with MEM_SECTION_BYTES 16.
+ * - arm64 MAX_PHYSMEM_BITS 48 (CONFIG_ARM64_PA_BITS=48, the default; 52 needs PA_BITS_52/LPA2).
+ * - ppc64 book3s MAX_PHYSMEM_BITS 51 (VMEMMAP + EXTREME: the larger of the hash and radix values).
+ * - s390 MAX_PHYSMEM_BITS 46 (the CONFIG_MAX_PHYSMEM_BITS Kconfig default).
+ * - SPARSEMEM_EXTREME is y everywhere (mm/Kconfig: default with SPARSEMEM unless SPARSEMEM_STATIC).
+ * - struct page is 64 bytes everywhere.
+ */
+const base = { SUBSECTION_SHIFT: 21, SPARSEMEM_EXTREME: true, MEM_SECTION_BYTES: 32, STRUCT_PAGE_BYTES: 64 } as const;
+
+/** arm64 4K pages before v5.12: SECTION_SIZE_BITS 30 (1 GiB sections, 512 sub-sections). */
+export const ARM64_4K_V5_3: GeometryRow = { ...base, name: 'arm64-4k', PAGE_SHIFT: 12, SECTION_SIZE_BITS: 30, MAX_PHYSMEM_BITS: 48 };
+/** arm64 4K pages from v5.12 ("arm64/sparsemem: reduce SECTION_SIZE_BITS"): 27 (128 MiB, 64 sub-sections). */
+export const ARM64_4K: GeometryRow = { ...ARM64_4K_V5_3, SECTION_SIZE_BITS: 27 };
+/** arm64 16K pages before v5.12: SECTION_SIZE_BITS 30. */
+export const ARM64_16K_V5_3: GeometryRow = { ...base, name: 'arm64-16k', PAGE_SHIFT: 14, SECTION_SIZE_BITS: 30, MAX_PHYSMEM_BITS: 48 };
+/** arm64 16K pages from v5.12: SECTION_SIZE_BITS 27. */
+export const ARM64_16K: GeometryRow = { ...ARM64_16K_V5_3, SECTION_SIZE_BITS: 27 };
+/** arm64 64K pages before v5.12: SECTION_SIZE_BITS 30. */
+export const ARM64_64K_V5_3: GeometryRow = { ...base, name: 'arm64-64k', PAGE_SHIFT: 16, SECTION_SIZE_BITS: 30, MAX_PHYSMEM_BITS: 48 };
+/** arm64 64K pages from v5.12: SECTION_SIZE_BITS 29 (512 MiB, 256 sub-sections). */
+export const ARM64_64K: GeometryRow = { ...ARM64_64K_V5_3, SECTION_SIZE_BITS: 29 };
+/** ppc64 book3s, 64K pages: SECTION_SIZE_BITS 24 (16 MiB sections, 8 sub-sections). */
+export const PPC64_64K: GeometryRow = { ...base, name: 'ppc64-64k', PAGE_SHIFT: 16, SECTION_SIZE_BITS: 24, MAX_PHYSMEM_BITS: 51 };
+/** ppc64 book3s, 4K pages: SECTION_SIZE_BITS 24. */
+export const PPC64_4K: GeometryRow = { ...base, name: 'ppc64-4k', PAGE_SHIFT: 12, SECTION_SIZE_BITS: 24, MAX_PHYSMEM_BITS: 51 };
+/** s390 through 6.12: SECTION_SIZE_BITS 28 (256 MiB sections, 128 sub-sections). */
+export const S390_V5_3: GeometryRow = { ...base, name: 's390', PAGE_SHIFT: 12, SECTION_SIZE_BITS: 28, MAX_PHYSMEM_BITS: 46 };
+/** s390 after 6.12 (the `newest` profile): SECTION_SIZE_BITS 27 (128 MiB). */
+export const S390: GeometryRow = { ...S390_V5_3, SECTION_SIZE_BITS: 27 };
+
+/** One era of an architecture: the row in effect from mainline release `since` on. */
+export interface ArchEra {
+  /** First mainline release with this row (`5.2` for the oldest memhp models; `newest` for the mm tree after 6.12). */
+  readonly since: string;
+  readonly row: GeometryRow;
+}
+
+/**
+ * Every architecture memhp models, each as its eras, oldest first. An era starts at a mainline
+ * release; stable releases follow their mainline series (none of these changes was backported).
+ */
+export const ARCH_ERAS: Readonly<Record<string, readonly ArchEra[]>> = {
+  x86_64: [{ since: '5.2', row: X86_64 }],
+  'arm64-4k': [
+    { since: '5.2', row: ARM64_4K_V5_3 },
+    { since: '5.12', row: ARM64_4K },
+  ],
+  'arm64-16k': [
+    { since: '5.2', row: ARM64_16K_V5_3 },
+    { since: '5.12', row: ARM64_16K },
+  ],
+  'arm64-64k': [
+    { since: '5.2', row: ARM64_64K_V5_3 },
+    { since: '5.12', row: ARM64_64K },
+  ],
+  'ppc64-64k': [{ since: '5.2', row: PPC64_64K }],
+  'ppc64-4k': [{ since: '5.2', row: PPC64_4K }],
+  s390: [
+    { since: '5.2', row: S390_V5_3 },
+    { since: 'newest', row: S390 },
+  ],
+};
+
+/** The architecture names `--arch` and the scenario `arch` line accept. */
+export const ARCH_NAMES: readonly string[] = Object.keys(ARCH_ERAS);
+
+/** Every architecture's newest row, by name (the era-free view; use geometryFor for a release). */
+export const GEOMETRY_ROWS: Readonly<Record<string, GeometryRow>> = Object.fromEntries(
+  Object.entries(ARCH_ERAS).map(([name, eras]) => [name, (eras[eras.length - 1] as ArchEra).row]),
+);
+
+/** The row of architecture `arch` in effect at release `version`; undefined for an unknown arch. */
+export function archRowFor(arch: string, version: KernelVersion): GeometryRow | undefined {
+  const eras = Object.prototype.hasOwnProperty.call(ARCH_ERAS, arch) ? ARCH_ERAS[arch] : undefined;
+  if (!eras) return undefined;
+  let row: GeometryRow | undefined;
+  for (const era of eras) if (eraStarted(era.since, version)) row = era.row;
+  return row;
+}
+
+/** The geometry of architecture `arch` at release `version`; undefined for an unknown arch. */
+export function geometryFor(arch: string, version: KernelVersion): Geometry | undefined {
+  const row = archRowFor(arch, version);
+  return row && deriveGeometry(row);
+}
+
+/**
+ * The geometry of architecture `arch` at release string `kernel` (5.3 when absent, and when not a
+ * release memhp models: resolveProfile reports that); undefined for an unknown arch. For parsing
+ * input before the profile is resolved.
+ */
+export function geometryForRelease(arch: string, kernel?: string | null): Geometry | undefined {
+  const v = parseVersion(kernel ?? '5.3') ?? (parseVersion('5.3') as KernelVersion);
+  return geometryFor(arch, v);
+}
+
+/** Every distinct geometry of architecture `arch` (one per era), oldest first; empty for an unknown arch. */
+export function archGeometries(arch: string): Geometry[] {
+  const eras = Object.prototype.hasOwnProperty.call(ARCH_ERAS, arch) ? ARCH_ERAS[arch] : undefined;
+  return (eras ?? []).map((era) => deriveGeometry(era.row));
+}
 
 /** Compute every derived constant of a row; throws on a row the kernel would refuse to build. */
 export function deriveGeometry(row: GeometryRow): Geometry {
@@ -139,4 +251,14 @@ export function endSectionNr(g: Geometry, pfn: number, nr_pages: number): number
   const end = pfn + nr_pages - 1;
   if (end >= 0) return Math.floor(end / g.PAGES_PER_SECTION);
   return Number(((1n << 64n) + BigInt(end)) / BigInt(g.PAGES_PER_SECTION));
+}
+
+// --- internal ---
+
+/** True when an era starting at mainline `since` is in effect at `v` (stable patch levels ignored). */
+function eraStarted(since: string, v: KernelVersion): boolean {
+  if (since === 'newest') return v.newest;
+  if (v.newest) return true;
+  const [major, minor] = since.split('.').map(Number) as [number, number];
+  return v.major > major || (v.major === major && v.minor >= minor);
 }

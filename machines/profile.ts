@@ -2,7 +2,7 @@
  * Profiles: a kernel version × architecture geometry × configuration. A version is the v5.3 model
  * plus the changes of machines/versions.ts up to it (v5.2 is the model without the seed change).
  */
-import { deriveGeometry, GEOMETRY_ROWS } from './geometry.js';
+import { ARCH_NAMES, geometryFor } from './geometry.js';
 import type { KernelConfig, Profile } from './types.js';
 import { CHANGES, changesAt, parseVersion } from './versions.js';
 
@@ -30,11 +30,11 @@ export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: 
   const version = parseVersion(kernel);
   if (!version) return { ok: false, message: `kernel ${kernel} is not a release memhp models (any release from 5.2 on, e.g. 5.10, 6.1.192, or newest)` };
   const arch = opts.arch ?? 'x86_64';
-  const row = GEOMETRY_ROWS[arch];
-  if (!row) return { ok: false, message: `arch ${arch} is not modelled (known: ${Object.keys(GEOMETRY_ROWS).join(', ')})` };
+  const geometry = geometryFor(arch, version);
+  if (!geometry) return { ok: false, message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
   const config = { ...DEFAULT_CONFIG, ...opts.config };
   if (!config.SPARSEMEM_VMEMMAP) return { ok: false, message: 'SPARSEMEM_VMEMMAP=n is not modelled yet' };
-  return { ok: true, profile: { kernel, changes: changesAt(version), geometry: deriveGeometry(row), config } };
+  return { ok: true, profile: { kernel, changes: changesAt(version), geometry, config } };
 }
 
 /** A profile; throws on an unsupported one (for tests and code with fixed arguments). */

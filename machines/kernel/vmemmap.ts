@@ -66,7 +66,7 @@ export function vmemmapFree(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pa
     pmdFreed = 1;
   }
   ms.memmap = cells;
-  return texts[freed | (filled << 1) | (pmdFreed << 2)] as string;
+  return texts[freed | (pmdFreed ? 4 : filled << 1)] as string;
 }
 
 // --- internal ---
@@ -79,7 +79,7 @@ function freeTexts(caller: string): readonly string[] {
     const parts: string[] = [];
     if (code & 1) parts.push('4K vmemmap freed');
     if (code & 2) parts.push('part of a PMD mapping filled with 0xFD');
-    if (code & 4) parts.push('PMD freed (all 0xFD)');
+    if (code & 4) parts.push('PMD freed');
     return `${caller}: ${parts.join('; ') || 'nothing mapped'}`;
   });
 }
