@@ -2,7 +2,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseScenario } from '../events/index.js';
 import type { Scenario } from '../events/types.js';
-import { deriveGeometry, GEOMETRY_ROWS } from '../machines/geometry.js';
+import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../machines/geometry.js';
 import { resolveProfile } from '../machines/profile.js';
 import type { Profile } from '../machines/types.js';
 import { recordScenario } from '../store/record.js';
@@ -31,12 +31,23 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
-  const row = GEOMETRY_ROWS[archName];
-  if (!row) throw new UserError(`unknown --arch ${archName}`, [], `known: ${Object.keys(GEOMETRY_ROWS).join(', ')}`);
-  const parsed = parseScenario(read.text, file, {
-    geometry: deriveGeometry(row),
-    readFile: (p) => io.readFile(isAbsolute(p) ? p : join(dirname(file), p)),
-  });
+  // The section size of some arches depends on the release (arm64 before/after 5.12, s390): parse
+  // with the geometry of --kernel, or of the file's own `kernel` line (the era whose parse names it).
+  const eraOf = (kernel: string | null | undefined): Geometry | undefined => geometryForRelease(archName, kernel);
+  const first = eraOf(opts.kernel);
+  if (!first) throw new UserError(`unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
+  const parseWith = (geometry: Geometry): ReturnType<typeof parseScenario> =>
+    parseScenario(read.text, file, { geometry, readFile: (p) => io.readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
+  let parsed = parseWith(first);
+  if (opts.kernel === undefined && (!parsed.ok || eraOf(parsed.value.kernel)?.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
+    for (const g of archGeometries(archName).filter((e) => e.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
+      const r = parseWith(g);
+      if (r.ok && eraOf(r.value.kernel)?.SECTION_SIZE_BITS === g.SECTION_SIZE_BITS) {
+        parsed = r;
+        break;
+      }
+    }
+  }
   if (!parsed.ok) throw new UserError(`${file}: invalid input`, parsed.errors);
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';

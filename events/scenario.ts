@@ -4,7 +4,7 @@
  * It never throws for user input and never returns half a scenario.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Geometry } from '../machines/geometry.js';
+import { ARCH_NAMES, type Geometry } from '../machines/geometry.js';
 import { parseExpect } from './expect.js';
 import { parseIomemLines, type IomemLine } from './iomem.js';
 import { parseOptions, stripComment, tokenize, type Problem, type Token } from './lexer.js';
@@ -27,8 +27,8 @@ export const MAX_ERRORS = 20;
 
 /** Words of the header and boot layout, allowed only before the first operation. */
 const BOOT_WORDS = ['kernel', 'arch', 'ram', 'iomem'];
-/** Architectures memhp models. */
-const ARCHES = ['x86_64'];
+/** Architectures memhp models (machines/geometry.ts). */
+const ARCHES = ARCH_NAMES;
 const RAM_USAGE = 'ram START-END [nid=N] | ram START SIZE [nid=N]';
 
 /** One boot RAM range in bytes (exclusive end) with where it was written. */
@@ -129,11 +129,17 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
           here({ code: 'E_PARSE', message: `${word} given twice (first at line ${prev.line})`, hint: `keep one ${word} line` });
         } else if (word === 'kernel') {
           kernel = { value, line };
-        } else if (!ARCHES.includes(value) || value !== g.name) {
+        } else if (!ARCHES.includes(value)) {
           here({
             code: 'E_USAGE',
             message: `arch ${value} is not modelled (geometry in use: ${g.name})`,
-            hint: `memhp models ${ARCHES.join(', ')} only for now: write arch ${g.name} or leave the line out`,
+            hint: `memhp models ${ARCHES.join(', ')}: write one of them (and pass the same --arch) or leave the line out`,
+          });
+        } else if (value !== g.name) {
+          here({
+            code: 'E_USAGE',
+            message: `arch ${value} does not match the geometry in use (${g.name})`,
+            hint: `pass --arch ${value} to run this file, or write arch ${g.name} or leave the line out`,
           });
         } else {
           arch = { value, line };

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bitmapToLongs, bootState, createProfile, getSection, step } from '../machines/index.js';
-import type { KernelState, Operation } from '../machines/index.js';
+import type { Operation } from '../events/types.js';
+import type { KernelState } from '../machines/index.js';
 
 const p = createProfile({ kernel: '5.2' });
 const FULL = ['0xffffffffffffffff'];
