@@ -7,7 +7,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
 import { MEMHP_VERSION } from '../store/serialize.js';
+import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
+import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { runCommandDef, runRun } from './commands/run.js';
 import { runState, stateCommandDef } from './commands/state.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
@@ -16,7 +18,7 @@ import type { Io } from './io.js';
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef },
+  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, profiles: profilesCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number;
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
   state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
+  compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
+  profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
 };
 
 /** Run the CLI on `argv` (without node and script); returns the exit code. */
