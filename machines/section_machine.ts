@@ -63,6 +63,9 @@ export const sectionMachine = setup({
           { guard: 'full', target: 'full-hotplug' },
           { target: 'partial' },
         ],
+        // Only an empty mask gets past section_deactivate's subset check here (nr_pages 0 on a
+        // sub-section-aligned pfn); the empty-map branch then runs again and may free the usage.
+        deactivate: { target: 'emptied' },
       },
     },
     early: {

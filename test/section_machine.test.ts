@@ -347,7 +347,11 @@ describe('nextSectionState (memoised) and the machine definition', () => {
   it('events a state does not handle leave it unchanged', () => {
     for (const s of ['absent.never', 'absent.deactivated', 'absent.emptied-early'] as const) {
       expect(transitionUncached(s, { type: 'online' })).toBe(s);
-      expect(transitionUncached(s, { type: 'deactivate', empty: true, full: false, early: false, relation: 'trimmed', usageKept: false })).toBe(s);
+      // An empty-mask deactivate of an absent section reaches the empty-map branch again (found by
+      // the log property: sparse_remove_section nr_pages 0 on an emptied early section frees its
+      // boot usage in v5.3): the usage decides where it lands.
+      expect(transitionUncached(s, { type: 'deactivate', empty: true, full: false, early: false, relation: 'trimmed', usageKept: false })).toBe('absent.deactivated');
+      expect(transitionUncached(s, { type: 'deactivate', empty: true, full: false, early: false, relation: 'trimmed', usageKept: true })).toBe('absent.emptied-early');
     }
     for (const s of STATES.filter((x) => x !== 'absent.never')) expect(transitionUncached(s, { type: 'boot' })).toBe(s);
     expect(transitionUncached('absent.never', { type: 'boot' })).toBe('early.boot');

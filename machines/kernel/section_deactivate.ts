@@ -53,7 +53,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
           ctx.hazards.push({
             kind: 'crash',
             bug: 'F3',
-            text: `section ${ms.nr}: kfree() of the memblock-allocated usage of a re-added early section: kernel BUG at mm/slub.c`,
+            text: `section ${ms.nr}: kfree() of a memblock-allocated usage (the section was early at boot, EARLY is gone): kernel BUG at mm/slub.c`,
             fixedBy: fixOf('F3'),
           });
         }
@@ -98,7 +98,8 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     } else {
       depopulate_section_memmap(ctx, ms, pfn, nr_pages);
       if (sectionIsEarly) reportF10Teardown(ctx, ms, pfn, nr_pages);
-      decide(ctx, bitmapEmpty(ms.subsectionMap) ? 'section emptied: usage freed, memmap depopulated' : 'sub-sections deactivated, memmap depopulated');
+      const emptied = usageKept ? 'section emptied: boot usage kept, memmap depopulated' : 'section emptied: usage freed, memmap depopulated';
+      decide(ctx, bitmapEmpty(ms.subsectionMap) ? emptied : 'sub-sections deactivated, memmap depopulated');
     }
   });
 }

@@ -225,7 +225,7 @@ export interface SectionView {
 export function sectionView(p: Profile, s: KernelState, nr: number): SectionView {
   const ms: MemSection | undefined = getSection(p, s, nr);
   if (!ms) return ZERO_VIEW;
-  expect(ms.machine, `section ${nr}: machine state agrees with the kernel fields`).toBe(classifySection(p.geometry, ms));
+  expect(ms.machine, `section ${nr}: machine state agrees with the kernel fields`).toBe(classifySection(p.geometry, ms, p));
   return {
     flags: ms.flags,
     map: ms.map,
