@@ -6,6 +6,7 @@ export const inputArgs = {
   file: { type: 'positional', description: 'scenario file (docs/scenario-format.md)', required: true, valueHint: 'FILE' },
   kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
   arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
+  config: { type: 'string', description: 'kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y)', valueHint: 'NAME=y|n,…' },
   'checkpoint-every': { type: 'string', description: 'keep a full state every K steps (default 64)', valueHint: 'K' },
   json: { type: 'boolean', description: 'machine-readable output' },
 } as const satisfies ArgsDef;

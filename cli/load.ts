@@ -3,8 +3,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { parseScenario } from '../events/index.js';
 import type { Scenario } from '../events/types.js';
 import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../machines/geometry.js';
-import { resolveProfile } from '../machines/profile.js';
-import type { Profile } from '../machines/types.js';
+import { DEFAULT_CONFIG, resolveProfile } from '../machines/profile.js';
+import type { KernelConfig, Profile } from '../machines/types.js';
 import { recordScenario } from '../store/record.js';
 import type { HotplugLog } from '../store/log.js';
 import { UserError } from './errors.js';
@@ -15,6 +15,8 @@ export interface LoadOptions {
   readonly kernel?: string;
   readonly arch?: string;
   readonly checkpointEvery?: string;
+  /** `--config NAME=y|n,…`: kernel configuration options that change behaviour. */
+  readonly config?: string;
 }
 
 /** A loaded input. */
@@ -51,8 +53,8 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (!parsed.ok) throw new UserError(`${file}: invalid input`, parsed.errors);
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
-  const r = resolveProfile({ kernel, arch: archName });
-  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases and the changes each one carries');
+  const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config) });
+  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   let checkpointEvery: number | undefined;
   if (opts.checkpointEvery !== undefined) {
     checkpointEvery = Number(opts.checkpointEvery);
@@ -60,6 +62,22 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   }
   const log = recordScenario(scenario, r.profile, checkpointEvery === undefined ? {} : { checkpointEvery });
   return { file, text: read.text, scenario, profile: r.profile, log };
+}
+
+/** Parse `--config PSE=n,DEBUG_VM=y` into kernel configuration overrides (Debian's x86_64 defaults otherwise). */
+export function parseConfigArg(value: string | undefined): Partial<KernelConfig> {
+  const out: Record<string, boolean> = {};
+  if (value === undefined) return out;
+  for (const item of value.split(',')) {
+    const m = /^([A-Z_]+)=(y|n)$/.exec(item.trim());
+    const name = m?.[1];
+    if (!m || name === undefined || !(name in DEFAULT_CONFIG)) {
+      throw new UserError(`--config: '${item}' is not NAME=y|n with a known NAME`, [], `options: ${Object.keys(DEFAULT_CONFIG).map((k) => `${k}=y|n`).join(', ')}`);
+    }
+    if (name in out) throw new UserError(`--config: ${name} given twice`);
+    out[name] = m[2] === 'y';
+  }
+  return out as Partial<KernelConfig>;
 }
 
 /** Parse a step number argument against a log. */

@@ -182,3 +182,29 @@ describe('colours', () => {
     expect(r.stdout).toMatch(ANSI);
   });
 });
+
+describe('--config: kernel options that change behaviour', () => {
+  const f10 = scn('f10.scn', 'kernel 5.3\nram 0x100000000-0x143ffffff\n__add_pages nid=0 pfn=0x144200 nr_pages=0xe00\n__remove_pages pfn=0x144200 nr_pages=0xe00\n');
+  // x86 vmemmap: with PSE the boot memmap is PMD-mapped and a partial vmemmap_free() 0xFD-fills it;
+  // without PSE it is 4K-mapped and the pages are freed (kernel-semantics.md §4 row 20, F10).
+  it('PSE decides between the 0xFD-filled and the unmapped boot memmap of F10, and the profile line says so', async () => {
+    const pse = await cli(['run', f10, '--verbose']);
+    expect(pse.stdout).toContain('PSE=y');
+    expect(pse.stdout).toContain('HAZARD CORRUPTION F10');
+    const nopse = await cli(['run', f10, '--config', 'PSE=n']);
+    expect(nopse.code).toBe(0);
+    expect(nopse.stdout).toContain('linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y PSE=n DEBUG_VM=n');
+    expect(nopse.stdout).toContain('HAZARD CRASH F10');
+  });
+
+  it.each([
+    [['--config', 'FOO=y'], "--config: 'FOO=y' is not NAME=y|n with a known NAME"],
+    [['--config', 'PSE=maybe'], "--config: 'PSE=maybe' is not NAME=y|n"],
+    [['--config', 'PSE=n,PSE=y'], '--config: PSE given twice'],
+    [['--config', 'SPARSEMEM_VMEMMAP=n'], 'SPARSEMEM_VMEMMAP=n is not modelled yet'],
+  ])('memhp run FILE %j is a usage error', async (extra, message) => {
+    const r = await cli(['run', f10, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});

@@ -9,7 +9,7 @@ import { compareRuns } from '../compare.js';
 import type { ProfileRun } from '../compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput } from '../load.js';
+import { loadInput, parseConfigArg } from '../load.js';
 import { compareLines } from '../render_compare.js';
 
 /** The `compare` command's definition (meta and arguments). */
@@ -19,26 +19,27 @@ export const compareCommandDef = defineCommand({
     file: inputArgs.file,
     kernels: { type: 'string', description: 'required: two or more kernel versions, comma-separated (e.g. 5.2,5.3,6.1,newest)', valueHint: 'V1,V2,…' },
     arch: inputArgs.arch,
+    config: inputArgs.config,
     json: inputArgs.json,
   },
 });
 
 /** Execute `memhp compare`; returns the exit code. */
-export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; json?: boolean }): number {
+export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; config?: string; json?: boolean }): number {
   const kernels = parseKernelList(args.kernels);
   // The comparison reads the state after every step: keep them all (they share structure).
-  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1' });
+  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1', config: args.config });
   const runs: ProfileRun[] = [{ profile: loaded.profile, log: loaded.log }];
   // Parse once per geometry: an architecture's section size can change with the release (arm64 5.12).
   const parsed = new Map<string, Scenario>([[JSON.stringify(loaded.profile.geometry), loaded.scenario]]);
   for (const kernel of kernels.slice(1)) {
-    const r = resolveProfile({ kernel, arch: args.arch });
+    const r = resolveProfile({ kernel, arch: args.arch, config: parseConfigArg(args.config) });
     if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], HINT);
     const scenario = parsed.get(JSON.stringify(r.profile.geometry));
     if (scenario) {
       runs.push({ profile: r.profile, log: recordScenario(scenario, r.profile, EVERY_STEP) });
     } else {
-      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1' });
+      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config });
       parsed.set(JSON.stringify(other.profile.geometry), other.scenario);
       runs.push({ profile: other.profile, log: other.log });
     }

@@ -18,8 +18,8 @@ export const diffCommandDef = defineCommand({
 });
 
 /** Execute `memhp diff`; returns the exit code. */
-export function runDiff(io: Io, args: { file: string; a: string; b: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; json?: boolean }): number {
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'] });
+export function runDiff(io: Io, args: { file: string; a: string; b: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
   const a = parseStepArg(loaded.log, 'A', args.a);
   const b = parseStepArg(loaded.log, 'B', args.b);
   const d = diffStates(loaded.profile.geometry, loaded.log.stateAt(a), loaded.log.stateAt(b), a, b);

@@ -19,8 +19,8 @@ export const runCommandDef = defineCommand({
 });
 
 /** Execute `memhp run`; returns the exit code. */
-export function runRun(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; json?: boolean; verbose?: boolean }): number {
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'] });
+export function runRun(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; verbose?: boolean }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
   const failed = failedExpectations(loaded.log);
   if (args.json) {
     io.out(logToJsonLines(loaded.log, loaded.text, loaded.file));

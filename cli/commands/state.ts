@@ -22,8 +22,8 @@ export const stateCommandDef = defineCommand({
 });
 
 /** Execute `memhp state`; returns the exit code. */
-export function runState(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; json?: boolean; at?: string; section?: string }): number {
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'] });
+export function runState(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; at?: string; section?: string }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
   const n = parseStepArg(loaded.log, '--at', args.at);
   const only = args.section === undefined ? undefined : parseSectionArg(args.section);
   const state = loaded.log.stateAt(n);
