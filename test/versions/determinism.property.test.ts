@@ -18,7 +18,7 @@
  *                    (and the WARN of an invalid section), so scenarios without __remove_pages /
  *                    sparse_remove_section; then triggered iff an add with a passing altmap is
  *                    misaligned (nr_pages = 0 counts as aligned) — the "end: #…" / "end: 0x…" text.
- *   5.11 / 5.12      TAINT: only pfn_to_online_page() looks at it, so scenarios without that query
+ *   5.11 / 5.12      TAINT (and F16, arm64-only and unmodelled): only pfn_to_online_page() looks at TAINT, so scenarios without that query
  *                    record identical logs (one direction: a query may still give the same answer).
  *   6.9 / 6.10, 6.1.99 / 6.1.100   F15: pfn_section_valid() of a valid, non-early section with a NULL
  *                    usage, which a sequential run never produces (test/versions/f15.test.ts): the
@@ -165,7 +165,7 @@ describe('versioned recording: determinism and untriggered changes', () => {
   });
 
   it('5.11 / 5.12 (TAINT): identical logs apart from the header without pfn_to_online_page', () => {
-    expectBoundary('5.11', '5.12', ['TAINT']);
+    expectBoundary('5.11', '5.12', ['F16', 'TAINT']);
     fc.assert(
       fc.property(
         scenarioArb().map((s) => only(s, (op) => op.kind !== 'pfn_to_online_page')),

@@ -39,7 +39,7 @@ describe('F4: a fully deactivated section gets section_mem_map 0 (v5.6, 5.4.19)'
   });
 
   it('5.5 → 5.6: after full removal the word is ENCODED_NULL / 0', () => {
-    expectBoundary('5.5', '5.6', ['F4', 'F8']);
+    expectBoundary('5.5', '5.6', ['F4', 'F6', 'F7', 'F8']);
     const { before, after } = across('5.5', '5.6', OPS);
     expectRemoved(before, 'encoded_null', ENCODED_NULL_41);
     expectRemoved(after, 'zero', '0x0000000000000000');
