@@ -7,7 +7,7 @@ import { listSections } from '../machines/model.js';
 import { sectionWord } from '../machines/section_word.js';
 import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../machines/types.js';
 import { flagNames } from '../store/diff.js';
-import type { LogStep, StateDiff } from '../store/types.js';
+import type { LogStep, SectionDiff, StateDiff } from '../store/types.js';
 import type { Colors } from './io.js';
 
 /** "file:line" of a step. */
@@ -86,17 +86,22 @@ export function diffLines(d: StateDiff, c: Colors): string[] {
   const lines = [c.bold(`diff step ${d.from} → step ${d.to}`)];
   if (!d.sections.length && !d.globals.length) lines.push('(no difference)');
   for (const s of d.sections) {
-    const parts: string[] = [];
-    if (s.state[0] !== s.state[1]) parts.push(`${s.state[0]} → ${s.state[1]}`);
-    if (s.flagsSet.length) parts.push(`flags +${s.flagsSet.join('|')}`);
-    if (s.flagsCleared.length) parts.push(`flags -${s.flagsCleared.join('|')}`);
-    if (s.bitsSet.length) parts.push(c.green(`bits +${ranges(s.bitsSet)}`));
-    if (s.bitsCleared.length) parts.push(c.red(`bits -${ranges(s.bitsCleared)}`));
-    lines.push(`section ${s.nr}: ${parts.join('; ') || 'fields changed'}`);
+    lines.push(`section ${s.nr}: ${sectionDiffSummary(s, c) || 'fields changed'}`);
     for (const [f, a, b] of s.fields) lines.push(`  ${f}: ${a} → ${b}`);
   }
   for (const [f, a, b] of d.globals) lines.push(`${f}: ${a} → ${b}`);
   return lines;
+}
+
+/** One section diff in a line: state change, flags and bits set and cleared ('' when only fields differ). */
+export function sectionDiffSummary(s: SectionDiff, c: Colors): string {
+  const parts: string[] = [];
+  if (s.state[0] !== s.state[1]) parts.push(`${s.state[0]} → ${s.state[1]}`);
+  if (s.flagsSet.length) parts.push(`flags +${s.flagsSet.join('|')}`);
+  if (s.flagsCleared.length) parts.push(`flags -${s.flagsCleared.join('|')}`);
+  if (s.bitsSet.length) parts.push(c.green(`bits +${ranges(s.bitsSet)}`));
+  if (s.bitsCleared.length) parts.push(c.red(`bits -${ranges(s.bitsCleared)}`));
+  return parts.join('; ');
 }
 
 /** A list of bit indices as compact ranges: "0-31,33-39". */

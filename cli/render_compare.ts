@@ -4,7 +4,7 @@ import type { SectionDiff } from '../store/types.js';
 import { cellRet, compactMemmap, hazardId, sectionLabel } from './compare.js';
 import type { CompareCell, CompareStep, Comparison, FinalDiff } from './compare.js';
 import type { Colors } from './io.js';
-import { hazardLine, ranges, stateColor, warningLine } from './render.js';
+import { hazardLine, ranges, sectionDiffSummary, stateColor, warningLine } from './render.js';
 
 /** Widest operation and sections text shown in the table (longer ones end in …). */
 const OP_MAX = 40;
@@ -136,13 +136,7 @@ function finalDiffLines(d: FinalDiff, c: Colors): string[] {
   }
   for (const g of groupSectionDiffs(d.sections)) {
     const s = g.diff;
-    const parts: string[] = [];
-    if (s.state[0] !== s.state[1]) parts.push(`${s.state[0]} → ${s.state[1]}`);
-    if (s.flagsSet.length) parts.push(`flags +${s.flagsSet.join('|')}`);
-    if (s.flagsCleared.length) parts.push(`flags -${s.flagsCleared.join('|')}`);
-    if (s.bitsSet.length) parts.push(c.green(`bits +${ranges(s.bitsSet)}`));
-    if (s.bitsCleared.length) parts.push(c.red(`bits -${ranges(s.bitsCleared)}`));
-    lines.push(`    ${sectionLabel(g.nrs)}: ${parts.join('; ') || 'fields differ'}`);
+    lines.push(`    ${sectionLabel(g.nrs)}: ${sectionDiffSummary(s, c) || 'fields differ'}`);
     for (const [f, a, b] of s.fields) lines.push(`      ${f}: ${f === 'memmap' ? compactMemmap(a) : a} → ${f === 'memmap' ? compactMemmap(b) : b}`);
   }
   return lines;

@@ -19,14 +19,7 @@ import { sparse_add_section } from './sparse_add_section.js';
 /** Hot-add [pfn, pfn + nr_pages); 0 or the first error. */
 export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: number, altmap: Altmap | null): number {
   return call(ctx, '__add_pages', () => {
-    if (altmap) {
-      if (altmap.base_pfn !== pfn || altmap.reserve + altmap.free > nr_pages) {
-        warnOnce(ctx, { kind: 'pr_warn_once', func: '__add_pages', file: 'mm/memory_hotplug.c', text: 'memory add fail, invalid altmap' });
-        decide(ctx, 'invalid altmap: -EINVAL', true);
-        return -ERRNO.EINVAL;
-      }
-      ctx.altmapAlloc = 0;
-    }
+    if (checkAltmap(ctx, pfn, nr_pages, altmap)) return -ERRNO.EINVAL;
     const err = check_pfn_span(ctx, pfn, nr_pages, 'add');
     if (err) return err;
     if (nr_pages === 0 && has(ctx.p, 'LOOP_REWRITE')) return noPages(ctx);
@@ -45,6 +38,18 @@ export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: 
     if (rc === 0 && endSec < startSec) decide(ctx, 'nr_pages 0: no section to add');
     return rc;
   });
+}
+
+/** __add_pages' altmap check (v5.2 on): base_pfn must be pfn and vmem_altmap_offset() ≤ nr_pages, else pr_warn_once and true (-EINVAL). */
+export function checkAltmap(ctx: KernelCtx, pfn: number, nr_pages: number, altmap: Altmap | null): boolean {
+  if (!altmap) return false;
+  if (altmap.base_pfn !== pfn || altmap.reserve + altmap.free > nr_pages) {
+    warnOnce(ctx, { kind: 'pr_warn_once', func: '__add_pages', file: 'mm/memory_hotplug.c', text: 'memory add fail, invalid altmap' });
+    decide(ctx, 'invalid altmap: -EINVAL', true);
+    return true;
+  }
+  ctx.altmapAlloc = 0;
+  return false;
 }
 
 // --- internal ---

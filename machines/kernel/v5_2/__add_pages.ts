@@ -10,7 +10,8 @@ import { ERRNO } from '../../errno.js';
 import { endSectionNr, pfnToSectionNr, sectionNrToPfn } from '../../geometry.js';
 import type { Altmap } from '../../types.js';
 import { SECTION_HAS_MEM_MAP } from '../../types.js';
-import { call, decide, peekSection, warnOnce } from '../context.js';
+import { checkAltmap } from '../__add_pages.js';
+import { call, decide, peekSection } from '../context.js';
 import type { KernelCtx } from '../context.js';
 import { sectionFrame } from '../outcome.js';
 import { sparse_add_one_section } from './sparse_add_one_section.js';
@@ -18,14 +19,7 @@ import { sparse_add_one_section } from './sparse_add_one_section.js';
 /** Hot-add the sections of [pfn, pfn + nr_pages); 0 or the first error other than -EEXIST. */
 export function __add_pages_v5_2(ctx: KernelCtx, nid: number, pfn: number, nr_pages: number, altmap: Altmap | null): number {
   return call(ctx, '__add_pages', () => {
-    if (altmap) {
-      if (altmap.base_pfn !== pfn || altmap.reserve + altmap.free > nr_pages) {
-        warnOnce(ctx, { kind: 'pr_warn_once', func: '__add_pages', file: 'mm/memory_hotplug.c', text: 'memory add fail, invalid altmap' });
-        decide(ctx, 'invalid altmap: -EINVAL', true);
-        return -ERRNO.EINVAL;
-      }
-      ctx.altmapAlloc = 0;
-    }
+    if (checkAltmap(ctx, pfn, nr_pages, altmap)) return -ERRNO.EINVAL;
     const startSec = pfnToSectionNr(ctx.g, pfn);
     const endSec = endSectionNr(ctx.g, pfn, nr_pages);
     if (endSec >= ctx.g.NR_MEM_SECTIONS) {
