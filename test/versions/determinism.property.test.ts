@@ -98,14 +98,14 @@ describe('versioned recording: determinism and untriggered changes', () => {
     );
   });
 
-  it('6.7 / 6.8 (F14): identical logs apart from the header iff no usage is freed by section_deactivate', () => {
-    expectBoundary('6.7', '6.8', ['F14']);
+  /** Run the same random scenarios under `before` and `after`: identical logs (apart from the header) exactly when `triggers` says the change never fires. */
+  function pairProperty(before: string, after: string, arb: fc.Arbitrary<Scenario>, triggers: (s: Scenario, afterLog: readonly string[]) => boolean): void {
     const seen = { triggered: 0, quiet: 0 };
     fc.assert(
-      fc.property(scenarioArb(), (s) => {
-        const a = body('6.7', s);
-        const b = body('6.8', s);
-        if (freesUsageWithRcu(b)) {
+      fc.property(arb, (s) => {
+        const a = body(before, s);
+        const b = body(after, s);
+        if (triggers(s, b)) {
           seen.triggered++;
           expect(b).not.toEqual(a);
         } else {
@@ -117,51 +117,21 @@ describe('versioned recording: determinism and untriggered changes', () => {
     );
     expect(seen.triggered).toBeGreaterThan(0);
     expect(seen.quiet).toBeGreaterThan(0);
+  }
+
+  it('6.7 / 6.8 (F14): identical logs apart from the header iff no usage is freed by section_deactivate', () => {
+    expectBoundary('6.7', '6.8', ['F14']);
+    pairProperty('6.7', '6.8', scenarioArb(), (_s, b) => freesUsageWithRcu(b));
   });
 
   it('5.19 / 6.0 (CALLER_WARN): identical logs apart from the header iff no misaligned add/remove and no add of 0 pages', () => {
     expectBoundary('5.19', '6.0', ['CALLER_WARN']);
-    const seen = { triggered: 0, quiet: 0 };
-    fc.assert(
-      fc.property(scenarioArb(), (s) => {
-        const a = body('5.19', s);
-        const b = body('6.0', s);
-        if (triggersCallerWarn(s)) {
-          seen.triggered++;
-          expect(b).not.toEqual(a);
-        } else {
-          seen.quiet++;
-          expect(b).toEqual(a);
-        }
-      }),
-      { numRuns: NUM_RUNS },
-    );
-    expect(seen.triggered).toBeGreaterThan(0);
-    expect(seen.quiet).toBeGreaterThan(0);
+    pairProperty('5.19', '6.0', scenarioArb(), (s) => triggersCallerWarn(s));
   });
 
   it('6.4 / 6.5 (FMT_0X, REMOVE_SECTION), no removals: identical logs apart from the header iff no misaligned add', () => {
     expectBoundary('6.4', '6.5', ['FMT_0X', 'REMOVE_SECTION']);
-    const seen = { triggered: 0, quiet: 0 };
-    fc.assert(
-      fc.property(
-        scenarioArb().map((s) => only(s, (op) => !isRemoval(op))),
-        (s) => {
-          const a = body('6.4', s);
-          const b = body('6.5', s);
-          if (triggersFmt0x(s)) {
-            seen.triggered++;
-            expect(b).not.toEqual(a);
-          } else {
-            seen.quiet++;
-            expect(b).toEqual(a);
-          }
-        },
-      ),
-      { numRuns: NUM_RUNS },
-    );
-    expect(seen.triggered).toBeGreaterThan(0);
-    expect(seen.quiet).toBeGreaterThan(0);
+    pairProperty('6.4', '6.5', scenarioArb().map((s) => only(s, (op) => !isRemoval(op))), (s) => triggersFmt0x(s));
   });
 
   it('5.11 / 5.12 (TAINT): identical logs apart from the header without pfn_to_online_page', () => {
