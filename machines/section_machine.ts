@@ -85,7 +85,8 @@ export const sectionMachine = setup({
           { target: '.trimmed' },
         ],
         deactivate: [
-          { guard: 'empty', target: 'absent.emptied-early' },
+          // Emptied: the boot usage is kept (v5.3 on) — in v5.2 the usemap pointer is dropped.
+          { guard: 'empty', target: 'emptied' },
           { guard: 'boot', target: '.boot' },
           { guard: 'grown', target: '.grown' },
           { target: '.trimmed' },

@@ -34,6 +34,7 @@ export const CHANGES: readonly KernelChange[] = [
   c('F8', '5.6', 'b943f045a9af', 'section_deactivate', '"fix kernel crash with pfn_section_valid check": HAS_MEM_MAP cleared when the section empties, before the memmap free (a ppc64 ordering fix: same end state here)', false, { '5.5': '5.5.14' }),
   c('F6', '5.6', '18e19f195cd8', 'sparse_add_section', 'poison the memmap section_activate() returned (the !VMEMMAP + DEBUG_VM page fault, F6; memhp models VMEMMAP only)', false),
   c('F7', '5.6', 'd41e2f3bd546', 'section_deactivate', 'reset the section word after the memmap free (the !VMEMMAP crash of v5.6-rc1..rc5, F7; memhp models VMEMMAP only)', false),
+  c('SUBSECTION_MAP_HELPERS', '5.7', null, 'section_activate, section_deactivate', 'Baoquan He\'s refactor: fill_subsection_map() / clear_subsection_map() (the "section already deactivated" WARN now comes from clear_subsection_map); under !VMEMMAP no bitmap at all [release unverified]'),
   c('F5', '5.7', null, 'sparse_add_section', 'memmap realigned with pfn_to_page(section start): section_mem_map stays the vmemmap encoding [release unverified]'),
   c('F10', '5.9', 'ef69bc9f689d', 'section_deactivate, __populate_section_memmap', '"never partially remove memmap for early section"; populate no longer rounds outward and WARN_ON_ONCEs on misaligned ranges'),
   c('F16', '5.12', null, 'pfn_valid (arm64)', '"arm64: mm: Fix pfn_valid() for ZONE_DEVICE based memory"; before it arm64 used its own memblock-based pfn_valid() (not modelled yet)', false, { '5.10': '5.10.24' }),

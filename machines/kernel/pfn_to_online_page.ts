@@ -29,11 +29,12 @@ export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
       decide(ctx, ok ? `section ${nr} online, sub-section ${idx} active: page` : `sub-section ${idx} not active: NULL`);
       return ok;
     }
-    if ((ms.flags & SECTION_IS_EARLY) === 0 && !pfn_section_valid(ctx, pfn)) {
+    if (!pfn_section_valid(ctx, pfn)) {
+      const what = (ms.flags & SECTION_IS_EARLY) !== 0 ? 'a hole of this early section' : 'not active';
       ctx.hazards.push({
         kind: 'wrong-result',
         bug: null,
-        text: `section ${nr} is online but sub-section ${idx} is not active: a struct page is returned for a pfn without memory`,
+        text: `section ${nr} is online but sub-section ${idx} is ${what}: a struct page is returned for a pfn without memory`,
         fixedBy: '"mm: teach pfn_to_online_page() to consider subsection validity", v5.12',
       });
     }

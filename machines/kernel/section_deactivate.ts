@@ -34,7 +34,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     if (!hasUsage || !bitmapEqual(bitmapAnd(map, ms.subsectionMap), map)) {
       warn(ctx, {
         kind: 'WARN',
-        func: 'section_deactivate',
+        func: has(ctx.p, 'SUBSECTION_MAP_HELPERS') ? 'clear_subsection_map' : 'section_deactivate',
         file: 'mm/sparse.c',
         text: `section already deactivated (${fmtHexAlt(pfn)} + ${fmtLong(nr_pages)})`,
       });

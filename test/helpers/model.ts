@@ -175,8 +175,8 @@ export function wMisaligned(reason: 'add' | 'remove', text: string): Warning {
 }
 
 /** section_deactivate(): WARN("section already deactivated (%#lx + %ld)\n"). */
-export function wAlreadyDeactivated(text: string): Warning {
-  return { kind: 'WARN', func: 'section_deactivate', file: 'mm/sparse.c', text };
+export function wAlreadyDeactivated(text: string, func: 'section_deactivate' | 'clear_subsection_map' = 'section_deactivate'): Warning {
+  return { kind: 'WARN', func, file: 'mm/sparse.c', text };
 }
 
 /** online_mem_sections / offline_mem_sections: WARN_ON(!valid_section_nr(nr)), no text. */

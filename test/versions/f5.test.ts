@@ -36,7 +36,7 @@ function expectAdded(v: VersionRun, map: 'direct_map' | 'vmemmap', word41: strin
 
 describe('F5: a mid-section add keeps the vmemmap encoding of section_mem_map (v5.7)', () => {
   it('5.6 → 5.7: a sub-section add not at the section start leaves map direct_map / vmemmap', () => {
-    expectBoundary('5.6', '5.7', ['F5']);
+    expectBoundary('5.6', '5.7', ['F5', 'SUBSECTION_MAP_HELPERS']);
     expect(SEC40_BOOT_MAP).toBe(mapOf([0, 31]));
     expect(secPfn(41)).not.toBe(subPfn(41, 4));
     const { before, after } = across('5.6', '5.7', OPS);
