@@ -26,7 +26,7 @@ export const SECTION_STATES: readonly string[] = [
 ];
 
 /** Characters of an `expect section … memmap=` string, one per sub-section. */
-export const MEMMAP_CHARS = '.BbvVAF';
+export const MEMMAP_CHARS = '.BbvVAFMK';
 
 const FORMS =
   'expect ret=0|-EEXIST|-17|void, value=true|false, warn "text", no-warn, hazard F10|any, no-hazard, section NR [state=…] [flags=…] [map=…] [usage=…] [memmap=…]';

@@ -28,6 +28,16 @@ export const BUGS: Readonly<Record<string, KnownBug>> = {
     title: 'sparse_add_section realigns the memmap with pfn_to_kaddr(): a direct-map address in section_mem_map',
     fixedBy: 'Wei Yang, "realign with pfn_to_page(section start)", v5.6/v5.7 [release unverified]',
   },
+  F6: {
+    id: 'F6',
+    title: 'without SPARSEMEM_VMEMMAP, DEBUG_VM poisoning of a hot-added memmap goes through pfn_to_page() of an unset section word',
+    fixedBy: '18e19f195cd8 (poison the memmap section_activate() returned), v5.6-rc3',
+  },
+  F7: {
+    id: 'F7',
+    title: 'without SPARSEMEM_VMEMMAP, the memmap of a fully removed section is looked up after its word was reset',
+    fixedBy: 'd41e2f3bd546 (reset the section word after the memmap free), v5.6 (the v5.3 – v5.5 leak ends with F4 + F7)',
+  },
   F10: {
     id: 'F10',
     title: 'partial removal from an early section tears down part of its boot vmemmap',

@@ -9,7 +9,7 @@ import { sectionNrToRoot } from './geometry.js';
 import { createCtx, sectionForWrite, stepMachine } from './kernel/context.js';
 import { finishOutcome } from './kernel/outcome.js';
 import { WorkingState } from './working.js';
-import { has } from './profile.js';
+import { has, tracksSubsections } from './profile.js';
 import { ChangeSet } from './changes.js';
 import type { Changes } from './changes.js';
 import type { KernelCtx } from './kernel/context.js';
@@ -42,7 +42,7 @@ export function bootState(profile: Profile, layout: BootLayout): StepResult {
     ctx.stack.push('boot');
     for (const r of layout.ranges) memory_present(ctx, r.nid, r.startPfn, r.endPfn);
     sparse_init(ctx);
-    if (has(profile, 'SUBSECTION')) for (const r of layout.ranges) subsection_map_init(ctx, r.startPfn, r.endPfn - r.startPfn);
+    if (has(profile, 'SUBSECTION') && tracksSubsections(profile)) for (const r of layout.ranges) subsection_map_init(ctx, r.startPfn, r.endPfn - r.startPfn);
     for (const nr of ctx.before.keys()) {
       const ms = sectionForWrite(ctx, nr);
       if (ms && ms.usage === 'boot') stepMachine(ms, { type: 'boot' });

@@ -9,6 +9,14 @@ import { CHANGES, changesAt, parseVersion } from './versions.js';
 /** Kernel releases worth naming (any release string from 5.2 on is accepted, plus `newest`). */
 export const KERNELS: readonly string[] = ['5.2', '5.3', '5.4', '5.5', '5.6', '5.9', '5.12', '5.14', '6.0', '6.1', '6.1.192', '6.5', '6.8', '6.10', '6.12.95', 'newest'];
 
+/**
+ * True when the kernel keeps and checks a subsection_map: always with SPARSEMEM_VMEMMAP; without it
+ * only until the ~v5.7 refactor (fill_subsection_map / clear_subsection_map return 0 for !VMEMMAP).
+ */
+export function tracksSubsections(p: Profile): boolean {
+  return p.config.SPARSEMEM_VMEMMAP || !has(p, 'SUBSECTION_MAP_HELPERS');
+}
+
 /** True when change `id` (machines/versions.ts) is in effect in profile `p`. */
 export function has(p: Profile, id: string): boolean {
   return p.changes.has(id);
@@ -33,7 +41,7 @@ export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: 
   const geometry = geometryFor(arch, version);
   if (!geometry) return { ok: false, message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
   const config = { ...DEFAULT_CONFIG, ...opts.config };
-  if (!config.SPARSEMEM_VMEMMAP) return { ok: false, message: 'SPARSEMEM_VMEMMAP=n is not modelled yet' };
+  if (!config.SPARSEMEM_VMEMMAP && version.newest) return { ok: false, message: 'newest: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n' };
   return { ok: true, profile: { kernel, changes: changesAt(version), geometry, config } };
 }
 

@@ -23,9 +23,10 @@ export const SECTION_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
  * What the encoded memmap part of section_mem_map holds (kernel-semantics §1.3):
  * `zero` the word's map part is 0; `vmemmap` the correct encoding (the vmemmap base for every
  * section); `direct_map` pfn_to_kaddr(section start) written by a sub-section add (bug F5);
- * `encoded_null` sparse_encode_mem_map(NULL, nr) written by a full deactivate in v5.3 – v5.5.
+ * `encoded_null` sparse_encode_mem_map(NULL, nr) written by a full deactivate in v5.3 – v5.5;
+ * `memmap_array` the section's own memmap array (SPARSEMEM_VMEMMAP=n).
  */
-export type MapKind = 'zero' | 'vmemmap' | 'direct_map' | 'encoded_null';
+export type MapKind = 'zero' | 'vmemmap' | 'direct_map' | 'encoded_null' | 'memmap_array';
 
 /** Where `ms->usage` came from: none (NULL), memblock at boot (PageReserved), kzalloc at hot-add. */
 export type UsageKind = 'none' | 'boot' | 'slab';
@@ -36,8 +37,10 @@ export type UsageKind = 'none' | 'boot' | 'slab';
  * 4K pages (no PSE); `v` hot-added, 4K-mapped (sub-section-sized populate, altmap ignored);
  * `V` hot-added, PMD-mapped from regular memory; `A` hot-added, PMD-mapped from the altmap;
  * `F` freed part of a PMD mapping, filled with 0xFD (PAGE_INUSE) by x86 remove_pmd_table.
+ * Without SPARSEMEM_VMEMMAP a section's memmap is one array: `M` allocated from memblock at boot,
+ * `K` allocated at hot-add (alloc_pages / vmalloc, kvmalloc from ~v5.7).
  */
-export type MemmapCell = '.' | 'B' | 'b' | 'v' | 'V' | 'A' | 'F';
+export type MemmapCell = '.' | 'B' | 'b' | 'v' | 'V' | 'A' | 'F' | 'M' | 'K';
 
 /** The section machine's state values, as dotted paths (xstate state values flattened). */
 export type SectionStateValue =

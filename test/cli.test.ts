@@ -201,7 +201,7 @@ describe('--config: kernel options that change behaviour', () => {
     [['--config', 'FOO=y'], "--config: 'FOO=y' is not NAME=y|n with a known NAME"],
     [['--config', 'PSE=maybe'], "--config: 'PSE=maybe' is not NAME=y|n"],
     [['--config', 'PSE=n,PSE=y'], '--config: PSE given twice'],
-    [['--config', 'SPARSEMEM_VMEMMAP=n'], 'SPARSEMEM_VMEMMAP=n is not modelled yet'],
+    [['--config', 'SPARSEMEM_VMEMMAP=n', '--kernel', 'newest'], 'newest: memory hotplug needs SPARSEMEM_VMEMMAP'],
   ])('memhp run FILE %j is a usage error', async (extra, message) => {
     const r = await cli(['run', f10, ...extra]);
     expect(r.code).toBe(2);

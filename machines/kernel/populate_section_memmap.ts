@@ -7,6 +7,7 @@
  * without PSE an altmap gives pr_err_once("%s: no cpu support for altmap allocations\n") → -ENOMEM.
  * v5.9 (F10 series): no outward rounding; WARN_ON_ONCE(!IS_ALIGNED(pfn | nr_pages,
  * PAGES_PER_SUBSECTION)) → NULL [exact release of the WARN unverified].
+ * Without SPARSEMEM_VMEMMAP (mm/sparse.c): one whole-section memmap array (see populateArray).
  */
 import { sectionNrToPfn } from '../geometry.js';
 import type { Altmap } from '../types.js';
@@ -18,6 +19,7 @@ import { cellSpan, mapCells } from './vmemmap.js';
 /** Populate the memmap of [pfn, pfn + nr_pages); true for a memmap, false for NULL. */
 export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, altmap: Altmap | null): boolean {
   return call(ctx, 'populate_section_memmap', () => {
+    if (!ctx.p.config.SPARSEMEM_VMEMMAP) return populateArray(ctx, ms);
     const sub = ctx.g.PAGES_PER_SUBSECTION;
     if (has(ctx.p, 'F10') && (pfn % sub !== 0 || nr_pages % sub !== 0)) {
       warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: '__populate_section_memmap', file: 'mm/sparse-vmemmap.c', text: '' });
@@ -68,7 +70,21 @@ export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: n
   });
 }
 
-/** The first pfn of `ms`'s section. */
-export function sectionStartPfn(ctx: KernelCtx, ms: SectionDraft): number {
-  return sectionNrToPfn(ctx.g, ms.nr);
+// --- internal ---
+
+/**
+ * SPARSEMEM_VMEMMAP=n: a whole-section memmap array whatever pfn and nr_pages are (v5.3 – ~v5.6
+ * __kmalloc_section_memmap: alloc_pages, else vmalloc; ~v5.7 kvmalloc_node); NULL on failure.
+ * The altmap is not used.
+ */
+function populateArray(ctx: KernelCtx, ms: SectionDraft): boolean {
+  if (allocFails(ctx, 'memmap')) {
+    decide(ctx, 'memmap allocation failed (injected): NULL', true);
+    return false;
+  }
+  ms.memmap = 'K'.repeat(ctx.g.SUBSECTIONS_PER_SECTION);
+  const how = has(ctx.p, 'SUBSECTION_MAP_HELPERS') ? 'kvmalloc_node (whole-section memmap)' : 'alloc_pages / vmalloc (whole-section memmap)';
+  ctx.resources.push({ kind: 'memmap-populate', section: ms.nr, pfn: sectionNrToPfn(ctx.g, ms.nr), nrPages: ctx.g.PAGES_PER_SECTION, how });
+  decide(ctx, 'memmap array allocated');
+  return true;
 }

@@ -6,12 +6,13 @@
  * unused); otherwise populate_section_memmap(), and on NULL roll back with section_deactivate()
  * and return -ENOMEM.
  */
-import { bitmapBits, bitmapEmpty, bitmapIntersects, bitmapOr } from '../bitmap.js';
+import { bitmapBits, bitmapEmpty, bitmapIntersects, bitmapOr, bitmapSet, bitmapZero } from '../bitmap.js';
+import { tracksSubsections } from '../profile.js';
 import type { Bitmap } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { ERRNO } from '../errno.js';
 import { fmtHexAlt } from '../format.js';
-import { SECTION_IS_EARLY } from '../types.js';
+import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
 import type { Altmap } from '../types.js';
 import { allocFails, call, decide, stepMachine } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
@@ -36,7 +37,14 @@ export function section_activate(ctx: KernelCtx, ms: SectionDraft, pfn: number, 
       ctx.resources.push({ kind: 'usage-alloc', section: ms.nr, pfn, nrPages: nr_pages, how: 'kzalloc' });
     }
     let rc = 0;
-    if (bitmapEmpty(map)) rc = -ERRNO.EINVAL;
+    if (!tracksSubsections(ctx.p)) {
+      // ~v5.7 !VMEMMAP: fill_subsection_map() returns 0 — a second add of an active section is not
+      // detected: a new memmap replaces the old one in the section word (row 5).
+      if (ms.flags & SECTION_HAS_MEM_MAP) {
+        ctx.hazards.push({ kind: 'leak', bug: null, text: `section ${ms.nr} is already active: without SPARSEMEM_VMEMMAP nothing detects it; a new memmap is allocated, the section word overwritten and the old memmap leaked [inferred]`, fixedBy: null });
+      }
+      ms.subsectionMap = bitmapSet(bitmapZero(ctx.g.SUBSECTIONS_PER_SECTION), 0, ctx.g.SUBSECTIONS_PER_SECTION);
+    } else if (bitmapEmpty(map)) rc = -ERRNO.EINVAL;
     else if (bitmapIntersects(map, ms.subsectionMap)) rc = -ERRNO.EEXIST;
     else ms.subsectionMap = bitmapOr(map, ms.subsectionMap);
     if (rc) {

@@ -10,10 +10,10 @@
  * Later: v5.5 F3 (usage freed only if not boot-allocated), v5.6 F4 (word 0), v5.9 F10 (an early
  * section's memmap is freed only when it empties), v6.8 / 6.1.76 F14 (kfree_rcu, no race).
  */
-import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor } from '../bitmap.js';
+import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor, bitmapZero } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
 import { fmtHexAlt, fmtLong } from '../format.js';
-import { has } from '../profile.js';
+import { has, tracksSubsections } from '../profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
 import type { Hazard } from '../types.js';
 import { call, decide, stepMachine, warn } from './context.js';
@@ -31,7 +31,8 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
     const wasValid = (ms.flags & SECTION_HAS_MEM_MAP) !== 0;
     const map = subsection_mask_set(ctx.g, pfn, nr_pages);
     const hasUsage = ms.usage !== 'none';
-    if (!hasUsage || !bitmapEqual(bitmapAnd(map, ms.subsectionMap), map)) {
+    const tracks = tracksSubsections(ctx.p);
+    if (tracks && (!hasUsage || !bitmapEqual(bitmapAnd(map, ms.subsectionMap), map))) {
       warn(ctx, {
         kind: 'WARN',
         func: has(ctx.p, 'SUBSECTION_MAP_HELPERS') ? 'clear_subsection_map' : 'section_deactivate',
@@ -41,7 +42,9 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
       decide(ctx, 'section already deactivated: WARN, nothing changed', true);
       return;
     }
-    ms.subsectionMap = bitmapXor(map, ms.subsectionMap);
+    // ~v5.7 !VMEMMAP: clear_subsection_map() returns 0 and is_subsection_map_empty() is true —
+    // every removal is a full one.
+    ms.subsectionMap = tracks ? bitmapXor(map, ms.subsectionMap) : bitmapZero(ctx.g.SUBSECTIONS_PER_SECTION);
     let memmapDecoded = false;
     let directMap = false;
     let usageKept = true;
@@ -83,6 +86,10 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
       }
     }
     stepMachine(ms, { type: 'deactivate', ...mapFacts(ctx.g, ms), usageKept });
+    if (!ctx.p.config.SPARSEMEM_VMEMMAP) {
+      freeMemmapArray(ctx, ms, sectionIsEarly && memmapDecoded, bitmapEmpty(ms.subsectionMap));
+      return;
+    }
     if (sectionIsEarly && memmapDecoded) {
       if (directMap) {
         // free_map_bootmem(pfn_to_kaddr(section start)): vmemmap_free() walks the direct map; the
@@ -105,6 +112,36 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
 }
 
 // --- internal ---
+
+/**
+ * SPARSEMEM_VMEMMAP=n, the free step of v5.3: an early section just emptied → free_map_bootmem()
+ * (put_page_bootmem on the boot memmap); else depopulate_section_memmap() frees the array found
+ * through pfn_to_page(pfn) — which reads the section word. v5.3 – v5.5 reset that word first, so
+ * a full removal frees NULL and leaks the memmap [inferred]; F7 (v5.6) frees after the reset. A
+ * partial removal (only by a direct sparse_remove_section) frees the array still in use [inferred].
+ */
+function freeMemmapArray(ctx: KernelCtx, ms: SectionDraft, bootmem: boolean, emptied: boolean): void {
+  const start = ms.nr * ctx.g.PAGES_PER_SECTION;
+  const freed = (how: string): void => {
+    ms.memmap = '.'.repeat(ctx.g.SUBSECTIONS_PER_SECTION);
+    ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn: start, nrPages: ctx.g.PAGES_PER_SECTION, how });
+  };
+  if (bootmem) {
+    freed('free_map_bootmem (put_page_bootmem)');
+    decide(ctx, 'early section emptied: free_map_bootmem');
+  } else if (!emptied) {
+    ctx.hazards.push({ kind: 'corruption', bug: null, text: `section ${ms.nr}: a partial removal frees the whole memmap array through pfn_to_page() while the section's other sub-sections still use it [inferred]`, fixedBy: null });
+    freed('depopulate_section_memmap: whole memmap array freed while in use');
+    decide(ctx, 'partial removal without VMEMMAP: memmap array freed while in use', true);
+  } else if (!has(ctx.p, 'F7')) {
+    ctx.hazards.push({ kind: 'leak', bug: 'F7', text: `section ${ms.nr}: depopulate_section_memmap() looks the memmap up through pfn_to_page() after the section word was reset: it frees NULL and the memmap array leaks [inferred]`, fixedBy: fixOf('F7') });
+    ctx.resources.push({ kind: 'memmap-free', section: ms.nr, pfn: start, nrPages: ctx.g.PAGES_PER_SECTION, how: 'depopulate_section_memmap: free of NULL (memmap leaked)' });
+    decide(ctx, 'section emptied: memmap array leaked', true);
+  } else {
+    freed('depopulate_section_memmap: kvfree of the memmap array');
+    decide(ctx, 'section emptied: memmap array freed');
+  }
+}
 
 /** v5.3 depopulates part of an early section's boot memmap (F10) while pfn_valid() stays true there. */
 function reportF10Teardown(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {

@@ -9,6 +9,7 @@
 import { pfnToSectionNr, sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
+import { fixOf } from '../bugs.js';
 import { has } from '../profile.js';
 import { call, decide, sectionForWrite } from './context.js';
 import { sectionFrame } from './outcome.js';
@@ -26,12 +27,21 @@ export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: numbe
     if (!ms) throw new Error(`sparse_add_section: root of section ${section_nr} missing after sparse_index_init`);
     const rc = section_activate(ctx, ms, start_pfn, nr_pages, altmap);
     if (rc) return rc;
-    if (ctx.p.config.DEBUG_VM) ctx.notes.push(`page_init_poison: struct pages of ${nr_pages} pfns filled with PAGE_POISON_PATTERN`);
+    if (ctx.p.config.DEBUG_VM) {
+      if (!ctx.p.config.SPARSEMEM_VMEMMAP && !has(ctx.p, 'F6')) {
+        // v5.3: page_init_poison(pfn_to_page(start_pfn), …) — without VMEMMAP pfn_to_page() reads
+        // the section word, which is not written yet.
+        ctx.hazards.push({ kind: 'crash', bug: 'F6', text: `section ${section_nr}: page_init_poison() writes through pfn_to_page() of a section whose word is not set yet: page fault`, fixedBy: fixOf('F6') });
+      } else {
+        ctx.notes.push(`page_init_poison: struct pages of ${nr_pages} pfns filled with PAGE_POISON_PATTERN`);
+      }
+    }
     ms.nid = nid;
     ms.flags |= SECTION_MARKED_PRESENT;
     if (section_nr > ctx.s.highestPresentSectionNr) ctx.s.highestPresentSectionNr = section_nr;
     // v5.3: pfn_to_kaddr(section start) when start_pfn is mid-section (F5); fixed ~v5.7: pfn_to_page().
-    ms.map = sectionNrToPfn(ctx.g, section_nr) !== start_pfn && !has(ctx.p, 'F5') ? 'direct_map' : 'vmemmap';
+    if (!ctx.p.config.SPARSEMEM_VMEMMAP) ms.map = 'memmap_array';
+    else ms.map = sectionNrToPfn(ctx.g, section_nr) !== start_pfn && !has(ctx.p, 'F5') ? 'direct_map' : 'vmemmap';
     ms.flags |= SECTION_HAS_MEM_MAP;
     decide(ctx, ms.map === 'direct_map' ? 'added; section_mem_map realigned with pfn_to_kaddr (F5)' : 'added');
     return 0;

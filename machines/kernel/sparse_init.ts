@@ -7,7 +7,7 @@
 import { sectionNrToPfn } from '../geometry.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT } from '../types.js';
 import { bitmapSet, bitmapZero } from '../bitmap.js';
-import { has } from '../profile.js';
+import { has, tracksSubsections } from '../profile.js';
 import { sectionForWrite } from './context.js';
 import type { KernelCtx } from './context.js';
 
@@ -21,19 +21,18 @@ export function sparse_init(ctx: KernelCtx): void {
     const ms = sectionForWrite(ctx, nr);
     if (!ms) continue;
     ms.usage = 'boot';
-    ms.memmap = (ctx.p.config.PSE ? 'B' : 'b').repeat(ctx.g.SUBSECTIONS_PER_SECTION);
-    ms.map = 'vmemmap';
-    // SECTION_IS_EARLY arrived with the sub-section series (v5.3); v5.2 has no subsection_map, so
-    // memhp shows a v5.2 section as wholly active.
-    if (has(ctx.p, 'SUBSECTION')) {
-      ms.flags |= SECTION_HAS_MEM_MAP | SECTION_IS_EARLY;
-    } else {
-      ms.flags |= SECTION_HAS_MEM_MAP;
+    const vm = ctx.p.config.SPARSEMEM_VMEMMAP;
+    ms.memmap = (vm ? (ctx.p.config.PSE ? 'B' : 'b') : 'M').repeat(ctx.g.SUBSECTIONS_PER_SECTION);
+    ms.map = vm ? 'vmemmap' : 'memmap_array';
+    // SECTION_IS_EARLY arrived with the sub-section series (v5.3).
+    // memhp shows a section without a subsection_map (v5.2; !VMEMMAP from ~v5.7) as wholly active.
+    ms.flags |= has(ctx.p, 'SUBSECTION') ? SECTION_HAS_MEM_MAP | SECTION_IS_EARLY : SECTION_HAS_MEM_MAP;
+    if (!has(ctx.p, 'SUBSECTION') || !tracksSubsections(ctx.p)) {
       ms.subsectionMap = bitmapSet(bitmapZero(ctx.g.SUBSECTIONS_PER_SECTION), 0, ctx.g.SUBSECTIONS_PER_SECTION);
       ms.bootMap = ms.subsectionMap;
     }
     const pfn = sectionNrToPfn(ctx.g, nr);
     ctx.resources.push({ kind: 'usage-alloc', section: nr, pfn, nrPages: ctx.g.PAGES_PER_SECTION, how: 'memblock (sparse_init_nid)' });
-    ctx.resources.push({ kind: 'memmap-populate', section: nr, pfn, nrPages: ctx.g.PAGES_PER_SECTION, how: ctx.p.config.PSE ? 'boot vmemmap (PMD)' : 'boot vmemmap (4K)' });
+    ctx.resources.push({ kind: 'memmap-populate', section: nr, pfn, nrPages: ctx.g.PAGES_PER_SECTION, how: vm ? (ctx.p.config.PSE ? 'boot vmemmap (PMD)' : 'boot vmemmap (4K)') : 'boot memmap array (memblock)' });
   }
 }
