@@ -47,6 +47,8 @@ const SPECS: Readonly<Record<string, OpSpec>> = {
   offline_mem_sections: { usage: 'offline_mem_sections start_pfn=PFN end_pfn=PFN', required: ['start_pfn', 'end_pfn'], optional: [] },
   pfn_valid: { usage: 'pfn_valid pfn=PFN', required: ['pfn'], optional: [] },
   pfn_to_online_page: { usage: 'pfn_to_online_page pfn=PFN', required: ['pfn'], optional: [] },
+  move_pfn_range_to_zone: { usage: 'move_pfn_range_to_zone pfn=PFN nr_pages=N zone=normal|movable|device', required: ['pfn', 'nr_pages', 'zone'], optional: [] },
+  remove_pfn_range_from_zone: { usage: 'remove_pfn_range_from_zone pfn=PFN nr_pages=N zone=normal|movable|device', required: ['pfn', 'nr_pages', 'zone'], optional: [] },
 };
 
 /** The operation words a scenario line may start with. */
@@ -132,6 +134,11 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
   if (word === 'sparse_add_section' || word === 'sparse_remove_section') {
     const one = withinOneSection(g, word, pfn, nr);
     if (!one.ok) return one;
+  }
+  if (word === 'move_pfn_range_to_zone' || word === 'remove_pfn_range_from_zone') {
+    const zone = opts.get('zone') ?? '';
+    if (zone !== 'normal' && zone !== 'movable' && zone !== 'device') return fail('E_PARSE', `zone=${zone} is not a zone memhp knows`, 'write zone=normal, zone=movable or zone=device');
+    return done({ kind: word, pfn: Number(pfn), nr_pages: Number(nr), zone });
   }
   const base = { pfn: Number(pfn), nr_pages: Number(nr), altmap: altmap.value };
   switch (word) {

@@ -68,7 +68,13 @@ export type Operation =
       readonly altmap: Altmap | null;
     }
   | { readonly kind: 'online_mem_sections' | 'offline_mem_sections'; readonly start_pfn: number; readonly end_pfn: number }
-  | { readonly kind: 'pfn_valid' | 'pfn_to_online_page'; readonly pfn: number };
+  | { readonly kind: 'pfn_valid' | 'pfn_to_online_page'; readonly pfn: number }
+  | {
+      readonly kind: 'move_pfn_range_to_zone' | 'remove_pfn_range_from_zone';
+      readonly pfn: number;
+      readonly nr_pages: number;
+      readonly zone: 'normal' | 'movable' | 'device';
+    };
 
 /** The kinds of operation. */
 export type OperationKind = Operation['kind'];

@@ -9,6 +9,7 @@
  *   FIELD r idx field new old       one field of section r:idx replaced
  *   HIGHEST new old                 __highest_present_section_nr replaced
  *   ONCE site                       a once-only call site fired
+ *   DEVICE new old                  the ZONE_DEVICE pfn ranges replaced
  */
 import type { Patch } from 'immer';
 import type { MemSection } from './types.js';
@@ -25,6 +26,7 @@ export const CREATE = 1;
 export const FIELD = 2;
 export const HIGHEST = 3;
 export const ONCE = 4;
+export const DEVICE = 5;
 
 /** The compact changes of one step (see the file header). */
 export type Changes = readonly unknown[];
@@ -57,6 +59,7 @@ export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
     field: (r, idx, f, now) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: now }),
     highest: (now) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: now }),
     once: (site) => out.push({ op: 'add', path: ['once', site], value: true }),
+    device: (now) => out.push({ op: 'replace', path: ['deviceRanges'], value: now }),
   });
   return out;
 }
@@ -70,6 +73,7 @@ export function toInversePatches(changes: Changes): Patch[] {
     field: (r, idx, f, _now, old) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: old }),
     highest: (_now, old) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: old }),
     once: (site) => out.push({ op: 'remove', path: ['once', site] }),
+    device: (_now, old) => out.push({ op: 'replace', path: ['deviceRanges'], value: old }),
   });
   return out.reverse();
 }
@@ -82,6 +86,7 @@ interface Visitor {
   field(r: number, idx: number, f: SectionField, now: unknown, old: unknown): void;
   highest(now: number, old: number): void;
   once(site: string): void;
+  device(now: unknown, old: unknown): void;
 }
 
 function walk(c: Changes, v: Visitor): void {
@@ -107,6 +112,10 @@ function walk(c: Changes, v: Visitor): void {
       case ONCE:
         v.once(c[i + 1] as string);
         i += 2;
+        break;
+      case DEVICE:
+        v.device(c[i + 1], c[i + 2]);
+        i += 3;
         break;
       default:
         throw new Error(`corrupt change record at ${i}: tag ${String(c[i])}`);

@@ -8,6 +8,7 @@ import { __add_pages } from './kernel/__add_pages.js';
 import { __remove_pages } from './kernel/__remove_pages.js';
 import { add_pages } from './kernel/add_pages.js';
 import type { KernelCtx } from './kernel/context.js';
+import { move_pfn_range_to_zone, remove_pfn_range_from_zone } from './kernel/move_pfn_range_to_zone.js';
 import { online_mem_sections } from './kernel/online_mem_sections.js';
 import { pfn_to_online_page } from './kernel/pfn_to_online_page.js';
 import { pfn_valid } from './kernel/pfn_valid.js';
@@ -49,5 +50,11 @@ export function dispatch(ctx: KernelCtx, op: Operation): { ret: number | null; v
       return { ret: null, value: pfn_valid(ctx, op.pfn) };
     case 'pfn_to_online_page':
       return { ret: null, value: pfn_to_online_page(ctx, op.pfn) };
+    case 'move_pfn_range_to_zone':
+      move_pfn_range_to_zone(ctx, op.pfn, op.nr_pages, op.zone);
+      return { ret: null, value: null };
+    case 'remove_pfn_range_from_zone':
+      remove_pfn_range_from_zone(ctx, op.pfn, op.nr_pages, op.zone);
+      return { ret: null, value: null };
   }
 }

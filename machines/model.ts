@@ -33,7 +33,7 @@ export class StepResult extends ChangeSet {
 
 /** The state before boot: no roots. */
 export function emptyState(): KernelState {
-  return { roots: {}, highestPresentSectionNr: -1, once: {} };
+  return { roots: {}, highestPresentSectionNr: -1, once: {}, deviceRanges: [] };
 }
 
 /** Step 0: memory_present() and subsection_map_init() for every boot range, sparse_init() between. */

@@ -23,7 +23,7 @@ export function has(p: Profile, id: string): boolean {
 }
 
 /** Debian x86_64 kernel configuration (config.amd64): VMEMMAP, PSE CPUs, no DEBUG_VM, MEMORY_FAILURE. */
-export const DEFAULT_CONFIG: KernelConfig = { SPARSEMEM_VMEMMAP: true, PSE: true, DEBUG_VM: false, MEMORY_FAILURE: true };
+export const DEFAULT_CONFIG: KernelConfig = { SPARSEMEM_VMEMMAP: true, PSE: true, DEBUG_VM: false, MEMORY_FAILURE: true, ZONE_DEVICE: true };
 
 /** Options for createProfile. */
 export interface ProfileOptions {
@@ -61,5 +61,5 @@ export function profileChanges(p: Profile): typeof CHANGES {
 export function describeProfile(p: Profile): string {
   const yn = (b: boolean): string => (b ? 'y' : 'n');
   const c = p.config;
-  return `linux ${p.kernel} ${p.geometry.name} SPARSEMEM_VMEMMAP=${yn(c.SPARSEMEM_VMEMMAP)} PSE=${yn(c.PSE)} DEBUG_VM=${yn(c.DEBUG_VM)} MEMORY_FAILURE=${yn(c.MEMORY_FAILURE)} SECTIONS_PER_ROOT=${p.geometry.SECTIONS_PER_ROOT}`;
+  return `linux ${p.kernel} ${p.geometry.name} SPARSEMEM_VMEMMAP=${yn(c.SPARSEMEM_VMEMMAP)} PSE=${yn(c.PSE)} DEBUG_VM=${yn(c.DEBUG_VM)} MEMORY_FAILURE=${yn(c.MEMORY_FAILURE)} ZONE_DEVICE=${yn(c.ZONE_DEVICE)} SECTIONS_PER_ROOT=${p.geometry.SECTIONS_PER_ROOT}`;
 }

@@ -10,6 +10,8 @@ export const SECTION_MARKED_PRESENT = 1 << 0;
 export const SECTION_HAS_MEM_MAP = 1 << 1;
 export const SECTION_IS_ONLINE = 1 << 2;
 export const SECTION_IS_EARLY = 1 << 3;
+/** v5.12 on (from 6.0 only with CONFIG_ZONE_DEVICE): ZONE_DEVICE memory shares this section. */
+export const SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 
 /** Flag names in bit order, for printing and parsing. */
 export const SECTION_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
@@ -17,6 +19,7 @@ export const SECTION_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
   ['HAS_MEM_MAP', SECTION_HAS_MEM_MAP],
   ['ONLINE', SECTION_IS_ONLINE],
   ['EARLY', SECTION_IS_EARLY],
+  ['TAINT_ZONE_DEVICE', SECTION_TAINT_ZONE_DEVICE],
 ];
 
 /**
@@ -89,6 +92,8 @@ export interface KernelState {
   readonly highestPresentSectionNr: number;
   /** Call sites of WARN_ON_ONCE / pr_*_once that already fired in this run. */
   readonly once: Readonly<Record<string, true>>;
+  /** pfn ranges [start, end) given to ZONE_DEVICE (what get_dev_pagemap() finds), ascending. */
+  readonly deviceRanges: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Kernel configuration options that change behaviour (Debian x86_64 defaults). */
@@ -98,6 +103,7 @@ export interface KernelConfig {
   readonly PSE: boolean;
   readonly DEBUG_VM: boolean;
   readonly MEMORY_FAILURE: boolean;
+  readonly ZONE_DEVICE: boolean;
 }
 
 /** A kernel version × architecture × configuration to run the model under. */

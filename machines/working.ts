@@ -6,7 +6,7 @@
  * plain immer Patch objects, replayed and reversed by immer's applyPatches in store/. Property
  * tests check replay == live and reverse.
  */
-import { CREATE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from './changes.js';
+import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from './changes.js';
 import type { Changes, SectionField } from './changes.js';
 import { sectionNrToRoot } from './geometry.js';
 import type { Geometry } from './geometry.js';
@@ -26,6 +26,7 @@ export class WorkingState {
   private once_: Record<string, true>;
   private readonly newOnce_: string[] = [];
   highestPresentSectionNr: number;
+  deviceRanges: ReadonlyArray<readonly [number, number]>;
 
   constructor(
     private readonly base: KernelState,
@@ -34,6 +35,7 @@ export class WorkingState {
     this.roots_ = base.roots as Record<number, MemRoot>;
     this.once_ = base.once as Record<string, true>;
     this.highestPresentSectionNr = base.highestPresentSectionNr;
+    this.deviceRanges = base.deviceRanges;
   }
 
   /** True when mem_section root `r` is allocated. */
@@ -123,11 +125,13 @@ export class WorkingState {
     }
     if (this.highestPresentSectionNr !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highestPresentSectionNr, this.base.highestPresentSectionNr);
     for (const site of this.newOnce_) c.push(ONCE, site);
+    if (this.deviceRanges !== this.base.deviceRanges) c.push(DEVICE, this.deviceRanges, this.base.deviceRanges);
     if (!c.length) return { state: this.base, changes: NO_CHANGES };
     const state: KernelState = {
       roots: this.rootsCopied_ ? this.roots_ : this.base.roots,
       highestPresentSectionNr: this.highestPresentSectionNr,
       once: this.once_,
+      deviceRanges: this.deviceRanges,
     };
     return { state, changes: c.slice() };
   }

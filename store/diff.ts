@@ -28,6 +28,9 @@ export function diffStates(g: Geometry, a: KernelState, b: KernelState, from: nu
   const onceA = Object.keys(a.once).sort().join(', ');
   const onceB = Object.keys(b.once).sort().join(', ');
   if (onceA !== onceB) globals.push(['once-fired call sites', onceA || '-', onceB || '-']);
+  const devA = a.deviceRanges.map(([s, e]) => `0x${s.toString(16)}-0x${(e - 1).toString(16)}`).join(',');
+  const devB = b.deviceRanges.map(([s, e]) => `0x${s.toString(16)}-0x${(e - 1).toString(16)}`).join(',');
+  if (devA !== devB) globals.push(['ZONE_DEVICE pfn ranges', devA || '-', devB || '-']);
   const rootsA = Object.keys(a.roots).sort().join(',');
   const rootsB = Object.keys(b.roots).sort().join(',');
   if (rootsA !== rootsB) globals.push(['mem_section roots', rootsA || '-', rootsB || '-']);

@@ -385,5 +385,8 @@ function changeOp(op: Operation, how: number): Operation {
     case 'pfn_valid':
     case 'pfn_to_online_page':
       return { ...op, pfn: op.pfn + 1 };
+    case 'move_pfn_range_to_zone':
+    case 'remove_pfn_range_from_zone':
+      return { ...op, pfn: op.pfn + SUB };
   }
 }

@@ -8,7 +8,8 @@
  */
 import { bitmapTest } from '../bitmap.js';
 import { pfnToSectionNr, subsectionMapIndex } from '../geometry.js';
-import { SECTION_IS_EARLY, SECTION_IS_ONLINE } from '../types.js';
+import { SECTION_IS_EARLY, SECTION_IS_ONLINE, SECTION_TAINT_ZONE_DEVICE } from '../types.js';
+import { isDevicePfn } from './move_pfn_range_to_zone.js';
 import { has } from '../profile.js';
 import { call, decide, peekSection } from './context.js';
 import type { KernelCtx } from './context.js';
@@ -25,9 +26,17 @@ export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
     }
     const idx = subsectionMapIndex(ctx.g, pfn);
     if (has(ctx.p, 'TAINT')) {
-      const ok = pfn_section_valid(ctx, pfn);
-      decide(ctx, ok ? `section ${nr} online, sub-section ${idx} active: page` : `sub-section ${idx} not active: NULL`);
-      return ok;
+      if (!pfn_section_valid(ctx, pfn)) {
+        decide(ctx, `sub-section ${idx} not active: NULL`);
+        return false;
+      }
+      // online_device_section(): ONLINE and SECTION_TAINT_ZONE_DEVICE → the get_dev_pagemap() slow path.
+      if ((ms.flags & SECTION_TAINT_ZONE_DEVICE) !== 0 && isDevicePfn(ctx, pfn)) {
+        decide(ctx, `section ${nr} tainted and the pfn is ZONE_DEVICE (get_dev_pagemap): NULL`);
+        return false;
+      }
+      decide(ctx, `section ${nr} online, sub-section ${idx} active: page`);
+      return true;
     }
     if (!pfn_section_valid(ctx, pfn)) {
       const what = (ms.flags & SECTION_IS_EARLY) !== 0 ? 'a hole of this early section' : 'not active';
@@ -38,7 +47,14 @@ export function pfn_to_online_page(ctx: KernelCtx, pfn: number): boolean {
         fixedBy: '"mm: teach pfn_to_online_page() to consider subsection validity", v5.12',
       });
     }
-    if ((ms.flags & SECTION_IS_EARLY) !== 0 && ms.bootMap && !bitmapTest(ms.bootMap, idx) && pfn_section_valid(ctx, pfn)) {
+    if (isDevicePfn(ctx, pfn)) {
+      ctx.hazards.push({
+        kind: 'wrong-result',
+        bug: null,
+        text: `section ${nr} is online and pfn 0x${pfn.toString(16)} is ZONE_DEVICE memory: a struct page that is not online is returned`,
+        fixedBy: '"mm: teach pfn_to_online_page() about ZONE_DEVICE section collisions", v5.12',
+      });
+    } else if ((ms.flags & SECTION_IS_EARLY) !== 0 && ms.bootMap && !bitmapTest(ms.bootMap, idx) && pfn_section_valid(ctx, pfn)) {
       ctx.hazards.push({
         kind: 'wrong-result',
         bug: null,

@@ -138,7 +138,8 @@ type StepSpec =
   | { readonly t: 'sparse_add'; readonly span: Span; readonly nid: number; readonly inject: InjectedFailure[] }
   | { readonly t: 'sparse_remove'; readonly span: Span | null; readonly pool: number }
   | { readonly t: 'online'; readonly on: boolean; readonly sec: number; readonly off: number; readonly count: number }
-  | { readonly t: 'query'; readonly kind: 'pfn_valid' | 'pfn_to_online_page'; readonly pfn: number };
+  | { readonly t: 'query'; readonly kind: 'pfn_valid' | 'pfn_to_online_page'; readonly pfn: number }
+  | { readonly t: 'zone'; readonly move: boolean; readonly src: SpanSource; readonly zone: 'normal' | 'movable' | 'device' };
 
 const stepSpecArb: fc.Arbitrary<StepSpec> = fc.oneof(
   {
@@ -174,6 +175,15 @@ const stepSpecArb: fc.Arbitrary<StepSpec> = fc.oneof(
       t: fc.constant('query' as const),
       kind: fc.constantFrom<'pfn_valid' | 'pfn_to_online_page'>('pfn_valid', 'pfn_valid', 'pfn_to_online_page'),
       pfn: fc.integer({ min: pfnOf(30), max: pfnOf(43) - 1 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('zone' as const),
+      move: fc.boolean(),
+      src: sourceArb,
+      zone: fc.constantFrom<'normal' | 'movable' | 'device'>('device', 'device', 'normal', 'movable'),
     }),
   },
 );
@@ -233,6 +243,10 @@ export function opText(op: Operation, inject: readonly InjectedFailure[] = []): 
     case 'pfn_to_online_page':
       parts.push(`pfn=${hex(op.pfn)}`);
       break;
+    case 'move_pfn_range_to_zone':
+    case 'remove_pfn_range_from_zone':
+      parts.push(`pfn=${hex(op.pfn)}`, `nr_pages=${hex(op.nr_pages)}`, `zone=${op.zone}`);
+      break;
   }
   if ('altmap' in op && op.altmap) parts.push(`altmap=${hex(op.altmap.base_pfn)},${op.altmap.free},${op.altmap.reserve}`);
   if (inject.length) parts.push(`fail=${inject.map((f) => `${f.kind}@${f.nth}`).join(',')}`);
@@ -287,6 +301,10 @@ function toOp(raw: RawScenario, st: StepSpec): { op: Operation; inject: Injected
     }
     case 'query':
       return { op: { kind: st.kind, pfn: st.pfn }, inject: [] };
+    case 'zone': {
+      const span = resolve(raw, st.src);
+      return { op: { kind: st.move ? 'move_pfn_range_to_zone' : 'remove_pfn_range_from_zone', pfn: span.pfn, nr_pages: span.nr, zone: st.zone }, inject: [] };
+    }
   }
 }
 
