@@ -135,7 +135,12 @@ export interface InjectedFailure {
 /** A kernel warning: a WARN splat, a WARN_ON(_ONCE) without text, or a pr_warn/pr_err line. */
 export interface Warning {
   readonly kind: 'WARN' | 'WARN_ON' | 'WARN_ON_ONCE' | 'pr_warn_once' | 'pr_err_once';
-  /** Kernel function that emitted it. */
+  /**
+   * Kernel function whose source holds the WARN. Builds inline some of them, so the splat's
+   * "WARNING: … at FILE:LINE SYMBOL" can name the caller: in Debian's 6.1 / 6.12 traces
+   * clear_subsection_map's WARN prints section_deactivate, and 6.1's __remove_section WARN_ON_ONCE
+   * prints __remove_pages.
+   */
   readonly func: string;
   /** Source file of that function. */
   readonly file: string;
