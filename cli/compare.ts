@@ -226,7 +226,7 @@ function compareStep(runs: readonly ProfileRun[], kernels: readonly string[], se
     scalar('ret', 'ret', (c) => String(c.ret), (c) => formatRet(c.ret));
     scalar('value', 'value', (c) => String(c.value), (c) => String(c.value));
   }
-  scalar('warnings', 'warnings', (c) => JSON.stringify(c.warnings.map((w) => [w.kind, w.text])), (c) => warningsText(c.warnings));
+  scalar('warnings', 'warnings', (c) => JSON.stringify(c.warnings.map((w) => [w.kind, w.text, w.func, w.file])), (c) => warningsText(c.warnings));
   scalar('hazards', 'hazards', (c) => hazardIds(c.hazards), (c) => hazardIds(c.hazards) || 'none');
   if (sectionsCompared) reasons.push(...sectionReasons(kernels, cells, union, mixed ? FIELDS.filter((f) => f !== 'subsection_map') : FIELDS, mixed));
   return { seq, source: `${s0.source.file}:${s0.source.line}`, text: s0.text, cells, differs: reasons.length > 0, reasons };
@@ -342,6 +342,6 @@ function hazardIds(hs: readonly Hazard[]): string {
 
 function warningsText(ws: readonly Warning[]): string {
   if (!ws.length) return 'none';
-  return ws.map((w) => (w.text ? `${w.kind} "${w.text}"` : `${w.kind} (${w.func})`)).join(', ');
+  return ws.map((w) => (w.text ? `${w.kind} "${w.text}" (${w.func})` : `${w.kind} (${w.func})`)).join(", ");
 }
 

@@ -208,3 +208,19 @@ describe('--config: kernel options that change behaviour', () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('examples/sparse-error-paths.scn: the recorded sparse_error_paths run of Debian 6.1.192 / 6.12.95', () => {
+  it('every value the real 6.1.192 kernel recorded holds under the 6.1.192 profile', async () => {
+    const r = await cli(['run', 'examples/sparse-error-paths.scn']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('22/22 expectations held');
+  });
+
+  it('6.1.192 and 6.12.95 first differ at E1, in the misaligned WARN text ("end: #401ff" vs "end: 0x401ff"), and at E8 in where the valid-section WARN sits', async () => {
+    const r = await cli(['compare', 'examples/sparse-error-paths.scn', '--kernels', '6.1.192,6.12.95', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { firstDivergence: { seq: number; source: string } | null; steps: Array<{ seq: number; differs: boolean }> };
+    expect(j.firstDivergence).toMatchObject({ seq: 5, source: 'examples/sparse-error-paths.scn:36' });
+    expect(j.steps.filter((s) => s.differs).map((s) => s.seq)).toEqual([5, 8, 14]);
+  });
+});
