@@ -251,3 +251,47 @@ describe('memhp run --arch', () => {
     expect(r3.stdout).toMatch(/linux 5\.12 arm64-4k /);
   });
 });
+
+describe('arm64 pfn_valid before v5.14 (its own, memblock-based) and F16', () => {
+  /*
+   * arm64-4k, 1 GiB sections before v5.12, 128 MiB from v5.12. Boot RAM: the first 64 MiB of
+   * section 1; a devdax range hot-added right after it in the same section and moved to
+   * ZONE_DEVICE. Expect: the early section's hole is invalid on arm64 (memblock has no entry) where
+   * the generic pfn_valid says valid, and the ZONE_DEVICE pfn invalid both before and after F16 —
+   * F16 asks pfn_section_valid() only for non-early sections; an early one still asks memblock.
+   */
+  it.each([
+    ['5.11', false],
+    ['5.13', false],
+  ] as const)('%s: a ZONE_DEVICE pfn in an early section is not in memblock', async (kernel, devValid) => {
+    const { bootState, step, createProfile } = await import('../machines/index.js');
+    const p = createProfile({ kernel, arch: 'arm64-4k' });
+    const base = p.geometry.PAGES_PER_SECTION; // section 1
+    const boot = bootState(p, { ranges: [{ startPfn: base, endPfn: base + 0x4000, nid: 0 }], iomem: [], source: { file: 't', line: 1 } }).state;
+    const add = step(p, boot, { kind: '__add_pages', nid: 0, pfn: base + 0x4000, nr_pages: 0x800, altmap: null });
+    const dev = step(p, add.state, { kind: 'move_pfn_range_to_zone', pfn: base + 0x4000, nr_pages: 0x800, zone: 'device' });
+    expect(step(p, dev.state, { kind: 'pfn_valid', pfn: base + 0x4000 }).outcome.value).toBe(devValid);
+    expect(step(p, dev.state, { kind: 'pfn_valid', pfn: base + 0x100 }).outcome.value).toBe(true);
+    expect(step(p, dev.state, { kind: 'pfn_valid', pfn: base + 0x6000 }).outcome.value).toBe(false);
+  });
+
+  /*
+   * A section hot-added whole and given to ZONE_DEVICE (not early): before F16 its pfns are
+   * invalid (no memblock entry), from 5.10.24 / 5.12 valid (pfn_section_valid), and from ~5.14 the
+   * generic pfn_valid agrees.
+   */
+  it.each([
+    ['5.10.23', false],
+    ['5.10.24', true],
+    ['5.12', true],
+    ['6.1.192', true],
+  ] as const)('%s: a ZONE_DEVICE pfn of a hot-added section', async (kernel, valid) => {
+    const { bootState, step, createProfile } = await import('../machines/index.js');
+    const p = createProfile({ kernel, arch: 'arm64-4k' });
+    const pps = p.geometry.PAGES_PER_SECTION;
+    const boot = bootState(p, { ranges: [{ startPfn: pps, endPfn: 2 * pps, nid: 0 }], iomem: [], source: { file: 't', line: 1 } }).state;
+    const add = step(p, boot, { kind: '__add_pages', nid: 0, pfn: 4 * pps, nr_pages: pps, altmap: null });
+    const dev = step(p, add.state, { kind: 'move_pfn_range_to_zone', pfn: 4 * pps, nr_pages: pps, zone: 'device' });
+    expect(step(p, dev.state, { kind: 'pfn_valid', pfn: 4 * pps + 5 }).outcome.value).toBe(valid);
+  });
+});
