@@ -43,6 +43,11 @@ export const BUGS: Readonly<Record<string, KnownBug>> = {
     title: 'partial removal from an early section tears down part of its boot vmemmap',
     fixedBy: 'ef69bc9f689d "mm/sparse: never partially remove memmap for early section", v5.9-rc1',
   },
+  F13: {
+    id: 'F13',
+    title: 'SECTION_NID_SHIFT 3 lets a boot section\'s nid bits overlap the section flags',
+    fixedBy: 'Horiguchi, "set SECTION_NID_SHIFT to 6", v5.14 [release unverified]',
+  },
   F14: {
     id: 'F14',
     title: 'usage freed without RCU while pfn_valid() may read it',

@@ -40,7 +40,7 @@ export const CHANGES: readonly KernelChange[] = [
   c('F16', '5.12', null, 'pfn_valid (arm64)', '"arm64: mm: Fix pfn_valid() for ZONE_DEVICE based memory": arm64\'s memblock-based pfn_valid() asks pfn_section_valid() for non-early sections (ZONE_DEVICE pfns were invalid)', true, { '5.10': '5.10.24' }),
   c('TAINT', '5.12', null, 'pfn_to_online_page, move_pfn_range_to_zone', 'SECTION_TAINT_ZONE_DEVICE; pfn_to_online_page() checks pfn_section_valid()'),
   c('ARM64_GENERIC_PFN_VALID', '5.14', null, 'pfn_valid (arm64)', 'arm64 drops its own pfn_valid() for the generic one [release unverified; 6.1 verified]'),
-  c('NID_SHIFT', '5.14', null, 'sparse_encode_early_nid', 'SECTION_NID_SHIFT 6 (F13) — only the boot word before sparse_init', false),
+  c('NID_SHIFT', '5.14', null, 'sparse_encode_early_nid', 'SECTION_NID_SHIFT 6 (F13): from v5.12 a boot section of a node with bit 1 set kept SECTION_TAINT_ZONE_DEVICE from its nid bits [release unverified]'),
   c('CALLER_WARN', '6.0', null, 'check_pfn_span, __add_pages, __remove_pages', 'check_pfn_span silent; callers WARN "Misaligned %s start: %#lx end: #%lx"; __add_pages returns an uninitialised err for nr_pages = 0'),
   c('NO_HWPOISON', '6.2', null, 'sparse_remove_section', 'no hwpoison clearing on remove (memhp models no hwpoisoned pages)', false),
   c('FMT_0X', '6.5', null, '__add_pages, __remove_pages', 'misaligned WARN prints "end: %#lx" (0x…) instead of "end: #…"'),

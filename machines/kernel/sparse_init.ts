@@ -5,7 +5,8 @@
  * EARLY, keeping PRESENT and ONLINE. (At boot every section is written by memory_present() first.)
  */
 import { sectionNrToPfn } from '../geometry.js';
-import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT } from '../types.js';
+import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT, SECTION_TAINT_ZONE_DEVICE } from '../types.js';
+import { fixOf } from '../bugs.js';
 import { bitmapSet, bitmapZero } from '../bitmap.js';
 import { has, tracksSubsections } from '../profile.js';
 import { sectionForWrite } from './context.js';
@@ -27,6 +28,13 @@ export function sparse_init(ctx: KernelCtx): void {
     // SECTION_IS_EARLY arrived with the sub-section series (v5.3).
     // memhp shows a section without a subsection_map (v5.2; !VMEMMAP from ~v5.7) as wholly active.
     ms.flags |= has(ctx.p, 'SUBSECTION') ? SECTION_HAS_MEM_MAP | SECTION_IS_EARLY : SECTION_HAS_MEM_MAP;
+    // F13: memory_present() wrote nid << SECTION_NID_SHIFT (3 until v5.14) and
+    // sparse_init_one_section() keeps the bits below SECTION_MAP_LAST_BIT (1 << 5 from v5.12): a nid
+    // with bit 1 set leaves SECTION_TAINT_ZONE_DEVICE behind (bit 3, EARLY, is set anyway).
+    if (has(ctx.p, 'TAINT') && !has(ctx.p, 'NID_SHIFT') && (ms.nid & 2) !== 0) {
+      ms.flags |= SECTION_TAINT_ZONE_DEVICE;
+      ctx.hazards.push({ kind: 'wrong-result', bug: 'F13', text: `section ${nr}: node ${ms.nid}'s early nid bits survive as SECTION_TAINT_ZONE_DEVICE (SECTION_NID_SHIFT 3 overlaps the flags)`, fixedBy: fixOf('F13') });
+    }
     if (!has(ctx.p, 'SUBSECTION') || !tracksSubsections(ctx.p)) {
       ms.subsectionMap = bitmapSet(bitmapZero(ctx.g.SUBSECTIONS_PER_SECTION), 0, ctx.g.SUBSECTIONS_PER_SECTION);
       ms.bootMap = ms.subsectionMap;
