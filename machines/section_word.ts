@@ -31,6 +31,11 @@ export function sectionWord(g: Geometry, ms: MemSection): bigint {
     case 'zero':
       encoded = 0n;
       break;
+    case 'memmap_array':
+      // SPARSEMEM_VMEMMAP=n: the address of an allocated array, which memhp does not model; the
+      // printed word shows only the flags (the map kind is printed beside it).
+      encoded = 0n;
+      break;
   }
   return encoded | BigInt(ms.flags);
 }
