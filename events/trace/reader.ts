@@ -1,0 +1,167 @@
+/**
+ * The ftrace text reader: a whole trace.txt (or the trace embedded in a console.log) into a
+ * TraceDocument — records in line order, WARN splats with their message text, LAB_SNAP snapshots
+ * with their /proc/iomem resources (parsed by events/iomem.ts), MEMBLK lines and secstate, and
+ * the unknown lines. Malformed lines of a known kind are InputErrors (at most 20).
+ */
+import { parseIomemLines } from '../iomem.js';
+import type { InputError, Result, SourceLoc } from '../types.js';
+import { parseLine } from './line.js';
+import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
+import { parseSite } from './values.js';
+
+const MAX_ERRORS = 20;
+const BEGIN = '=====LAB TRACE BEGIN=====';
+const END = '=====LAB TRACE END=====';
+const CUT_HERE = /^-+\[ cut here \]-+$/;
+const WARNING_RE = /^WARNING: CPU: (\d+) PID: (\d+) at (\S+):(\d+) (\S+)/;
+/** At most this many message lines are collected between `cut here` and `WARNING:`. */
+const MAX_WARN_TEXT_LINES = 8;
+
+/** The trace text embedded in a console.log and the console line number of its first line. */
+export interface EmbeddedTrace {
+  readonly text: string;
+  readonly firstLine: number;
+}
+
+/** Cut the trace out of a console.log (between the LAB TRACE BEGIN/END lines); null when absent. */
+export function findTraceText(consoleLog: string): EmbeddedTrace | null {
+  const lines = consoleLog.split(/\r?\n/);
+  const begin = lines.findIndex((l) => l.trim() === BEGIN);
+  if (begin < 0) return null;
+  let end = lines.findIndex((l, i) => i > begin && l.trim() === END);
+  if (end < 0) end = lines.length;
+  return { text: lines.slice(begin + 1, end).join('\n'), firstLine: begin + 2 };
+}
+
+interface SnapBuilder {
+  label: string;
+  begin: SourceLoc | null;
+  end: SourceLoc | null;
+  iomem: { text: string; line: number }[];
+  memblocks: Memblk[];
+  secstate: SecstateRecord | null;
+}
+
+/** Read ftrace text; `firstLine` is the line number of the text's first line within `file`. */
+export function readTrace(text: string, file: string, firstLine = 1): Result<TraceDocument> {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const records: TraceRecord[] = [];
+  const errors: InputError[] = [];
+  const warnings: TraceWarning[] = [];
+  const unknown: UnknownLine[] = [];
+  const warns: WarnRecord[] = [];
+  const snapshots: SnapBuilder[] = [];
+  const open = new Map<string, SnapBuilder>();
+  /** Console lines after a `cut here`, per pid, waiting for their WARNING line. */
+  const pendingWarn = new Map<number, string[]>();
+
+  const snapFor = (label: string, source: SourceLoc): SnapBuilder => {
+    let s = open.get(label);
+    if (s === undefined) {
+      warnings.push({ message: `snapshot line for "${label}" outside LAB_SNAP_BEGIN/END`, ...source });
+      s = { label, begin: null, end: null, iomem: [], memblocks: [], secstate: null };
+      snapshots.push(s);
+      open.set(label, s);
+    }
+    return s;
+  };
+
+  for (let idx = 0; idx < lines.length && errors.length < MAX_ERRORS; idx++) {
+    const raw = lines[idx] ?? '';
+    const source: SourceLoc = { file, line: firstLine + idx };
+    const r = parseLine(raw, source);
+    if (r.kind === 'skip') continue;
+    if (r.kind === 'unknown') {
+      unknown.push({ source, text: raw });
+      continue;
+    }
+    if (r.kind === 'error') {
+      errors.push({ code: 'E_PARSE', message: r.message, ...source });
+      continue;
+    }
+    let rec = r.record;
+    if (rec.kind === 'console') {
+      const pid = rec.header.pid;
+      const w = WARNING_RE.exec(rec.text);
+      const site = w === null ? null : parseSite(w[5] ?? '');
+      if (w !== null && site !== null && site.ok) {
+        const pending = pendingWarn.get(pid);
+        pendingWarn.delete(pid);
+        const textLines = pending ?? [];
+        rec = {
+          kind: 'warn',
+          source: rec.source,
+          header: rec.header,
+          cpu: Number(w[1]),
+          pid: Number(w[2]),
+          file: w[3] ?? '',
+          line: Number(w[4]),
+          symbol: site.value.func,
+          site: site.value,
+          text: textLines.length > 0 ? textLines.join('\n') : null,
+        };
+        warns.push(rec);
+      } else if (CUT_HERE.test(rec.text.trim())) {
+        pendingWarn.set(pid, []);
+      } else {
+        const pending = pendingWarn.get(pid);
+        if (pending !== undefined) {
+          if (pending.length < MAX_WARN_TEXT_LINES) pending.push(rec.text);
+          else pendingWarn.delete(pid);
+        }
+      }
+    } else if (rec.kind === 'marker') {
+      const m = rec.marker;
+      if (m.type === 'snap_begin') {
+        const s: SnapBuilder = { label: m.label, begin: source, end: null, iomem: [], memblocks: [], secstate: null };
+        if (open.has(m.label)) warnings.push({ message: `LAB_SNAP_BEGIN ${m.label} while a snapshot of that label is open`, ...source });
+        snapshots.push(s);
+        open.set(m.label, s);
+      } else if (m.type === 'snap_end') {
+        const s = open.get(m.label);
+        if (s === undefined) warnings.push({ message: `LAB_SNAP_END ${m.label} without LAB_SNAP_BEGIN`, ...source });
+        else {
+          s.end = source;
+          open.delete(m.label);
+        }
+      } else if (m.type === 'iomem') {
+        snapFor(m.label, source).iomem.push({ text: m.line, line: source.line });
+      } else if (m.type === 'memblk') {
+        const { type: _type, ...blk } = m;
+        snapFor(m.label, source).memblocks.push(blk);
+      }
+    } else if (rec.kind === 'secstate') {
+      const target = [...open.values()].reverse().find((s) => s.secstate === null);
+      if (target !== undefined) target.secstate = rec;
+    }
+    records.push(rec);
+  }
+
+  const done: Snapshot[] = [];
+  for (const s of snapshots) {
+    const parsed = parseIomemLines(s.iomem.map((l) => l.text).join('\n'), file, 0);
+    if (!parsed.ok) {
+      for (const e of parsed.errors) {
+        if (errors.length >= MAX_ERRORS) break;
+        errors.push({ ...e, message: `IOMEM ${s.label}: ${e.message}`, line: s.iomem[e.line]?.line ?? e.line });
+      }
+      continue;
+    }
+    const { iomem: _lines, ...rest } = s;
+    done.push({ ...rest, iomem: parsed.value.map((l) => l.resource) });
+  }
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  const lostEvents = records.some((r) => r.kind === 'lost');
+  return { ok: true, value: { file, records, warns, snapshots: done, unknown, lostEvents, warnings } };
+}
+
+/** Read the trace embedded in a console.log, with console.log line numbers in every location. */
+export function readConsoleTrace(consoleLog: string, file: string): Result<TraceDocument> {
+  const found = findTraceText(consoleLog);
+  if (found === null) {
+    return { ok: false, errors: [{ code: 'E_PARSE', message: `no ${BEGIN} line: not a lab console.log`, file, line: 1 }] };
+  }
+  return readTrace(found.text, file, found.firstLine);
+}
