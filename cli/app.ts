@@ -7,6 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
 import { MEMHP_VERSION } from '../store/serialize.js';
+import { checkCommandDef, runCheck } from './commands/check.js';
 import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
 import { profilesCommandDef, runProfiles } from './commands/profiles.js';
@@ -18,7 +19,7 @@ import type { Io } from './io.js';
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, profiles: profilesCommandDef },
+  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, profiles: profilesCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number;
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
   compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
+  check: { def: checkCommandDef as CommandDef<ArgsDef>, run: runCheck as Runner },
   profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
 };
 

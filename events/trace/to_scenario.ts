@@ -1,0 +1,176 @@
+/**
+ * Translate a real kernel trace (events/trace/ TraceDocument) into a memhp Scenario: boot RAM from
+ * the first snapshot's /proc/iomem, one step per outermost recorded hotplug call, and the secstate
+ * snapshots as check points. First cut: __add_pages, __remove_pages, move_pfn_range_to_zone,
+ * remove_pfn_range_from_zone, online_pages / offline_pages (ret 0 only). altmaps are not read
+ * (the trace prints only the pointer), so every step runs without one.
+ */
+import type { BootRange, Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
+import { pairCalls } from './pair.js';
+import type { Call, SectionState, TraceDocument, TraceValue } from './types.js';
+
+/** A secstate snapshot as a check point: compared with the model's state after step `afterStep`. */
+export interface TraceCheckPoint {
+  /** The log step (0 = boot) whose state the snapshot shows. */
+  readonly afterStep: number;
+  readonly source: SourceLoc;
+  readonly label: string | null;
+  readonly vmemmapBase: bigint;
+  readonly sections: readonly SectionState[];
+}
+
+/** The return value a trace recorded for a step (null: void or not recorded). */
+export interface TraceStepRet {
+  /** The log step (1-based: step 0 is boot). */
+  readonly step: number;
+  readonly source: SourceLoc;
+  readonly ret: number | null;
+}
+
+/** A trace as a scenario plus what to compare. */
+export interface TraceScenario {
+  readonly scenario: Scenario;
+  readonly snapshots: readonly TraceCheckPoint[];
+  readonly rets: readonly TraceStepRet[];
+  /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
+  readonly kernel: string | null;
+}
+
+const PAGE_SIZE = 4096;
+
+/** Translate `doc` (read from `file`) into a scenario; errors when it has no boot layout. */
+export function traceToScenario(doc: TraceDocument, file: string): Result<TraceScenario> {
+  const first = doc.snapshots.find((s) => s.iomem.length > 0);
+  if (!first) {
+    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the trace has no snapshot with IOMEM lines: no boot layout', file, line: 1 }] };
+  }
+  const ranges: BootRange[] = first.iomem
+    .filter((r) => r.depth === 0 && r.name === 'System RAM')
+    .map((r) => ({ startPfn: Math.ceil(r.start / PAGE_SIZE), endPfn: Math.floor((r.end + 1) / PAGE_SIZE), nid: 0 }))
+    .filter((r) => r.startPfn < r.endPfn)
+    .sort((a, b) => a.startPfn - b.startPfn);
+  if (ranges.length === 0) {
+    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the first snapshot has no top-level System RAM', file, line: first.begin?.line ?? 1 }] };
+  }
+  const bootSource: SourceLoc = first.begin ?? { file, line: 1 };
+
+  // LAB_STEP labels by line, to name the steps.
+  const labels: Array<{ line: number; text: string }> = [];
+  for (const r of doc.records) if (r.kind === 'marker' && r.marker.type === 'step') labels.push({ line: r.source.line, text: r.marker.text });
+  const labelAt = (line: number): string | null => {
+    let text: string | null = null;
+    for (const l of labels) {
+      if (l.line > line) break;
+      text = l.text;
+    }
+    return text;
+  };
+
+  const found: Array<{ call: Call; op: Operation; ret: number | null }> = [];
+  const walk = (calls: readonly Call[]): void => {
+    for (const c of calls) {
+      const m = mapCall(c);
+      if (m === 'descend') walk(c.children);
+      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32 });
+    }
+  };
+  walk(pairCalls(doc.records).calls);
+  found.sort((a, b) => a.call.entry.line - b.call.entry.line);
+
+  const steps: ScenarioStep[] = [];
+  const rets: TraceStepRet[] = [];
+  for (const f of found) {
+    const label = labelAt(f.call.entry.line);
+    const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
+    steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
+    rets.push({ step: steps.length, source: f.call.entry, ret: f.ret });
+  }
+
+  const snapshots: TraceCheckPoint[] = [];
+  for (const r of doc.records) {
+    if (r.kind !== 'secstate') continue;
+    const afterStep = steps.filter((s) => s.source.line < r.source.line).length;
+    const snap = doc.snapshots.find((s) => s.secstate === r);
+    snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections });
+  }
+
+  let kernel: string | null = null;
+  for (const r of doc.records) {
+    if (r.kind !== 'console') continue;
+    const k = kernelFromBanner(r.text);
+    if (k !== null) {
+      kernel = k;
+      break;
+    }
+  }
+
+  const scenario: Scenario = {
+    file,
+    kernel,
+    boot: { ranges, iomem: first.iomem, source: bootSource },
+    bootExpects: [],
+    steps,
+  };
+  return { ok: true, value: { scenario, snapshots, rets, kernel } };
+}
+
+/**
+ * The modelled kernel of a `Linux version RELEASE (…) #1 SMP … Debian 6.1.192-2 (date)` banner:
+ * the upstream version of the distribution package when printed, else the release's own version.
+ */
+export function kernelFromBanner(text: string): string | null {
+  const m = /Linux version (\S+)/.exec(text);
+  if (!m) return null;
+  const pkg = /\s(\d+\.\d+\.\d+)[-~+][^\s]*\s+\(\d{4}-\d\d-\d\d\)\s*$/.exec(text) ?? /#\S+.*?\s(\d+\.\d+\.\d+)(?:[-~+]\S*)?(?:\s|$)/.exec(text);
+  if (pkg?.[1]) return pkg[1];
+  return kernelForRelease(m[1] ?? '');
+}
+
+/** The modelled kernel for a Debian release name (`6.1.0-56-amd64` → 6.1.192, `6.12.95+deb12-amd64` → 6.12.95). */
+export function kernelForRelease(release: string): string | null {
+  if (/^6\.1\.0-/.test(release)) return '6.1.192';
+  if (/^6\.12\.95/.test(release)) return '6.12.95';
+  const m = /^(\d+\.\d+\.\d+)/.exec(release);
+  return m?.[1] ?? null;
+}
+
+// --- internal ---
+
+const num = (v: TraceValue | undefined): number | null => v?.num ?? null;
+
+/** What a call becomes: an operation, 'skip' (recognised, no step, do not look inside), or 'descend'. */
+function mapCall(c: Call): Operation | 'skip' | 'descend' {
+  const pfn = num(c.args['pfn']);
+  const nr = num(c.args['nr_pages']);
+  switch (c.name) {
+    case '__add_pages': {
+      if (pfn === null || nr === null) return 'descend';
+      return { kind: '__add_pages', nid: num(c.args['nid']) ?? 0, pfn, nr_pages: nr, altmap: null };
+    }
+    case '__remove_pages':
+      if (pfn === null || nr === null) return 'descend';
+      return { kind: '__remove_pages', pfn, nr_pages: nr, altmap: null };
+    case 'move_pfn_range_to_zone':
+    case 'remove_pfn_range_from_zone': {
+      if (pfn === null || nr === null) return 'descend';
+      const z = (c.args['zone']?.text ?? '').toLowerCase();
+      const zone = z === 'device' ? 'device' : z === 'movable' ? 'movable' : 'normal';
+      return { kind: c.name, pfn, nr_pages: nr, zone };
+    }
+    case 'online_pages':
+    case 'offline_pages':
+      if (pfn === null || nr === null) return 'descend';
+      if (c.retInt32 !== 0) return 'skip';
+      return { kind: c.name === 'online_pages' ? 'online_mem_sections' : 'offline_mem_sections', start_pfn: pfn, end_pfn: pfn + nr };
+    default:
+      return 'descend';
+  }
+}
+
+function describeCall(c: Call): string {
+  const args = Object.entries(c.args)
+    .map(([k, v]) => `${k}=${v.text}`)
+    .join(' ');
+  const origin = c.origin === 'kprobe' ? '' : `${c.origin}/`;
+  return `${origin}${c.name} ${args}`.trim();
+}

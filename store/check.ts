@@ -1,0 +1,90 @@
+/**
+ * Check the model against a real kernel trace: record the scenario translated from the trace
+ * (events/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
+ * flag bits, memmap kind, usage and subsection_map[0], and at every call the return value.
+ */
+import type { SourceLoc } from '../events/types.js';
+import type { TraceScenario } from '../events/trace/to_scenario.js';
+import { getSection } from '../machines/model.js';
+import { SECTION_FLAG_NAMES } from '../machines/types.js';
+import type { Profile } from '../machines/types.js';
+import { recordScenario } from './record.js';
+import type { HotplugLog } from './log.js';
+
+/** What is compared. */
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret';
+
+/** One difference between the model and the kernel. */
+export interface CheckMismatch {
+  /** The log step whose outcome (ret) or state (snapshot fields) differs; 0 = boot. */
+  readonly step: number;
+  /** The trace line: the call's entry line for ret, the secstate line otherwise. */
+  readonly source: SourceLoc;
+  /** null for ret. */
+  readonly section: number | null;
+  readonly field: CheckField;
+  readonly model: string;
+  readonly kernel: string;
+}
+
+/** The result of checking a trace. */
+export interface CheckResult {
+  readonly snapshots: number;
+  /** Distinct sections watched. */
+  readonly sections: number;
+  readonly fieldsCompared: number;
+  readonly mismatches: readonly CheckMismatch[];
+  readonly log: HotplugLog;
+}
+
+/** Low flag bits of section_mem_map (SECTION_MAP_LAST_BIT = 1 << 5 on both traced kernels). */
+const FLAG_MASK = 0x1fn;
+
+/** Record `ts.scenario` under `profile` and compare with what the trace recorded. */
+export function checkTrace(ts: TraceScenario, profile: Profile): CheckResult {
+  const log = recordScenario(ts.scenario, profile);
+  const mismatches: CheckMismatch[] = [];
+  const watched = new Set<number>();
+  let fieldsCompared = 0;
+
+  for (const r of ts.rets) {
+    const model = log.steps[r.step]?.outcome.ret ?? null;
+    if (r.ret === null || model === null) continue;
+    fieldsCompared++;
+    if (model !== r.ret) mismatches.push({ step: r.step, source: r.source, section: null, field: 'ret', model: String(model), kernel: String(r.ret) });
+  }
+
+  for (const snap of ts.snapshots) {
+    const state = log.stateAt(snap.afterStep);
+    for (const s of snap.sections) {
+      watched.add(s.nr);
+      const ms = getSection(profile, state, s.nr);
+      const add = (field: CheckField, model: string, kernel: string): void => {
+        fieldsCompared++;
+        if (model !== kernel) mismatches.push({ step: snap.afterStep, source: snap.source, section: s.nr, field, model, kernel });
+      };
+      add('flags', flagNames(ms?.flags ?? 0), flagNames(Number(s.word & FLAG_MASK)));
+      const ptr = s.word & ~FLAG_MASK;
+      add('map', modelMapKind(ms?.map ?? 'zero'), ptr === 0n ? 'zero' : ptr === snap.vmemmapBase ? 'vmemmap' : 'other');
+      add('usage', (ms?.usage ?? 'none') === 'none' ? 'none' : 'present', s.usage === 0n ? 'none' : 'present');
+      const words = ms && ms.usage !== 'none' ? ms.subsectionMap : [];
+      const map0 = (BigInt((words[0] ?? 0) >>> 0) | (BigInt((words[1] ?? 0) >>> 0) << 32n)).toString(16);
+      add('subsection_map', `0x${map0}`, `0x${s.map0.toString(16)}`);
+    }
+  }
+  mismatches.sort((a, b) => a.source.line - b.source.line || (a.section ?? -1) - (b.section ?? -1));
+  return { snapshots: ts.snapshots.length, sections: watched.size, fieldsCompared, mismatches, log };
+}
+
+// --- internal ---
+
+function flagNames(flags: number): string {
+  const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);
+  const rest = flags & ~SECTION_FLAG_NAMES.reduce((m, [, bit]) => m | bit, 0);
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  return names.length ? names.join('|') : '0';
+}
+
+function modelMapKind(kind: string): string {
+  return kind === 'vmemmap' || kind === 'zero' ? kind : 'other';
+}

@@ -1,0 +1,91 @@
+/**
+ * `memhp check TRACE`: real traces from ../shared/traces replayed through the model
+ * (events/trace/to_scenario.ts + store/check.ts), compared snapshot by snapshot and call by call.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readTrace } from '../events/trace/index.js';
+import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
+import { cli } from './helpers/cli.js';
+
+/** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
+const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const K61 = '6.1.0-56-amd64';
+
+const CASES = [
+  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 246 },
+  { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 182 },
+] as const;
+
+describe.skipIf(!existsSync(`${ROOT}/${K61}`))('memhp check on the 6.1 traces', () => {
+  for (const c of CASES) {
+    it(`${c.scenario}: no mismatch under 6.1.192`, async () => {
+      const r = await cli(['check', `${ROOT}/${K61}/${c.scenario}`]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('linux 6.1.192');
+      expect(r.stdout).toContain(`${c.steps} steps, ${c.snapshots} snapshots, ${c.sections} sections, ${c.fields} fields compared, 0 mismatches`);
+      expect(r.code).toBe(0);
+    });
+
+    it(`${c.scenario}: --json`, async () => {
+      const r = await cli(['check', `${ROOT}/${K61}/${c.scenario}/trace.txt`, '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as { kernel: string; steps: number; snapshots: number; sections: number; fieldsCompared: number; mismatches: unknown[] };
+      expect(j).toMatchObject({ kernel: '6.1.192', steps: c.steps, snapshots: c.snapshots, sections: c.sections, fieldsCompared: c.fields, mismatches: [] });
+    });
+  }
+
+  it('a kernel with other rules (5.3: no ZONE_DEVICE taint) shows mismatches and exits 1', async () => {
+    const r = await cli(['check', `${ROOT}/${K61}/sparse_error_paths`, '--kernel', '5.3']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^\[step \d+ trace\.txt:\d+\] section 8 flags: model PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY, kernel PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY\|TAINT_ZONE_DEVICE$/m);
+    expect(r.stdout).not.toContain(' 0 mismatches');
+  });
+
+  it('translates sparse_error_paths into the steps of examples/sparse-error-paths.scn', () => {
+    const file = `${ROOT}/${K61}/sparse_error_paths/trace.txt`;
+    const doc = readTrace(readFileSync(file, 'utf8'), file);
+    if (!doc.ok) throw new Error('unreadable');
+    const ts = traceToScenario(doc.value, file);
+    if (!ts.ok) throw new Error('untranslatable');
+    const ops = ts.value.scenario.steps.map((s) => s.op.kind);
+    expect(ops.slice(0, 4)).toEqual(['__add_pages', 'move_pfn_range_to_zone', '__add_pages', 'move_pfn_range_to_zone']);
+    expect(ts.value.scenario.steps[1]?.op).toMatchObject({ pfn: 0x40000, nr_pages: 0x4000, zone: 'device' });
+    // E1 is recorded once (the lab_call line), not again for the nested kprobe.
+    expect(ts.value.scenario.steps.filter((s) => s.op.kind === '__add_pages' && s.op.pfn === 0x40100)).toHaveLength(1);
+    expect(ts.value.rets.find((r) => r.step === 5)).toMatchObject({ ret: -22 });
+    expect(ts.value.scenario.boot.ranges).toContainEqual({ startPfn: 0x100, endPfn: 0x40000, nid: 0 });
+    expect(ts.value.snapshots[0]?.afterStep).toBe(0);
+    expect(ts.value.kernel).toBeNull();
+  });
+});
+
+const K612 = '6.12.95+deb12-amd64';
+
+describe.skipIf(!existsSync(`${ROOT}/${K612}`))('memhp check on the 6.12 traces', () => {
+  for (const c of CASES) {
+    it(`${c.scenario}: no mismatch under 6.12.95`, async () => {
+      const r = await cli(['check', `${ROOT}/${K612}/${c.scenario}`]);
+      expect(r.stdout).toContain('linux 6.12.95');
+      expect(r.stdout).toContain(`${c.steps} steps, ${c.snapshots} snapshots, ${c.sections} sections, ${c.fields} fields compared, 0 mismatches`);
+      expect(r.code).toBe(0);
+    });
+  }
+});
+
+describe('check: kernels and input errors', () => {
+  it('reads the kernel from a banner or a release name', () => {
+    expect(kernelFromBanner('Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)')).toBe('6.1.192');
+    expect(kernelFromBanner('Linux version 6.12.95+deb12-amd64 (x) #1 SMP PREEMPT_DYNAMIC Debian 6.12.95-1~bpo12+1 (2026-11-01)')).toBe('6.12.95');
+    expect(kernelFromBanner('no banner here')).toBeNull();
+    expect(kernelForRelease('6.1.0-56-amd64')).toBe('6.1.192');
+    expect(kernelForRelease('6.12.95+deb12-amd64')).toBe('6.12.95');
+  });
+
+  it('exits 2 on unreadable input', async () => {
+    const r = await cli(['check', '/nonexistent/trace.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot read /nonexistent/trace.txt');
+  });
+});
