@@ -12,6 +12,7 @@ import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
 import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { runCommandDef, runRun } from './commands/run.js';
+import { replayCommandDef, runReplay } from './commands/replay.js';
 import { runState, stateCommandDef } from './commands/state.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
@@ -19,13 +20,14 @@ import type { Io } from './io.js';
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, profiles: profilesCommandDef },
+  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, profiles: profilesCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number;
 
 const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
+  replay: { def: replayCommandDef as CommandDef<ArgsDef>, run: runReplay as Runner },
   state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
   compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },

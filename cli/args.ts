@@ -3,7 +3,7 @@ import type { ArgsDef } from 'citty';
 
 /** Options every command that loads an input accepts. */
 export const inputArgs = {
-  file: { type: 'positional', description: 'scenario file (docs/scenario-format.md)', required: true, valueHint: 'FILE' },
+  file: { type: 'positional', description: 'scenario file (docs/scenario-format.md), or a recorded trace (trace.txt, console.log, or its directory)', required: true, valueHint: 'FILE' },
   kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
   arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
   config: { type: 'string', description: 'kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y)', valueHint: 'NAME=y|n,…' },

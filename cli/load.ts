@@ -9,6 +9,7 @@ import { recordScenario } from '../store/record.js';
 import type { HotplugLog } from '../store/log.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
+import { isTraceInput, loadTrace } from './load_trace.js';
 
 /** Options shared by every command that takes an input. */
 export interface LoadOptions {
@@ -30,6 +31,7 @@ export interface Loaded {
 
 /** Read and record `file`; throws UserError for anything wrong with the input or options. */
 export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  if (isTraceInput(io, file)) return loadTraceInput(io, file, opts);
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
@@ -55,13 +57,25 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  let checkpointEvery: number | undefined;
-  if (opts.checkpointEvery !== undefined) {
-    checkpointEvery = Number(opts.checkpointEvery);
-    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);
-  }
-  const log = recordScenario(scenario, r.profile, checkpointEvery === undefined ? {} : { checkpointEvery });
+  const log = recordScenario(scenario, r.profile, checkpointOpts(opts));
   return { file, text: read.text, scenario, profile: r.profile, log };
+}
+
+/** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
+function loadTraceInput(io: Io, path: string, opts: LoadOptions): Loaded {
+  const t = loadTrace(io, path, opts.kernel);
+  const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config) });
+  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  const log = recordScenario(t.trace.scenario, r.profile, checkpointOpts(opts));
+  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, log };
+}
+
+/** `--checkpoint-every K` as log options. */
+function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
+  if (opts.checkpointEvery === undefined) return {};
+  const k = Number(opts.checkpointEvery);
+  if (!Number.isInteger(k) || k < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);
+  return { checkpointEvery: k };
 }
 
 /** Parse `--config PSE=n,DEBUG_VM=y` into kernel configuration overrides (Debian's x86_64 defaults otherwise). */

@@ -2,6 +2,12 @@
 import { runCli } from './app.js';
 import { processIo } from './io.js';
 
+// A reader that goes away (`memhp run … | head`) is not an error: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 runCli(process.argv.slice(2), processIo()).then(
   (code) => {
     process.exitCode = code;

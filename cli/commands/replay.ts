@@ -1,0 +1,19 @@
+/** `memhp replay TRACE`: a recorded kernel trace as a time-travel log, shown as `memhp run` shows a scenario. */
+import { defineCommand } from 'citty';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { isTraceInput } from '../load_trace.js';
+import { runCommandDef, runRun } from './run.js';
+
+/** The `replay` command's definition (meta and arguments). */
+export const replayCommandDef = defineCommand({
+  meta: { name: 'replay', description: 'Replay a recorded kernel trace (trace.txt, console.log or its directory) into the log, one row per step' },
+  args: runCommandDef.args,
+});
+
+/** Execute `memhp replay`; state/diff take the same TRACE. */
+export function runReplay(io: Io, args: Parameters<typeof runRun>[1]): number {
+  if (!isTraceInput(io, args.file)) throw new UserError(`${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
+  return runRun(io, args);
+}
+

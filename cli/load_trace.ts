@@ -1,0 +1,61 @@
+/**
+ * Load a recorded kernel trace (a trace.txt, a console.log, or a directory holding trace.txt) as a
+ * scenario, with the kernel that recorded it: from --kernel, the trace's banner, run.json beside
+ * it, or the release directory name.
+ */
+import { basename, dirname, join } from 'node:path';
+import { readConsoleTrace, readTrace } from '../events/trace/index.js';
+import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
+import type { TraceScenario } from '../events/trace/to_scenario.js';
+import { UserError } from './errors.js';
+import type { Io } from './io.js';
+
+/** A trace read and translated into a scenario. */
+export interface LoadedTrace {
+  readonly file: string;
+  readonly text: string;
+  readonly trace: TraceScenario;
+  readonly kernel: string;
+}
+
+/** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
+export function isTraceInput(io: Io, path: string): boolean {
+  const read = io.readFile(path);
+  if (!read.ok) return /is a directory/.test(read.message);
+  return basename(path) === 'console.log' || /^# tracer: /m.test(read.text.slice(0, 4096)) || read.text.includes('=====LAB TRACE BEGIN=====');
+}
+
+/** Read, parse and translate a trace; throws UserError for anything unreadable. */
+export function loadTrace(io: Io, path: string, kernelArg: string | undefined): LoadedTrace {
+  let file = path;
+  let read = io.readFile(file);
+  if (!read.ok && /is a directory/.test(read.message)) {
+    file = join(path, 'trace.txt');
+    read = io.readFile(file);
+  }
+  if (!read.ok) throw new UserError(read.message);
+  const doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(read.text, file) : readTrace(read.text, file);
+  if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
+  const ts = traceToScenario(doc.value, file);
+  if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
+  const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
+  if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
+  return { file, text: read.text, trace: ts.value, kernel };
+}
+
+// --- internal ---
+
+function kernelOfRun(io: Io, dir: string): string | null {
+  const run = io.readFile(join(dir, 'run.json'));
+  if (!run.ok) return null;
+  try {
+    const j = JSON.parse(run.text) as { kernel_version_banner?: unknown; kernel_release?: unknown };
+    if (typeof j.kernel_version_banner === 'string') {
+      const k = kernelFromBanner(j.kernel_version_banner);
+      if (k !== null) return k;
+    }
+    return typeof j.kernel_release === 'string' ? kernelForRelease(j.kernel_release) : null;
+  } catch {
+    return null;
+  }
+}
