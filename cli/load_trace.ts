@@ -16,6 +16,8 @@ export interface LoadedTrace {
   readonly text: string;
   readonly trace: TraceScenario;
   readonly kernel: string;
+  /** The WARN splats the trace recorded (console line and message). */
+  readonly warns: ReadonlyArray<{ readonly source: { readonly file: string; readonly line: number }; readonly text: string | null }>;
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -40,7 +42,8 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined): 
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
   if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
-  return { file, text: read.text, trace: ts.value, kernel };
+  const warns = doc.value.warns.map((w) => ({ source: w.source, text: w.text }));
+  return { file, text: read.text, trace: ts.value, kernel, warns };
 }
 
 // --- internal ---

@@ -1,7 +1,8 @@
 /**
  * Check the model against a real kernel trace: record the scenario translated from the trace
  * (events/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
- * flag bits, memmap kind, usage and subsection_map[0], and at every call the return value.
+ * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, and at
+ * every WARN splat its text.
  */
 import type { SourceLoc } from '../events/types.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
@@ -12,7 +13,13 @@ import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn';
+
+/** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
+export interface TraceWarn {
+  readonly source: SourceLoc;
+  readonly text: string | null;
+}
 
 /** One difference between the model and the kernel. */
 export interface CheckMismatch {
@@ -41,11 +48,34 @@ export interface CheckResult {
 const FLAG_MASK = 0x1fn;
 
 /** Record `ts.scenario` under `profile` and compare with what the trace recorded. */
-export function checkTrace(ts: TraceScenario, profile: Profile): CheckResult {
+export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly TraceWarn[] = []): CheckResult {
   const log = recordScenario(ts.scenario, profile);
   const mismatches: CheckMismatch[] = [];
   const watched = new Set<number>();
   let fieldsCompared = 0;
+
+  // Each splat belongs to the last step whose call started before it; compare the texts per step
+  // (a WARN without text counts as ''), wherever the kernel or the model warned.
+  const byStep = new Map<number, { source: SourceLoc; kernel: string[] }>();
+  for (const w of warns) {
+    let step = 0;
+    for (let i = 0; i < ts.scenario.steps.length; i++) if ((ts.scenario.steps[i]?.source.line ?? Infinity) < w.source.line) step = i + 1;
+    const e = byStep.get(step) ?? { source: w.source, kernel: [] };
+    e.kernel.push(w.text ?? '');
+    byStep.set(step, e);
+  }
+  for (const s of log.steps) {
+    const e = byStep.get(s.seq);
+    const model = s.outcome.warnings.map((w) => w.text);
+    if (!e && model.length === 0) continue;
+    fieldsCompared++;
+    const k = [...(e?.kernel ?? [])].sort();
+    const m = [...model].sort();
+    if (k.join('\n') !== m.join('\n')) {
+      const show = (list: string[]): string => (list.length ? list.map((t) => (t ? `"${t}"` : 'WARN without text')).join(', ') : 'none');
+      mismatches.push({ step: s.seq, source: e?.source ?? s.source, section: null, field: 'warn', model: show(m), kernel: show(k) });
+    }
+  }
 
   for (const r of ts.rets) {
     const model = log.steps[r.step]?.outcome.ret ?? null;

@@ -14,7 +14,7 @@ const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/
 const K61 = '6.1.0-56-amd64';
 
 const CASES = [
-  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 246 },
+  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 251 },
   { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 182 },
 ] as const;
 
@@ -87,5 +87,18 @@ describe('check: kernels and input errors', () => {
     const r = await cli(['check', '/nonexistent/trace.txt']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read /nonexistent/trace.txt');
+  });
+});
+
+describe('check compares the text of every WARN splat the trace recorded', () => {
+  // sparse_error_paths E1/E4: 6.1.192 prints "end: #401ff"; under the 6.12.95 rules memhp prints
+  // "end: 0x401ff" — the check must flag exactly those two splats.
+  it('6.1.192 trace under the 6.12.95 profile: the two misaligned WARN texts differ', async () => {
+    const r = await cli(['check', `${ROOT}/${K61}/sparse_error_paths`, '--kernel', '6.12.95', '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { mismatches: Array<{ field: string; model: string; kernel: string }> };
+    const warn = j.mismatches.filter((m) => m.field === 'warn');
+    expect(warn.map((m) => m.kernel)).toEqual(['"Misaligned __add_pages start: 0x40100 end: #401ff"', '"Misaligned __remove_pages start: 0x40100 end: #401ff"']);
+    expect(warn.map((m) => m.model)).toEqual(['"Misaligned __add_pages start: 0x40100 end: 0x401ff"', '"Misaligned __remove_pages start: 0x40100 end: 0x401ff"']);
   });
 });

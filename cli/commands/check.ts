@@ -22,11 +22,11 @@ export const checkCommandDef = defineCommand({
 
 /** Execute `memhp check`; returns the exit code (0 no mismatch, 1 mismatches, 2 unreadable input). */
 export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: boolean }): number {
-  const { file, trace, kernel } = loadTrace(io, args.trace, args.kernel);
+  const { file, trace, kernel, warns } = loadTrace(io, args.trace, args.kernel);
   const r = resolveProfile({ kernel });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
 
-  const res = checkTrace(trace, r.profile);
+  const res = checkTrace(trace, r.profile, warns);
   const where = (line: number): string => `${basename(file)}:${line}`;
   if (args.json) {
     io.out(
