@@ -18,6 +18,10 @@ export interface LoadedTrace {
   readonly kernel: string;
   /** The WARN splats the trace recorded (console line and message). */
   readonly warns: ReadonlyArray<{ readonly source: { readonly file: string; readonly line: number }; readonly text: string | null }>;
+  /** True when the ring buffer dropped events ([LOST N EVENTS]): steps may be missing. */
+  readonly lostEvents: boolean;
+  /** Lines of no known kind, with where they are. */
+  readonly unknownLines: number;
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -43,7 +47,7 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined): 
   const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
   if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
   const warns = doc.value.warns.map((w) => ({ source: w.source, text: w.text }));
-  return { file, text: read.text, trace: ts.value, kernel, warns };
+  return { file, text: read.text, trace: ts.value, kernel, warns, lostEvents: doc.value.lostEvents, unknownLines: doc.value.unknown.length };
 }
 
 // --- internal ---

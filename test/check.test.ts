@@ -102,3 +102,19 @@ describe('check compares the text of every WARN splat the trace recorded', () =>
     expect(warn.map((m) => m.model)).toEqual(['"Misaligned __add_pages start: 0x40100 end: 0x401ff"', '"Misaligned __remove_pages start: 0x40100 end: 0x401ff"']);
   });
 });
+
+describe('check says when the trace is incomplete', () => {
+  // A copy of the 6.1 sparse_error_paths run with a [LOST N EVENTS] line and an unknown line appended.
+  it('notes lost events and skipped unknown lines', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/memhp-lost-`);
+    writeFileSync(`${dir}/trace.txt`, `${readFileSync(`${ROOT}/${K61}/sparse_error_paths/trace.txt`, 'utf8')}CPU:1 [LOST 12 EVENTS]\nsome unknown line\n`);
+    copyFileSync(`${ROOT}/${K61}/sparse_error_paths/run.json`, `${dir}/run.json`);
+    const r = await cli(['check', dir]);
+    expect(r.stdout).toContain('note: the trace lost events ([LOST N EVENTS]): calls may be missing from the steps');
+    expect(r.stdout).toContain('note: 1 line(s) of no known kind were skipped');
+    const j = JSON.parse((await cli(['check', dir, '--json'])).stdout) as { lostEvents: boolean; unknownLines: number };
+    expect(j).toMatchObject({ lostEvents: true, unknownLines: 1 });
+  });
+});

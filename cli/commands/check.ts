@@ -22,7 +22,7 @@ export const checkCommandDef = defineCommand({
 
 /** Execute `memhp check`; returns the exit code (0 no mismatch, 1 mismatches, 2 unreadable input). */
 export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: boolean }): number {
-  const { file, trace, kernel, warns } = loadTrace(io, args.trace, args.kernel);
+  const { file, trace, kernel, warns, lostEvents, unknownLines } = loadTrace(io, args.trace, args.kernel);
   const r = resolveProfile({ kernel });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
 
@@ -37,12 +37,16 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: 
         snapshots: res.snapshots,
         sections: res.sections,
         fieldsCompared: res.fieldsCompared,
+        lostEvents,
+        unknownLines,
         mismatches: res.mismatches.map((m) => ({ step: m.step, file: m.source.file, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
       })}\n`,
     );
   } else {
     const c = io.color;
     io.out(`${c.bold('memhp check')} ${file} — ${describeProfile(r.profile)}\n`);
+    if (lostEvents) io.out(`${c.yellow('note')}: the trace lost events ([LOST N EVENTS]): calls may be missing from the steps\n`);
+    if (unknownLines) io.out(`${c.yellow('note')}: ${unknownLines} line(s) of no known kind were skipped\n`);
     for (const m of res.mismatches) {
       const what = m.section === null ? m.field : `section ${m.section} ${m.field}`;
       io.out(`[step ${m.step} ${where(m.source.line)}] ${what}: model ${m.model}, kernel ${m.kernel}\n`);
