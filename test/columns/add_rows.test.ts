@@ -69,59 +69,21 @@ describe('row 1: __add_pages with pfn or nr_pages not a multiple of PAGES_PER_SU
    * |.++++++++.......................................................|
    *   ^ pfn 0x148201, nr_pages 0xe00
    *
-   * Expect check_pfn_span() to WARN "Misaligned __add_pages start: 0x148201 end: #149000" and
-   * -EINVAL, add_pages' WARN_ON_ONCE the first time only, the WARN itself on every call.
+   * Expect the misaligned WARN and -EINVAL on every call, add_pages' WARN_ON_ONCE the first time
+   * only, nothing added. Where the WARN sits and its format depend on the column:
+   *   v5.3 – v5.5: in check_pfn_span, "end: #149000";
+   *   v5.6 – 6.1.192: in __add_pages (v6.0 moved it out of check_pfn_span; the table's column is
+   *     coarser: 5.6 – 5.19 still WARN in check_pfn_span), same "end: #" text;
+   *   6.12.95: in __add_pages, the fixed format "end: 0x149000".
    */
-  it('v5.3 – v5.5 (5.5): WARN in check_pfn_span "…end: #149000", -EINVAL, nothing added', () => {
-    const { p, s0 } = boot('5.5');
+  it.each([
+    ['v5.3 – v5.5 (5.5)', '5.5', 'check_pfn_span', 'Misaligned __add_pages start: 0x148201 end: #149000'],
+    ['v5.6 – 6.1.192 (6.1.192)', '6.1.192', '__add_pages', 'Misaligned __add_pages start: 0x148201 end: #149000'],
+    ['6.12.95', '6.12.95', '__add_pages', 'Misaligned __add_pages start: 0x148201 end: 0x149000'],
+  ] as const)('%s: WARN in %s "%s", -EINVAL, nothing added', (_column, kernel, func, text) => {
+    const { p, s0 } = boot(kernel);
     const [r1, r2] = runAll(p, s0, [addPages(0x148201, 0xe00), addPages(0x148201, 0xe00)]);
-    const warn = misaligned('check_pfn_span', 'Misaligned __add_pages start: 0x148201 end: #149000');
-    expect(r1!.outcome.ret).toBe(-22);
-    expect(r1!.outcome.warnings).toEqual([warn, W_ADD_PAGES]);
-    expect(r2!.outcome.ret).toBe(-22);
-    expect(r2!.outcome.warnings).toEqual([warn]);
-    for (const r of [r1!, r2!]) {
-      expect(hazardsOf(r)).toEqual([]);
-      expect(r.state.roots).toStrictEqual(s0.roots);
-    }
-    expect(sectionView(p, r2!.state, 41)).toEqual(ZERO_VIEW);
-  });
-
-  /*
-   * section 41 (pfn 0x148000), never added
-   * |.++++++++.......................................................|
-   *   ^ pfn 0x148201, nr_pages 0xe00
-   *
-   * Expect the WARN from __add_pages itself (v6.0 moved it out of check_pfn_span; the table's
-   * v5.6 – 6.1.192 column is coarser: 5.6 – 5.19 still WARN in check_pfn_span), same "end: #" text,
-   * -EINVAL.
-   */
-  it('v5.6 – 6.1.192 (6.1.192): WARN in __add_pages "…end: #149000", -EINVAL, nothing added', () => {
-    const { p, s0 } = boot('6.1.192');
-    const [r1, r2] = runAll(p, s0, [addPages(0x148201, 0xe00), addPages(0x148201, 0xe00)]);
-    const warn = misaligned('__add_pages', 'Misaligned __add_pages start: 0x148201 end: #149000');
-    expect(r1!.outcome.ret).toBe(-22);
-    expect(r1!.outcome.warnings).toEqual([warn, W_ADD_PAGES]);
-    expect(r2!.outcome.ret).toBe(-22);
-    expect(r2!.outcome.warnings).toEqual([warn]);
-    for (const r of [r1!, r2!]) {
-      expect(hazardsOf(r)).toEqual([]);
-      expect(r.state.roots).toStrictEqual(s0.roots);
-    }
-    expect(sectionView(p, r2!.state, 41)).toEqual(ZERO_VIEW);
-  });
-
-  /*
-   * section 41 (pfn 0x148000), never added
-   * |.++++++++.......................................................|
-   *   ^ pfn 0x148201, nr_pages 0xe00
-   *
-   * Expect the WARN from __add_pages with the fixed format "end: 0x149000" and -EINVAL.
-   */
-  it('6.12.95: WARN in __add_pages "…end: 0x149000", -EINVAL, nothing added', () => {
-    const { p, s0 } = boot('6.12.95');
-    const [r1, r2] = runAll(p, s0, [addPages(0x148201, 0xe00), addPages(0x148201, 0xe00)]);
-    const warn = misaligned('__add_pages', 'Misaligned __add_pages start: 0x148201 end: 0x149000');
+    const warn = misaligned(func, text);
     expect(r1!.outcome.ret).toBe(-22);
     expect(r1!.outcome.warnings).toEqual([warn, W_ADD_PAGES]);
     expect(r2!.outcome.ret).toBe(-22);
