@@ -38,7 +38,7 @@ import {
   view,
   wordOf,
 } from '../helpers/model.js';
-import { ALL, V5_2_BOOT, W_POPULATE, boot, misaligned } from './columns.js';
+import { ALL, ALL_COLUMNS, boot, LATE_COLUMNS, misaligned, SUBSECTION_COLUMNS, V5_2_BOOT, W_POPULATE } from './columns.js';
 
 /** A whole hot-added section with a PMD-mapped memmap, not onlined. */
 const FULL_HOT = view({ flags: HOT_FLAGS, map: 'vmemmap', usage: 'slab', subsectionMap: ALL, machine: 'full-hotplug', memmap: 'V'.repeat(64) });
@@ -238,11 +238,7 @@ describe('row 6: add sub-sections overlapping active ones; the loop stops, earli
     expect(sectionView(p, r3!.state, 42)).toEqual(FULL_HOT);
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = SUBSECTION_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000)
@@ -316,10 +312,7 @@ describe('row 7: failure in a later section of a multi-section add', () => {
     expect(wordOf(p, r.state, 42)).toBe('0xfffffffffac00000');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000)                                          section 42 (pfn 0x150000)
@@ -380,10 +373,7 @@ describe('row 8: add into hole sub-sections of an EARLY section', () => {
     expect(wordOf(p, r.state, 40)).toBe('0xffff88813b00000f');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000)
@@ -445,10 +435,7 @@ describe('row 9: vmemmap populate fails', () => {
     expect(wordOf(p, r.state, 41)).toBe('0xfffffffffae00000');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000), never added
@@ -497,10 +484,7 @@ describe('row 10: direct sparse_add_section with a range not sub-section aligned
     );
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000)                                           section 41 (pfn 0x148000)
@@ -531,11 +515,7 @@ describe('row 10: direct sparse_add_section with a range not sub-section aligned
 });
 
 describe('row 11: direct sparse_add_section with nr_pages = 0 (v5.2: n/a, no sparse_add_section)', () => {
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = SUBSECTION_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000)  |xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx++++++++++++++++++++++++++++++++|  1. pfn 0x140000, nr 0
@@ -631,10 +611,7 @@ describe('row 12: __add_pages with nr_pages = 0', () => {
     expect(r2!.state).toBe(s0);
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000)  |................................................................|  1. pfn 0x148000, nr 0
@@ -660,12 +637,7 @@ describe('row 12: __add_pages with nr_pages = 0', () => {
 });
 
 describe('row 28: root allocation fails at hot-add', () => {
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.2', '5.2'],
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = ALL_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 128 (pfn 0x400000, 16 GiB): root 1 (sections 128-255) does not exist yet

@@ -62,3 +62,17 @@ export function query(p: Profile, s: KernelState, op: Operation): StepResult {
   expect(r.state).toStrictEqual(s);
   return r;
 }
+
+/** The version columns of kernel-semantics.md §4, each with the release that stands for it. */
+export const ALL_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['v5.2', '5.2'],
+  ['v5.3 – v5.5', '5.5'],
+  ['v5.6 – 6.1.192', '6.1.192'],
+  ['6.12.95', '6.12.95'],
+];
+
+/** The columns with sub-section hotplug (v5.3 on). */
+export const SUBSECTION_COLUMNS = ALL_COLUMNS.slice(1);
+
+/** The columns from v5.6 on. */
+export const LATE_COLUMNS = ALL_COLUMNS.slice(2);

@@ -32,7 +32,7 @@ import {
   view,
   wOnlineInvalid,
 } from '../helpers/model.js';
-import { V5_2_BOOT, V5_2_BOOT_FLAGS, boot, query } from './columns.js';
+import { ALL_COLUMNS, boot, LATE_COLUMNS, query, SUBSECTION_COLUMNS, V5_2_BOOT, V5_2_BOOT_FLAGS } from './columns.js';
 
 describe('row 23: pfn_valid racing with the last-sub-section removal (v5.2: n/a)', () => {
   /*
@@ -54,10 +54,7 @@ describe('row 23: pfn_valid racing with the last-sub-section removal (v5.2: n/a)
     expect(query(p, r!.state, pfnValid(secPfn(41))).outcome.value).toBe(false);
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000), sub-section 0 hot-added
@@ -106,11 +103,7 @@ describe('row 24: online_mem_sections / offline_mem_sections over an invalid sec
     }
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = SUBSECTION_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (early, online)                                           section 41 (never added)
@@ -136,12 +129,7 @@ describe('row 24: online_mem_sections / offline_mem_sections over an invalid sec
 });
 
 describe('row 25: pfn_valid on a hole sub-section of an EARLY section', () => {
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.2', '5.2'],
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = ALL_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000)                                           section 41
@@ -164,11 +152,7 @@ describe('row 25: pfn_valid on a hole sub-section of an EARLY section', () => {
 });
 
 describe('row 26: pfn_valid on an inactive sub-section of a hot-added section (v5.2: n/a)', () => {
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.3 – v5.5', '5.5'],
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = SUBSECTION_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000), sub-sections 0-3 hot-added
@@ -238,10 +222,7 @@ describe('row 27: pfn_to_online_page on an inactive pfn inside an online section
     expect(qb.outcome.hazards[0]!.text).toBe('section 40 is online but sub-section 40 is a hole of this early section: a struct page is returned for a pfn without memory');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * Expect NULL for both (pfn_section_valid() is checked from v5.12; the table's column is

@@ -31,7 +31,7 @@ import {
   view,
   wordOf,
 } from '../helpers/model.js';
-import { ALL, V5_2_BOOT, W_SPARSE_REMOVE_SECTION, alreadyDeactivated, boot, misaligned } from './columns.js';
+import { ALL, alreadyDeactivated, boot, LATE_COLUMNS, misaligned, V5_2_BOOT, W_SPARSE_REMOVE_SECTION } from './columns.js';
 
 const DEACTIVATED_NULL = view({ flags: 0, map: 'encoded_null', usage: 'none', subsectionMap: mapOf(), machine: 'absent.deactivated', memmap: '.'.repeat(64) });
 const DEACTIVATED_ZERO = view({ flags: 0, map: 'zero', usage: 'none', subsectionMap: mapOf(), machine: 'absent.deactivated', memmap: '.'.repeat(64) });
@@ -240,10 +240,7 @@ describe('row 17: remove the last active sub-section(s) of a hot-added section',
     expect(wordOf(p, r!.state, 41)).toBe('0xfffffffffae00000');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 41 (pfn 0x148000), sub-sections 0-3 hot-added (4K memmap)
@@ -301,10 +298,7 @@ describe('row 20: remove part of an EARLY section (v5.2: n/a, whole sections onl
     expect(hazardsOf(k2!)).toEqual(['F10:crash']);
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 40 (pfn 0x140000), boot vmemmap PMD-mapped ('B') or 4K-mapped ('b', no PSE)
@@ -380,10 +374,7 @@ describe('row 21: remove an EARLY section completely', () => {
     expect(wordOf(p, r.state, 39)).toBe('0xfffffffffb200000');
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 39 (pfn 0x138000), all boot RAM
@@ -475,10 +466,7 @@ describe('row 22: fully remove an EARLY section, re-add it, remove it again', ()
     }
   });
 
-  const RUNS: ReadonlyArray<readonly [string, string]> = [
-    ['v5.6 – 6.1.192', '6.1.192'],
-    ['6.12.95', '6.12.95'],
-  ];
+  const RUNS = LATE_COLUMNS;
   for (const [column, kernel] of RUNS) {
     /*
      * section 39 (pfn 0x138000): remove, re-add, remove again
