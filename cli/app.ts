@@ -14,16 +14,17 @@ import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { runCommandDef, runRun } from './commands/run.js';
 import { replayCommandDef, runReplay } from './commands/replay.js';
 import { runState, stateCommandDef } from './commands/state.js';
+import { runView, viewCommandDef } from './commands/view.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
 
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, profiles: profilesCommandDef },
+  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, profiles: profilesCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
-type Runner = (io: Io, args: Record<string, unknown>) => number;
+type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
 
 const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
   compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
   check: { def: checkCommandDef as CommandDef<ArgsDef>, run: runCheck as Runner },
+  view: { def: viewCommandDef as CommandDef<ArgsDef>, run: runView as Runner },
   profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
 };
 
@@ -59,7 +61,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const argsDef = (cmd.def.args ?? {}) as ArgsDef;
     checkArgs(name, argsDef, rest);
     const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
-    return cmd.run(io, args);
+    return await cmd.run(io, args);
   } catch (e) {
     if (e instanceof UserError) {
       renderUserError(io, e);

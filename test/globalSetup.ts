@@ -1,8 +1,9 @@
-/** Build dist/ once before the tests, so CLI tests spawn the same bin/memhp.js a user runs. */
+/** Build dist/ once before the tests (the CLI and the viewer's page), so CLI and browser tests use what a user runs. */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [`${root}dist/viewer/build.js`], { cwd: root, stdio: 'inherit' });
 }

@@ -56,7 +56,7 @@ const EVERY_STEP = { checkpointEvery: 1 } as const;
 const HINT = 'see memhp profiles for the releases and the changes each one carries';
 
 /** Split and check `--kernels`: at least two, each a release memhp models, no duplicates. */
-function parseKernelList(value: string | undefined): string[] {
+export function parseKernelList(value: string | undefined): string[] {
   if (value === undefined) throw new UserError("missing --kernels for 'compare'", [], 'e.g. memhp compare FILE --kernels 5.2,5.3');
   const kernels = value.split(',').map((k) => k.trim());
   if (kernels.some((k) => k === '')) throw new UserError(`--kernels has an empty entry: '${value}'`, [], 'e.g. --kernels 5.2,5.3');

@@ -1,0 +1,93 @@
+/**
+ * `memhp view INPUT [--kernel V | --kernels V1,V2,…] [--port N]`: serve the web viewer of an input
+ * on 127.0.0.1 (a free port by default), print its URL, and stop cleanly on Ctrl-C (SIGINT) or
+ * SIGTERM. A recorded trace also opens check mode (store/check.ts); --kernels opens compare mode.
+ */
+import { once } from 'node:events';
+import { defineCommand } from 'citty';
+import { resolveProfile } from '../../machines/profile.js';
+import { checkTrace } from '../../store/check.js';
+import { recordScenario } from '../../store/record.js';
+import { bundleDir, readBundle } from '../../viewer/server/bundle.js';
+import { startViewServer } from '../../viewer/server/http.js';
+import type { ViewRun, ViewSource } from '../../viewer/server/views.js';
+import { inputArgs } from '../args.js';
+import { parseKernelList } from './compare.js';
+import { compareRuns } from '../compare.js';
+import { EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput, parseConfigArg } from '../load.js';
+import type { Loaded } from '../load.js';
+import { isTraceInput, loadTrace } from '../load_trace.js';
+
+/** The `view` command's definition (meta and arguments). */
+export const viewCommandDef = defineCommand({
+  meta: { name: 'view', description: 'Serve the web viewer of an input on 127.0.0.1 and print its URL (Ctrl-C stops it)' },
+  args: {
+    file: inputArgs.file,
+    kernel: inputArgs.kernel,
+    kernels: { type: 'string', description: 'compare mode: two or more kernel versions side by side (e.g. 5.2,5.3)', valueHint: 'V1,V2,…' },
+    arch: inputArgs.arch,
+    config: inputArgs.config,
+    'checkpoint-every': inputArgs['checkpoint-every'],
+    port: { type: 'string', description: 'TCP port on 127.0.0.1 (default: a free one)', valueHint: 'N' },
+  },
+});
+
+/** The arguments of `memhp view`. */
+export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; 'checkpoint-every'?: string; port?: string };
+
+/** Execute `memhp view`: resolves with the exit code once the server has stopped. */
+export async function runView(io: Io, args: ViewArgs): Promise<number> {
+  const port = parsePort(args.port);
+  const src = viewSource(io, args);
+  const bundle = readBundle(bundleDir());
+  if (!bundle.ok) throw new UserError(bundle.message);
+  const started = await startViewServer(src, { port, bundle: bundle.bundle });
+  if (!started.ok) throw new UserError(`cannot serve the viewer: ${started.message}`, [], 'give another --port, or none for a free one');
+  const { server } = started;
+  io.out(`memhp view ${src.file}: ${src.runs[0]?.log.length ?? 0} steps — open ${server.url}  (Ctrl-C stops)\n`);
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  await server.close();
+  io.out('memhp view: stopped\n');
+  return EXIT_OK;
+}
+
+/** Load the input into what the viewer serves (check mode for a trace, compare mode with --kernels). */
+export function viewSource(io: Io, args: ViewArgs): ViewSource {
+  if (args.kernel !== undefined && args.kernels !== undefined) throw new UserError('give --kernel or --kernels, not both');
+  const kernels = args.kernels === undefined ? undefined : parseKernelList(args.kernels);
+  const loaded = loadInput(io, args.file, { kernel: kernels?.[0] ?? args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const runs: ViewRun[] = [{ profile: loaded.profile, log: loaded.log }];
+  for (const k of kernels?.slice(1) ?? []) {
+    const r = resolveProfile({ kernel: k, arch: args.arch, config: parseConfigArg(args.config) });
+    if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], 'see memhp profiles for the releases memhp models');
+    if (JSON.stringify(r.profile.geometry) !== JSON.stringify(loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
+    runs.push({ profile: r.profile, log: recordScenario(loaded.scenario, r.profile) });
+  }
+  return {
+    file: loaded.file,
+    runs,
+    iomem: loaded.scenario.boot.iomem,
+    comparison: runs.length > 1 ? compareRuns(runs) : null,
+    check: isTraceInput(io, args.file) ? traceCheck(io, args, loaded) : null,
+  };
+}
+
+// --- internal ---
+
+function traceCheck(io: Io, args: ViewArgs, loaded: Loaded): ViewSource['check'] {
+  const t = loadTrace(io, args.file, loaded.profile.kernel);
+  const res = checkTrace(t.trace, loaded.profile, t.warns);
+  return {
+    fieldsCompared: res.fieldsCompared,
+    snapshots: res.snapshots,
+    mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UserError(`--port must be a TCP port 0..65535, got '${value}'`);
+  return Number(value);
+}

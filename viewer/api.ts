@@ -1,0 +1,160 @@
+/**
+ * The viewer's JSON API as types, shared by the server (viewer/server/) and the page (viewer/page/).
+ * Types only: nothing here runs. Physical addresses are byte numbers (< 2^53 on every modelled arch).
+ */
+
+/** Bits of a step's summary word above its operation kind (the low 8 bits). */
+export const STEP_WARN = 1 << 8;
+/** The step returned a negative errno. */
+export const STEP_ERROR = 1 << 9;
+/** The step walks into a known kernel hazard (crash, leak, race, corruption …). */
+export const STEP_HAZARD = 1 << 10;
+/** Check mode: a trace snapshot or return value taken after this step disagrees with the model. */
+export const STEP_MISMATCH = 1 << 11;
+/** An `expect` line of the step failed. */
+export const STEP_EXPECT_FAILED = 1 << 12;
+/** Compare mode: the kernels differ at this step. */
+export const STEP_DIVERGES = 1 << 13;
+
+/** A /proc/iomem resource drawn as a labelled band over the cells. */
+export interface IomemBand {
+  readonly start: number;
+  /** Inclusive. */
+  readonly end: number;
+  readonly name: string;
+  readonly depth: number;
+}
+
+/** One snapshot mismatch of check mode. */
+export interface CheckMark {
+  readonly step: number;
+  readonly line: number;
+  readonly section: number | null;
+  readonly field: string;
+  readonly model: string;
+  readonly kernel: string;
+}
+
+/** GET /api/info: everything the page needs once. */
+export interface ViewInfo {
+  readonly file: string;
+  /** describeProfile() of each run (one, or one per kernel in compare mode). */
+  readonly profiles: readonly string[];
+  readonly kernels: readonly string[];
+  /** Number of steps, boot (step 0) included. */
+  readonly steps: number;
+  readonly geometry: { readonly subsections: number; readonly sectionBytes: number; readonly subsectionBytes: number; readonly arch: string };
+  /** Operation kinds; a step's summary word holds the index in its low 8 bits ('boot' is 0). */
+  readonly kinds: readonly string[];
+  /** One word per step: kind index | STEP_* bits. */
+  readonly summary: readonly number[];
+  /** Boot /proc/iomem resources (a scenario's iomem block, a trace's first snapshot). */
+  readonly iomem: readonly IomemBand[];
+  /** Compare mode: the first step at which the kernels differ (null: they agree, or no compare). */
+  readonly firstDivergence: number | null;
+  /** Check mode (a recorded trace): every mismatch, else null. */
+  readonly check: { readonly fieldsCompared: number; readonly snapshots: number; readonly mismatches: readonly CheckMark[] } | null;
+  /** Whether GET /api/blame answers. */
+  readonly blame: boolean;
+}
+
+/** GET /api/steps?from=A&to=B: rows A..B-1 of the step list. */
+export interface StepRow {
+  readonly seq: number;
+  /** "file:line". */
+  readonly source: string;
+  readonly text: string;
+  readonly kind: string;
+  /** Return code or query value as the kernel prints it ('' for boot and void calls). */
+  readonly ret: string;
+  readonly warnings: number;
+  readonly hazards: number;
+  readonly summary: number;
+}
+
+/** One non-absent section after a step (or touched by it). */
+export interface SectionView {
+  readonly nr: number;
+  readonly start: number;
+  readonly state: string;
+  readonly flags: string;
+  readonly usage: string;
+  /**
+   * One character per sub-section: '.' clear in subsection_map, 'B' set and present at boot
+   * (bootMap), 'D' set inside a ZONE_DEVICE range, 'H' set and hot-added.
+   */
+  readonly cells: string;
+  /** Memmap backing per sub-section (MemmapCell characters). */
+  readonly memmap: string;
+  /** Sub-sections whose bit or memmap backing the step (or the diff) changed. */
+  readonly changed: readonly number[];
+  /** Whether the step's outcome lists the section as touched. */
+  readonly touched: boolean;
+}
+
+/** GET /api/state?step=N[&run=i]. */
+export interface StateView {
+  readonly step: number;
+  readonly run: number;
+  readonly row: StepRow;
+  readonly path: string;
+  readonly warnings: readonly string[];
+  readonly hazards: readonly string[];
+  readonly sections: readonly SectionView[];
+  /** Sections whose state differs between the runs at this step (compare mode), else []. */
+  readonly diverging: readonly number[];
+}
+
+/** GET /api/diff?from=A&to=B[&run=i]: only what differs. */
+export interface DiffView {
+  readonly from: number;
+  readonly to: number;
+  readonly run: number;
+  /** The section as at `to`, `changed` = the sub-sections that differ from `from`. */
+  readonly sections: ReadonlyArray<SectionView & { readonly before: SectionView; readonly summary: string; readonly fields: ReadonlyArray<readonly [string, string, string]> }>;
+  readonly globals: ReadonlyArray<readonly [string, string, string]>;
+}
+
+/** One entry of a blame list: a step that changed the section (last writer first). */
+export interface BlameRow {
+  readonly seq: number;
+  readonly source: string;
+  readonly text: string;
+  readonly field: string;
+  readonly bit: number | null;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** GET /api/section?step=N&nr=S[&run=i]: the detail panel. */
+export interface SectionDetail {
+  readonly step: number;
+  readonly run: number;
+  readonly nr: number;
+  readonly start: number;
+  readonly end: number;
+  readonly state: string;
+  readonly flags: string;
+  /** The raw section_mem_map word, "0x%016lx". */
+  readonly word: string;
+  readonly map: string;
+  readonly usage: string;
+  readonly nid: number;
+  /** subsection_map as the kernel's unsigned longs, lowest first. */
+  readonly subsectionMap: readonly string[];
+  readonly bootMap: readonly string[] | null;
+  readonly memmap: string;
+  readonly cells: string;
+  readonly touched: boolean;
+  /** The step's call path, WARN texts and hazards. */
+  readonly path: string;
+  readonly warnings: readonly string[];
+  readonly hazards: readonly string[];
+  /** Check mode: mismatches of this section at this step. */
+  readonly mismatches: readonly CheckMark[];
+}
+
+/** An API error body (status 400 / 404 / 405 / 500). */
+export interface ApiError {
+  readonly error: string;
+}

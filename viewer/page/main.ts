@@ -1,0 +1,227 @@
+/**
+ * The viewer page: wires the timeline, the map and the detail panel to the server's API, keeps the
+ * view in the URL hash, and handles the keyboard (←/→ one step, PgUp/PgDn ten, Home/End, Alt+←/→
+ * back and forward through the jump history). The page holds one step's state at a time.
+ */
+import type { BlameRow, DiffView, SectionDetail, StateView, ViewInfo } from '../api.js';
+import { getJson, isAbort } from './client.js';
+import { renderDetail, renderDetailError } from './detail.js';
+import { byId, esc } from './dom.js';
+import { formatHash, parseHash } from './hash.js';
+import type { HashState } from './hash.js';
+import { AddressMap } from './map.js';
+import { MARKERS, Timeline } from './timeline.js';
+
+/** What the page shows. */
+interface View {
+  step: number;
+  section: number | null;
+  bit: number | null;
+  diff: [number, number] | null;
+}
+
+/** The hook the benchmark and tests may use: move to a step and wait until it is drawn. */
+declare global {
+  interface Window {
+    memhpViewer?: { goto(step: number): Promise<void> };
+  }
+}
+
+const info = await getJson<ViewInfo>('/api/info');
+const last = info.steps - 1;
+const view: View = { step: 0, section: null, bit: null, diff: null };
+const back: number[] = [];
+const forward: number[] = [];
+let controller: AbortController | null = null;
+let pending: Promise<void> = Promise.resolve();
+
+byId('file').textContent = info.file;
+byId('profile').textContent = info.profiles.join('  |  ');
+document.title = `memhp view ${info.file.split('/').pop() ?? ''}`;
+const timeline = new Timeline(info, (seq, jump) => go(seq, jump));
+const map = new AddressMap(info, (nr, bit) => {
+  view.section = nr;
+  view.bit = bit;
+  update();
+});
+const divergence = byId<HTMLButtonElement>('divergence');
+if (info.firstDivergence !== null) {
+  divergence.hidden = false;
+  divergence.textContent = `first divergence: step ${info.firstDivergence}`;
+  divergence.addEventListener('click', () => go(info.firstDivergence ?? 0, true));
+}
+wireDiffControls();
+wireFilters();
+byId('back').addEventListener('click', () => travel(back, forward));
+byId('forward').addEventListener('click', () => travel(forward, back));
+document.addEventListener('keydown', onKey);
+window.addEventListener('hashchange', () => {
+  if (location.hash !== currentHash()) applyHash(location.hash);
+});
+window.memhpViewer = {
+  goto: (step) => {
+    go(step, false);
+    return pending;
+  },
+};
+applyHash(location.hash);
+
+// --- navigation ---
+
+/** Move to `step`; a jump (click, Home/End, slider release) is remembered for back/forward. */
+function go(step: number, jump: boolean): void {
+  const to = Math.max(0, Math.min(last, step));
+  if (to === view.step) return;
+  if (jump) {
+    back.push(view.step);
+    forward.length = 0;
+  }
+  view.step = to;
+  update();
+}
+
+function travel(from: number[], to: number[]): void {
+  const step = from.pop();
+  if (step === undefined) return;
+  to.push(view.step);
+  view.step = step;
+  update();
+}
+
+function onKey(e: KeyboardEvent): void {
+  const t = e.target as HTMLElement;
+  if (t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range') || t.tagName === 'TEXTAREA') return;
+  const moves: Record<string, () => void> = {
+    ArrowLeft: () => (e.altKey ? travel(back, forward) : go(view.step - 1, false)),
+    ArrowRight: () => (e.altKey ? travel(forward, back) : go(view.step + 1, false)),
+    PageUp: () => go(view.step - 10, false),
+    PageDown: () => go(view.step + 10, false),
+    Home: () => go(0, true),
+    End: () => go(last, true),
+    Escape: () => {
+      view.section = null;
+      view.bit = null;
+      update();
+    },
+  };
+  const f = moves[e.key];
+  if (!f) return;
+  e.preventDefault();
+  f();
+}
+
+function applyHash(hash: string): void {
+  const h = parseHash(hash);
+  view.step = Math.max(0, Math.min(last, h.step ?? 0));
+  view.section = h.section ?? null;
+  view.bit = null;
+  view.diff = h.diff ? [Math.min(last, h.diff[0]), Math.min(last, h.diff[1])] : null;
+  timeline.setFilter(h.kind ?? '', h.outcome ?? '');
+  update();
+}
+
+function currentHash(): string {
+  const hs: HashState = { step: view.step, section: view.section, diff: view.diff, ...timeline.filter };
+  return formatHash(hs);
+}
+
+// --- drawing ---
+
+/** Redraw for the current view: controls and hash now, data when the server answers (stale answers dropped). */
+function update(): void {
+  timeline.setCurrent(view.step);
+  byId<HTMLButtonElement>('back').disabled = back.length === 0;
+  byId<HTMLButtonElement>('forward').disabled = forward.length === 0;
+  byId<HTMLInputElement>('diff-on').checked = view.diff !== null;
+  if (view.diff) {
+    byId<HTMLInputElement>('diff-from').value = String(view.diff[0]);
+    byId<HTMLInputElement>('diff-to').value = String(view.diff[1]);
+  }
+  history.replaceState(null, '', currentHash());
+  controller?.abort();
+  const c = new AbortController();
+  controller = c;
+  document.body.dataset.ready = '0';
+  pending = draw(c.signal).then(
+    () => {
+      if (controller !== c) return;
+      document.body.dataset.step = String(view.step);
+      document.body.dataset.ready = '1';
+    },
+    (e: unknown) => {
+      if (!isAbort(e)) byId('stepinfo').textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
+    },
+  );
+}
+
+async function draw(signal: AbortSignal): Promise<void> {
+  const { step, section, bit, diff } = view;
+  const states = await Promise.all(info.kernels.map((_, run) => getJson<StateView>(`/api/state?step=${step}&run=${run}`, signal)));
+  const d = diff ? await getJson<DiffView>(`/api/diff?from=${diff[0]}&to=${diff[1]}`, signal) : null;
+  const detail = section === null ? null : await getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}`, signal).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : (e as Error)));
+  const blame = section !== null && info.blame ? await getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal) : null;
+  signal.throwIfAborted();
+  const main = states[0] as StateView;
+  stepInfo(main);
+  const mismatches = new Set((info.check?.mismatches ?? []).filter((m) => m.step === step && m.section !== null).map((m) => m.section as number));
+  if (d) map.showDiff(d);
+  else map.showState(states, mismatches);
+  map.select(section);
+  if (detail instanceof Error) renderDetailError(detail.message);
+  else if (detail) renderDetail(detail, blame, bit, (seq) => go(seq, true));
+  else byId('detail').innerHTML = '<p class="dim">Click a section on the map (a cell: its bit).</p>';
+}
+
+function stepInfo(s: StateView): void {
+  const r = s.row;
+  const marks = MARKERS.filter(([b]) => r.summary & b)
+    .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
+    .join('');
+  let html = `<div><strong>step ${r.seq}</strong> <span class="dim">${esc(r.source)}</span> ${marks}</div><div>${esc(r.text)}${r.ret ? ` → <strong>${esc(r.ret)}</strong>` : ''}</div>`;
+  if (s.path) html += `<div class="path">${esc(s.path)}</div>`;
+  for (const w of s.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
+  for (const h of s.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
+  byId('stepinfo').innerHTML = html;
+}
+
+// --- controls ---
+
+function wireDiffControls(): void {
+  const on = byId<HTMLInputElement>('diff-on');
+  const from = byId<HTMLInputElement>('diff-from');
+  const to = byId<HTMLInputElement>('diff-to');
+  from.max = to.max = String(last);
+  const read = (): [number, number] => [clampInput(from), clampInput(to)];
+  on.addEventListener('change', () => {
+    view.diff = on.checked ? read() : null;
+    update();
+  });
+  for (const input of [from, to]) {
+    input.addEventListener('change', () => {
+      if (view.diff) {
+        view.diff = read();
+        update();
+      }
+    });
+  }
+  byId('diff-here').addEventListener('click', () => {
+    view.diff = [Math.max(0, view.step - 1), view.step];
+    update();
+  });
+}
+
+function clampInput(input: HTMLInputElement): number {
+  const n = Number(input.value);
+  return Number.isInteger(n) ? Math.max(0, Math.min(last, n)) : 0;
+}
+
+function wireFilters(): void {
+  const kind = byId<HTMLSelectElement>('kind');
+  const outcome = byId<HTMLSelectElement>('outcome');
+  const apply = (): void => {
+    timeline.setFilter(kind.value, outcome.value);
+    history.replaceState(null, '', currentHash());
+  };
+  kind.addEventListener('change', apply);
+  outcome.addEventListener('change', apply);
+}

@@ -1,0 +1,172 @@
+/**
+ * The address-space map: one row per non-absent section (number, physical range, machine state by
+ * colour), each with its strip of SUBSECTIONS_PER_SECTION cells (set bits coloured by origin: boot
+ * RAM, hot-added, ZONE_DEVICE), the cells the step changed outlined, and /proc/iomem resources as
+ * labelled bands over the cells. Diff mode shows only differing sections, cell by cell; compare
+ * mode one strip per kernel. Rows are virtualised: only those in view are in the DOM.
+ */
+import type { DiffView, IomemBand, SectionView, StateView, ViewInfo } from '../api.js';
+import { byId, esc, hex, stateClass } from './dom.js';
+
+interface MapRow {
+  readonly nr: number;
+  readonly start: number;
+  /** One view per run (undefined: absent in that run). */
+  readonly views: ReadonlyArray<SectionView | undefined>;
+  /** Diff mode: the section at the diff's first step. */
+  readonly before?: SectionView;
+  readonly note: string;
+  readonly diverges: boolean;
+  readonly mismatch: boolean;
+}
+
+/** The map's widgets. */
+export class AddressMap {
+  private readonly box = byId('map');
+  private readonly pad = byId('map-pad');
+  private rows: MapRow[] = [];
+  private diff = false;
+  private selected: number | null = null;
+  private readonly rowH: number;
+
+  constructor(
+    private readonly info: ViewInfo,
+    private readonly onSelect: (nr: number, bit: number | null) => void,
+  ) {
+    const runs = info.kernels.length;
+    this.rowH = 18 + 14 * runs;
+    const cell = info.geometry.subsections > 128 ? 2 : info.geometry.subsections > 64 ? 4 : 7;
+    this.box.style.setProperty('--cell', `${cell}px`);
+    this.box.style.setProperty('--row', `${this.rowH}px`);
+    this.box.addEventListener('scroll', () => this.render());
+    this.box.addEventListener('click', (e) => {
+      const t = e.target as HTMLElement;
+      const row = t.closest<HTMLElement>('.mrow');
+      if (row?.dataset.nr === undefined) return;
+      const bit = t.dataset.i === undefined ? null : Number(t.dataset.i);
+      this.onSelect(Number(row.dataset.nr), bit);
+    });
+    new ResizeObserver(() => this.render()).observe(this.box);
+    byId('legend').innerHTML = legend(info);
+  }
+
+  /** Show the state after a step (one StateView per run). */
+  showState(views: readonly StateView[], mismatchSections: ReadonlySet<number>): void {
+    const byNr = new Map<number, Array<SectionView | undefined>>();
+    views.forEach((v, run) => {
+      for (const s of v.sections) {
+        const list = byNr.get(s.nr) ?? new Array<SectionView | undefined>(views.length).fill(undefined);
+        list[run] = s;
+        byNr.set(s.nr, list);
+      }
+    });
+    const diverging = new Set(views[0]?.diverging ?? []);
+    this.diff = false;
+    this.rows = [...byNr.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([nr, list]) => ({ nr, start: list.find((x) => x)?.start ?? 0, views: list, note: '', diverges: diverging.has(nr), mismatch: mismatchSections.has(nr) }));
+    const step = views[0]?.step ?? 0;
+    byId('maphead').textContent = `after step ${step}: ${this.rows.length} section(s) shown`;
+    this.layout();
+  }
+
+  /** Show a diff: only the sections that differ, the differing cells highlighted. */
+  showDiff(d: DiffView): void {
+    this.diff = true;
+    this.rows = d.sections.map((s) => ({ nr: s.nr, start: s.start, views: [s], before: s.before, note: s.summary, diverges: false, mismatch: false }));
+    const globals = d.globals.map(([f, a, b]) => `${f}: ${a} → ${b}`).join('; ');
+    byId('maphead').textContent = `diff step ${d.from} → step ${d.to}: ${d.sections.length} section(s) differ${globals ? `; ${globals}` : ''}`;
+    this.layout();
+  }
+
+  /** Mark a section as selected and scroll it into view. */
+  select(nr: number | null): void {
+    this.selected = nr;
+    const i = nr === null ? -1 : this.rows.findIndex((r) => r.nr === nr);
+    if (i >= 0) {
+      const top = i * this.rowH;
+      if (top < this.box.scrollTop || top + this.rowH > this.box.scrollTop + this.box.clientHeight) this.box.scrollTop = Math.max(0, top - this.box.clientHeight / 3);
+    }
+    this.render();
+  }
+
+  // --- internal ---
+
+  private layout(): void {
+    this.pad.style.height = `${this.rows.length * this.rowH}px`;
+    this.pad.classList.toggle('diffmode', this.diff);
+    if (this.selected !== null) this.select(this.selected);
+    else this.render();
+  }
+
+  private render(): void {
+    const first = Math.max(0, Math.floor(this.box.scrollTop / this.rowH) - 2);
+    const last = Math.min(this.rows.length, first + Math.ceil(this.box.clientHeight / this.rowH) + 4);
+    const g = this.info.geometry;
+    let html = '';
+    for (let i = first; i < last; i++) {
+      const r = this.rows[i] as MapRow;
+      const end = r.start + g.sectionBytes - 1;
+      const main = r.views.find((v) => v);
+      const cls = ['mrow', r.nr === this.selected ? 'selected' : '', r.diverges ? 'diverges' : '', r.mismatch ? 'mismatch' : ''].filter(Boolean).join(' ');
+      const state = main?.state ?? 'absent.never';
+      html += `<div class="${cls}" data-nr="${r.nr}" data-state="${esc(state)}" style="top:${i * this.rowH}px">`;
+      html += `<span class="nr"><span class="sw ${stateClass(state)}" title="${esc(state)}"></span>${r.nr}</span>`;
+      html += `<span class="range">${hex(r.start)}-${hex(end)}</span>`;
+      html += '<span class="lane">';
+      html += `<div class="bands">${bands(this.info.iomem, r.start, g.sectionBytes)}</div>`;
+      r.views.forEach((v, run) => {
+        const label = this.info.kernels.length > 1 ? `<span class="kern">${esc(this.info.kernels[run] ?? '')}</span>` : '';
+        html += `<div class="cols" data-run="${run}">${label}${strip(v, this.diff ? r.before : undefined, g.subsections, this.diff)}</div>`;
+      });
+      html += '</span>';
+      html += `<span class="dim">${esc(this.diff ? r.note : `${state} · ${main?.flags ?? '0'}`)}</span></div>`;
+    }
+    this.pad.innerHTML = html;
+  }
+}
+
+/** A section's strip of cells. */
+function strip(v: SectionView | undefined, before: SectionView | undefined, n: number, diff: boolean): string {
+  const changed = new Set(v?.changed ?? []);
+  let html = `<div class="strip"${v ? ` title="memmap ${esc(v.memmap)}"` : ''}>`;
+  for (let i = 0; i < n; i++) {
+    const c = v?.cells[i] ?? '.';
+    let cls = c === '.' ? 'cell' : `cell set o-${c}`;
+    if (changed.has(i)) {
+      cls += ' changed';
+      if (diff) {
+        const was = (before?.cells[i] ?? '.') !== '.';
+        cls += c !== '.' && !was ? ' d-set' : c === '.' && was ? ' d-clear' : ' d-memmap';
+      }
+    }
+    html += `<div class="${cls}" data-i="${i}"></div>`;
+  }
+  return `${html}</div>`;
+}
+
+/** The iomem resources over a section, as positioned labelled bands. */
+function bands(iomem: readonly IomemBand[], start: number, size: number): string {
+  let html = '';
+  for (const r of iomem) {
+    if (r.depth > 1 || r.end < start || r.start >= start + size) continue;
+    const lo = Math.max(r.start, start) - start;
+    const hi = Math.min(r.end + 1, start + size) - start;
+    const kind = /System RAM/i.test(r.name) ? 'ram' : /Persistent Memory/i.test(r.name) ? 'pmem' : /namespace|dax|pmem\d/i.test(r.name) ? 'ns' : /reserved/i.test(r.name) ? 'res' : 'other';
+    html += `<span class="band band-${kind}" style="left:${(100 * lo) / size}%;width:${(100 * (hi - lo)) / size}%;top:${r.depth ? 4 : 0}px" title="${esc(`${r.name} ${hex(r.start)}-${hex(r.end)}`)}">${esc(r.name)}</span>`;
+  }
+  return html;
+}
+
+function legend(info: ViewInfo): string {
+  const st = [
+    ['early', 'early (boot)'],
+    ['partial', 'partial'],
+    ['full-hotplug', 'full-hotplug'],
+    ['absent', 'absent'],
+  ]
+    .map(([k, t]) => `<span><span class="sw st-${k}"></span>${t}</span>`)
+    .join('');
+  const cells = `<span><span class="sw" style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw" style="outline:2px solid #fa4549"></span>changed by the step</span>`;
+  return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}`;
+}
