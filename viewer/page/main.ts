@@ -37,6 +37,8 @@ let pending: Promise<void> = Promise.resolve();
 
 byId('file').textContent = info.file;
 byId('profile').textContent = info.profiles.join('  |  ');
+if (info.check) byId('mode').textContent = `check: ${info.check.snapshots} snapshots, ${info.check.fieldsCompared} fields compared, ${info.check.mismatches.length} mismatch(es)`;
+else if (info.kernels.length > 1) byId('mode').textContent = `compare: ${info.kernels.join(' vs ')}`;
 document.title = `memhp view ${info.file.split('/').pop() ?? ''}`;
 const timeline = new Timeline(info, (seq, jump) => go(seq, jump));
 const map = new AddressMap(info, (nr, bit) => {

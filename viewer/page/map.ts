@@ -35,8 +35,6 @@ export class AddressMap {
   ) {
     const runs = info.kernels.length;
     this.rowH = 18 + 14 * runs;
-    const cell = info.geometry.subsections > 128 ? 2 : info.geometry.subsections > 64 ? 4 : 7;
-    this.box.style.setProperty('--cell', `${cell}px`);
     this.box.style.setProperty('--row', `${this.rowH}px`);
     this.box.addEventListener('scroll', () => this.render());
     this.box.addEventListener('click', (e) => {
@@ -46,7 +44,10 @@ export class AddressMap {
       const bit = t.dataset.i === undefined ? null : Number(t.dataset.i);
       this.onSelect(Number(row.dataset.nr), bit);
     });
-    new ResizeObserver(() => this.render()).observe(this.box);
+    new ResizeObserver(() => {
+      this.fitCells();
+      this.render();
+    }).observe(this.box);
     byId('legend').innerHTML = legend(info);
   }
 
@@ -68,6 +69,7 @@ export class AddressMap {
     const step = views[0]?.step ?? 0;
     byId('maphead').textContent = `after step ${step}: ${this.rows.length} section(s) shown`;
     this.layout();
+    if (this.selected === null) this.reveal(this.rows.findIndex((r) => r.views.some((v) => v?.touched)));
   }
 
   /** Show a diff: only the sections that differ, the differing cells highlighted. */
@@ -82,15 +84,26 @@ export class AddressMap {
   /** Mark a section as selected and scroll it into view. */
   select(nr: number | null): void {
     this.selected = nr;
-    const i = nr === null ? -1 : this.rows.findIndex((r) => r.nr === nr);
-    if (i >= 0) {
-      const top = i * this.rowH;
-      if (top < this.box.scrollTop || top + this.rowH > this.box.scrollTop + this.box.clientHeight) this.box.scrollTop = Math.max(0, top - this.box.clientHeight / 3);
-    }
+    this.reveal(nr === null ? -1 : this.rows.findIndex((r) => r.nr === nr));
     this.render();
   }
 
   // --- internal ---
+
+  /** Scroll row `i` into view (no-op for -1 or a row already in view). */
+  private reveal(i: number): void {
+    if (i < 0) return;
+    const top = i * this.rowH;
+    if (top < this.box.scrollTop || top + this.rowH > this.box.scrollTop + this.box.clientHeight) this.box.scrollTop = Math.max(0, top - this.box.clientHeight / 3);
+  }
+
+  /** Cells as wide as the map's width allows (2 to 10 px), so a whole strip is always in view. */
+  private fitCells(): void {
+    const runs = this.info.kernels.length > 1 ? 40 : 0;
+    const room = this.box.clientWidth - 300 - runs;
+    const cell = Math.max(2, Math.min(10, Math.floor(room / this.info.geometry.subsections) - 1));
+    this.box.style.setProperty('--cell', `${cell}px`);
+  }
 
   private layout(): void {
     this.pad.style.height = `${this.rows.length * this.rowH}px`;
@@ -168,5 +181,6 @@ function legend(info: ViewInfo): string {
     .map(([k, t]) => `<span><span class="sw st-${k}"></span>${t}</span>`)
     .join('');
   const cells = `<span><span class="sw" style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw" style="outline:2px solid #fa4549"></span>changed by the step</span>`;
-  return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}`;
+  const diff = `<span class="dim">diff:</span><span><span class="sw" style="background:#2da44e"></span>bit set</span><span><span class="sw" style="background:#fa4549"></span>bit cleared</span><span><span class="sw" style="background:#d4a72c"></span>memmap only</span>`;
+  return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}${diff}`;
 }

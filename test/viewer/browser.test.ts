@@ -1,0 +1,243 @@
+/**
+ * The viewer in Debian's headless Chromium (playwright-core): `memhp view` runs as the real binary,
+ * and what the page draws is compared with the model's own states (cli/load.ts → store/).
+ * Screenshots for a reviewer go to /screenshots/ at the repository root (gitignored).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import pc from 'picocolors';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTextFile } from '../../cli/io.js';
+import type { Io } from '../../cli/io.js';
+import { loadInput } from '../../cli/load.js';
+import type { Loaded } from '../../cli/load.js';
+import type { Scenario } from '../../events/types.js';
+import { bitmapTest } from '../../machines/bitmap.js';
+import { zeroSection } from '../../machines/kernel/context.js';
+import { getSection, listSections } from '../../machines/model.js';
+import type { MemSection } from '../../machines/types.js';
+import { diffStates, flagNames } from '../../store/diff.js';
+import { opText, scenarioArb } from '../helpers/arbitraries.js';
+import { drawn, launchChromium, screenshot, startViewer } from '../helpers/browser.js';
+import { ROOT, cli } from '../helpers/cli.js';
+import { clickSection, readMap, readStepRows } from './page.js';
+
+const SEED = join(ROOT, 'examples/seed-pmem-shared-section.scn');
+const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const TRACE = join(TRACES, '6.1.0-56-amd64/legacy_pmem_shared_section');
+
+const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
+
+/** The model's own recording of an input (the oracle). */
+const model = (file: string): Loaded => loadInput(quiet, file, {});
+
+const section = (l: Loaded, step: number, nr: number): MemSection => getSection(l.profile, l.log.stateAt(step), nr) ?? zeroSection(l.profile.geometry, nr);
+const bitsOf = (ms: MemSection, n: number): number[] => Array.from({ length: n }, (_, i) => i).filter((i) => bitmapTest(ms.subsectionMap, i));
+/** Sub-sections whose bit or memmap backing differ between two versions of a section. */
+const differing = (a: MemSection, b: MemSection, n: number): number[] =>
+  Array.from({ length: n }, (_, i) => i).filter((i) => bitmapTest(a.subsectionMap, i) !== bitmapTest(b.subsectionMap, i) || a.memmap[i] !== b.memmap[i]);
+
+let chrome: Awaited<ReturnType<typeof launchChromium>>;
+beforeAll(async () => {
+  chrome = await launchChromium();
+});
+afterAll(async () => {
+  await chrome?.close();
+});
+
+/** Open `memhp view ARGS` at `hash` in a fresh page; run `body`; always stop the viewer. */
+async function withViewer(args: readonly string[], hash: string, body: (page: Page, url: string) => Promise<void>): Promise<void> {
+  const v = await startViewer(args);
+  const page = await chrome.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${v.url}${hash}`);
+    await body(page, v.url);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+    await v.stop();
+  }
+}
+
+describe('memhp view in Chromium', () => {
+  it('seed demo: the keyboard moves through the steps, and every section on the map shows exactly the model bits', async () => {
+    const l = model(SEED);
+    const n = l.profile.geometry.SUBSECTIONS_PER_SECTION;
+    const last = l.log.length - 1;
+    await withViewer([SEED], '', async (page) => {
+      await drawn(page, 0);
+      await page.keyboard.press('End');
+      await drawn(page, last);
+      await page.keyboard.press('Home');
+      await drawn(page, 0);
+      await page.keyboard.press('PageDown');
+      await drawn(page, Math.min(10, last));
+      await page.keyboard.press('ArrowLeft');
+      await drawn(page, Math.min(10, last) - 1);
+      // Home and End are jumps: Alt+← goes back to where the jump started.
+      await page.keyboard.press('Home');
+      await drawn(page, 0);
+      await page.keyboard.press('Alt+ArrowLeft');
+      await drawn(page, Math.min(10, last) - 1);
+      await page.keyboard.press('Home');
+      await drawn(page, 0);
+      await page.keyboard.press('ArrowRight');
+      await drawn(page, 1);
+
+      const touched = l.log.step(1).outcome.sections.map((e) => e.nr);
+      expect(touched).toContain(96);
+      const drawnMap = await readMap(page);
+      for (const nr of touched) {
+        const ms = section(l, 1, nr);
+        expect(drawnMap.get(nr)?.state, `section ${nr}`).toBe(ms.machine);
+        expect(drawnMap.get(nr)?.set[0], `section ${nr}`).toEqual(bitsOf(ms, n));
+        expect(drawnMap.get(nr)?.changed[0], `section ${nr}`).toEqual(differing(section(l, 0, nr), ms, n));
+      }
+      // The whole map: the model's non-absent sections plus those the step touched, each with its bits.
+      const shown = listSections(l.log.stateAt(1)).filter((ms) => !ms.machine.startsWith('absent') || ms.usage !== 'none' || touched.includes(ms.nr));
+      expect([...drawnMap.keys()]).toEqual(shown.map((ms) => ms.nr));
+      for (const ms of shown) expect(drawnMap.get(ms.nr)?.set[0], `section ${ms.nr}`).toEqual(bitsOf(ms, n));
+    });
+  });
+
+  it('seed demo: clicking a section shows its flags and the step\'s call path', async () => {
+    const l = model(SEED);
+    await withViewer([SEED], '', async (page) => {
+      await drawn(page, 0);
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+      await drawn(page, 3);
+      await clickSection(page, 96);
+      await page.waitForSelector('#detail h3:text-is("section 96")');
+      const ms = section(l, 3, 96);
+      expect(await page.locator('#detail .flags').textContent()).toBe(flagNames(ms.flags));
+      const path = l.log.step(3).outcome.path;
+      expect(path).toContain('-EEXIST');
+      expect(await page.locator('#detail .path').textContent()).toBe(path);
+      expect(await page.locator('.mrow[data-nr="96"]').getAttribute('class')).toContain('selected');
+      expect(await page.evaluate('location.hash')).toBe('#step=3&section=96');
+      await screenshot(page, 'seed-demo.png');
+    });
+  });
+
+  it('diff mode highlights exactly the cells that differ, on generated scenarios', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-view-diff-'));
+    let shot = false;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          scenarioArb({ minSteps: 2, maxSteps: 12 }).filter((s) => s.boot.ranges.length > 0),
+          fc.nat(),
+          fc.nat(),
+          async (s, x, y) => {
+            const file = join(dir, 'gen.scn');
+            writeFileSync(file, scenarioFile(s));
+            const l = model(file);
+            const steps = l.log.length;
+            const [a, b] = [x % steps, y % steps];
+            const n = l.profile.geometry.SUBSECTIONS_PER_SECTION;
+            const expected = new Map(
+              diffStates(l.profile.geometry, l.log.stateAt(a), l.log.stateAt(b), a, b).sections.map((d) => [d.nr, differing(section(l, a, d.nr), section(l, b, d.nr), n)]),
+            );
+            await withViewer([file], `#step=${b}&diff=${a}..${b}`, async (page) => {
+              await drawn(page, b);
+              const got = await readMap(page);
+              expect(new Map([...got].map(([nr, row]) => [nr, row.changed[0] ?? []]))).toEqual(expected);
+              if (!shot && expected.size > 0) {
+                shot = true;
+                await page.evaluate(`document.getElementById('map').scrollTop = 0`);
+                await screenshot(page, 'diff.png');
+              }
+            });
+          },
+        ),
+        { numRuns: 6, seed: 0x5eed },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the URL hash round-trips: opening a URL restores exactly that view, and a changed view opens again the same', async () => {
+    const hash = '#step=4&section=96&diff=1..4&kind=__remove_pages&outcome=hazard';
+    await withViewer([SEED], hash, async (page, url) => {
+      await drawn(page, 4);
+      expect(await page.evaluate('location.hash')).toBe(hash);
+      await page.waitForSelector('#detail h3:text-is("section 96")');
+      expect(await page.locator('#diff-on').isChecked()).toBe(true);
+      expect(await page.locator('#diff-from').inputValue()).toBe('1');
+      expect(await page.locator('#diff-to').inputValue()).toBe('4');
+      expect(await page.locator('#kind').inputValue()).toBe('__remove_pages');
+      expect(await page.locator('#outcome').inputValue()).toBe('hazard');
+      expect(await page.locator('#maphead').textContent()).toMatch(/^diff step 1 → step 4/);
+      expect((await readStepRows(page)).map((r) => r.seq)).toEqual([4]);
+
+      await page.keyboard.press('ArrowRight');
+      await drawn(page, 5);
+      const moved = (await page.evaluate('location.hash')) as string;
+      expect(moved).toBe('#step=5&section=96&diff=1..4&kind=__remove_pages&outcome=hazard');
+      const again = await chrome.browser.newPage();
+      try {
+        await again.goto(`${url}${moved}`);
+        await drawn(again, 5);
+        expect(await again.evaluate('location.hash')).toBe(moved);
+        expect(await again.locator('#maphead').textContent()).toBe(await page.locator('#maphead').textContent());
+        expect(await again.locator('#detail h3').textContent()).toBe('section 96');
+      } finally {
+        await again.close();
+      }
+    });
+  });
+
+  it('compare mode: the kernels side by side, the first divergence marked and reachable', async () => {
+    const cmp = JSON.parse((await cli(['compare', SEED, '--kernels', '5.2,5.3', '--json'])).stdout) as {
+      firstDivergence: { seq: number } | null;
+      steps: Array<{ reasons: Array<{ sections?: number[] }> }>;
+    };
+    const first = cmp.firstDivergence?.seq;
+    expect(first).toBeDefined();
+    await withViewer([SEED, '--kernels', '5.2,5.3'], '', async (page) => {
+      await drawn(page, 0);
+      await page.locator('#divergence').click();
+      await drawn(page, first ?? -1);
+      const got = await readMap(page);
+      expect([...got.values()].every((r) => r.set.length === 2)).toBe(true);
+      const diverging = new Set((cmp.steps[first ?? 0]?.reasons ?? []).flatMap((r) => r.sections ?? []));
+      const marked = [...got].filter(([, r]) => r.diverges).map(([nr]) => nr);
+      expect(marked.length).toBeGreaterThan(0);
+      expect(marked).toEqual([...got.keys()].filter((nr) => diverging.has(nr)));
+    });
+  });
+
+  it('a real trace opens in check mode and its steps carry the user-action labels', async () => {
+    const labels = [...readFileSync(join(TRACE, 'trace.txt'), 'utf8').matchAll(/tracing_mark_write: LAB_(?:STEP|CMD) (.+)$/gm)].map((m) => (m[1] ?? '').trim());
+    const stepLabels = [...readFileSync(join(TRACE, 'trace.txt'), 'utf8').matchAll(/tracing_mark_write: LAB_STEP (.+)$/gm)].map((m) => (m[1] ?? '').trim());
+    expect(stepLabels.length).toBeGreaterThan(0);
+    await withViewer([TRACE], '', async (page) => {
+      await drawn(page, 0);
+      await page.waitForSelector('#steps .srow .op');
+      const rows = (await readStepRows(page)).filter((r) => r.seq > 0 && r.text !== '');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(labels.some((t) => r.text.includes(t)), r.text).toBe(true);
+      expect(rows.some((r) => stepLabels.some((t) => r.text.includes(t)))).toBe(true);
+      expect(await page.locator('#mode').textContent()).toMatch(/^check: \d+ snapshots, \d+ fields compared, 0 mismatch\(es\)$/);
+      const bands = (await page.evaluate(`[...document.querySelectorAll('.band')].map((b) => b.textContent)`)) as string[];
+      expect(bands).toContain('System RAM');
+      await page.keyboard.press('End');
+      await page.waitForSelector('body[data-ready="1"]:not([data-step="0"])');
+      await screenshot(page, 'real-trace.png');
+    });
+  });
+});
+
+/** A generated scenario as a scenario file: its boot RAM as `ram` lines, each operation as its kernel call. */
+function scenarioFile(s: Scenario): string {
+  const hex = (n: number): string => `0x${n.toString(16)}`;
+  const ram = s.boot.ranges.map((r) => `ram ${hex(r.startPfn * 4096)}-${hex(r.endPfn * 4096 - 1)} nid=${r.nid}`);
+  return ['kernel 5.3', ...ram, ...s.steps.map((st) => opText(st.op, st.inject))].join('\n') + '\n';
+}

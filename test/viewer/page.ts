@@ -1,0 +1,62 @@
+/**
+ * Reading the viewer page back in browser tests: the map's rows and cells (scrolled through, since
+ * the map is virtualised), the step list's rows, the detail panel. Scripts run in the page as
+ * strings (the tests' tsconfig has no DOM types).
+ */
+import type { Page } from 'playwright-core';
+
+/** One map row as drawn: its machine state and, per run, each cell's bit ('set') and highlight ('changed'). */
+export interface DrawnRow {
+  readonly state: string;
+  /** Per run: the indices of cells drawn as set. */
+  readonly set: number[][];
+  /** Per run: the indices of cells drawn as changed (highlighted). */
+  readonly changed: number[][];
+  /** Compare mode: the row is marked as differing between the kernels. */
+  readonly diverges: boolean;
+}
+
+const READ_MAP = `(async () => {
+  const box = document.getElementById('map');
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const out = {};
+  box.scrollTop = 0;
+  await frame();
+  for (;;) {
+    for (const row of box.querySelectorAll('.mrow')) {
+      const strips = [...row.querySelectorAll('.strip')];
+      const idx = (strip, cls) => [...strip.querySelectorAll('.cell')].flatMap((c, i) => (c.classList.contains(cls) ? [i] : []));
+      out[row.dataset.nr] = { state: row.dataset.state, set: strips.map((s) => idx(s, 'set')), changed: strips.map((s) => idx(s, 'changed')), diverges: row.classList.contains('diverges') };
+    }
+    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+    box.scrollTop += Math.max(20, box.clientHeight / 2);
+    await frame();
+  }
+  return out;
+})()`;
+
+/** Every row of the map, by section number (scrolls the map through). */
+export async function readMap(page: Page): Promise<Map<number, DrawnRow>> {
+  const raw = (await page.evaluate(READ_MAP)) as Record<string, DrawnRow>;
+  return new Map(Object.entries(raw).map(([nr, row]) => [Number(nr), row]));
+}
+
+/** Scroll the map until the row of section `nr` is drawn, then click it (on its number). */
+export async function clickSection(page: Page, nr: number): Promise<void> {
+  await page.evaluate(`(async () => {
+    const box = document.getElementById('map');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    box.scrollTop = 0;
+    await frame();
+    while (!box.querySelector('.mrow[data-nr="${nr}"]') && box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
+      box.scrollTop += Math.max(20, box.clientHeight / 2);
+      await frame();
+    }
+  })()`);
+  await page.locator(`.mrow[data-nr="${nr}"] .nr`).click();
+}
+
+/** The step list's drawn rows: seq and operation text. */
+export async function readStepRows(page: Page): Promise<Array<{ seq: number; text: string }>> {
+  return (await page.evaluate(`[...document.querySelectorAll('#steps .srow')].map((r) => ({ seq: Number(r.dataset.seq), text: r.querySelector('.op')?.textContent ?? '' }))`)) as Array<{ seq: number; text: string }>;
+}
