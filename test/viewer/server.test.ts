@@ -1,0 +1,222 @@
+/**
+ * The viewer's server: listens on 127.0.0.1 only, refuses paths outside the page's bundle, answers
+ * a malformed query with 400 and a one-line reason (never a stack trace), never writes to the
+ * input, and stops cleanly on SIGINT.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import pc from 'picocolors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { viewSource } from '../../cli/commands/view.js';
+import { readTextFile } from '../../cli/io.js';
+import type { Io } from '../../cli/io.js';
+import { bundleDir, readBundle } from '../../viewer/server/bundle.js';
+import { startViewServer } from '../../viewer/server/http.js';
+import type { ViewServer } from '../../viewer/server/http.js';
+import { startViewer } from '../helpers/browser.js';
+import { ROOT, spawnCli } from '../helpers/cli.js';
+
+const SEED = join(ROOT, 'examples/seed-pmem-shared-section.scn');
+const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const TRACE = join(TRACES, '6.1.0-56-amd64/legacy_pmem_shared_section');
+const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
+
+/** Send one raw HTTP/1.1 request line (no client-side path normalisation) and read status and body. */
+function rawGet(port: number, target: string, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port }, () => sock.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    sock.setEncoding('utf8').on('data', (t: string) => (data += t));
+    sock.on('error', reject);
+    sock.on('end', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
+      resolve({ status, body: data.slice(data.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host, port });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+/** An answer carries no stack trace and no source path. */
+function noStack(body: string): void {
+  expect(body).not.toMatch(/\n\s+at |\.ts:\d+|\.js:\d+|node:internal/);
+}
+
+describe('memhp view server (in-process, the seed scenario)', () => {
+  let server: ViewServer;
+  beforeAll(async () => {
+    const bundle = readBundle(bundleDir());
+    if (!bundle.ok) throw new Error(bundle.message);
+    const r = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
+    if (!r.ok) throw new Error(r.message);
+    server = r.server;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('serves the page and answers the API', async () => {
+    expect(server.host).toBe('127.0.0.1');
+    expect((await rawGet(server.port, '/')).body).toContain('<script type="module" src="main.js">');
+    expect((await rawGet(server.port, '/main.js')).status).toBe(200);
+    const info = JSON.parse((await rawGet(server.port, '/api/info')).body) as { steps: number };
+    expect(info.steps).toBe(7);
+  });
+
+  it('refuses ../ and absolute paths outside the bundle', async () => {
+    const pkg = readFileSync(join(ROOT, 'package.json'), 'utf8');
+    for (const target of [
+      '/../package.json',
+      '/../../package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E%2F%2E%2E%2Fpackage.json',
+      '/static/../../package.json',
+      '/..\\package.json',
+      `/${ROOT}package.json`,
+      `//${ROOT}package.json`,
+      '/etc/passwd',
+      '//etc/passwd',
+      '/%2Fetc%2Fpasswd',
+      `http://127.0.0.1:${server.port}/../package.json`,
+      '/index.html%00.js',
+    ]) {
+      const r = await rawGet(server.port, target);
+      expect([400, 403, 404], target).toContain(r.status);
+      expect(r.body, target).not.toContain('"devDependencies"');
+      expect(r.body, target).not.toContain('root:');
+      expect(r.body).not.toBe(pkg);
+      noStack(r.body);
+    }
+  });
+
+  it('a malformed query gets 400 with a one-line reason, never a stack trace', async () => {
+    for (const target of [
+      '/api/state',
+      '/api/state?step=',
+      '/api/state?step=abc',
+      '/api/state?step=-1',
+      '/api/state?step=1e3',
+      '/api/state?step=7',
+      '/api/state?step=99999999999999999999',
+      '/api/state?step=1&step=2',
+      '/api/state?step=1&bogus=1',
+      '/api/state?step=1&run=1',
+      '/api/steps?from=5&to=2',
+      '/api/diff?from=1',
+      '/api/section?step=1&nr=0x60',
+      '/api/info?x=1',
+      '/api/state?step=%ZZ',
+    ]) {
+      const r = await rawGet(server.port, target);
+      expect(r.status, target).toBe(400);
+      const body = JSON.parse(r.body) as { error: string };
+      expect(body.error, target).toMatch(/^[^\n]+$/);
+      noStack(r.body);
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/api/state', '/api/steps', '/api/diff', '/api/section', '/api/blame', '/api/info'),
+        fc.array(fc.tuple(fc.constantFrom('step', 'from', 'to', 'nr', 'run', 'bit', 'x'), fc.oneof(fc.string(), fc.integer().map(String), fc.nat(20).map(String))), { maxLength: 4 }),
+        async (path, params) => {
+          const q = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          const r = await rawGet(server.port, `${path}${q ? `?${q}` : ''}`);
+          expect([200, 400]).toContain(r.status);
+          noStack(r.body);
+          if (r.status === 400) expect((JSON.parse(r.body) as { error: string }).error).toMatch(/^[^\n]+$/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes nothing: POST and other methods are refused', async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const sock = connect({ host: '127.0.0.1', port: server.port }, () => sock.end('POST /api/state?step=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'));
+      let data = '';
+      sock.setEncoding('utf8').on('data', (t: string) => (data += t));
+      sock.on('error', reject);
+      sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), body: data }));
+    });
+    expect(r.status).toBe(405);
+  });
+});
+
+describe('memhp view process', () => {
+  it('listens on 127.0.0.1 only, and Ctrl-C (SIGINT) stops it cleanly', async () => {
+    const v = await startViewer([SEED]);
+    const port = Number(new URL(v.url).port);
+    try {
+      expect(new URL(v.url).hostname).toBe('127.0.0.1');
+      expect(await accepts('127.0.0.1', port)).toBe(true);
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a !== undefined && !a.internal)
+        .map((a) => a?.address ?? '');
+      for (const host of [...others, '::1']) expect(await accepts(host, port), host).toBe(false);
+    } finally {
+      expect(await v.stop()).toBe(0);
+    }
+    expect(v.output().stdout).toContain('memhp view: stopped');
+    expect(v.output().stderr).toBe('');
+    expect(await accepts('127.0.0.1', port)).toBe(false);
+  });
+
+  it('never writes to its input: a scenario and a trace keep their bytes and mtimes after every endpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-view-ro-'));
+    try {
+      cpSync(SEED, join(dir, 'seed.scn'));
+      cpSync(TRACE, join(dir, 'trace'), { recursive: true });
+      const snapshot = (): string[] =>
+        readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .sort()
+          .map((f) => {
+            const p = join(dir, f);
+            const st = statSync(p);
+            return `${f} ${st.mtimeMs} ${st.size} ${st.isFile() ? readFileSync(p).toString('base64') : ''}`;
+          });
+      const before = snapshot();
+      for (const input of [join(dir, 'seed.scn'), join(dir, 'trace')]) {
+        const v = await startViewer([input]);
+        try {
+          const port = Number(new URL(v.url).port);
+          const info = JSON.parse((await rawGet(port, '/api/info')).body) as { steps: number };
+          for (let s = 0; s < info.steps; s++) {
+            for (const t of [`/api/state?step=${s}`, `/api/diff?from=0&to=${s}`, `/api/section?step=${s}&nr=9`, `/api/steps?from=0&to=${s}`]) {
+              expect((await rawGet(port, t)).status, t).toBe(200);
+            }
+          }
+        } finally {
+          expect(await v.stop()).toBe(0);
+        }
+      }
+      expect(snapshot()).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('user errors are one line with exit code 2', () => {
+    for (const args of [['view', 'no-such-file.scn'], ['view', SEED, '--port', 'http'], ['view', SEED, '--kernel', '5.3', '--kernels', '5.2,5.3'], ['view', SEED, '--kernels', '5.3']]) {
+      const r = spawnCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^memhp: error: [^\n]+\n(  hint: [^\n]+\n)?$/);
+      expect(r.stdout).toBe('');
+    }
+  });
+});
