@@ -54,8 +54,6 @@ export interface ViewInfo {
   readonly firstDivergence: number | null;
   /** Check mode (a recorded trace): every mismatch, else null. */
   readonly check: { readonly fieldsCompared: number; readonly snapshots: number; readonly mismatches: readonly CheckMark[] } | null;
-  /** Whether GET /api/blame answers. */
-  readonly blame: boolean;
 }
 
 /** GET /api/steps?from=A&to=B: rows A..B-1 of the step list. */

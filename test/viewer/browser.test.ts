@@ -20,6 +20,7 @@ import { bitmapTest } from '../../machines/bitmap.js';
 import { zeroSection } from '../../machines/kernel/context.js';
 import { getSection, listSections } from '../../machines/model.js';
 import type { MemSection } from '../../machines/types.js';
+import { blame } from '../../store/blame.js';
 import { diffStates, flagNames } from '../../store/diff.js';
 import { opText, scenarioArb } from '../helpers/arbitraries.js';
 import { drawn, launchChromium, screenshot, startViewer } from '../helpers/browser.js';
@@ -122,6 +123,36 @@ describe('memhp view in Chromium', () => {
       expect(await page.locator('.mrow[data-nr="96"]').getAttribute('class')).toContain('selected');
       expect(await page.evaluate('location.hash')).toBe('#step=3&section=96');
       await screenshot(page, 'seed-demo.png');
+    });
+  });
+
+  it('seed demo: the blame list names the steps that changed the section, and those that changed a clicked bit', async () => {
+    const l = model(SEED);
+    const last = l.log.length - 1;
+    const listed = async (page: Page): Promise<Array<{ seq: number; text: string }>> =>
+      (await page.evaluate(`[...document.querySelectorAll('#detail .blame li')].map((li) => ({ seq: Number(li.dataset.seq), text: li.textContent }))`)) as Array<{ seq: number; text: string }>;
+    await withViewer([SEED], `#step=${last}`, async (page) => {
+      await drawn(page, last);
+      await clickSection(page, 96);
+      await page.waitForSelector('#detail .blame li');
+      const all = blame(l.log, { section: 96 });
+      expect(all.length).toBeGreaterThan(1);
+      const got = await listed(page);
+      expect(got.map((r) => r.seq)).toEqual(all.map((e) => e.seq));
+      all.forEach((e, i) => expect(got[i]?.text).toContain(`${e.field}: ${e.before} → ${e.after}`));
+
+      await page.locator('.mrow[data-nr="96"] .cell[data-i="0"]').click();
+      await page.waitForSelector('#detail h3:text-is("section 96 · bit 0")');
+      const bit = blame(l.log, { section: 96, bit: 0 });
+      expect(bit.length).toBeGreaterThan(0);
+      expect((await listed(page)).map((r) => r.seq)).toEqual(bit.map((e) => e.seq));
+
+      // A blame entry is a jump: it moves there, and Alt+← comes back.
+      const target = bit[bit.length - 1]?.seq ?? 0;
+      await page.locator(`#detail .blame li[data-seq="${target}"]`).click();
+      await drawn(page, target);
+      await page.keyboard.press('Alt+ArrowLeft');
+      await drawn(page, last);
     });
   });
 

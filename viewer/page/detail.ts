@@ -15,7 +15,7 @@ const MEMMAP: Readonly<Record<string, string>> = {
   K: 'memmap array allocated at hot-add',
 };
 
-/** Render the panel for `d`; `blame` null when blame is not available; `bit` the cell clicked. */
+/** Render the panel for `d` with its blame list; `bit` the cell clicked (its bit's blame), else null. */
 export function renderDetail(d: SectionDetail, blame: readonly BlameRow[] | null, bit: number | null, onJump: (seq: number) => void): void {
   const el = byId('detail');
   const rows: Array<[string, string]> = [

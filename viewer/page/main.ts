@@ -161,7 +161,7 @@ async function draw(signal: AbortSignal): Promise<void> {
   const states = await Promise.all(info.kernels.map((_, run) => getJson<StateView>(`/api/state?step=${step}&run=${run}`, signal)));
   const d = diff ? await getJson<DiffView>(`/api/diff?from=${diff[0]}&to=${diff[1]}`, signal) : null;
   const detail = section === null ? null : await getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}`, signal).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : (e as Error)));
-  const blame = section !== null && info.blame ? await getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal) : null;
+  const blame = section !== null ? await getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal) : null;
   signal.throwIfAborted();
   const main = states[0] as StateView;
   stepInfo(main);

@@ -6,9 +6,9 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiError, BlameRow } from '../api.js';
+import type { ApiError } from '../api.js';
 import type { Bundle } from './bundle.js';
-import { diffView, sectionDetail, stateView, stepRows, viewInfo } from './views.js';
+import { blameRows, diffView, sectionDetail, stateView, stepRows, viewInfo } from './views.js';
 import type { ViewSource } from './views.js';
 
 /** The only address the viewer listens on. */
@@ -17,15 +17,11 @@ export const VIEWER_HOST = '127.0.0.1';
 /** Most rows one /api/steps request returns. */
 export const MAX_STEP_ROWS = 1000;
 
-/** Blame for one section (optionally one bit) of run 0: last writer first. */
-export type BlameFn = (nr: number, bit: number | null) => BlameRow[];
-
 /** Options of the server. */
 export interface ViewServerOptions {
   /** 0 (default): a free port. */
   readonly port?: number;
   readonly bundle: Bundle;
-  readonly blame?: BlameFn;
 }
 
 /** A running viewer. */
@@ -39,7 +35,7 @@ export interface ViewServer {
 
 /** Start serving `src`; resolves once listening, or with the reason it cannot listen. */
 export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promise<{ ok: true; server: ViewServer } | { ok: false; message: string }> {
-  const info = JSON.stringify(viewInfo(src, opts.blame !== undefined));
+  const info = JSON.stringify(viewInfo(src));
   const server = createServer((req, res) => {
     try {
       handle(src, opts, info, req, res);
@@ -107,7 +103,7 @@ function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: Inc
     return;
   }
   try {
-    const body = api(src, opts, info, path, url.searchParams);
+    const body = api(src, info, path, url.searchParams);
     if (body === null) send(res, 404, { error: `no such API: ${path}` });
     else sendRaw(res, 200, body);
   } catch (e) {
@@ -117,7 +113,7 @@ function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: Inc
 }
 
 /** The JSON text of an API answer, or null for an unknown path; throws BadQuery. */
-function api(src: ViewSource, opts: ViewServerOptions, info: string, path: string, q: URLSearchParams): string | null {
+function api(src: ViewSource, info: string, path: string, q: URLSearchParams): string | null {
   const steps = src.runs[0]?.log.length ?? 0;
   const step = (name: string): number => int(q, name, 0, steps - 1);
   const run = (): number => (q.has('run') ? int(q, 'run', 0, src.runs.length - 1) : 0);
@@ -146,11 +142,10 @@ function api(src: ViewSource, opts: ViewServerOptions, info: string, path: strin
     }
     case '/api/blame': {
       only(q, ['nr', 'bit']);
-      if (!opts.blame) throw new BadQuery('blame is not available in this build');
       const g = src.runs[0]?.profile.geometry;
       const nr = int(q, 'nr', 0, (g?.NR_MEM_SECTIONS ?? 1) - 1);
       const bit = q.has('bit') ? int(q, 'bit', 0, (g?.SUBSECTIONS_PER_SECTION ?? 1) - 1) : null;
-      return JSON.stringify(opts.blame(nr, bit));
+      return JSON.stringify(blameRows(src, nr, bit));
     }
     default:
       return null;

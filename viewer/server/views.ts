@@ -14,6 +14,7 @@ import { emptyState, getSection, listSections } from '../../machines/model.js';
 import { describeProfile } from '../../machines/profile.js';
 import { sectionWord } from '../../machines/section_word.js';
 import type { KernelState, MemSection, Profile } from '../../machines/types.js';
+import { blame } from '../../store/blame.js';
 import { diffStates, flagNames } from '../../store/diff.js';
 import { applyPatches } from '../../store/log.js';
 import type { HotplugLog } from '../../store/log.js';
@@ -21,7 +22,7 @@ import type { LogStep } from '../../store/types.js';
 import type { Comparison } from '../../cli/compare.js';
 import { sectionDiffSummary, warningLine, hazardLine } from '../../cli/render.js';
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../api.js';
-import type { CheckMark, DiffView, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
+import type { BlameRow, CheckMark, DiffView, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
 
 /** One recorded run of the input under one profile. */
 export interface ViewRun {
@@ -41,7 +42,7 @@ export interface ViewSource {
 }
 
 /** GET /api/info. */
-export function viewInfo(src: ViewSource, blame: boolean): ViewInfo {
+export function viewInfo(src: ViewSource): ViewInfo {
   const main = mainRun(src);
   const g = main.profile.geometry;
   const kinds = ['boot'];
@@ -71,7 +72,6 @@ export function viewInfo(src: ViewSource, blame: boolean): ViewInfo {
     iomem: src.iomem.map((r) => ({ start: r.start, end: r.end, name: r.name, depth: r.depth })),
     firstDivergence: src.comparison?.firstDivergence?.seq ?? null,
     check: src.check,
-    blame,
   };
 }
 
@@ -160,6 +160,12 @@ export function sectionDetail(src: ViewSource, run: number, n: number, nr: numbe
     hazards: s.outcome.hazards.map(hazardLine),
     mismatches: run === 0 ? (src.check?.mismatches ?? []).filter((m) => m.step === n && m.section === nr) : [],
   };
+}
+
+/** GET /api/blame: the steps of run 0 that changed section `nr` (or its subsection_map bit `bit`), last writer first. */
+export function blameRows(src: ViewSource, nr: number, bit: number | null): BlameRow[] {
+  const entries = blame(mainRun(src).log, bit === null ? { section: nr } : { section: nr, bit });
+  return entries.map((e) => ({ seq: e.seq, source: `${e.source.file}:${e.source.line}`, text: e.text, field: e.field, bit: e.bit ?? null, before: e.before, after: e.after }));
 }
 
 /** A section's cells: '.' clear, 'B' set at boot, 'D' set in a ZONE_DEVICE range, 'H' set and hot-added. */
