@@ -12,6 +12,8 @@
  *            Target: a seek within 2× the cost of K replayed steps.
  *   memory — heap retained per recorded step (gc'd), split into checkpoints, outcomes and patches.
  *   xstate — the section machine's transition() per call vs the memoised nextSectionState.
+ *   viewer — the viewer's state answer for --seeks random steps (built + JSON, and over HTTP) vs
+ *            stateAt alone, and the page's draw of a random step in headless Chromium (bench/viewer.ts).
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
@@ -29,11 +31,12 @@ import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
+import { benchViewer } from './viewer.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'viewer'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -203,6 +206,14 @@ if (only.has('xstate')) {
   const memoUs = (memo.ms * 1000) / nFast;
   row('xstate transitionUncached()', `${fmtUs(uncachedUs)}/call, ${fmtRate(1e6 / uncachedUs, 'calls')}`, `memo nextSectionState: ${fmtUs(memoUs)}/call`, fmtRatio(uncachedUs / memoUs), '');
   row('  of which transition()', `${fmtUs(rawUs)}/call (snapshot resolved beforehand)`, `memo: ${fmtUs(memoUs)}/call`, fmtRatio(rawUs / memoUs), '');
+}
+
+// --- viewer ----------------------------------------------------------------------------------------
+
+if (only.has('viewer')) {
+  progress('viewer: recording the log');
+  const l = log ?? recordLogged(profile, workload, K);
+  rows.push(...(await benchViewer({ profile, log: l, seed: SEED, runs: Math.min(RUNS, 3), seeks: SEEKS, pageSteps: 25, progress })));
 }
 
 // --- report ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { IomemResource } from '../../events/types.js';
-import { bitmapTest, bitmapToLongs } from '../../machines/bitmap.js';
+import { bitmapFull, bitmapTest, bitmapToLongs } from '../../machines/bitmap.js';
 import { formatRet } from '../../machines/errno.js';
 import { fmtHex16 } from '../../machines/format.js';
 import { sectionNrToPfn } from '../../machines/geometry.js';
@@ -171,18 +171,27 @@ export function blameRows(src: ViewSource, nr: number, bit: number | null): Blam
 /** A section's cells: '.' clear, 'B' set at boot, 'D' set in a ZONE_DEVICE range, 'H' set and hot-added. */
 export function cellsOf(p: Profile, state: KernelState, ms: MemSection): string {
   const g = p.geometry;
+  const n = g.SUBSECTIONS_PER_SECTION;
+  const map = ms.subsectionMap;
+  // The common cases in one go: an empty map, a map full of boot or of hot-added sub-sections.
+  if (map.every((w) => w === 0)) return '.'.repeat(n);
   const first = sectionNrToPfn(g, ms.nr);
-  let out = '';
-  for (let i = 0; i < g.SUBSECTIONS_PER_SECTION; i++) {
-    if (!bitmapTest(ms.subsectionMap, i)) out += '.';
-    else if (ms.bootMap && bitmapTest(ms.bootMap, i)) out += 'B';
+  const devices = state.deviceRanges.filter(([s, e]) => s < first + g.PAGES_PER_SECTION && e > first);
+  if (devices.length === 0 && bitmapFull(map, n)) {
+    if (ms.bootMap === null || ms.bootMap.every((w) => w === 0)) return 'H'.repeat(n);
+    if (bitmapFull(ms.bootMap, n)) return 'B'.repeat(n);
+  }
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    if (!bitmapTest(map, i)) out[i] = '.';
+    else if (ms.bootMap && bitmapTest(ms.bootMap, i)) out[i] = 'B';
     else {
       const lo = first + i * g.PAGES_PER_SUBSECTION;
       const hi = lo + g.PAGES_PER_SUBSECTION;
-      out += state.deviceRanges.some(([s, e]) => s < hi && e > lo) ? 'D' : 'H';
+      out[i] = devices.some(([s, e]) => s < hi && e > lo) ? 'D' : 'H';
     }
   }
-  return out;
+  return out.join('');
 }
 
 /** The sub-sections whose subsection_map bit or memmap backing differ between two versions of a section. */
@@ -218,19 +227,20 @@ function isShown(ms: MemSection): boolean {
   return !ms.machine.startsWith('absent') || ms.usage !== 'none';
 }
 
+/** The parts of a section's view that depend only on the section (and the device ranges), cached per section object. */
+type SectionBase = Omit<SectionView, 'changed' | 'touched'>;
+const baseCache = new WeakMap<MemSection, { readonly devices: KernelState['deviceRanges']; readonly base: SectionBase }>();
+
 function sectionView(p: Profile, state: KernelState, ms: MemSection, before: MemSection, touched: boolean): SectionView {
   const g = p.geometry;
-  return {
-    nr: ms.nr,
-    start: sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE,
-    state: ms.machine,
-    flags: flagNames(ms.flags),
-    usage: ms.usage,
-    cells: cellsOf(p, state, ms),
-    memmap: ms.memmap,
-    changed: changedCells(g.SUBSECTIONS_PER_SECTION, before, ms),
-    touched,
-  };
+  let hit = baseCache.get(ms);
+  if (!hit || hit.devices !== state.deviceRanges) {
+    const base = { nr: ms.nr, start: sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE, state: ms.machine, flags: flagNames(ms.flags), usage: ms.usage, cells: cellsOf(p, state, ms), memmap: ms.memmap };
+    hit = { devices: state.deviceRanges, base };
+    baseCache.set(ms, hit);
+  }
+  // A section the step did not write is the same object before and after (structural sharing).
+  return { ...hit.base, changed: before === ms ? [] : changedCells(g.SUBSECTIONS_PER_SECTION, before, ms), touched };
 }
 
 function stepFlags(s: LogStep): number {
