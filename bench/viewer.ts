@@ -38,7 +38,7 @@ export interface ViewerBenchInput {
 /** Measure; returns table rows [measure, memhp, baseline, ratio, target]. */
 export async function benchViewer(inp: ViewerBenchInput): Promise<string[][]> {
   const rows: string[][] = [];
-  const src: ViewSource = { file: 'bench', runs: [{ profile: inp.profile, log: inp.log }], iomem: [], comparison: null, check: null };
+  const src: ViewSource = { file: 'bench', runs: [{ profile: inp.profile, log: inp.log }], iomem: [], iomemAt: [], comparison: null, check: null };
   const last = inp.log.length - 1;
   const rng = mulberry32(inp.seed ^ 0x51e7);
   const targets = Array.from({ length: inp.seeks }, () => rng.int(last));

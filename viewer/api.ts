@@ -50,6 +50,8 @@ export interface ViewInfo {
   readonly summary: readonly number[];
   /** Boot /proc/iomem resources (a scenario's iomem block, a trace's first snapshot). */
   readonly iomem: readonly IomemBand[];
+  /** A trace's later /proc/iomem snapshots (namespaces appear, hot-added RAM …): each from `step` on. */
+  readonly iomemAt: ReadonlyArray<{ readonly step: number; readonly label: string; readonly bands: readonly IomemBand[] }>;
   /** Compare mode: the first step at which the kernels differ (null: they agree, or no compare). */
   readonly firstDivergence: number | null;
   /** Check mode (a recorded trace): every mismatch, else null. */

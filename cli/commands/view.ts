@@ -4,7 +4,9 @@
  * SIGTERM. A recorded trace also opens check mode (store/check.ts); --kernels opens compare mode.
  */
 import { once } from 'node:events';
+import { basename } from 'node:path';
 import { defineCommand } from 'citty';
+import { readConsoleTrace, readTrace } from '../../events/trace/index.js';
 import { resolveProfile } from '../../machines/profile.js';
 import { checkTrace } from '../../store/check.js';
 import { recordScenario } from '../../store/record.js';
@@ -65,25 +67,36 @@ export function viewSource(io: Io, args: ViewArgs): ViewSource {
     if (JSON.stringify(r.profile.geometry) !== JSON.stringify(loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
     runs.push({ profile: r.profile, log: recordScenario(loaded.scenario, r.profile) });
   }
+  const trace = isTraceInput(io, args.file) ? traceExtras(io, args, loaded) : null;
   return {
     file: loaded.file,
     runs,
     iomem: loaded.scenario.boot.iomem,
+    iomemAt: trace?.iomemAt ?? [],
     comparison: runs.length > 1 ? compareRuns(runs) : null,
-    check: isTraceInput(io, args.file) ? traceCheck(io, args, loaded) : null,
+    check: trace?.check ?? null,
   };
 }
 
 // --- internal ---
 
-function traceCheck(io: Io, args: ViewArgs, loaded: Loaded): ViewSource['check'] {
+/** A trace's check (store/check.ts) and its later /proc/iomem snapshots, each placed after the steps before it. */
+function traceExtras(io: Io, args: ViewArgs, loaded: Loaded): { check: ViewSource['check']; iomemAt: ViewSource['iomemAt'] } {
   const t = loadTrace(io, args.file, loaded.profile.kernel);
   const res = checkTrace(t.trace, loaded.profile, t.warns);
-  return {
+  const check = {
     fieldsCompared: res.fieldsCompared,
     snapshots: res.snapshots,
     mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
   };
+  // The same reader loadTrace picked (the document itself is not part of what it returns).
+  const doc = basename(t.file) === 'console.log' || t.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(t.text, t.file) : readTrace(t.text, t.file);
+  const lines = loaded.log.steps.slice(1).map((s) => s.source.line);
+  const iomemAt = (doc.ok ? doc.value.snapshots : [])
+    .flatMap((snap) => (snap.iomem.length > 0 && snap.begin !== null ? [{ line: snap.begin.line, label: snap.label, resources: snap.iomem }] : []))
+    .map((snap) => ({ step: lines.filter((l) => l < snap.line).length, label: snap.label, resources: snap.resources }))
+    .sort((a, b) => a.step - b.step);
+  return { check, iomemAt };
 }
 
 function parsePort(value: string | undefined): number {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTextFile } from '../../cli/io.js';
 import type { Io } from '../../cli/io.js';
 import { loadInput } from '../../cli/load.js';
+import { loadTrace } from '../../cli/load_trace.js';
 import type { Loaded } from '../../cli/load.js';
 import type { Scenario } from '../../events/types.js';
 import { bitmapTest } from '../../machines/bitmap.js';
@@ -257,14 +258,31 @@ describe('memhp view in Chromium', () => {
       for (const r of rows) expect(labels.some((t) => r.text.includes(t)), r.text).toBe(true);
       expect(rows.some((r) => stepLabels.some((t) => r.text.includes(t)))).toBe(true);
       expect(await page.locator('#mode').textContent()).toMatch(/^check: \d+ snapshots, \d+ fields compared, 0 mismatch\(es\)$/);
-      const bands = (await page.evaluate(`[...document.querySelectorAll('.band')].map((b) => b.textContent)`)) as string[];
-      expect(bands).toContain('System RAM');
+      const bands = async (): Promise<string[]> => (await page.evaluate(`[...document.querySelectorAll('.band')].map((b) => b.textContent)`)) as string[];
+      expect(await bands()).toContain('System RAM');
+      expect(await bands()).not.toContain('namespace0.0');
+      // The namespaces appear in the trace's later /proc/iomem snapshots: drawn from the step after which each was taken.
+      const loaded = loadTrace(quiet, TRACE, undefined);
+      const nsLine = Number(/^(\d+):.*IOMEM [^|]+\|\s+[0-9a-f]+-[0-9a-f]+ : namespace0\.0$/m.exec(numbered(loaded.text))?.[1]);
+      const nsStep = loaded.trace.scenario.steps.filter((st) => st.source.line < nsLine).length;
+      for (let i = 0; i < nsStep; i++) await page.keyboard.press('ArrowRight');
+      await drawn(page, nsStep);
+      await clickSection(page, 8);
+      expect(await bands()).toContain('namespace0.0');
       await page.keyboard.press('End');
       await page.waitForSelector('body[data-ready="1"]:not([data-step="0"])');
       await screenshot(page, 'real-trace.png');
     });
   });
 });
+
+/** Text with each line prefixed by its 1-based number and ':'. */
+function numbered(text: string): string {
+  return text
+    .split('\n')
+    .map((l, i) => `${i + 1}:${l}`)
+    .join('\n');
+}
 
 /** A generated scenario as a scenario file: its boot RAM as `ram` lines, each operation as its kernel call. */
 function scenarioFile(s: Scenario): string {

@@ -27,12 +27,14 @@ export class AddressMap {
   private rows: MapRow[] = [];
   private diff = false;
   private selected: number | null = null;
+  private iomem: readonly IomemBand[];
   private readonly rowH: number;
 
   constructor(
     private readonly info: ViewInfo,
     private readonly onSelect: (nr: number, bit: number | null) => void,
   ) {
+    this.iomem = info.iomem;
     const runs = info.kernels.length;
     this.rowH = 18 + 14 * runs;
     this.box.style.setProperty('--row', `${this.rowH}px`);
@@ -53,6 +55,9 @@ export class AddressMap {
 
   /** Show the state after a step (one StateView per run). */
   showState(views: readonly StateView[], mismatchSections: ReadonlySet<number>): void {
+    const step = views[0]?.step ?? 0;
+    const snap = [...this.info.iomemAt].reverse().find((s) => s.step <= step);
+    this.iomem = snap?.bands ?? this.info.iomem;
     const byNr = new Map<number, Array<SectionView | undefined>>();
     views.forEach((v, run) => {
       for (const s of v.sections) {
@@ -66,8 +71,7 @@ export class AddressMap {
     this.rows = [...byNr.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([nr, list]) => ({ nr, start: list.find((x) => x)?.start ?? 0, views: list, note: '', diverges: diverging.has(nr), mismatch: mismatchSections.has(nr) }));
-    const step = views[0]?.step ?? 0;
-    byId('maphead').textContent = `after step ${step}: ${this.rows.length} section(s) shown`;
+    byId('maphead').textContent = `after step ${step}: ${this.rows.length} section(s) shown${snap ? `; /proc/iomem of snapshot ${snap.label}` : ''}`;
     this.layout();
     if (this.selected === null) this.reveal(this.rows.findIndex((r) => r.views.some((v) => v?.touched)));
   }
@@ -127,7 +131,7 @@ export class AddressMap {
       html += `<span class="nr"><span class="sw ${stateClass(state)}" title="${esc(state)}"></span>${r.nr}</span>`;
       html += `<span class="range">${hex(r.start)}-${hex(end)}</span>`;
       html += '<span class="lane">';
-      html += `<div class="bands">${bands(this.info.iomem, r.start, g.sectionBytes)}</div>`;
+      html += `<div class="bands">${bands(this.iomem, r.start, g.sectionBytes)}</div>`;
       r.views.forEach((v, run) => {
         const label = this.info.kernels.length > 1 ? `<span class="kern">${esc(this.info.kernels[run] ?? '')}</span>` : '';
         html += `<div class="cols" data-run="${run}">${label}${strip(v, this.diff ? r.before : undefined, g.subsections, this.diff)}</div>`;

@@ -22,7 +22,7 @@ import type { LogStep } from '../../store/types.js';
 import type { Comparison } from '../../cli/compare.js';
 import { sectionDiffSummary, warningLine, hazardLine } from '../../cli/render.js';
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../api.js';
-import type { BlameRow, CheckMark, DiffView, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
+import type { BlameRow, CheckMark, IomemBand, DiffView, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
 
 /** One recorded run of the input under one profile. */
 export interface ViewRun {
@@ -35,6 +35,8 @@ export interface ViewSource {
   readonly file: string;
   readonly runs: readonly ViewRun[];
   readonly iomem: readonly IomemResource[];
+  /** A trace's /proc/iomem snapshots after boot: each holds from its step on (ascending). */
+  readonly iomemAt: ReadonlyArray<{ readonly step: number; readonly label: string; readonly resources: readonly IomemResource[] }>;
   /** Compare mode: compareRuns() over `runs`. */
   readonly comparison: Comparison | null;
   /** Check mode: the trace's comparison with the model. */
@@ -69,7 +71,8 @@ export function viewInfo(src: ViewSource): ViewInfo {
     geometry: { subsections: g.SUBSECTIONS_PER_SECTION, sectionBytes: g.SECTION_BYTES, subsectionBytes: g.SUBSECTION_BYTES, arch: g.name },
     kinds,
     summary,
-    iomem: src.iomem.map((r) => ({ start: r.start, end: r.end, name: r.name, depth: r.depth })),
+    iomem: src.iomem.map(band),
+    iomemAt: src.iomemAt.map((s) => ({ step: s.step, label: s.label, bands: s.resources.map(band) })),
     firstDivergence: src.comparison?.firstDivergence?.seq ?? null,
     check: src.check,
   };
@@ -202,6 +205,10 @@ export function changedCells(n: number, a: MemSection, b: MemSection): number[] 
 }
 
 // --- internal ---
+
+function band(r: IomemResource): IomemBand {
+  return { start: r.start, end: r.end, name: r.name, depth: r.depth };
+}
 
 const PLAIN = pc.createColors(false);
 
