@@ -274,6 +274,22 @@ describe('memhp view in Chromium', () => {
       await screenshot(page, 'real-trace.png');
     });
   });
+
+  it('check mode under another kernel: the trace\'s snapshot mismatches are counted, filtered and marked on the map', async () => {
+    const chk = JSON.parse((await cli(['check', TRACE, '--kernel', '5.3', '--json'])).stdout) as { mismatches: Array<{ step: number; section: number | null }> };
+    expect(chk.mismatches.length).toBeGreaterThan(0);
+    const steps = [...new Set(chk.mismatches.map((m) => m.step))].sort((a, b) => a - b);
+    const at = steps[0] ?? 0;
+    await withViewer([TRACE, '--kernel', '5.3'], `#step=${at}&outcome=mismatch`, async (page) => {
+      await drawn(page, at);
+      expect(await page.locator('#mode').textContent()).toContain(`${chk.mismatches.length} mismatch(es)`);
+      expect((await readStepRows(page)).map((r) => r.seq)).toEqual(steps);
+      const marked = [...(await readMap(page))].filter(([, r]) => r.mismatch).map(([nr]) => nr);
+      const want = [...new Set(chk.mismatches.filter((m) => m.step === at && m.section !== null).map((m) => m.section as number))].sort((a, b) => a - b);
+      expect(want.length).toBeGreaterThan(0);
+      expect(marked).toEqual(want);
+    });
+  });
 });
 
 /** Text with each line prefixed by its 1-based number and ':'. */

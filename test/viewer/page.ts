@@ -14,6 +14,8 @@ export interface DrawnRow {
   readonly changed: number[][];
   /** Compare mode: the row is marked as differing between the kernels. */
   readonly diverges: boolean;
+  /** Check mode: the row is marked as mismatching the trace at this step. */
+  readonly mismatch: boolean;
 }
 
 const READ_MAP = `(async () => {
@@ -26,7 +28,7 @@ const READ_MAP = `(async () => {
     for (const row of box.querySelectorAll('.mrow')) {
       const strips = [...row.querySelectorAll('.strip')];
       const idx = (strip, cls) => [...strip.querySelectorAll('.cell')].flatMap((c, i) => (c.classList.contains(cls) ? [i] : []));
-      out[row.dataset.nr] = { state: row.dataset.state, set: strips.map((s) => idx(s, 'set')), changed: strips.map((s) => idx(s, 'changed')), diverges: row.classList.contains('diverges') };
+      out[row.dataset.nr] = { state: row.dataset.state, set: strips.map((s) => idx(s, 'set')), changed: strips.map((s) => idx(s, 'changed')), diverges: row.classList.contains('diverges'), mismatch: row.classList.contains('mismatch') };
     }
     if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
     box.scrollTop += Math.max(20, box.clientHeight / 2);
