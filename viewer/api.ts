@@ -35,6 +35,13 @@ export interface CheckMark {
   readonly kernel: string;
 }
 
+/** Check mode's totals and mismatches (a recorded trace against the model). */
+export interface CheckSummary {
+  readonly fieldsCompared: number;
+  readonly snapshots: number;
+  readonly mismatches: readonly CheckMark[];
+}
+
 /** GET /api/info: everything the page needs once. */
 export interface ViewInfo {
   readonly file: string;
@@ -55,7 +62,7 @@ export interface ViewInfo {
   /** Compare mode: the first step at which the kernels differ (null: they agree, or no compare). */
   readonly firstDivergence: number | null;
   /** Check mode (a recorded trace): every mismatch, else null. */
-  readonly check: { readonly fieldsCompared: number; readonly snapshots: number; readonly mismatches: readonly CheckMark[] } | null;
+  readonly check: CheckSummary | null;
 }
 
 /** GET /api/steps?from=A&to=B: rows A..B-1 of the step list. */

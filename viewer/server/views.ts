@@ -22,7 +22,7 @@ import type { LogStep } from '../../store/types.js';
 import type { Comparison } from '../../cli/compare.js';
 import { sectionDiffSummary, warningLine, hazardLine } from '../../cli/render.js';
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../api.js';
-import type { BlameRow, CheckMark, IomemBand, DiffView, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
+import type { BlameRow, CheckSummary, DiffView, IomemBand, SectionDetail, SectionView, StateView, StepRow, ViewInfo } from '../api.js';
 
 /** One recorded run of the input under one profile. */
 export interface ViewRun {
@@ -40,7 +40,7 @@ export interface ViewSource {
   /** Compare mode: compareRuns() over `runs`. */
   readonly comparison: Comparison | null;
   /** Check mode: the trace's comparison with the model. */
-  readonly check: { readonly fieldsCompared: number; readonly snapshots: number; readonly mismatches: readonly CheckMark[] } | null;
+  readonly check: CheckSummary | null;
 }
 
 /** GET /api/info. */
