@@ -20,6 +20,8 @@ import type { Scenario } from '../../events/types.js';
 import { bitmapTest } from '../../machines/bitmap.js';
 import { zeroSection } from '../../machines/kernel/context.js';
 import { getSection, listSections } from '../../machines/model.js';
+import { createProfile } from '../../machines/profile.js';
+import { DEFAULT_WORKLOAD, generateWorkload } from '../../bench/generate.js';
 import type { MemSection } from '../../machines/types.js';
 import { blame } from '../../store/blame.js';
 import { diffStates, flagNames } from '../../store/diff.js';
@@ -195,6 +197,43 @@ describe('memhp view in Chromium', () => {
     }
   });
 
+  it('a 10^5-step history over 2^10 sections stays fluid: bounded DOM, keys, slider, filters, and the model bits at a far step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-view-big-'));
+    try {
+      const file = join(dir, 'big.scn');
+      writeFileSync(file, workloadFile(100_000));
+      const l = model(file);
+      const last = l.log.length - 1;
+      expect(last).toBe(100_000);
+      await withViewer([file], '', async (page) => {
+        await drawn(page, 0);
+        expect(await page.locator('#count').textContent()).toBe(`${last + 1} of ${last + 1} steps`);
+        await page.keyboard.press('End');
+        await drawn(page, last);
+        const shown = Number(/(\d+) section\(s\) shown/.exec((await page.locator('#maphead').textContent()) ?? '')?.[1]);
+        expect(shown).toBeGreaterThan(500);
+        // Only the rows in view are in the DOM.
+        expect(await page.locator('#steps .srow').count()).toBeLessThan(100);
+        expect(await page.locator('#map .mrow').count()).toBeLessThan(100);
+        await page.keyboard.press('PageUp');
+        await drawn(page, last - 10);
+        await page.locator('#slider').fill('50000');
+        await drawn(page, 50_000);
+        const touched = l.log.step(50_000).outcome.sections.map((e) => e.nr);
+        const got = await readMap(page);
+        expect(got.size).toBe(listSections(l.log.stateAt(50_000)).filter((ms) => !ms.machine.startsWith('absent') || ms.usage !== 'none' || touched.includes(ms.nr)).length);
+        for (const nr of touched) expect(got.get(nr)?.set[0], `section ${nr}`).toEqual(bitsOf(section(l, 50_000, nr), 64));
+        await page.keyboard.press('Alt+ArrowLeft');
+        await drawn(page, last - 10);
+        await page.locator('#outcome').selectOption('hazard');
+        const hazards = l.log.steps.filter((st) => st.outcome.hazards.length > 0).length;
+        expect(await page.locator('#count').textContent()).toBe(`${hazards} of ${last + 1} steps`);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the URL hash round-trips: opening a URL restores exactly that view, and a changed view opens again the same', async () => {
     const hash = '#step=4&section=96&diff=1..4&kind=__remove_pages&outcome=hazard';
     await withViewer([SEED], hash, async (page, url) => {
@@ -291,6 +330,14 @@ describe('memhp view in Chromium', () => {
     });
   });
 });
+
+/** bench/generate.ts's random __add_pages / __remove_pages workload over 1024 sections, as a scenario file. */
+function workloadFile(steps: number): string {
+  const hex = (n: number): string => `0x${n.toString(16)}`;
+  const wl = generateWorkload(createProfile().geometry, { ...DEFAULT_WORKLOAD, steps });
+  const ram = wl.boot.ranges.map((r) => `ram ${hex(r.startPfn * 4096)}-${hex(r.endPfn * 4096 - 1)} nid=${r.nid}`);
+  return ['kernel 5.3', ...ram, ...wl.ops.map((op) => opText(op))].join('\n') + '\n';
+}
 
 /** Text with each line prefixed by its 1-based number and ':'. */
 function numbered(text: string): string {

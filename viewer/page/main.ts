@@ -40,7 +40,7 @@ byId('profile').textContent = info.profiles.join('  |  ');
 if (info.check) byId('mode').textContent = `check: ${info.check.snapshots} snapshots, ${info.check.fieldsCompared} fields compared, ${info.check.mismatches.length} mismatch(es)`;
 else if (info.kernels.length > 1) byId('mode').textContent = `compare: ${info.kernels.join(' vs ')}`;
 document.title = `memhp view ${info.file.split('/').pop() ?? ''}`;
-const timeline = new Timeline(info, (seq, jump) => go(seq, jump));
+const timeline = new Timeline(info, (seq, from) => go(seq, from !== null, from ?? view.step));
 const map = new AddressMap(info, (nr, bit) => {
   view.section = nr;
   view.bit = bit;
@@ -70,13 +70,16 @@ applyHash(location.hash);
 
 // --- navigation ---
 
-/** Move to `step`; a jump (click, Home/End, slider release) is remembered for back/forward. */
-function go(step: number, jump: boolean): void {
+/** Move to `step`; a jump (click, Home/End, slider drag) remembers where it left (`from`) for back/forward. */
+function go(step: number, jump: boolean, from = view.step): void {
   const to = Math.max(0, Math.min(last, step));
-  if (to === view.step) return;
-  if (jump) {
-    back.push(view.step);
+  if (jump && from !== to && back[back.length - 1] !== from) {
+    back.push(from);
     forward.length = 0;
+  }
+  if (to === view.step) {
+    update();
+    return;
   }
   view.step = to;
   update();

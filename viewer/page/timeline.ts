@@ -45,19 +45,28 @@ export class Timeline {
   private current = 0;
   private kind = '';
   private outcome = '';
+  /** The step shown when a slider drag started (the jump's origin), or null. */
+  private dragFrom: number | null = null;
 
   constructor(
     private readonly info: ViewInfo,
-    /** The user picked a step: `jump` when it is a jump (click, slider release) rather than a step. */
-    private readonly onPick: (seq: number, jump: boolean) => void,
+    /** The user picked a step; `from`: the step a jump (click, slider drag) left, null for a plain move. */
+    private readonly onPick: (seq: number, from: number | null) => void,
   ) {
     this.slider.max = String(info.steps - 1);
-    this.slider.addEventListener('input', () => this.onPick(Number(this.slider.value), false));
-    this.slider.addEventListener('change', () => this.onPick(Number(this.slider.value), true));
+    this.slider.addEventListener('input', () => {
+      this.dragFrom ??= this.current;
+      this.onPick(Number(this.slider.value), null);
+    });
+    this.slider.addEventListener('change', () => {
+      const from = this.dragFrom ?? this.current;
+      this.dragFrom = null;
+      this.onPick(Number(this.slider.value), from);
+    });
     this.list.addEventListener('scroll', () => this.renderRows());
     this.list.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.srow');
-      if (row?.dataset.seq !== undefined) this.onPick(Number(row.dataset.seq), true);
+      if (row?.dataset.seq !== undefined) this.onPick(Number(row.dataset.seq), this.current);
     });
     new ResizeObserver(() => {
       this.drawMarkers();
