@@ -133,26 +133,18 @@ export interface BlameRow {
   readonly after: string;
 }
 
-/** GET /api/section?step=N&nr=S[&run=i]: the detail panel. */
-export interface SectionDetail {
+/** GET /api/section?step=N&nr=S[&run=i]: the detail panel (the section's map row, and all the rest). */
+export interface SectionDetail extends Omit<SectionView, 'changed'> {
   readonly step: number;
   readonly run: number;
-  readonly nr: number;
-  readonly start: number;
   readonly end: number;
-  readonly state: string;
-  readonly flags: string;
   /** The raw section_mem_map word, "0x%016lx". */
   readonly word: string;
   readonly map: string;
-  readonly usage: string;
   readonly nid: number;
   /** subsection_map as the kernel's unsigned longs, lowest first. */
   readonly subsectionMap: readonly string[];
   readonly bootMap: readonly string[] | null;
-  readonly memmap: string;
-  readonly cells: string;
-  readonly touched: boolean;
   /** The step's call path, WARN texts and hazards. */
   readonly path: string;
   readonly warnings: readonly string[];
