@@ -282,6 +282,15 @@ describe('memhp view in Chromium', () => {
       const marked = [...got].filter(([, r]) => r.diverges).map(([nr]) => nr);
       expect(marked.length).toBeGreaterThan(0);
       expect(marked).toEqual([...got.keys()].filter((nr) => diverging.has(nr)));
+      // The detail panel shows the section under each kernel, side by side.
+      await clickSection(page, 96);
+      await page.waitForSelector('#detail h3:text-is("section 96")');
+      const flags = (await page.evaluate(`[...document.querySelectorAll('#detail .flags')].map((f) => f.textContent)`)) as string[];
+      const want = ['5.2', '5.3'].map((kernel) => {
+        const l = loadInput(quiet, SEED, { kernel });
+        return flagNames(section(l, first ?? 0, 96).flags);
+      });
+      expect(flags).toEqual(want);
     });
   });
 

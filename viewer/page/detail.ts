@@ -15,41 +15,55 @@ const MEMMAP: Readonly<Record<string, string>> = {
   K: 'memmap array allocated at hot-add',
 };
 
-/** Render the panel for `d` with its blame list; `bit` the cell clicked (its bit's blame), else null. */
-export function renderDetail(d: SectionDetail, blame: readonly BlameRow[] | null, bit: number | null, onJump: (seq: number) => void): void {
+/**
+ * Render the panel for section details `ds` (one per run: several kernels side by side in compare
+ * mode), with run 0's blame list; `bit` the cell clicked (its bit's blame), else null.
+ */
+export function renderDetail(ds: readonly SectionDetail[], kernels: readonly string[], blame: readonly BlameRow[] | null, bit: number | null, onJump: (seq: number) => void): void {
   const el = byId('detail');
-  const rows: Array<[string, string]> = [
-    ['range', `${hex(d.start)}-${hex(d.end)}`],
-    ['state', esc(d.state)],
-    ['flags', `<span class="flags">${esc(d.flags)}</span>`],
-    ['section_mem_map', `<code>${esc(d.word)}</code> (${esc(d.map)})`],
-    ['usage', esc(d.usage)],
-    ['nid', String(d.nid)],
-    ['subsection_map', `<code>${d.subsectionMap.map(esc).join(' ')}</code>`],
-    ['boot map', d.bootMap ? `<code>${d.bootMap.map(esc).join(' ')}</code>` : 'none (not present at boot)'],
+  const d = ds[0];
+  if (!d) return;
+  const cols = (f: (x: SectionDetail) => string): string => ds.map((x) => `<td>${f(x)}</td>`).join('');
+  const rows: Array<[string, (x: SectionDetail) => string]> = [
+    ['state', (x) => esc(x.state)],
+    ['flags', (x) => `<span class="flags">${esc(x.flags)}</span>`],
+    ['section_mem_map', (x) => `<code>${esc(x.word)}</code> (${esc(x.map)})`],
+    ['usage', (x) => esc(x.usage)],
+    ['nid', (x) => String(x.nid)],
+    ['subsection_map', (x) => `<code>${x.subsectionMap.map(esc).join(' ')}</code>`],
+    ['boot map', (x) => (x.bootMap ? `<code>${x.bootMap.map(esc).join(' ')}</code>` : 'none (not present at boot)')],
   ];
-  let html = `<h3>section ${d.nr}${bit === null ? '' : ` · bit ${bit}`}</h3><p class="dim">after step ${d.step}${d.touched ? ', which touched it' : ''}</p>`;
-  html += `<table>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</table>`;
-  html += '<h4>memmap backing per sub-section</h4><div class="memmap">';
-  for (let i = 0; i < d.memmap.length; i++) {
-    const c = d.memmap[i] ?? '.';
-    html += `<span title="sub-section ${i}: ${esc(MEMMAP[c] ?? c)}">${esc(c)}</span>`;
+  let html = `<h3>section ${d.nr}${bit === null ? '' : ` · bit ${bit}`}</h3><p class="dim">${hex(d.start)}-${hex(d.end)}, after step ${d.step}${d.touched ? ', which touched it' : ''}</p>`;
+  const head = ds.length > 1 ? `<tr><td></td>${ds.map((_, i) => `<td><strong>${esc(kernels[i] ?? '')}</strong></td>`).join('')}</tr>` : '';
+  html += `<table>${head}${rows.map(([k, f]) => `<tr><td>${k}</td>${cols(f)}</tr>`).join('')}</table>`;
+  for (const [i, x] of ds.entries()) {
+    html += `<h4>memmap backing per sub-section${ds.length > 1 ? ` (${esc(kernels[i] ?? '')})` : ''}</h4>${memmapStrip(x.memmap)}`;
   }
-  html += '</div>';
-  const used = [...new Set(d.memmap)].map((c) => `${esc(c)} ${esc(MEMMAP[c] ?? '')}`).join(' · ');
-  html += `<p class="dim">${used}</p>`;
-  html += `<h4>step ${d.step}</h4><div class="path mono">${esc(d.path || '(no call path)')}</div>`;
-  for (const w of d.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
-  for (const h of d.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
-  for (const m of d.mismatches) html += `<div class="mismatch">MISMATCH line ${m.line} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+  for (const [i, x] of ds.entries()) {
+    html += `<h4>step ${x.step}${ds.length > 1 ? ` (${esc(kernels[i] ?? '')})` : ''}</h4><div class="path mono">${esc(x.path || '(no call path)')}</div>`;
+    for (const w of x.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
+    for (const h of x.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
+    for (const m of x.mismatches) html += `<div class="mismatch">MISMATCH line ${m.line} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+  }
   if (blame) {
-    html += `<h4>blame${bit === null ? '' : ` (bit ${bit})`}: last writer first</h4>`;
+    html += `<h4>blame${bit === null ? '' : ` (bit ${bit})`}${ds.length > 1 ? ` (${esc(kernels[0] ?? '')})` : ''}: last writer first</h4>`;
     html += blame.length
       ? `<ol class="blame">${blame.map((b) => `<li data-seq="${b.seq}">step ${b.seq} <span class="dim">${esc(b.source)}</span> ${esc(b.field)}${b.bit === null ? '' : `[${b.bit}]`}: ${esc(b.before)} → ${esc(b.after)}<br><span class="dim">${esc(b.text)}</span></li>`).join('')}</ol>`
       : '<p class="dim">no step changed it</p>';
   }
   el.innerHTML = html;
   for (const li of el.querySelectorAll<HTMLElement>('.blame li')) li.addEventListener('click', () => onJump(Number(li.dataset.seq)));
+}
+
+/** One memmap character per sub-section, with what each means. */
+function memmapStrip(memmap: string): string {
+  let html = '<div class="memmap">';
+  for (let i = 0; i < memmap.length; i++) {
+    const c = memmap[i] ?? '.';
+    html += `<span title="sub-section ${i}: ${esc(MEMMAP[c] ?? c)}">${esc(c)}</span>`;
+  }
+  const used = [...new Set(memmap)].map((c) => `${esc(c)} ${esc(MEMMAP[c] ?? '')}`).join(' · ');
+  return `${html}</div><p class="dim">${used}</p>`;
 }
 
 /** Render an error (the section or step no longer answers). */

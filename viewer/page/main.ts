@@ -163,7 +163,12 @@ async function draw(signal: AbortSignal): Promise<void> {
   const { step, section, bit, diff } = view;
   const states = await Promise.all(info.kernels.map((_, run) => getJson<StateView>(`/api/state?step=${step}&run=${run}`, signal)));
   const d = diff ? await getJson<DiffView>(`/api/diff?from=${diff[0]}&to=${diff[1]}`, signal) : null;
-  const detail = section === null ? null : await getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}`, signal).catch((e: unknown) => (isAbort(e) ? Promise.reject(e) : (e as Error)));
+  const detail =
+    section === null
+      ? null
+      : await Promise.all(info.kernels.map((_, run) => getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}&run=${run}`, signal))).catch((e: unknown) =>
+          isAbort(e) ? Promise.reject(e) : (e as Error),
+        );
   const blame = section !== null ? await getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal) : null;
   signal.throwIfAborted();
   const main = states[0] as StateView;
@@ -173,7 +178,7 @@ async function draw(signal: AbortSignal): Promise<void> {
   else map.showState(states, mismatches);
   map.select(section);
   if (detail instanceof Error) renderDetailError(detail.message);
-  else if (detail) renderDetail(detail, blame, bit, (seq) => go(seq, true));
+  else if (detail) renderDetail(detail, info.kernels, blame, bit, (seq) => go(seq, true));
   else byId('detail').innerHTML = '<p class="dim">Click a section on the map (a cell: its bit).</p>';
 }
 
@@ -186,6 +191,9 @@ function stepInfo(s: StateView): void {
   if (s.path) html += `<div class="path">${esc(s.path)}</div>`;
   for (const w of s.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
   for (const h of s.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
+  for (const m of (info.check?.mismatches ?? []).filter((x) => x.step === r.seq)) {
+    html += `<div class="mismatch">MISMATCH line ${m.line}${m.section === null ? '' : ` section ${m.section}`} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+  }
   byId('stepinfo').innerHTML = html;
 }
 
