@@ -4,7 +4,8 @@
  * input, and stops cleanly on SIGINT.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -208,6 +209,22 @@ describe('memhp view process', () => {
       expect(snapshot()).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--port N listens on that port; a port in use is a one-line error with exit code 2', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((done) => probe.close(() => done()));
+    const v = await startViewer([SEED, '--port', String(port)]);
+    try {
+      expect(v.url).toBe(`http://127.0.0.1:${port}/`);
+      const r = spawnCli(['view', SEED, '--port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^memhp: error: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`));
+    } finally {
+      expect(await v.stop()).toBe(0);
     }
   });
 
