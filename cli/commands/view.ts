@@ -33,11 +33,12 @@ export const viewCommandDef = defineCommand({
     config: inputArgs.config,
     'checkpoint-every': inputArgs['checkpoint-every'],
     port: { type: 'string', description: 'TCP port on 127.0.0.1 (default: a free one)', valueHint: 'N' },
+    json: { type: 'boolean', description: 'print the URL as one JSON line ({"url", "file", "steps"})' },
   },
 });
 
 /** The arguments of `memhp view`. */
-export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; 'checkpoint-every'?: string; port?: string };
+export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; 'checkpoint-every'?: string; port?: string; json?: boolean };
 
 /** Execute `memhp view`: resolves with the exit code once the server has stopped. */
 export async function runView(io: Io, args: ViewArgs): Promise<number> {
@@ -45,13 +46,17 @@ export async function runView(io: Io, args: ViewArgs): Promise<number> {
   const src = viewSource(io, args);
   const bundle = readBundle(bundleDir());
   if (!bundle.ok) throw new UserError(bundle.message);
+  // Listen for Ctrl-C before saying where to connect, so a signal sent right after the URL is seen stops cleanly.
+  const stop = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   const started = await startViewServer(src, { port, bundle: bundle.bundle });
   if (!started.ok) throw new UserError(`cannot serve the viewer: ${started.message}`, [], 'give another --port, or none for a free one');
   const { server } = started;
-  io.out(`memhp view ${src.file}: ${src.runs[0]?.log.length ?? 0} steps — open ${server.url}  (Ctrl-C stops)\n`);
-  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  const steps = src.runs[0]?.log.length ?? 0;
+  if (args.json) io.out(`${JSON.stringify({ url: server.url, file: src.file, steps })}\n`);
+  else io.out(`memhp view ${src.file}: ${steps} steps — open ${server.url}  (Ctrl-C stops)\n`);
+  await stop;
   await server.close();
-  io.out('memhp view: stopped\n');
+  if (!args.json) io.out('memhp view: stopped\n');
   return EXIT_OK;
 }
 

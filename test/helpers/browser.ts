@@ -39,11 +39,12 @@ export function startViewer(args: readonly string[]): Promise<Viewer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`memhp view printed no URL in 30 s: ${stdout}${stderr}`)), 30_000);
     const look = (): void => {
-      const m = /open (http:\/\/\S+)/.exec(stdout);
-      if (!m?.[1]) return;
+      const m = /open (http:\/\/\S+)|"url":"(http:\/\/[^"]+)"/.exec(stdout);
+      const url = m?.[1] ?? m?.[2];
+      if (url === undefined) return;
       clearTimeout(timer);
       resolve({
-        url: m[1],
+        url,
         proc,
         output: () => ({ stdout, stderr }),
         stop: () => {

@@ -228,6 +228,16 @@ describe('memhp view process', () => {
     }
   });
 
+  it('--json prints the URL as one JSON line', async () => {
+    const v = await startViewer([SEED, '--json']);
+    try {
+      expect(JSON.parse(v.output().stdout)).toEqual({ url: v.url, file: SEED, steps: 7 });
+    } finally {
+      expect(await v.stop()).toBe(0);
+    }
+    expect(v.output().stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('user errors are one line with exit code 2', () => {
     for (const args of [['view', 'no-such-file.scn'], ['view', SEED, '--port', 'http'], ['view', SEED, '--kernel', '5.3', '--kernels', '5.2,5.3'], ['view', SEED, '--kernels', '5.3']]) {
       const r = spawnCli(args);
