@@ -34,6 +34,7 @@ const back: number[] = [];
 const forward: number[] = [];
 let controller: AbortController | null = null;
 let pending: Promise<void> = Promise.resolve();
+const blames = new Map<string, BlameRow[]>();
 
 byId('file').textContent = info.file;
 byId('profile').textContent = info.profiles.join('  |  ');
@@ -161,15 +162,16 @@ function update(): void {
 
 async function draw(signal: AbortSignal): Promise<void> {
   const { step, section, bit, diff } = view;
-  const states = await Promise.all(info.kernels.map((_, run) => getJson<StateView>(`/api/state?step=${step}&run=${run}`, signal)));
-  const d = diff ? await getJson<DiffView>(`/api/diff?from=${diff[0]}&to=${diff[1]}`, signal) : null;
-  const detail =
+  const [states, d, detail, blame] = await Promise.all([
+    Promise.all(info.kernels.map((_, run) => getJson<StateView>(`/api/state?step=${step}&run=${run}`, signal))),
+    diff ? getJson<DiffView>(`/api/diff?from=${diff[0]}&to=${diff[1]}`, signal) : null,
     section === null
       ? null
-      : await Promise.all(info.kernels.map((_, run) => getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}&run=${run}`, signal))).catch((e: unknown) =>
+      : Promise.all(info.kernels.map((_, run) => getJson<SectionDetail>(`/api/section?step=${step}&nr=${section}&run=${run}`, signal))).catch((e: unknown) =>
           isAbort(e) ? Promise.reject(e) : (e as Error),
-        );
-  const blame = section !== null ? await getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal) : null;
+        ),
+    section === null ? null : blameOf(section, bit, signal),
+  ]);
   signal.throwIfAborted();
   const main = states[0] as StateView;
   stepInfo(main);
@@ -180,6 +182,17 @@ async function draw(signal: AbortSignal): Promise<void> {
   if (detail instanceof Error) renderDetailError(detail.message);
   else if (detail) renderDetail(detail, info.kernels, blame, bit, (seq) => go(seq, true));
   else byId('detail').innerHTML = '<p class="dim">Click a section on the map (a cell: its bit).</p>';
+}
+
+/** A section's (or bit's) blame list: the same at every step, so fetched once per section and bit. */
+function blameOf(section: number, bit: number | null, signal: AbortSignal): Promise<BlameRow[]> {
+  const key = `${section}:${bit ?? ''}`;
+  const hit = blames.get(key);
+  if (hit) return Promise.resolve(hit);
+  return getJson<BlameRow[]>(`/api/blame?nr=${section}${bit === null ? '' : `&bit=${bit}`}`, signal).then((rows) => {
+    blames.set(key, rows);
+    return rows;
+  });
 }
 
 function stepInfo(s: StateView): void {
