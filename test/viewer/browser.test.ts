@@ -223,6 +223,17 @@ describe('memhp view in Chromium', () => {
         const got = await readMap(page);
         expect(got.size).toBe(listSections(l.log.stateAt(50_000)).filter((ms) => !ms.machine.startsWith('absent') || ms.usage !== 'none' || touched.includes(ms.nr)).length);
         for (const nr of touched) expect(got.get(nr)?.set[0], `section ${nr}`).toEqual(bitsOf(section(l, 50_000, nr), 64));
+        // A long blame list: the latest 200 writers drawn, the rest counted.
+        const [nr, writes] = [...got.keys()]
+          .filter((_, i) => i % 40 === 0)
+          .map((n) => [n, blame(l.log, { section: n })] as const)
+          .reduce((a, b) => (b[1].length > a[1].length ? b : a));
+        expect(writes.length).toBeGreaterThan(200);
+        await clickSection(page, nr);
+        await page.waitForSelector('#detail .blame li');
+        expect(await page.locator('#detail .blame li').count()).toBe(200);
+        expect(await page.locator('#detail .blame li').first().getAttribute('data-seq')).toBe(String(writes[0]?.seq));
+        expect(await page.locator('#detail .blame + p').textContent()).toBe(`… and ${writes.length - 200} earlier writes`);
         await page.keyboard.press('Alt+ArrowLeft');
         await drawn(page, last - 10);
         await page.locator('#outcome').selectOption('hazard');

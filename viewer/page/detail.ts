@@ -2,6 +2,9 @@
 import type { BlameRow, SectionDetail } from '../api.js';
 import { byId, esc, hex } from './dom.js';
 
+/** The most blame entries drawn (the latest writers). */
+const BLAME_SHOWN = 200;
+
 /** What each memmap character means (machines/types.ts MemmapCell). */
 const MEMMAP: Readonly<Record<string, string>> = {
   '.': 'not mapped',
@@ -47,8 +50,9 @@ export function renderDetail(ds: readonly SectionDetail[], kernels: readonly str
   }
   if (blame) {
     html += `<h4>blame${bit === null ? '' : ` (bit ${bit})`}${ds.length > 1 ? ` (${esc(kernels[0] ?? '')})` : ''}: last writer first</h4>`;
+    const shown = blame.slice(0, BLAME_SHOWN);
     html += blame.length
-      ? `<ol class="blame">${blame.map((b) => `<li data-seq="${b.seq}">step ${b.seq} <span class="dim">${esc(b.source)}</span> ${esc(b.field)}${b.bit === null ? '' : `[${b.bit}]`}: ${esc(b.before)} → ${esc(b.after)}<br><span class="dim">${esc(b.text)}</span></li>`).join('')}</ol>`
+      ? `<ol class="blame">${shown.map((b) => `<li data-seq="${b.seq}">step ${b.seq} <span class="dim">${esc(b.source)}</span> ${esc(b.field)}${b.bit === null ? '' : `[${b.bit}]`}: ${esc(b.before)} → ${esc(b.after)}<br><span class="dim">${esc(b.text)}</span></li>`).join('')}</ol>${blame.length > shown.length ? `<p class="dim">… and ${blame.length - shown.length} earlier writes</p>` : ''}`
       : '<p class="dim">no step changed it</p>';
   }
   el.innerHTML = html;
