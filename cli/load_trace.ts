@@ -46,7 +46,7 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined): 
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
   if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
-  const warns = doc.value.warns.map((w) => ({ source: w.source, text: w.text }));
+  const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
   return { file, text: read.text, trace: ts.value, kernel, warns, lostEvents: doc.value.lostEvents, unknownLines: doc.value.unknown.length };
 }
 

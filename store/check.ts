@@ -25,7 +25,7 @@ export interface TraceWarn {
 export interface CheckMismatch {
   /** The log step whose outcome (ret) or state (snapshot fields) differs; 0 = boot. */
   readonly step: number;
-  /** The trace line: the call's entry line for ret, the secstate line otherwise. */
+  /** The trace line: the return line for ret, the splat's console line for warn, the secstate line otherwise. */
   readonly source: SourceLoc;
   /** null for ret. */
   readonly section: number | null;

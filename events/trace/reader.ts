@@ -55,7 +55,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
   const snapshots: SnapBuilder[] = [];
   const open = new Map<string, SnapBuilder>();
   /** Console lines after a `cut here`, per pid, waiting for their WARNING line. */
-  const pendingWarn = new Map<number, string[]>();
+  const pendingWarn = new Map<number, { lines: string[]; first: SourceLoc | null }>();
 
   const snapFor = (label: string, source: SourceLoc): SnapBuilder => {
     let s = open.get(label);
@@ -89,7 +89,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
       if (w !== null && site !== null && site.ok) {
         const pending = pendingWarn.get(pid);
         pendingWarn.delete(pid);
-        const textLines = pending ?? [];
+        const textLines = pending?.lines ?? [];
         rec = {
           kind: 'warn',
           source: rec.source,
@@ -101,15 +101,18 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
           symbol: site.value.func,
           site: site.value,
           text: textLines.length > 0 ? textLines.join('\n') : null,
+          textSource: textLines.length > 0 ? (pending?.first ?? null) : null,
         };
         warns.push(rec);
       } else if (CUT_HERE.test(rec.text.trim())) {
-        pendingWarn.set(pid, []);
+        pendingWarn.set(pid, { lines: [], first: null });
       } else {
         const pending = pendingWarn.get(pid);
         if (pending !== undefined) {
-          if (pending.length < MAX_WARN_TEXT_LINES) pending.push(rec.text);
-          else pendingWarn.delete(pid);
+          if (pending.lines.length < MAX_WARN_TEXT_LINES) {
+            pending.lines.push(rec.text);
+            pending.first ??= rec.source;
+          } else pendingWarn.delete(pid);
         }
       }
     } else if (rec.kind === 'marker') {

@@ -23,6 +23,7 @@ export interface TraceCheckPoint {
 export interface TraceStepRet {
   /** The log step (1-based: step 0 is boot). */
   readonly step: number;
+  /** The line that printed the return value (the entry line when none was recorded). */
   readonly source: SourceLoc;
   readonly ret: number | null;
 }
@@ -83,7 +84,7 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
     const label = labelAt(f.call.entry.line);
     const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
     steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
-    rets.push({ step: steps.length, source: f.call.entry, ret: f.ret });
+    rets.push({ step: steps.length, source: f.call.exit ?? f.call.entry, ret: f.ret });
   }
 
   const snapshots: TraceCheckPoint[] = [];

@@ -140,6 +140,8 @@ export interface WarnRecord extends Located {
   readonly site: ProbeSite;
   /** The WARN's message (console lines between `cut here` and WARNING), or null for a WARN without text. */
   readonly text: string | null;
+  /** The console line where the message starts (null without a message). */
+  readonly textSource: SourceLoc | null;
 }
 
 /** A labkp.ko note such as `lab_kmod/REGISTERED sparse_add_section at ffffffff81a5136d nargs=5`. */
