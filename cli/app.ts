@@ -14,13 +14,14 @@ import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { runCommandDef, runRun } from './commands/run.js';
 import { replayCommandDef, runReplay } from './commands/replay.js';
 import { runState, stateCommandDef } from './commands/state.js';
+import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
 
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, profiles: profilesCommandDef },
+  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, 'trace-to-scenario': traceToScenarioCommandDef, profiles: profilesCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number;
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
   compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
   check: { def: checkCommandDef as CommandDef<ArgsDef>, run: runCheck as Runner },
+  'trace-to-scenario': { def: traceToScenarioCommandDef as CommandDef<ArgsDef>, run: runTraceToScenario as Runner },
   profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
 };
 

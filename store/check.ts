@@ -5,6 +5,7 @@
  * every WARN splat its text.
  */
 import type { SourceLoc } from '../events/types.js';
+import { stepOfLine } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
 import { SECTION_FLAG_NAMES } from '../machines/types.js';
@@ -58,8 +59,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
   // (a WARN without text counts as ''), wherever the kernel or the model warned.
   const byStep = new Map<number, { source: SourceLoc; kernel: string[] }>();
   for (const w of warns) {
-    let step = 0;
-    for (let i = 0; i < ts.scenario.steps.length; i++) if ((ts.scenario.steps[i]?.source.line ?? Infinity) < w.source.line) step = i + 1;
+    const step = stepOfLine(ts.scenario, w.source.line);
     const e = byStep.get(step) ?? { source: w.source, kernel: [] };
     e.kernel.push(w.text ?? '');
     byStep.set(step, e);

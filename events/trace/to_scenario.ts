@@ -28,9 +28,19 @@ export interface TraceStepRet {
   readonly ret: number | null;
 }
 
+/** Where a step came from: the user action and the recorded call chain around it. */
+export interface TraceStepContext {
+  /** The `LAB_STEP` text, with the last action command (`LAB_CMD` / `LAB_HOST`) before the call, or null. */
+  readonly label: string | null;
+  /** The recorded calls from the outermost caller down to the step's call, with their returns. */
+  readonly call: string;
+}
+
 /** A trace as a scenario plus what to compare. */
 export interface TraceScenario {
   readonly scenario: Scenario;
+  /** One per scenario step, in order. */
+  readonly context: readonly TraceStepContext[];
   readonly snapshots: readonly TraceCheckPoint[];
   readonly rets: readonly TraceStepRet[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
@@ -55,42 +65,35 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
   }
   const bootSource: SourceLoc = first.begin ?? { file, line: 1 };
 
-  // LAB_STEP labels by line, to name the steps.
-  const labels: Array<{ line: number; text: string }> = [];
-  for (const r of doc.records) if (r.kind === 'marker' && r.marker.type === 'step') labels.push({ line: r.source.line, text: r.marker.text });
-  const labelAt = (line: number): string | null => {
-    let text: string | null = null;
-    for (const l of labels) {
-      if (l.line > line) break;
-      text = l.text;
-    }
-    return text;
-  };
+  const labelAt = userActions(doc);
 
-  const found: Array<{ call: Call; op: Operation; ret: number | null }> = [];
-  const walk = (calls: readonly Call[]): void => {
+  const found: Array<{ call: Call; op: Operation; ret: number | null; chain: string }> = [];
+  const walk = (calls: readonly Call[], above: string): void => {
     for (const c of calls) {
       const m = mapCall(c);
-      if (m === 'descend') walk(c.children);
-      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32 });
+      const chain = `${above}${describeCall(c)}`;
+      if (m === 'descend') walk(c.children, `${chain} › `);
+      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32, chain });
     }
   };
-  walk(pairCalls(doc.records).calls);
+  walk(pairCalls(doc.records).calls, '');
   found.sort((a, b) => a.call.entry.line - b.call.entry.line);
 
   const steps: ScenarioStep[] = [];
   const rets: TraceStepRet[] = [];
+  const context: TraceStepContext[] = [];
   for (const f of found) {
     const label = labelAt(f.call.entry.line);
     const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
     steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
+    context.push({ label, call: f.chain });
     rets.push({ step: steps.length, source: f.call.exit ?? f.call.entry, ret: f.ret });
   }
 
   const snapshots: TraceCheckPoint[] = [];
   for (const r of doc.records) {
     if (r.kind !== 'secstate') continue;
-    const afterStep = steps.filter((s) => s.source.line < r.source.line).length;
+    const afterStep = countStepsBefore(steps, r.source.line);
     const snap = doc.snapshots.find((s) => s.secstate === r);
     snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections });
   }
@@ -112,7 +115,12 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
     bootExpects: [],
     steps,
   };
-  return { ok: true, value: { scenario, snapshots, rets, kernel } };
+  return { ok: true, value: { scenario, context, snapshots, rets, kernel } };
+}
+
+/** The step a trace line belongs to: the last step whose call started before it (0: boot). */
+export function stepOfLine(scenario: Scenario, line: number): number {
+  return countStepsBefore(scenario.steps, line);
 }
 
 /**
@@ -170,8 +178,42 @@ function mapCall(c: Call): Operation | 'skip' | 'descend' {
 
 function describeCall(c: Call): string {
   const args = Object.entries(c.args)
-    .map(([k, v]) => `${k}=${v.text}`)
+    .map(([k, v]) => `${k}=${v.quoted ? `"${v.text}"` : v.text}`)
     .join(' ');
   const origin = c.origin === 'kprobe' ? '' : `${c.origin}/`;
-  return `${origin}${c.name} ${args}`.trim();
+  const ret = c.ret === null ? '' : ` = ${c.ret.text}`;
+  return `${origin}${c.name} ${args}`.trim() + ret;
+}
+
+function countStepsBefore(steps: readonly ScenarioStep[], line: number): number {
+  let n = 0;
+  while (n < steps.length && (steps[n]?.source.line ?? Infinity) < line) n++;
+  return n;
+}
+
+/** Commands that only read state: not the user action behind a call. */
+const QUERY_CMD = /^(cat|ls|grep|sync|info|dmesg|sh -c (cat|ls|grep)|(ndctl|daxctl|cxl) list)\b/;
+
+/** The user action in effect at each line: the LAB_STEP text and the last action command after it. */
+function userActions(doc: TraceDocument): (line: number) => string | null {
+  const at: Array<{ line: number; text: string }> = [];
+  let step: string | null = null;
+  for (const r of doc.records) {
+    if (r.kind !== 'marker') continue;
+    const m = r.marker;
+    if (m.type === 'step') {
+      step = m.text;
+      at.push({ line: r.source.line, text: step });
+    } else if ((m.type === 'cmd' || m.type === 'host') && !QUERY_CMD.test(m.text)) {
+      at.push({ line: r.source.line, text: `${step === null ? '' : `${step}: `}${m.type === 'host' ? '(qemu) ' : '$ '}${m.text}` });
+    }
+  }
+  return (line) => {
+    let text: string | null = null;
+    for (const l of at) {
+      if (l.line > line) break;
+      text = l.text;
+    }
+    return text;
+  };
 }
