@@ -7,7 +7,9 @@ import { basename, dirname, join } from 'node:path';
 import { readConsoleTrace, readTrace } from '../events/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
+import type { SourceLoc } from '../events/types.js';
 import { UserError } from './errors.js';
+import { printable } from './printable.js';
 import type { Io } from './io.js';
 
 /** A trace read and translated into a scenario. */
@@ -22,6 +24,12 @@ export interface LoadedTrace {
   readonly lostEvents: boolean;
   /** Lines of no known kind, with where they are. */
   readonly unknownLines: number;
+  /** The lines of no known kind (listed by --verbose). */
+  readonly unknown: ReadonlyArray<{ readonly source: SourceLoc; readonly text: string }>;
+  /** Remarks about the trace (unpaired calls, snapshot markers out of place), listed by --verbose. */
+  readonly notes: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>;
+  /** Lines of a known kind that could not be read and were skipped (each already reported on stderr). */
+  readonly malformed: number;
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -42,12 +50,25 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined): 
   if (!read.ok) throw new UserError(read.message);
   const doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(read.text, file) : readTrace(read.text, file);
   if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
+  // Skipped lines are said once, on stderr, whatever the command prints on stdout.
+  for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${printable(e.message, 200)}\n`);
   const ts = traceToScenario(doc.value, file);
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
   if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
   const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
-  return { file, text: read.text, trace: ts.value, kernel, warns, lostEvents: doc.value.lostEvents, unknownLines: doc.value.unknown.length };
+  return {
+    file,
+    text: read.text,
+    trace: ts.value,
+    kernel,
+    warns,
+    lostEvents: doc.value.lostEvents,
+    unknownLines: doc.value.unknown.length,
+    unknown: doc.value.unknown,
+    notes: [...doc.value.warnings, ...ts.value.notes].sort((a, b) => a.line - b.line),
+    malformed: doc.value.malformed.length,
+  };
 }
 
 // --- internal ---

@@ -7,7 +7,7 @@
  */
 import type { BootRange, Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
 import { pairCalls } from './pair.js';
-import type { Call, SectionState, TraceDocument, TraceValue } from './types.js';
+import type { Call, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
 
 /** A secstate snapshot as a check point: compared with the model's state after step `afterStep`. */
 export interface TraceCheckPoint {
@@ -45,6 +45,8 @@ export interface TraceScenario {
   readonly rets: readonly TraceStepRet[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
   readonly kernel: string | null;
+  /** Remarks about the calls (an entry without its return, a return without its entry). */
+  readonly notes: readonly TraceWarning[];
 }
 
 const PAGE_SIZE = 4096;
@@ -53,7 +55,8 @@ const PAGE_SIZE = 4096;
 export function traceToScenario(doc: TraceDocument, file: string): Result<TraceScenario> {
   const first = doc.snapshots.find((s) => s.iomem.length > 0);
   if (!first) {
-    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the trace has no snapshot with IOMEM lines: no boot layout', file, line: 1 }] };
+    const what = `${doc.records.length} line(s) read, ${doc.unknown.length} of no known kind, ${doc.malformed.length} malformed`;
+    return { ok: false, errors: [{ code: 'E_IOMEM', message: `the trace has no snapshot with IOMEM lines, so no boot layout (${what})`, file, line: 1 }] };
   }
   const ranges: BootRange[] = first.iomem
     .filter((r) => r.depth === 0 && r.name === 'System RAM')
@@ -76,7 +79,8 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
       else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32, chain });
     }
   };
-  walk(pairCalls(doc.records).calls, '');
+  const paired = pairCalls(doc.records);
+  walk(paired.calls, '');
   found.sort((a, b) => a.call.entry.line - b.call.entry.line);
 
   const steps: ScenarioStep[] = [];
@@ -115,7 +119,7 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
     bootExpects: [],
     steps,
   };
-  return { ok: true, value: { scenario, context, snapshots, rets, kernel } };
+  return { ok: true, value: { scenario, context, snapshots, rets, kernel, notes: paired.warnings } };
 }
 
 /** The step a trace line belongs to: the last step whose call started before it (0: boot). */
