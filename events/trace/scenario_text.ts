@@ -34,10 +34,12 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
     '# Replay it under another kernel with: memhp compare FILE --kernels A,B',
     `kernel ${opts.kernel}`,
     '',
-    `# /proc/iomem at ${opts.traceName}:${scenario.boot.source.line}`,
-    'iomem',
-    ...scenario.boot.iomem.map(iomemLine),
-    'end',
+    ...(scenario.boot.iomem.length > 0
+      ? [`# /proc/iomem at ${opts.traceName}:${scenario.boot.source.line}`, 'iomem', ...scenario.boot.iomem.map(iomemLine), 'end']
+      : [
+          `# boot RAM from the EARLY sections of the secstate at ${opts.traceName}:${scenario.boot.source.line} (2 MiB granularity; other boot sections unknown)`,
+          ...scenario.boot.ranges.map((r) => `ram 0x${(r.startPfn * PAGE_SIZE).toString(16)}-0x${(r.endPfn * PAGE_SIZE - 1).toString(16)}${r.nid ? ` nid=${r.nid}` : ''}`),
+        ]),
   ];
   const warnsAt = new Map<number, Array<string | null>>();
   for (const w of warns) {
@@ -97,6 +99,8 @@ export function operationLine(op: Operation): string {
 
 /** Operations whose kernel function returns an int (the others are void: online_pages' own return is not theirs). */
 const RETURNS_INT: ReadonlySet<Operation['kind']> = new Set(['add_pages', '__add_pages', 'sparse_add_section']);
+
+const PAGE_SIZE = 4096;
 
 /** Low flag bits of section_mem_map on the traced kernels (SECTION_MAP_LAST_BIT = 5). */
 const FLAG_MASK = 0x1fn;

@@ -1,11 +1,15 @@
 /**
- * Translate a real kernel trace (events/trace/ TraceDocument) into a memhp Scenario: boot RAM from
- * the first snapshot's /proc/iomem, one step per outermost recorded hotplug call, and the secstate
- * snapshots as check points. First cut: __add_pages, __remove_pages, move_pfn_range_to_zone,
- * remove_pfn_range_from_zone, online_pages / offline_pages (ret 0 only). altmaps are not read
- * (the trace prints only the pointer), so every step runs without one.
+ * Translate a real kernel trace (events/trace/ TraceDocument) into a memhp Scenario: the boot
+ * layout (events/trace/boot.ts), one step per outermost recorded hotplug call — __add_pages,
+ * __remove_pages, move_pfn_range_to_zone, remove_pfn_range_from_zone, and online_pages /
+ * offline_pages that returned 0 (their online_mem_sections / offline_mem_sections) — each with the
+ * user action and the recorded call chain around it, and the secstate snapshots as check points.
+ * altmaps are not read (the trace prints only the pointer): every step runs without one, which
+ * changes where the memmap comes from, not the section state a snapshot shows.
  */
-import type { BootRange, Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
+import type { Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
+import { traceBoot } from './boot.js';
+import type { BootSource, TraceBootOptions } from './boot.js';
 import { pairCalls } from './pair.js';
 import type { Call, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
 
@@ -45,28 +49,22 @@ export interface TraceScenario {
   readonly rets: readonly TraceStepRet[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
   readonly kernel: string | null;
-  /** Remarks about the calls (an entry without its return, a return without its entry). */
+  /** Where the boot layout came from (events/trace/boot.ts). */
+  readonly bootFrom: BootSource;
+  /** How the boot layout was found, when it was not the trace's own /proc/iomem; contradictions with the command line. */
+  readonly bootNotes: readonly TraceWarning[];
+  /** Remarks about the calls: an entry without its return, a return without its entry. */
   readonly notes: readonly TraceWarning[];
 }
 
-const PAGE_SIZE = 4096;
-
-/** Translate `doc` (read from `file`) into a scenario; errors when it has no boot layout. */
-export function traceToScenario(doc: TraceDocument, file: string): Result<TraceScenario> {
-  const first = doc.snapshots.find((s) => s.iomem.length > 0);
-  if (!first) {
-    const what = `${doc.records.length} line(s) read, ${doc.unknown.length} of no known kind, ${doc.malformed.length} malformed`;
-    return { ok: false, errors: [{ code: 'E_IOMEM', message: `the trace has no snapshot with IOMEM lines, so no boot layout (${what})`, file, line: 1 }] };
+/** Translate `doc` (read from `file`) into a scenario (boot layout: events/trace/boot.ts). */
+export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBootOptions = {}): Result<TraceScenario> {
+  if (doc.records.length === 0) {
+    return { ok: false, errors: [{ code: 'E_PARSE', message: `nothing usable: none of the ${doc.unknown.length + doc.malformed.length} line(s) is a trace line of a known kind`, file, line: 1 }] };
   }
-  const ranges: BootRange[] = first.iomem
-    .filter((r) => r.depth === 0 && r.name === 'System RAM')
-    .map((r) => ({ startPfn: Math.ceil(r.start / PAGE_SIZE), endPfn: Math.floor((r.end + 1) / PAGE_SIZE), nid: 0 }))
-    .filter((r) => r.startPfn < r.endPfn)
-    .sort((a, b) => a.startPfn - b.startPfn);
-  if (ranges.length === 0) {
-    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the first snapshot has no top-level System RAM', file, line: first.begin?.line ?? 1 }] };
-  }
-  const bootSource: SourceLoc = first.begin ?? { file, line: 1 };
+  const boot = traceBoot(doc, file, opts);
+  const { ranges } = boot;
+  const bootSource = boot.source;
 
   const labelAt = userActions(doc);
 
@@ -115,11 +113,11 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
   const scenario: Scenario = {
     file,
     kernel,
-    boot: { ranges, iomem: first.iomem, source: bootSource },
+    boot: { ranges, iomem: boot.iomem, source: bootSource },
     bootExpects: [],
     steps,
   };
-  return { ok: true, value: { scenario, context, snapshots, rets, kernel, notes: paired.warnings } };
+  return { ok: true, value: { scenario, context, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
 }
 
 /** The step a trace line belongs to: the last step whose call started before it (0: boot). */
