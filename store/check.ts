@@ -1,8 +1,9 @@
 /**
  * Check the model against a real kernel trace: record the scenario translated from the trace
  * (events/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
- * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, and at
- * every WARN splat its text.
+ * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, the nested
+ * sparse_add_section / sparse_remove_section / section_deactivate / __populate_section_memmap calls
+ * with their arguments and returns (where the trace probed them), and at every WARN splat its text.
  */
 import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
@@ -14,7 +15,7 @@ import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls';
 
 /** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
 export interface TraceWarn {
@@ -84,6 +85,26 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
     if (model !== r.ret) mismatches.push({ step: r.step, source: r.source, section: null, field: 'ret', model: String(model), kernel: String(r.ret) });
   }
 
+  // The nested calls of each step (sparse_add_section …, with their returns), where the trace probed them.
+  log.steps.forEach((s, i) => {
+    if (i === 0) return;
+    const kernel = ts.subcalls[i - 1] ?? [];
+    const model = s.outcome.calls.filter((c) => ts.probed.has(c.fn));
+    if (kernel.length === 0 && model.length === 0) return;
+    fieldsCompared++;
+    const k = kernel.map(callText);
+    const m = model.map(callText);
+    const at = k.findIndex((t, j) => t !== m[j]);
+    if (at >= 0 || m.length !== k.length) {
+      const first = at >= 0 ? at : Math.min(m.length, k.length);
+      const differs = kernel[first];
+      // Only the return differs: point at the line that printed it.
+      const sameCall = differs !== undefined && model[first] !== undefined && callText({ ...differs, ret: null }) === callText({ ...model[first], ret: null });
+      const source = (sameCall ? differs.exit : null) ?? differs?.source ?? kernel[kernel.length - 1]?.source ?? s.source;
+      mismatches.push({ step: i, source, section: null, field: 'calls', model: m.join(', ') || 'none', kernel: k.join(', ') || 'none' });
+    }
+  });
+
   for (const snap of ts.snapshots) {
     const state = log.stateAt(snap.afterStep);
     for (const s of snap.sections) {
@@ -107,6 +128,11 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
 }
 
 // --- internal ---
+
+/** `sparse_add_section(0x4c000, 0x4000) = 0`. */
+function callText(c: { fn: string; pfn: number; nr_pages: number; ret: number | null }): string {
+  return `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`;
+}
 
 function flagNames(flags: number): string {
   const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);

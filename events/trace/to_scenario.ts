@@ -40,11 +40,30 @@ export interface TraceStepContext {
   readonly call: string;
 }
 
+/** A nested call the kernel made during a step (sparse_add_section …), as the trace recorded it. */
+export interface TraceSubCall {
+  readonly fn: string;
+  readonly pfn: number;
+  readonly nr_pages: number;
+  /** The int it returned (sparse_add_section only), else null. */
+  readonly ret: number | null;
+  readonly source: SourceLoc;
+  /** The line that printed its return, when recorded. */
+  readonly exit: SourceLoc | null;
+}
+
+/** Functions whose nested calls are compared with the model's (machines/types.ts SubCall). */
+export const TRACED_SUBCALLS = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'] as const;
+
 /** A trace as a scenario plus what to compare. */
 export interface TraceScenario {
   readonly scenario: Scenario;
   /** One per scenario step, in order. */
   readonly context: readonly TraceStepContext[];
+  /** The nested traceable calls of each step (index = step - 1), in entry order. */
+  readonly subcalls: ReadonlyArray<readonly TraceSubCall[]>;
+  /** The TRACED_SUBCALLS functions the trace has probes for (the others cannot be compared). */
+  readonly probed: ReadonlySet<string>;
   readonly snapshots: readonly TraceCheckPoint[];
   readonly rets: readonly TraceStepRet[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
@@ -84,7 +103,9 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
   const steps: ScenarioStep[] = [];
   const rets: TraceStepRet[] = [];
   const context: TraceStepContext[] = [];
+  const subcalls: TraceSubCall[][] = [];
   for (const f of found) {
+    subcalls.push(nestedCalls(f.call));
     const label = labelAt(f.call.entry.line);
     const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
     steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
@@ -117,7 +138,9 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
     bootExpects: [],
     steps,
   };
-  return { ok: true, value: { scenario, context, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
+  const probed = new Set<string>();
+  for (const r of doc.records) if (r.kind === 'entry' && (TRACED_SUBCALLS as readonly string[]).includes(r.name)) probed.add(r.name);
+  return { ok: true, value: { scenario, context, subcalls, probed, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
 }
 
 /** The step a trace line belongs to: the last step whose call started before it (0: boot). */
@@ -185,6 +208,23 @@ function describeCall(c: Call): string {
   const origin = c.origin === 'kprobe' ? '' : `${c.origin}/`;
   const ret = c.ret === null ? '' : ` = ${c.ret.text}`;
   return `${origin}${c.name} ${args}`.trim() + ret;
+}
+
+/** The TRACED_SUBCALLS calls below `c`, in entry order. */
+function nestedCalls(c: Call): TraceSubCall[] {
+  const out: TraceSubCall[] = [];
+  const visit = (calls: readonly Call[]): void => {
+    for (const k of calls) {
+      if ((TRACED_SUBCALLS as readonly string[]).includes(k.name)) {
+        const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
+        const nr = num(k.args['nr_pages']);
+        if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit });
+      }
+      visit(k.children);
+    }
+  };
+  visit(c.children);
+  return out;
 }
 
 function countStepsBefore(steps: readonly ScenarioStep[], line: number): number {
