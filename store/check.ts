@@ -9,13 +9,13 @@ import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
-import { SECTION_FLAG_NAMES } from '../machines/types.js';
+import { SECTION_FLAG_NAMES, SECTION_IS_ONLINE } from '../machines/types.js';
 import type { Profile } from '../machines/types.js';
 import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls' | 'online';
 
 /** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
 export interface TraceWarn {
@@ -121,6 +121,15 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       const words = ms && ms.usage !== 'none' ? ms.subsectionMap : [];
       const map0 = (BigInt((words[0] ?? 0) >>> 0) | (BigInt((words[1] ?? 0) >>> 0) << 32n)).toString(16);
       add('subsection_map', `0x${map0}`, `0x${s.map0.toString(16)}`);
+    }
+    // sysfs memoryN/state of a section's memory block: online exactly when the section is
+    // (online_pages / offline_pages mark every section of the block; memory_block_online/offline).
+    for (const b of snap.memblocks) {
+      if (b.absent || b.state === null) continue;
+      const ms = getSection(profile, state, b.section);
+      fieldsCompared++;
+      const model = ((ms?.flags ?? 0) & SECTION_IS_ONLINE) !== 0 ? 'online' : 'offline';
+      if (model !== b.state) mismatches.push({ step: snap.afterStep, source: snap.source, section: b.section, field: 'online', model, kernel: b.state });
     }
   }
   mismatches.sort((a, b) => a.source.line - b.source.line || (a.section ?? -1) - (b.section ?? -1));

@@ -15,18 +15,18 @@ const K61 = '6.1.0-56-amd64';
 
 /** Every recorded run: steps translated, snapshots, distinct sections and fields compared (all must match). */
 const CASES = [
-  { scenario: 'devdax_kmem', steps: 20, snapshots: 10, sections: 6, fields: 251 },
-  { scenario: 'dimm_hotplug', steps: 16, snapshots: 10, sections: 5, fields: 208 },
-  { scenario: 'dimm_unaligned', steps: 1, snapshots: 4, sections: 6, fields: 98 },
-  { scenario: 'legacy_pmem_mid_section', steps: 18, snapshots: 8, sections: 6, fields: 207 },
-  { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 194 },
-  { scenario: 'legacy_pmem_unaligned', steps: 0, snapshots: 7, sections: 5, fields: 140 },
+  { scenario: 'devdax_kmem', steps: 20, snapshots: 10, sections: 6, fields: 269 },
+  { scenario: 'dimm_hotplug', steps: 16, snapshots: 10, sections: 5, fields: 222 },
+  { scenario: 'dimm_unaligned', steps: 1, snapshots: 4, sections: 6, fields: 100 },
+  { scenario: 'legacy_pmem_mid_section', steps: 18, snapshots: 8, sections: 6, fields: 255 },
+  { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 238 },
+  { scenario: 'legacy_pmem_unaligned', steps: 0, snapshots: 7, sections: 5, fields: 175 },
   { scenario: 'nvdimm_two_namespaces', steps: 24, snapshots: 15, sections: 6, fields: 378 },
-  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 260 },
+  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 308 },
 ] as const;
 
 /** Runs recorded on 6.12 only. */
-const CASES_612 = [...CASES, { scenario: 'dimm_hotplug_autoonline_default', steps: 18, snapshots: 10, sections: 5, fields: 208 }] as const;
+const CASES_612 = [...CASES, { scenario: 'dimm_hotplug_autoonline_default', steps: 18, snapshots: 10, sections: 5, fields: 232 }] as const;
 
 describe('memhp check on the 6.1 traces', () => {
   for (const c of CASES) {
@@ -202,5 +202,25 @@ describe('the check can fail: one recorded value changed in a copy of a trace', 
     expect(r.list).toEqual([
       { step: 5, file: `${dir}/trace.txt`, line: 168, section: null, field: 'warn', model: '"Misaligned __add_pages start: 0x40100 end: #401ff"', kernel: '"Misaligned __add_pages start: 0x40100 end: #40200"' },
     ]);
+  });
+});
+
+describe('the check can fail: a memory block state', () => {
+  it('MEMBLK memory32 recorded online while the model has section 32 offline', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const src = `${ROOT}/${K61}/dimm_hotplug`;
+    const lines = readFileSync(`${src}/trace.txt`, 'utf8').split('\n');
+    // The first snapshot after d1's hot-add shows memory32 offline.
+    const at = lines.findIndex((l, i) => i > lines.findIndex((x) => x.includes('LAB_STEP d1: hot-add')) && /MEMBLK \S+ section=32 block=32 state=offline/.test(l));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = (lines[at] ?? '').replace('state=offline online=0', 'state=online online=1');
+    const dir = mkdtempSync(`${tmpdir()}/memhp-memblk-`);
+    writeFileSync(`${dir}/trace.txt`, lines.join('\n'));
+    copyFileSync(`${src}/run.json`, `${dir}/run.json`);
+    const r = await cli(['check', dir, '--json']);
+    const j = JSON.parse(r.stdout) as { mismatches: Array<{ section: number; field: string; model: string; kernel: string }> };
+    expect(j.mismatches).toEqual([expect.objectContaining({ section: 32, field: 'online', model: 'offline', kernel: 'online' })]);
+    expect(r.code).toBe(1);
   });
 });

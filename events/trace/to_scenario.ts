@@ -11,7 +11,7 @@ import type { Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../ty
 import { traceBoot } from './boot.js';
 import type { BootSource, TraceBootOptions } from './boot.js';
 import { pairCalls } from './pair.js';
-import type { Call, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
+import type { Call, Memblk, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
 
 /** A secstate snapshot as a check point: compared with the model's state after step `afterStep`. */
 export interface TraceCheckPoint {
@@ -21,6 +21,8 @@ export interface TraceCheckPoint {
   readonly label: string | null;
   readonly vmemmapBase: bigint;
   readonly sections: readonly SectionState[];
+  /** The snapshot's sysfs memory blocks (MEMBLK lines): their online state is compared too. */
+  readonly memblocks: readonly Memblk[];
 }
 
 /** The return value a trace recorded for a step (null: void or not recorded). */
@@ -118,7 +120,7 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
     if (r.kind !== 'secstate') continue;
     const afterStep = countStepsBefore(steps, r.source.line);
     const snap = doc.snapshots.find((s) => s.secstate === r);
-    snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections });
+    snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections, memblocks: snap?.memblocks ?? [] });
   }
 
   let kernel: string | null = null;
