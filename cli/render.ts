@@ -5,6 +5,7 @@ import { fmtHex16 } from '../machines/format.js';
 import { sectionNrToPfn } from '../machines/geometry.js';
 import { listSections } from '../machines/model.js';
 import { sectionWord } from '../machines/section_word.js';
+import type { AddressLayout } from '../machines/section_word.js';
 import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../machines/types.js';
 import { flagNames } from '../store/diff.js';
 import type { LogStep, SectionDiff, StateDiff } from '../store/types.js';
@@ -63,7 +64,7 @@ export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean):
 }
 
 /** The `memhp state` view of every non-absent section (or just `only`). */
-export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number): string[] {
+export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number, layout?: AddressLayout): string[] {
   const g = p.geometry;
   const secs = listSections(state).filter((s) => (only === undefined ? !s.machine.startsWith('absent') || s.usage !== 'none' : s.nr === only));
   const lines: string[] = [];
@@ -75,7 +76,7 @@ export function stateLines(p: Profile, state: KernelState, c: Colors, only?: num
     );
     lines.push(`  subsection_map ${bitmapToLongs(ms.subsectionMap).join(' ')}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`);
     lines.push(`  memmap         ${' '.repeat(bitmapToLongs(ms.subsectionMap).join(' ').length)}  ${ms.memmap}`);
-    if (only !== undefined) lines.push(...sectionDetail(p, ms));
+    if (only !== undefined) lines.push(...sectionDetail(p, ms, layout));
   }
   if (!secs.length) lines.push(only === undefined ? '(no section is present)' : `section ${only}: never touched (all zero)`);
   return lines;
@@ -126,9 +127,9 @@ function touched(s: LogStep, c: Colors): string {
   return shown.join(', ') || '-';
 }
 
-function sectionDetail(p: Profile, ms: MemSection): string[] {
+function sectionDetail(p: Profile, ms: MemSection, layout?: AddressLayout): string[] {
   return [
-    `  section_mem_map ${fmtHex16(sectionWord(p.geometry, ms))} (map ${ms.map}, nid ${ms.nid})`,
+    `  section_mem_map ${fmtHex16(sectionWord(p.geometry, ms, layout))} (map ${ms.map}, nid ${ms.nid})`,
     `  boot map      ${ms.bootMap ? bitmapToLongs(ms.bootMap).join(' ') : 'none (not present at boot)'}`,
   ];
 }

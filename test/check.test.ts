@@ -224,3 +224,12 @@ describe('the check can fail: a memory block state', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('raw section words of a trace use its own vmemmap_base', () => {
+  it('state --section 8 after the pmem adds prints the m8 word the kernel recorded (5-level vmemmap_base)', async () => {
+    const r = await cli(['state', `${ROOT}/${K61}/sparse_error_paths`, '--at', '4', '--section', '8']);
+    expect(r.stdout).toContain('section_mem_map 0xffd400000000001f (map vmemmap, nid 0)');
+    const j = JSON.parse((await cli(['state', `${ROOT}/${K61}/sparse_error_paths`, '--at', '4', '--section', '8', '--json'])).stdout) as { sections: Array<{ section_mem_map: string }> };
+    expect(j.sections[0]?.section_mem_map).toBe('0xffd400000000001f');
+  });
+});

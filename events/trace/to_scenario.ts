@@ -133,7 +133,9 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
     }
   }
 
+  const firstSecstate = doc.records.find((r) => r.kind === 'secstate');
   const scenario: Scenario = {
+    ...(firstSecstate?.kind === 'secstate' ? { vmemmapBase: firstSecstate.vmemmapBase } : {}),
     file,
     kernel,
     boot: { ranges, iomem: boot.iomem, source: bootSource },
