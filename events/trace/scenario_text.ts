@@ -61,6 +61,8 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
       out.push('', `# ${label}`);
     }
     out.push(`# ${opts.traceName}:${st.source.line}: ${ctx?.call ?? st.text}`);
+    const nested = ts.subcalls[i] ?? [];
+    if (nested.length > 0) out.push(`#   then: ${nested.map((c) => `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`).join(', ')}`);
     out.push(operationLine(st.op));
     const ret = ts.rets.find((r) => r.step === n);
     if (ret !== undefined && ret.ret !== null && RETURNS_INT.has(st.op.kind)) out.push(`expect ret=${ret.ret}`);
