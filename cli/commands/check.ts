@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { defineCommand } from 'citty';
 import { describeProfile, resolveProfile } from '../../machines/profile.js';
 import { checkTrace } from '../../store/check.js';
+import { traceArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
@@ -15,8 +16,7 @@ import { printable } from '../printable.js';
 export const checkCommandDef = defineCommand({
   meta: { name: 'check', description: 'Replay a real kernel trace through the model and list the differences' },
   args: {
-    trace: { type: 'positional', description: 'trace.txt, console.log, or a directory holding trace.txt', required: true, valueHint: 'TRACE' },
-    iomem: { type: 'string', description: 'a copy of /proc/iomem for the boot layout, for a trace without IOMEM snapshots', valueHint: 'FILE' },
+    ...traceArgs,
     kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)', valueHint: 'VERSION' },
     json: { type: 'boolean', description: 'machine-readable output' },
     verbose: { type: 'boolean', alias: 'v', description: 'also list the lines of no known kind and every remark about the trace' },

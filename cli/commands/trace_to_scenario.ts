@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { defineCommand } from 'citty';
 import { traceScenarioText } from '../../events/trace/scenario_text.js';
 import { writeFileAtomic } from '../atomic_write.js';
+import { traceArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
@@ -14,8 +15,7 @@ import { loadTrace } from '../load_trace.js';
 export const traceToScenarioCommandDef = defineCommand({
   meta: { name: 'trace-to-scenario', description: 'Write a recorded trace as a scenario file (boot layout, operations, expect lines from the snapshots)' },
   args: {
-    trace: { type: 'positional', description: 'trace.txt, console.log, or a directory holding trace.txt', required: true, valueHint: 'TRACE' },
-    iomem: { type: 'string', description: 'a copy of /proc/iomem for the boot layout, for a trace without IOMEM snapshots', valueHint: 'FILE' },
+    ...traceArgs,
     kernel: { type: 'string', description: 'kernel named on the scenario\'s `kernel` line (default: the one that recorded the trace)', valueHint: 'VERSION' },
     output: { type: 'string', alias: 'o', description: 'write the scenario here (atomically) instead of to stdout', valueHint: 'FILE' },
   },
