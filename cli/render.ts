@@ -15,6 +15,11 @@ export function where(s: LogStep): string {
   return `${s.source.file}:${s.source.line}`;
 }
 
+/** The tag every line about a step starts with: `[step N file:line]` (turn it into `--at N`). */
+export function stepTag(s: Pick<LogStep, 'seq' | 'source'>): string {
+  return `[step ${s.seq} ${s.source.file}:${s.source.line}]`;
+}
+
 /** One warning as the kernel log would show it. */
 export function warningLine(w: Warning): string {
   if (w.text) return `${w.kind} ${w.func} (${w.file}): ${w.text}`;
