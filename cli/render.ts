@@ -1,5 +1,5 @@
 /** Text rendering of steps, states and diffs for the terminal. */
-import { bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
+import { bitRanges, bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
 import { formatRet } from '../machines/errno.js';
 import { fmtHex16 } from '../machines/format.js';
 import { sectionNrToPfn } from '../machines/geometry.js';
@@ -111,15 +111,7 @@ export function sectionDiffSummary(s: SectionDiff, c: Colors): string {
 
 /** A list of bit indices as compact ranges: "0-31,33-39". */
 export function ranges(bits: readonly number[]): string {
-  const out: string[] = [];
-  let i = 0;
-  while (i < bits.length) {
-    let j = i;
-    while (j + 1 < bits.length && bits[j + 1] === (bits[j] ?? 0) + 1) j++;
-    out.push(i === j ? String(bits[i]) : `${bits[i]}-${bits[j]}`);
-    i = j + 1;
-  }
-  return out.join(',');
+  return bitRanges(bits);
 }
 
 // --- internal ---

@@ -4,7 +4,7 @@
  * reproduces (F5, F10, F14 …) can break one; `memhp bisect --until invariant:NAME` finds where.
  * Checks read the state only (and the profile, for what the kernel keeps under its config).
  */
-import { bitmapBits, bitmapEmpty } from './bitmap.js';
+import { bitRanges, bitmapBits, bitmapEmpty } from './bitmap.js';
 import { listSections } from './model.js';
 import { tracksSubsections } from './profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_IS_ONLINE, SECTION_MARKED_PRESENT } from './types.js';
@@ -55,7 +55,7 @@ export const INVARIANTS: readonly Invariant[] = [
     (p, ms) => {
       if (!p.config.SPARSEMEM_VMEMMAP || !tracksSubsections(p) || (ms.flags & SECTION_HAS_MEM_MAP) === 0) return '';
       const bad = bitmapBits(ms.subsectionMap).filter((b) => b < ms.memmap.length && (ms.memmap[b] === '.' || ms.memmap[b] === 'F'));
-      return bad.length ? `active sub-section(s) ${bad.join(',')} without a usable memmap (${ms.memmap})` : '';
+      return bad.length ? `active sub-section(s) ${bitRanges(bad)} without a usable memmap (${ms.memmap})` : '';
     },
   ),
   perSection(

@@ -29,7 +29,7 @@ export function runBlame(io: Io, args: { file: string; kernel?: string; arch?: s
   io.out(`${c.bold('memhp blame')} ${loaded.file} ${what}, steps ${q.from}-${q.to}: ${entries.length ? `${entries.length} change(s), last writer first` : 'never changed'}\n`);
   for (const e of entries) {
     const name = e.bit === undefined ? e.field : `${e.field} bit ${e.bit}`;
-    io.out(`${stepTag(e)} ${e.text}: ${name} ${c.red(e.before)} → ${c.green(e.after)}\n`);
+    io.out(`${stepTag(e)} ${e.text}: ${name}: ${c.red(e.before)} → ${c.green(e.after)}\n`);
   }
   return EXIT_OK;
 }
