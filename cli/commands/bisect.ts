@@ -63,6 +63,6 @@ export function runBisect(io: Io, args: { file: string; until?: string; from?: s
   if (step.outcome.path) io.out(`${tag} ${c.dim('path:')} ${step.outcome.path}\n`);
   for (const w of step.outcome.warnings) io.out(`${tag} ${c.yellow('WARNING')} ${warningLine(w)}\n`);
   for (const h of step.outcome.hazards) io.out(`${tag} ${c.red('HAZARD')} ${hazardLine(h)}\n`);
-  for (const line of diffLines(diff, c)) io.out(`${tag} ${line}\n`);
+  for (const line of diffLines(diff, c, [log.step(Math.max(0, found.seq - 1)), step])) io.out(`${tag} ${line}\n`);
   return EXIT_OK;
 }
