@@ -13,7 +13,7 @@
  *   memory — heap retained per recorded step (gc'd), split into checkpoints, outcomes and patches.
  *   xstate — the section machine's transition() per call vs the memoised nextSectionState.
  *   query  — bisect and blame on a 10^6-step log (--query-steps) vs a linear scan and a re-diff of
- *            every state (bench/query.ts).
+ *            every state (bench/query.ts; the baselines walk at most 200k states and are scaled).
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
@@ -215,7 +215,7 @@ if (only.has('xstate')) {
 if (only.has('query')) {
   log = undefined;
   sink(undefined);
-  rows.push(...queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, progress }));
+  rows.push(...queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, baselineSteps: 200_000, progress }));
 }
 
 // --- report ----------------------------------------------------------------------------------------
