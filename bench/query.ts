@@ -2,8 +2,9 @@
  * The query part of `npm run bench`: bisect and blame on a 10^6-step log (bench/planted.ts: whole-
  * section adds and removes, an F5 add planted at 80 % of the log and a misaligned add at 90 %),
  * each against a bare baseline measured in the same run:
- *   bisect invariant — binary search over checkpoints vs a linear scan (a cursor applying every
- *                      step's patches from boot and checking the invariant after each);
+ *   bisect invariant — binary search over checkpoints, and --exact's walk over the patch paths,
+ *                      vs a linear scan (a cursor applying every step's patches from boot and
+ *                      checking the invariant after each);
  *   bisect warn      — the stored outcomes read in order (no baseline: nothing is materialised);
  *   blame            — the patch paths of every step vs re-diffing the section in every state (the
  *                      same cursor walk, comparing the section with the one before).
@@ -65,6 +66,10 @@ export function queryBench(profile: Profile, opts: QueryBenchOptions): string[][
     `${fmtRatio(scanMs / b.ms)} faster`,
     `≤ ${Math.ceil(Math.log2(n)) + 2} states`,
   ]);
+  opts.progress('query: bisect invariant --exact');
+  const x = timeRuns(opts.runs, () => undefined, () => bisect(log, inv, { exact: true }));
+  if (x.last.found?.seq !== stateAt) throw new Error(`bench: bisect --exact found ${String(x.last.found?.seq)}, planted ${stateAt}`);
+  rows.push([`bisect invariant --exact`, `${fmtMs(x.ms)} (${fmtUs((x.ms * 1000) / stateAt)}/step walked), ${x.last.materialisations} state`, `linear scan: ${fmtMs(scanMs)}`, `${fmtRatio(scanMs / x.ms)} faster`, '']);
   opts.progress('query: bisect warn');
   const w = timeRuns(opts.runs, () => undefined, () => bisect(log, predicate('warn')));
   if (w.last.found?.seq !== stepAt) throw new Error(`bench: bisect warn found ${String(w.last.found?.seq)}, planted ${stepAt}`);

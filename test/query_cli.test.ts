@@ -38,6 +38,13 @@ describe('memhp bisect', () => {
     expect(w).toMatchObject({ found: { step: 3 }, method: 'scan', materialisations: 0 });
   });
 
+  it('--exact finds the same first violation by walking the patch paths, one state built', () => {
+    const r = spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--exact', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ found: { step: 6 }, method: 'exact', materialisations: 1 });
+    expect(spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--exact']).stdout).toContain('] add 0x300000000 64M: invariant:active-subsection-memmap turns true here (exact walk over the patch paths, 1 state(s) materialised)');
+  });
+
   it('exits 1 when the predicate never turns true, also within --from/--to', () => {
     const r = spawnCli(['bisect', CYCLE, '--until', 'error']);
     expect(r.code).toBe(1);

@@ -23,11 +23,12 @@ export const bisectCommandDef = defineCommand({
     until: { type: 'string', description: 'required: warn, error, leak, hazard, expect, or invariant:NAME (memhp invariants lists them)', valueHint: 'PREDICATE' },
     from: { type: 'string', description: 'first step to search (default 0, boot)', valueHint: 'A' },
     to: { type: 'string', description: 'last step to search (default the last)', valueHint: 'B' },
+    exact: { type: 'boolean', description: 'invariants: the exact first violation, by one walk over the steps\' patch paths (one state built) instead of a binary search' },
   },
 });
 
 /** Execute `memhp bisect`; returns the exit code. */
-export function runBisect(io: Io, args: { file: string; until?: string; from?: string; to?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+export function runBisect(io: Io, args: { file: string; until?: string; from?: string; to?: string; exact?: boolean; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
   if (args.until === undefined) throw new UserError("missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
   const p = parsePredicate(args.until);
   if (!p.ok) throw new UserError(p.message, [], p.hint);
@@ -36,7 +37,7 @@ export function runBisect(io: Io, args: { file: string; until?: string; from?: s
   const from = args.from === undefined ? 0 : parseStepArg(log, '--from', args.from);
   const to = parseStepArg(log, '--to', args.to);
   if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
-  const r = bisect(log, p.value, { from, to });
+  const r = bisect(log, p.value, { from, to, exact: args.exact ?? false });
   const found = r.found;
   const step = found ? log.step(found.seq) : null;
   const diff = found ? diffStates(loaded.profile.geometry, found.seq === 0 ? emptyState() : log.stateAt(found.seq - 1), log.stateAt(found.seq), Math.max(0, found.seq - 1), found.seq) : null;
@@ -49,7 +50,12 @@ export function runBisect(io: Io, args: { file: string; until?: string; from?: s
     return found ? EXIT_OK : EXIT_EXPECT;
   }
   const c = io.color;
-  const how = r.method === 'scan' ? 'read from the stored outcomes, no state materialised' : `binary search, ${r.materialisations} state(s) materialised`;
+  const how =
+    r.method === 'scan'
+      ? 'read from the stored outcomes, no state materialised'
+      : r.method === 'exact'
+        ? `exact walk over the patch paths, ${r.materialisations} state(s) materialised`
+        : `binary search, ${r.materialisations} state(s) materialised`;
   io.out(`${c.bold('memhp bisect')} ${loaded.file} --until ${args.until} — ${describeProfile(loaded.profile)}\n`);
   if (!found || !step || !diff) {
     const where = r.method === 'binary' ? `it does not hold at step ${r.to}` : `no step in ${r.from}-${r.to} has it`;
