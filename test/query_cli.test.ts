@@ -32,7 +32,7 @@ describe('memhp bisect', () => {
   it('--json names the step, the probes and the materialisations; a step predicate materialises none', () => {
     const r = spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--json']);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as { found: { step: number; source: string; diff: { sections: Array<{ nr: number }> } }; method: string; materialisations: number; probes: Array<{ seq: number; value: boolean }> };
+    const j = JSON.parse(r.stdout) as { found: { step: number; source: string; diff: { sections: Array<{ nr: number }> } }; method: string; materialisations: number; probes: Array<{ step: number; value: boolean }> };
     expect(j.found.step).toBe(6);
     expect(j.found.source).toBe(`${SEED}:54`);
     expect(j.found.diff.sections.map((s) => s.nr)).toEqual([96]);

@@ -46,7 +46,7 @@ export function runBisect(io: Io, args: { file: string; until?: string; from?: s
       found && step
         ? { step: found.seq, source: `${step.source.file}:${step.source.line}`, text: step.text, why: found.why, path: step.outcome.path, ret: step.outcome.ret, warnings: step.outcome.warnings, hazards: step.outcome.hazards, diff }
         : null;
-    io.out(`${JSON.stringify({ file: loaded.file, until: args.until, method: r.method, from: r.from, to: r.to, found: f, probes: r.probes, materialisations: r.materialisations })}\n`);
+    io.out(`${JSON.stringify({ file: loaded.file, until: args.until, method: r.method, from: r.from, to: r.to, found: f, probes: r.probes.map((x) => ({ step: x.seq, value: x.value })), materialisations: r.materialisations })}\n`);
     return found ? EXIT_OK : EXIT_EXPECT;
   }
   const c = io.color;

@@ -20,7 +20,7 @@ export function runInvariants(io: Io, args: { json?: boolean }): number {
   const c = io.color;
   io.out(`${c.bold('invariants')} (--until invariant:NAME; checked on the state after a step)\n`);
   for (const i of INVARIANTS) io.out(`  ${c.bold(i.name)}: ${i.doc}\n    ${c.dim(i.source)}\n`);
-  io.out(`${c.bold('step predicates')} (--until NAME; read from a step's outcome)\n`);
+  io.out(`${c.bold('step predicates')} (--until NAME, or NAME:TEXT for only what mentions TEXT, e.g. hazard:F10; read from a step's outcome)\n`);
   for (const [name, doc] of STEP_PREDICATES) io.out(`  ${c.bold(name)}: ${doc}\n`);
   return EXIT_OK;
 }

@@ -53,6 +53,7 @@ export function runShrink(io: Io, args: { file: string; until?: string; output?:
     `memhp shrink ${loaded.file} --until ${args.until}: ${r.steps.length} of ${n} operations kept (ddmin, ${r.tests} runs; dropping any one loses it)`,
     `profile: ${describeProfile(loaded.profile)}`,
     'each operation ends in a comment naming its line (and step) in the original',
+    `reproduce: memhp bisect ${shellWord(args.output)} --until ${shellWord(args.until)}${Object.entries(opts).map(([k, v]) => (v === undefined ? '' : ` --${k} ${shellWord(v)}`)).join('')}`,
   ];
   const failing = new Map<number, string>();
   for (const s of recordScenario({ ...loaded.scenario, steps: r.steps }, loaded.profile).steps) for (const e of s.expects) if (!e.ok) failing.set(e.source.line, e.detail);
@@ -71,4 +72,11 @@ export function runShrink(io: Io, args: { file: string; until?: string; output?:
   const s = again.log.step(at);
   io.out(`wrote ${args.output}; it reproduces: ${stepTag(s)} ${s.text}\n`);
   return EXIT_OK;
+}
+
+// --- internal ---
+
+/** A word as a shell would need it: single-quoted when it holds anything but plain characters. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`;
 }
