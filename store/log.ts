@@ -28,6 +28,8 @@ export class HotplugLog {
   private readonly steps_: LogStep[] = [];
   private readonly checkpoints_ = new Map<number, KernelState>();
   private live_: KernelState = emptyState();
+  private materialisations_ = 0;
+  private patchApplications_ = 0;
 
   constructor(profile: Profile, opts: LogOptions = {}) {
     this.profile = profile;
@@ -69,12 +71,24 @@ export class HotplugLog {
   /** The state after step `n`: the nearest checkpoint at or before it, then at most K - 1 patches. */
   stateAt(n: number): KernelState {
     this.step(n);
+    this.materialisations_++;
     if (n === this.steps_.length - 1) return this.live_;
     const base = n - (n % this.checkpointEvery);
     let state = this.checkpoints_.get(base);
     if (!state) state = this.rebuildCheckpoint(base);
     for (let i = base + 1; i <= n; i++) state = applyPatches(state, this.step(i).patches);
+    this.patchApplications_ += n - base;
     return state;
+  }
+
+  /** How many states stateAt() and replay() have built so far (only grows: read it before and after a query). */
+  get materialisations(): number {
+    return this.materialisations_;
+  }
+
+  /** How many steps' patches stateAt(), replay() and checkpoint rebuilds have applied so far (only grows). */
+  get patchApplications(): number {
+    return this.patchApplications_;
   }
 
   /** Drop every cached checkpoint (they are rebuilt from the log on demand). */
@@ -92,6 +106,8 @@ export class HotplugLog {
     if (n !== this.steps_.length - 1 || n >= 0) this.step(n);
     let state = emptyState();
     for (let i = 0; i <= n; i++) state = applyPatches(state, this.step(i).patches);
+    this.materialisations_++;
+    this.patchApplications_ += n + 1;
     return state;
   }
 
@@ -100,7 +116,9 @@ export class HotplugLog {
   private rebuildCheckpoint(base: number): KernelState {
     const below = [...this.checkpoints_.keys()].filter((k) => k < base).sort((a, b) => b - a)[0];
     let state = below === undefined ? emptyState() : (this.checkpoints_.get(below) ?? emptyState());
-    for (let i = below === undefined ? 0 : below + 1; i <= base; i++) state = applyPatches(state, this.step(i).patches);
+    const start = below === undefined ? 0 : below + 1;
+    for (let i = start; i <= base; i++) state = applyPatches(state, this.step(i).patches);
+    this.patchApplications_ += base + 1 - start;
     this.checkpoints_.set(base, state);
     return state;
   }

@@ -9,7 +9,7 @@ import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, parseSectionArg, parseStepArg } from '../load.js';
-import { stateLines, where } from '../render.js';
+import { stateLines, stepTag, where } from '../render.js';
 
 /** The `state` command's definition (meta and arguments). */
 export const stateCommandDef = defineCommand({
@@ -49,7 +49,7 @@ export function runState(io: Io, args: { file: string; kernel?: string; arch?: s
     io.out(`${JSON.stringify({ step: n, source: where(s), text: s.text, sections })}\n`);
     return EXIT_OK;
   }
-  io.out(`${io.color.bold(`state after step ${n}`)} (${where(s)}: ${s.text})\n`);
+  io.out(`${stepTag(s)} ${s.text}: ${io.color.bold('the state after this step')}\n`);
   io.out(`${stateLines(loaded.profile, state, io.color, only, layout).join('\n')}\n`);
   return EXIT_OK;
 }
