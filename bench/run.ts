@@ -14,10 +14,12 @@
  *   xstate — the section machine's transition() per call vs the memoised nextSectionState.
  *   viewer — the viewer's state answer for --seeks random steps (built + JSON, and over HTTP) vs
  *            stateAt alone, and the page's draw of a random step in headless Chromium (bench/viewer.ts).
+ *   query  — bisect and blame on a 10^6-step log (--query-steps) vs a linear scan and a re-diff of
+ *            every state (bench/query.ts; the baselines walk at most 200k states and are scaled).
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate, --strict (exit 1 when a target fails). To profile:
+ * --only record,seek,memory,xstate,query, --query-steps N, --strict (exit 1 when a target fails). To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
  */
@@ -31,12 +33,13 @@ import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
+import { queryBench } from './query.js';
 import { benchViewer } from './viewer.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'viewer'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'viewer', 'query'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -45,13 +48,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     seeks: { type: 'string' },
     k: { type: 'string' },
+    'query-steps': { type: 'string' },
     only: { type: 'string' },
     strict: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--query-steps 1000000] [--only ${PARTS.join(',')}] [--strict]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -59,6 +63,7 @@ const SEED = intArg(args.seed, DEFAULT_WORKLOAD.seed, 0);
 const RUNS = intArg(args.runs, 5, 1);
 const SEEKS = intArg(args.seeks, 1000, 1);
 const K = intArg(args.k, DEFAULT_CHECKPOINT_EVERY, 1);
+const QUERY_STEPS = intArg(args['query-steps'], 1_000_000, 100);
 if (2 * K > STEPS) throw new RangeError(`--k ${K} needs at least ${2 * K} steps`);
 const only = new Set((args.only ?? PARTS.join(',')).split(',').map((s) => s.trim()));
 for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new RangeError(`--only: unknown part ${p} (known: ${PARTS.join(', ')})`);
@@ -214,6 +219,14 @@ if (only.has('viewer')) {
   progress('viewer: recording the log');
   const l = log ?? recordLogged(profile, workload, K);
   rows.push(...(await benchViewer({ profile, log: l, seed: SEED, runs: Math.min(RUNS, 3), seeks: SEEKS, pageSteps: 25, progress })));
+}
+
+// --- query -----------------------------------------------------------------------------------------
+
+if (only.has('query')) {
+  log = undefined;
+  sink(undefined);
+  rows.push(...queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, baselineSteps: 200_000, progress }));
 }
 
 // --- report ----------------------------------------------------------------------------------------

@@ -7,13 +7,19 @@ import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
 import { MEMHP_VERSION } from '../store/serialize.js';
+import { bisectCommandDef, runBisect } from './commands/bisect.js';
+import { blameCommandDef, runBlame } from './commands/blame.js';
 import { checkCommandDef, runCheck } from './commands/check.js';
 import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
+import { invariantsCommandDef, runInvariants } from './commands/invariants.js';
+import { printCommandDef, runPrint } from './commands/print.js';
 import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { runCommandDef, runRun } from './commands/run.js';
 import { replayCommandDef, runReplay } from './commands/replay.js';
+import { runShrink, shrinkCommandDef } from './commands/shrink.js';
 import { runState, stateCommandDef } from './commands/state.js';
+import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
 import { runView, viewCommandDef } from './commands/view.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
@@ -21,7 +27,7 @@ import type { Io } from './io.js';
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, profiles: profilesCommandDef },
+  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, 'trace-to-scenario': traceToScenarioCommandDef, profiles: profilesCommandDef, bisect: bisectCommandDef, blame: blameCommandDef, print: printCommandDef, invariants: invariantsCommandDef, shrink: shrinkCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
@@ -34,7 +40,13 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
   check: { def: checkCommandDef as CommandDef<ArgsDef>, run: runCheck as Runner },
   view: { def: viewCommandDef as CommandDef<ArgsDef>, run: runView as Runner },
+  'trace-to-scenario': { def: traceToScenarioCommandDef as CommandDef<ArgsDef>, run: runTraceToScenario as Runner },
   profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
+  bisect: { def: bisectCommandDef as CommandDef<ArgsDef>, run: runBisect as Runner },
+  blame: { def: blameCommandDef as CommandDef<ArgsDef>, run: runBlame as Runner },
+  print: { def: printCommandDef as CommandDef<ArgsDef>, run: runPrint as Runner },
+  invariants: { def: invariantsCommandDef as CommandDef<ArgsDef>, run: runInvariants as Runner },
+  shrink: { def: shrinkCommandDef as CommandDef<ArgsDef>, run: runShrink as Runner },
 };
 
 /** Run the CLI on `argv` (without node and script); returns the exit code. */

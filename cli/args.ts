@@ -10,3 +10,9 @@ export const inputArgs = {
   'checkpoint-every': { type: 'string', description: 'keep a full state every K steps (default 64)', valueHint: 'K' },
   json: { type: 'boolean', description: 'machine-readable output' },
 } as const satisfies ArgsDef;
+
+/** The input of the commands that read a recorded trace only (check, trace-to-scenario). */
+export const traceArgs = {
+  trace: { type: 'positional', description: 'trace.txt, console.log, or a directory holding trace.txt', required: true, valueHint: 'TRACE' },
+  iomem: { type: 'string', description: 'a copy of /proc/iomem for the boot layout, for a trace without IOMEM snapshots', valueHint: 'FILE' },
+} as const satisfies ArgsDef;

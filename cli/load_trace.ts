@@ -7,7 +7,10 @@ import { basename, dirname, join } from 'node:path';
 import { readConsoleTrace, readTrace } from '../events/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
+import { parseIomem } from '../events/iomem.js';
+import type { IomemResource, SourceLoc } from '../events/types.js';
 import { UserError } from './errors.js';
+import { printable } from './printable.js';
 import type { Io } from './io.js';
 
 /** A trace read and translated into a scenario. */
@@ -22,6 +25,14 @@ export interface LoadedTrace {
   readonly lostEvents: boolean;
   /** Lines of no known kind, with where they are. */
   readonly unknownLines: number;
+  /** The lines of no known kind (listed by --verbose). */
+  readonly unknown: ReadonlyArray<{ readonly source: SourceLoc; readonly text: string }>;
+  /** Remarks about the trace (unpaired calls, snapshot markers out of place), listed by --verbose. */
+  readonly notes: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>;
+  /** How the boot layout was found (when not from the trace's /proc/iomem) and what contradicts it. */
+  readonly bootNotes: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>;
+  /** Lines of a known kind that could not be read and were skipped (each already reported on stderr). */
+  readonly malformed: number;
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -31,8 +42,8 @@ export function isTraceInput(io: Io, path: string): boolean {
   return basename(path) === 'console.log' || /^# tracer: /m.test(read.text.slice(0, 4096)) || read.text.includes('=====LAB TRACE BEGIN=====');
 }
 
-/** Read, parse and translate a trace; throws UserError for anything unreadable. */
-export function loadTrace(io: Io, path: string, kernelArg: string | undefined): LoadedTrace {
+/** Read, parse and translate a trace; throws UserError for anything unreadable. `iomemArg`: a /proc/iomem copy for the boot layout. */
+export function loadTrace(io: Io, path: string, kernelArg: string | undefined, iomemArg?: string): LoadedTrace {
   let file = path;
   let read = io.readFile(file);
   if (!read.ok && /is a directory/.test(read.message)) {
@@ -42,27 +53,50 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined): 
   if (!read.ok) throw new UserError(read.message);
   const doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(read.text, file) : readTrace(read.text, file);
   if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
-  const ts = traceToScenario(doc.value, file);
+  // Skipped lines are said once, on stderr, whatever the command prints on stdout.
+  for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${printable(e.message, 200)}\n`);
+  const run = readRunJson(io, dirname(file));
+  const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(io, iomemArg) }) });
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
-  const kernel = kernelArg ?? ts.value.kernel ?? kernelOfRun(io, dirname(file)) ?? kernelForRelease(basename(dirname(dirname(file))));
+  const kernel = kernelArg ?? ts.value.kernel ?? run?.kernel ?? kernelForRelease(basename(dirname(dirname(file))));
   if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
-  const warns = doc.value.warns.map((w) => ({ source: w.source, text: w.text }));
-  return { file, text: read.text, trace: ts.value, kernel, warns, lostEvents: doc.value.lostEvents, unknownLines: doc.value.unknown.length };
+  const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
+  return {
+    file,
+    text: read.text,
+    trace: ts.value,
+    kernel,
+    warns,
+    lostEvents: doc.value.lostEvents,
+    unknownLines: doc.value.unknown.length,
+    unknown: doc.value.unknown,
+    notes: [...doc.value.warnings, ...ts.value.notes].sort((a, b) => a.line - b.line),
+    bootNotes: ts.value.bootNotes,
+    malformed: doc.value.malformed.length,
+  };
 }
 
 // --- internal ---
 
-function kernelOfRun(io: Io, dir: string): string | null {
+/** What run.json beside a lab trace says: the kernel (from its banner or release) and the command line. */
+function readRunJson(io: Io, dir: string): { kernel: string | null; cmdline: string | null } | null {
   const run = io.readFile(join(dir, 'run.json'));
   if (!run.ok) return null;
   try {
-    const j = JSON.parse(run.text) as { kernel_version_banner?: unknown; kernel_release?: unknown };
-    if (typeof j.kernel_version_banner === 'string') {
-      const k = kernelFromBanner(j.kernel_version_banner);
-      if (k !== null) return k;
-    }
-    return typeof j.kernel_release === 'string' ? kernelForRelease(j.kernel_release) : null;
+    const j = JSON.parse(run.text) as { kernel_version_banner?: unknown; kernel_release?: unknown; kernel_cmdline?: unknown };
+    const banner = typeof j.kernel_version_banner === 'string' ? kernelFromBanner(j.kernel_version_banner) : null;
+    const release = typeof j.kernel_release === 'string' ? kernelForRelease(j.kernel_release) : null;
+    return { kernel: banner ?? release, cmdline: typeof j.kernel_cmdline === 'string' ? j.kernel_cmdline : null };
   } catch {
     return null;
   }
+}
+
+/** A /proc/iomem copy given with --iomem. */
+function readIomem(io: Io, path: string): { resources: IomemResource[]; file: string } {
+  const read = io.readFile(path);
+  if (!read.ok) throw new UserError(read.message);
+  const r = parseIomem(read.text, path, 1);
+  if (!r.ok) throw new UserError(`${path}: invalid /proc/iomem`, r.errors);
+  return { resources: r.value, file: path };
 }

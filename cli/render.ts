@@ -1,10 +1,11 @@
 /** Text rendering of steps, states and diffs for the terminal. */
-import { bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
+import { bitRanges, bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
 import { formatRet } from '../machines/errno.js';
 import { fmtHex16 } from '../machines/format.js';
 import { sectionNrToPfn } from '../machines/geometry.js';
 import { listSections } from '../machines/model.js';
 import { sectionWord } from '../machines/section_word.js';
+import type { AddressLayout } from '../machines/section_word.js';
 import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../machines/types.js';
 import { flagNames } from '../store/diff.js';
 import type { LogStep, SectionDiff, StateDiff } from '../store/types.js';
@@ -13,6 +14,11 @@ import type { Colors } from './io.js';
 /** "file:line" of a step. */
 export function where(s: LogStep): string {
   return `${s.source.file}:${s.source.line}`;
+}
+
+/** The tag every line about a step starts with: `[step N file:line]` (turn it into `--at N`). */
+export function stepTag(s: Pick<LogStep, 'seq' | 'source'>): string {
+  return `[step ${s.seq} ${s.source.file}:${s.source.line}]`;
 }
 
 /** One warning as the kernel log would show it. */
@@ -34,36 +40,39 @@ export function stateColor(c: Colors, s: SectionStateValue): (t: string) => stri
   return c.dim;
 }
 
-/** The rows of `memhp run`: one per step, then its warnings, hazards, failed expectations. */
+/**
+ * The rows of `memhp run`: one per step, starting with its `[step N file:line]` tag, then its call
+ * path, warnings, hazards and failed expectations, each on a line with the same tag.
+ */
 export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean): string[] {
   const lines: string[] = [];
-  const srcW = Math.max(6, ...steps.map((s) => where(s).length));
+  const tagW = Math.max(14, ...steps.map((s) => stepTag(s).length));
   const opW = Math.min(48, Math.max(9, ...steps.map((s) => s.text.length)));
-  lines.push(c.bold(`${'step'.padStart(4)}  ${'source'.padEnd(srcW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
+  lines.push(c.bold(`${'[step file:line]'.padEnd(tagW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
   for (const s of steps) {
+    const tag = stepTag(s);
     const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : formatRet(s.outcome.ret);
     const retC = s.outcome.ret !== null && s.outcome.ret !== 0 ? c.red(ret.padEnd(7)) : ret.padEnd(7);
     const warns = s.outcome.warnings.length ? c.yellow(String(s.outcome.warnings.length).padEnd(4)) : '-   ';
     const op = s.text.length > opW ? `${s.text.slice(0, opW - 1)}…` : s.text.padEnd(opW);
-    lines.push(`${String(s.seq).padStart(4)}  ${where(s).padEnd(srcW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
-    const pad = ' '.repeat(6);
+    lines.push(`${tag.padEnd(tagW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
     const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0;
-    if (interesting && s.outcome.path) lines.push(`${pad}${c.dim('path:')} ${s.outcome.path}`);
-    for (const w of s.outcome.warnings) lines.push(`${pad}${c.yellow('WARNING')} ${warningLine(w)}`);
-    for (const h of s.outcome.hazards) lines.push(`${pad}${c.red('HAZARD')} ${hazardLine(h)}`);
+    if (interesting && s.outcome.path) lines.push(`${tag}   ${c.dim('path:')} ${s.outcome.path}`);
+    for (const w of s.outcome.warnings) lines.push(`${tag}   ${c.yellow('WARNING')} ${warningLine(w)}`);
+    for (const h of s.outcome.hazards) lines.push(`${tag}   ${c.red('HAZARD')} ${hazardLine(h)}`);
     if (verbose) {
-      for (const r of s.outcome.resources) lines.push(`${pad}${c.dim('resource:')} ${r.kind} section ${r.section} pfn 0x${r.pfn.toString(16)} +${r.nrPages}: ${r.how}`);
-      for (const n of s.outcome.notes) lines.push(`${pad}${c.dim('note:')} ${n}`);
+      for (const r of s.outcome.resources) lines.push(`${tag}   ${c.dim('resource:')} ${r.kind} section ${r.section} pfn 0x${r.pfn.toString(16)} +${r.nrPages}: ${r.how}`);
+      for (const n of s.outcome.notes) lines.push(`${tag}   ${c.dim('note:')} ${n}`);
     }
     for (const e of s.expects) {
-      if (!e.ok) lines.push(`${pad}${c.red('EXPECT FAILED')} ${e.source.file}:${e.source.line}: ${e.text}: ${e.detail}`);
+      if (!e.ok) lines.push(`${tag}   ${c.red('EXPECT FAILED')} ${e.source.file}:${e.source.line}: ${e.text}: ${e.detail}`);
     }
   }
   return lines;
 }
 
 /** The `memhp state` view of every non-absent section (or just `only`). */
-export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number): string[] {
+export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number, layout?: AddressLayout): string[] {
   const g = p.geometry;
   const secs = listSections(state).filter((s) => (only === undefined ? !s.machine.startsWith('absent') || s.usage !== 'none' : s.nr === only));
   const lines: string[] = [];
@@ -75,15 +84,15 @@ export function stateLines(p: Profile, state: KernelState, c: Colors, only?: num
     );
     lines.push(`  subsection_map ${bitmapToLongs(ms.subsectionMap).join(' ')}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`);
     lines.push(`  memmap         ${' '.repeat(bitmapToLongs(ms.subsectionMap).join(' ').length)}  ${ms.memmap}`);
-    if (only !== undefined) lines.push(...sectionDetail(p, ms));
+    if (only !== undefined) lines.push(...sectionDetail(p, ms, layout));
   }
   if (!secs.length) lines.push(only === undefined ? '(no section is present)' : `section ${only}: never touched (all zero)`);
   return lines;
 }
 
-/** The lines of a state diff. */
-export function diffLines(d: StateDiff, c: Colors): string[] {
-  const lines = [c.bold(`diff step ${d.from} → step ${d.to}`)];
+/** The lines of a state diff; with the two steps given, its first line names them by their tags. */
+export function diffLines(d: StateDiff, c: Colors, steps?: readonly [LogStep, LogStep]): string[] {
+  const lines = [c.bold(steps ? `diff ${stepTag(steps[0])} → ${stepTag(steps[1])}` : `diff step ${d.from} → step ${d.to}`)];
   if (!d.sections.length && !d.globals.length) lines.push('(no difference)');
   for (const s of d.sections) {
     lines.push(`section ${s.nr}: ${sectionDiffSummary(s, c) || 'fields changed'}`);
@@ -106,15 +115,7 @@ export function sectionDiffSummary(s: SectionDiff, c: Colors): string {
 
 /** A list of bit indices as compact ranges: "0-31,33-39". */
 export function ranges(bits: readonly number[]): string {
-  const out: string[] = [];
-  let i = 0;
-  while (i < bits.length) {
-    let j = i;
-    while (j + 1 < bits.length && bits[j + 1] === (bits[j] ?? 0) + 1) j++;
-    out.push(i === j ? String(bits[i]) : `${bits[i]}-${bits[j]}`);
-    i = j + 1;
-  }
-  return out.join(',');
+  return bitRanges(bits);
 }
 
 // --- internal ---
@@ -126,9 +127,9 @@ function touched(s: LogStep, c: Colors): string {
   return shown.join(', ') || '-';
 }
 
-function sectionDetail(p: Profile, ms: MemSection): string[] {
+function sectionDetail(p: Profile, ms: MemSection, layout?: AddressLayout): string[] {
   return [
-    `  section_mem_map ${fmtHex16(sectionWord(p.geometry, ms))} (map ${ms.map}, nid ${ms.nid})`,
+    `  section_mem_map ${fmtHex16(sectionWord(p.geometry, ms, layout))} (map ${ms.map}, nid ${ms.nid})`,
     `  boot map      ${ms.bootMap ? bitmapToLongs(ms.bootMap).join(' ') : 'none (not present at boot)'}`,
   ];
 }

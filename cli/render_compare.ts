@@ -48,7 +48,7 @@ export function divergenceLine(cmp: Comparison, c: Colors): string {
   if (!d) return `no divergence: ${cmp.kernels.join(', ')} agree on every step${cmp.sectionsCompared ? '' : ' (sections not compared)'}`;
   const [first, ...rest] = d.reasons;
   const more = rest.length ? ` (+${rest.length} more, see below)` : '';
-  return `${c.bold(c.yellow('first divergence'))}: step ${d.seq} (${d.source}): ${first?.text ?? ''}${more}`;
+  return `${tagOf(d)} ${c.bold(c.yellow('first divergence'))}: ${first?.text ?? ''}${more}`;
 }
 
 // --- internal ---
@@ -64,19 +64,20 @@ function padPiece(p: Piece, width: number): string {
   return p.shown + ' '.repeat(Math.max(0, width - p.plain.length));
 }
 
+/** `[step N file:line]` of a compared step. */
+function tagOf(s: { readonly seq: number; readonly source: string }): string {
+  return `[step ${s.seq} ${s.source}]`;
+}
+
 function tableLines(cmp: Comparison, c: Colors): string[] {
   const steps = cmp.steps;
-  // Every step from one file (the usual case): show only the line number.
-  const files = new Set(steps.map((s) => s.source.replace(/:\d+$/, '')));
-  const src = (s: CompareStep): string => (files.size === 1 ? s.source.replace(/^.*:/, '') : s.source);
-  const srcHead = files.size === 1 ? 'line' : 'source';
-  const srcW = Math.max(srcHead.length, ...steps.map((s) => src(s).length));
+  const tagW = Math.max('[step file:line]'.length, ...steps.map((s) => tagOf(s).length));
   const opW = Math.min(OP_MAX, Math.max(9, ...steps.map((s) => s.text.length)));
   // Per profile: the pieces of each cell, then the width of each sub-column.
   const cols = cmp.kernels.map((_, k) => steps.map((s) => cellPieces(s.cells[k] as CompareCell, s.seq === 0, c)));
   const widths = cols.map((rows) => [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as Piece).plain.length))));
   const colW = widths.map((w) => w.reduce((a, b) => a + b, 0) + 6);
-  const head = `  ${'step'.padStart(4)}  ${srcHead.padEnd(srcW)}  ${'operation'.padEnd(opW)}`;
+  const head = `${'[step file:line]'.padEnd(tagW)}    ${'operation'.padEnd(opW)}`;
   const lines = [c.bold(`${head}${cmp.kernels.map((k, i) => ` │ ${k.padEnd(colW[i] ?? 0)}`).join('')}`.trimEnd())];
   const firstSeq = cmp.firstDivergence?.seq;
   steps.forEach((s, row) => {
@@ -88,7 +89,7 @@ function tableLines(cmp: Comparison, c: Colors): string[] {
       return r.map((p, i) => padPiece(p, w[i] ?? 0)).join('  ');
     });
     const tail = s.seq === firstSeq ? `  ${c.bold(c.yellow('◀ first divergence'))}` : '';
-    lines.push(`${mark} ${String(s.seq).padStart(4)}  ${src(s).padEnd(srcW)}  ${op}${cells.map((t) => ` │ ${t}`).join('')}${tail}`.trimEnd());
+    lines.push(`${tagOf(s).padEnd(tagW)}  ${mark} ${op}${cells.map((t) => ` │ ${t}`).join('')}${tail}`.trimEnd());
   });
   return lines;
 }
@@ -155,28 +156,29 @@ function groupSectionDiffs(diffs: readonly SectionDiff[]): Array<{ nrs: number[]
 }
 
 function stepDifferenceLines(cmp: Comparison, s: CompareStep, c: Colors): string[] {
-  const lines = [`  ${c.bold(`step ${s.seq}`)} (${s.source}) ${s.text}`];
-  for (const r of s.reasons) lines.push(`    ${r.text}`);
+  const tag = tagOf(s);
+  const lines = [`${c.bold(tag)} ${s.text}`];
+  for (const r of s.reasons) lines.push(`${tag}   ${r.text}`);
   const kw = Math.max(...cmp.kernels.map((k) => k.length));
   if (new Set(s.cells.map((cell) => cell.path)).size > 1) {
-    for (const cell of s.cells) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.dim('path:')} ${cell.path}`);
+    for (const cell of s.cells) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim('path:')} ${cell.path}`);
   }
   if (new Set(s.cells.map((cell) => JSON.stringify(cell.notes))).size > 1) {
     for (const cell of s.cells) {
-      for (const n of cell.notes.slice(0, NOTES_MAX)) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.dim('note:')} ${n}`);
-      if (cell.notes.length > NOTES_MAX) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.dim(`(+${cell.notes.length - NOTES_MAX} more notes: memhp run --kernel ${cell.kernel} -v)`)}`);
+      for (const n of cell.notes.slice(0, NOTES_MAX)) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim('note:')} ${n}`);
+      if (cell.notes.length > NOTES_MAX) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim(`(+${cell.notes.length - NOTES_MAX} more notes: memhp run --kernel ${cell.kernel} -v)`)}`);
     }
   }
   if (s.reasons.some((r) => r.kind === 'warnings')) {
     for (const cell of s.cells) {
-      if (!cell.warnings.length) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.dim('(no warning)')}`);
-      for (const w of cell.warnings) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.yellow('WARNING')} ${warningLine(w)}`);
+      if (!cell.warnings.length) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim('(no warning)')}`);
+      for (const w of cell.warnings) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.yellow('WARNING')} ${warningLine(w)}`);
     }
   }
   if (s.reasons.some((r) => r.kind === 'hazards')) {
     for (const cell of s.cells) {
-      if (!cell.hazards.length) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.dim('(no hazard)')}`);
-      for (const h of cell.hazards) lines.push(`    ${cell.kernel.padEnd(kw)}  ${c.red('HAZARD')} ${hazardLine(h)}`);
+      if (!cell.hazards.length) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim('(no hazard)')}`);
+      for (const h of cell.hazards) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.red('HAZARD')} ${hazardLine(h)}`);
     }
   }
   return lines;

@@ -127,6 +127,8 @@ export interface Scenario {
   /** Expectations written after the boot layout, before the first operation (checked at step 0). */
   readonly bootExpects: readonly ExpectLine[];
   readonly steps: readonly ScenarioStep[];
+  /** The kernel's vmemmap_base when the input recorded it (a trace's `vmb=`), for raw section words. */
+  readonly vmemmapBase?: bigint;
 }
 
 /** A user-input error: what `cli/` renders as `file:line: message`. */

@@ -143,3 +143,16 @@ export function bitmapStrip(map: Bitmap, nbits: number): string {
 export function bitmapAnd(a: Bitmap, b: Bitmap): number[] {
   return a.map((w, i) => (w & (b[i] ?? 0)) >>> 0);
 }
+
+/** Ascending bit indices as compact ranges: "0-31,33-39". */
+export function bitRanges(bits: readonly number[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < bits.length) {
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1] === (bits[j] ?? 0) + 1) j++;
+    out.push(i === j ? String(bits[i]) : `${bits[i]}-${bits[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}

@@ -4,7 +4,7 @@
  * reproduces (F5, F10, F14 …) can break one; `memhp bisect --until invariant:NAME` finds where.
  * Checks read the state only (and the profile, for what the kernel keeps under its config).
  */
-import { bitmapBits, bitmapEmpty } from './bitmap.js';
+import { bitRanges, bitmapBits, bitmapEmpty } from './bitmap.js';
 import { listSections } from './model.js';
 import { tracksSubsections } from './profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_IS_ONLINE, SECTION_MARKED_PRESENT } from './types.js';
@@ -17,13 +17,22 @@ export interface InvariantViolation {
   readonly text: string;
 }
 
-/** A named check over the whole state. */
+/** The state-wide facts a section's check may read beside the section. */
+export type SectionContext = Pick<KernelState, 'highestPresentSectionNr'>;
+
+/**
+ * A named check over the whole state, made of one check per section: a section breaks it only
+ * through its own fields and __highest_present_section_nr (which only grows, so it can only
+ * repair), so a step can break it only in the sections the step wrote.
+ */
 export interface Invariant {
   readonly name: string;
   /** What holds, in one line. */
   readonly doc: string;
   /** Where the kernel makes it hold (function, file, version). */
   readonly source: string;
+  /** What is wrong with section `ms` ('' when it is fine). */
+  readonly checkSection: (p: Profile, ms: MemSection, ctx: SectionContext) => string;
   /** Every violation in `state` (empty when the invariant holds). */
   readonly check: (p: Profile, state: KernelState) => readonly InvariantViolation[];
 }
@@ -55,7 +64,7 @@ export const INVARIANTS: readonly Invariant[] = [
     (p, ms) => {
       if (!p.config.SPARSEMEM_VMEMMAP || !tracksSubsections(p) || (ms.flags & SECTION_HAS_MEM_MAP) === 0) return '';
       const bad = bitmapBits(ms.subsectionMap).filter((b) => b < ms.memmap.length && (ms.memmap[b] === '.' || ms.memmap[b] === 'F'));
-      return bad.length ? `active sub-section(s) ${bad.join(',')} without a usable memmap (${ms.memmap})` : '';
+      return bad.length ? `active sub-section(s) ${bitRanges(bad)} without a usable memmap (${ms.memmap})` : '';
     },
   ),
   perSection(
@@ -70,18 +79,12 @@ export const INVARIANTS: readonly Invariant[] = [
     'online_mem_sections() in mm/sparse.c sets SECTION_IS_ONLINE only on valid sections; memory_present() sets it with PRESENT',
     (_p, ms) => (ms.flags & SECTION_IS_ONLINE) !== 0 && (ms.flags & SECTION_MARKED_PRESENT) === 0 ? 'ONLINE but not PRESENT' : '',
   ),
-  {
-    name: 'highest-present',
-    doc: '__highest_present_section_nr is at least the number of every present section',
-    source: 'section_mark_present() in mm/sparse.c; for_each_present_section_nr() stops at __highest_present_section_nr',
-    check: (_p, state) => {
-      const out: InvariantViolation[] = [];
-      for (const ms of listSections(state)) {
-        if ((ms.flags & SECTION_MARKED_PRESENT) !== 0 && ms.nr > state.highestPresentSectionNr) out.push({ section: ms.nr, text: `present above __highest_present_section_nr ${state.highestPresentSectionNr}` });
-      }
-      return out;
-    },
-  },
+  perSection(
+    'highest-present',
+    '__highest_present_section_nr is at least the number of every present section',
+    'section_mark_present() in mm/sparse.c; for_each_present_section_nr() stops at __highest_present_section_nr',
+    (_p, ms, ctx) => ((ms.flags & SECTION_MARKED_PRESENT) !== 0 && ms.nr > ctx.highestPresentSectionNr ? `present above __highest_present_section_nr ${ctx.highestPresentSectionNr}` : ''),
+  ),
 ];
 
 /** The invariant called `name`, or undefined. */
@@ -96,15 +99,16 @@ function has(ms: MemSection, bits: number): boolean {
 }
 
 /** An invariant checked section by section: `bad` returns '' when the section is fine. */
-function perSection(name: string, doc: string, source: string, bad: (p: Profile, ms: MemSection) => string): Invariant {
+function perSection(name: string, doc: string, source: string, bad: (p: Profile, ms: MemSection, ctx: SectionContext) => string): Invariant {
   return {
     name,
     doc,
     source,
+    checkSection: bad,
     check: (p, state) => {
       const out: InvariantViolation[] = [];
       for (const ms of listSections(state)) {
-        const text = bad(p, ms);
+        const text = bad(p, ms, state);
         if (text) out.push({ section: ms.nr, text });
       }
       return out;

@@ -1,8 +1,9 @@
 /**
  * The raw `section_mem_map` word (kernel-semantics §1.3): encoded memmap | flags. The encoded part
  * is the struct page of the section's first pfn minus section_start_pfn × sizeof(struct page)
- * (sparse_encode_mem_map, mm/sparse.c). x86_64 4-level, no KASLR: vmemmap base
- * 0xffffea0000000000, direct map (PAGE_OFFSET) 0xffff888000000000.
+ * (sparse_encode_mem_map, mm/sparse.c). Default x86_64 4-level, no KASLR: vmemmap base
+ * 0xffffea0000000000, direct map (PAGE_OFFSET) 0xffff888000000000; a trace's own vmemmap_base
+ * (5-level: 0xffd4000000000000, direct map 0xff11000000000000) is used for its steps.
  */
 import { toU64 } from './format.js';
 import type { Geometry } from './geometry.js';
@@ -13,17 +14,34 @@ export const VMEMMAP_BASE = 0xffffea0000000000n;
 /** x86_64 PAGE_OFFSET (4-level) without KASLR. */
 export const PAGE_OFFSET = 0xffff888000000000n;
 
-/** The 64-bit section_mem_map value a section's fields stand for. */
-export function sectionWord(g: Geometry, ms: MemSection): bigint {
+/** Where the vmemmap and the direct map start (they move with 5-level paging and KASLR). */
+export interface AddressLayout {
+  readonly vmemmapBase: bigint;
+  readonly pageOffset: bigint;
+}
+
+/** x86_64 4-level paging without KASLR (the default). */
+export const LAYOUT_4LEVEL: AddressLayout = { vmemmapBase: VMEMMAP_BASE, pageOffset: PAGE_OFFSET };
+
+/** x86_64 5-level paging without KASLR: vmemmap_base 0xffd4000000000000 (as in the recorded traces' vmb=). */
+export const LAYOUT_5LEVEL: AddressLayout = { vmemmapBase: 0xffd4000000000000n, pageOffset: 0xff11000000000000n };
+
+/** The layout of a kernel whose vmemmap_base a trace recorded (`vmb=`): 5-level's direct map when the base is 5-level's. */
+export function layoutForVmemmapBase(vmb: bigint): AddressLayout {
+  return { vmemmapBase: vmb, pageOffset: vmb >= 0xff00000000000000n && vmb < 0xffe0000000000000n ? LAYOUT_5LEVEL.pageOffset : PAGE_OFFSET };
+}
+
+/** The 64-bit section_mem_map value a section's fields stand for, under `layout`. */
+export function sectionWord(g: Geometry, ms: MemSection, layout: AddressLayout = LAYOUT_4LEVEL): bigint {
   const startPfn = BigInt(ms.nr) * BigInt(g.PAGES_PER_SECTION);
   const bias = startPfn * BigInt(g.STRUCT_PAGE_BYTES);
   let encoded = 0n;
   switch (ms.map) {
     case 'vmemmap':
-      encoded = VMEMMAP_BASE;
+      encoded = layout.vmemmapBase;
       break;
     case 'direct_map':
-      encoded = toU64(PAGE_OFFSET + startPfn * BigInt(g.PAGE_SIZE) - bias);
+      encoded = toU64(layout.pageOffset + startPfn * BigInt(g.PAGE_SIZE) - bias);
       break;
     case 'encoded_null':
       encoded = toU64(-bias);

@@ -176,6 +176,15 @@ export interface SectionEffect {
   readonly after: SectionStateValue;
 }
 
+/** A call of a kernel function a trace can record (sparse_add_section …), in call order, with its return. */
+export interface SubCall {
+  readonly fn: 'sparse_add_section' | 'sparse_remove_section' | 'section_deactivate' | '__populate_section_memmap';
+  readonly pfn: number;
+  readonly nr_pages: number;
+  /** The int returned (sparse_add_section), else null. */
+  ret: number | null;
+}
+
 /** Everything an operation produced, as data. */
 export interface Outcome {
   /** Return value (0 or a negative errno); null for void functions and queries. */
@@ -190,4 +199,6 @@ export interface Outcome {
   readonly hazards: readonly Hazard[];
   /** Other facts worth saying (zone left non-contiguous, altmap pages consumed …). */
   readonly notes: readonly string[];
+  /** The calls of sparse_add_section, sparse_remove_section, section_deactivate and __populate_section_memmap made, in order. */
+  readonly calls: readonly SubCall[];
 }

@@ -64,7 +64,8 @@ export function blame(log: HotplugLog, q: BlameQuery): BlameEntry[] {
     }
     cur = next;
   }
-  return out.reverse();
+  // Last writer first; a step's fields stay in SECTION_FIELDS order (the sort is stable).
+  return out.sort((a, b) => b.seq - a.seq);
 }
 
 /** The fields a query looks at (throws RangeError for a name that is no section field: check it with sectionFieldOf first). */

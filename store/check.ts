@@ -1,19 +1,21 @@
 /**
  * Check the model against a real kernel trace: record the scenario translated from the trace
  * (events/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
- * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, and at
- * every WARN splat its text.
+ * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, the nested
+ * sparse_add_section / sparse_remove_section / section_deactivate / __populate_section_memmap calls
+ * with their arguments and returns (where the trace probed them), and at every WARN splat its text.
  */
 import type { SourceLoc } from '../events/types.js';
+import { stepOfLine } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
-import { SECTION_FLAG_NAMES } from '../machines/types.js';
+import { SECTION_FLAG_NAMES, SECTION_IS_ONLINE } from '../machines/types.js';
 import type { Profile } from '../machines/types.js';
 import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls' | 'online';
 
 /** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
 export interface TraceWarn {
@@ -25,7 +27,7 @@ export interface TraceWarn {
 export interface CheckMismatch {
   /** The log step whose outcome (ret) or state (snapshot fields) differs; 0 = boot. */
   readonly step: number;
-  /** The trace line: the call's entry line for ret, the secstate line otherwise. */
+  /** The trace line: the return line for ret, the splat's console line for warn, the secstate line otherwise. */
   readonly source: SourceLoc;
   /** null for ret. */
   readonly section: number | null;
@@ -58,8 +60,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
   // (a WARN without text counts as ''), wherever the kernel or the model warned.
   const byStep = new Map<number, { source: SourceLoc; kernel: string[] }>();
   for (const w of warns) {
-    let step = 0;
-    for (let i = 0; i < ts.scenario.steps.length; i++) if ((ts.scenario.steps[i]?.source.line ?? Infinity) < w.source.line) step = i + 1;
+    const step = stepOfLine(ts.scenario, w.source.line);
     const e = byStep.get(step) ?? { source: w.source, kernel: [] };
     e.kernel.push(w.text ?? '');
     byStep.set(step, e);
@@ -84,6 +85,26 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
     if (model !== r.ret) mismatches.push({ step: r.step, source: r.source, section: null, field: 'ret', model: String(model), kernel: String(r.ret) });
   }
 
+  // The nested calls of each step (sparse_add_section …, with their returns), where the trace probed them.
+  log.steps.forEach((s, i) => {
+    if (i === 0) return;
+    const kernel = ts.subcalls[i - 1] ?? [];
+    const model = s.outcome.calls.filter((c) => ts.probed.has(c.fn));
+    if (kernel.length === 0 && model.length === 0) return;
+    fieldsCompared++;
+    const k = kernel.map(callText);
+    const m = model.map(callText);
+    const at = k.findIndex((t, j) => t !== m[j]);
+    if (at >= 0 || m.length !== k.length) {
+      const first = at >= 0 ? at : Math.min(m.length, k.length);
+      const differs = kernel[first];
+      // Only the return differs: point at the line that printed it.
+      const sameCall = differs !== undefined && model[first] !== undefined && callText({ ...differs, ret: null }) === callText({ ...model[first], ret: null });
+      const source = (sameCall ? differs.exit : null) ?? differs?.source ?? kernel[kernel.length - 1]?.source ?? s.source;
+      mismatches.push({ step: i, source, section: null, field: 'calls', model: m.join(', ') || 'none', kernel: k.join(', ') || 'none' });
+    }
+  });
+
   for (const snap of ts.snapshots) {
     const state = log.stateAt(snap.afterStep);
     for (const s of snap.sections) {
@@ -101,12 +122,26 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       const map0 = (BigInt((words[0] ?? 0) >>> 0) | (BigInt((words[1] ?? 0) >>> 0) << 32n)).toString(16);
       add('subsection_map', `0x${map0}`, `0x${s.map0.toString(16)}`);
     }
+    // sysfs memoryN/state of a section's memory block: online exactly when the section is
+    // (online_pages / offline_pages mark every section of the block; memory_block_online/offline).
+    for (const b of snap.memblocks) {
+      if (b.absent || b.state === null) continue;
+      const ms = getSection(profile, state, b.section);
+      fieldsCompared++;
+      const model = ((ms?.flags ?? 0) & SECTION_IS_ONLINE) !== 0 ? 'online' : 'offline';
+      if (model !== b.state) mismatches.push({ step: snap.afterStep, source: snap.source, section: b.section, field: 'online', model, kernel: b.state });
+    }
   }
   mismatches.sort((a, b) => a.source.line - b.source.line || (a.section ?? -1) - (b.section ?? -1));
   return { snapshots: ts.snapshots.length, sections: watched.size, fieldsCompared, mismatches, log };
 }
 
 // --- internal ---
+
+/** `sparse_add_section(0x4c000, 0x4000) = 0`. */
+function callText(c: { fn: string; pfn: number; nr_pages: number; ret: number | null }): string {
+  return `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`;
+}
 
 function flagNames(flags: number): string {
   const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);

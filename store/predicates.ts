@@ -10,10 +10,10 @@ import type { Invariant, InvariantViolation } from '../machines/invariants.js';
 import type { KernelState, Profile } from '../machines/types.js';
 import type { LogStep } from './types.js';
 
-/** A predicate over one step's outcome. */
+/** A predicate over one step's outcome (`NAME` or `NAME:TEXT`: only what mentions TEXT, e.g. `hazard:F10`). */
 export interface StepPredicate {
   readonly kind: 'step';
-  readonly name: StepPredicateName;
+  readonly name: string;
   /** What makes it true, as text ('' when it is false at this step). */
   readonly test: (s: LogStep) => string;
 }
@@ -42,15 +42,20 @@ export const STEP_PREDICATES: ReadonlyArray<readonly [StepPredicateName, string]
 
 /** Parse `--until`; an error message naming what is known when it is no predicate. */
 export function parsePredicate(text: string): { ok: true; value: Predicate } | { ok: false; message: string; hint: string } {
-  const hint = `predicates: ${STEP_PREDICATES.map(([n]) => n).join(', ')}, invariant:NAME (${INVARIANTS.map((i) => i.name).join(', ')})`;
+  const hint = `predicates: ${STEP_PREDICATES.map(([n]) => n).join(', ')} (NAME:TEXT: only what mentions TEXT), invariant:NAME (${INVARIANTS.map((i) => i.name).join(', ')})`;
   if (text.startsWith('invariant:')) {
     const inv = invariantNamed(text.slice('invariant:'.length));
     if (!inv) return { ok: false, message: `--until ${text}: no invariant '${text.slice('invariant:'.length)}'`, hint: 'memhp invariants lists them' };
     return { ok: true, value: { kind: 'state', name: text, invariant: inv } };
   }
-  const name = STEP_PREDICATES.find(([n]) => n === text)?.[0];
+  const colon = text.indexOf(':');
+  const base = colon < 0 ? text : text.slice(0, colon);
+  const needle = colon < 0 ? '' : text.slice(colon + 1);
+  const name = STEP_PREDICATES.find(([n]) => n === base)?.[0];
   if (!name) return { ok: false, message: `--until ${text}: not a predicate`, hint };
-  return { ok: true, value: { kind: 'step', name, test: STEP_TESTS[name] } };
+  if (colon >= 0 && !needle) return { ok: false, message: `--until ${text}: nothing after ':'`, hint: `e.g. ${name}:F10 (only what mentions F10)` };
+  const items = STEP_ITEMS[name];
+  return { ok: true, value: { kind: 'step', name: text, test: (s) => items(s).filter((t) => t.includes(needle)).join('; ') } };
 }
 
 /** Why a state predicate is true in `state` (empty: false). */
@@ -60,10 +65,11 @@ export function stateViolations(p: StatePredicate, profile: Profile, state: Kern
 
 // --- internal ---
 
-const STEP_TESTS: Readonly<Record<StepPredicateName, (s: LogStep) => string>> = {
-  warn: (s) => s.outcome.warnings.map((w) => (w.text ? `${w.kind} ${w.func}: ${w.text}` : `${w.kind} in ${w.func}`)).join('; '),
-  error: (s) => (s.outcome.ret !== null && s.outcome.ret < 0 ? `returned ${formatRet(s.outcome.ret)}` : ''),
-  leak: (s) => s.outcome.hazards.filter((h) => h.kind === 'leak').map((h) => `${h.bug ? `${h.bug}: ` : ''}${h.text}`).join('; '),
-  hazard: (s) => s.outcome.hazards.map((h) => `${h.kind}${h.bug ? ` ${h.bug}` : ''}: ${h.text}`).join('; '),
-  expect: (s) => s.expects.filter((e) => !e.ok).map((e) => `${e.text}: ${e.detail}`).join('; '),
+/** What makes each step predicate true at a step, one text per warning, hazard, failed expect … */
+const STEP_ITEMS: Readonly<Record<StepPredicateName, (s: LogStep) => string[]>> = {
+  warn: (s) => s.outcome.warnings.map((w) => (w.text ? `${w.kind} ${w.func}: ${w.text}` : `${w.kind} in ${w.func}`)),
+  error: (s) => (s.outcome.ret !== null && s.outcome.ret < 0 ? [`returned ${formatRet(s.outcome.ret)}`] : []),
+  leak: (s) => s.outcome.hazards.filter((h) => h.kind === 'leak').map((h) => `leak${h.bug ? ` ${h.bug}` : ''}: ${h.text}`),
+  hazard: (s) => s.outcome.hazards.map((h) => `${h.kind}${h.bug ? ` ${h.bug}` : ''}: ${h.text}`),
+  expect: (s) => s.expects.filter((e) => !e.ok).map((e) => `${e.text}: ${e.detail}`),
 };

@@ -3,7 +3,7 @@
  * print): flags by name, bitmaps as the kernel's unsigned longs with their set bits, and the
  * user-facing field names (kernel names: `subsection_map`, not `subsectionMap`).
  */
-import { bitmapBits, bitmapTest, bitmapToLongs } from '../machines/bitmap.js';
+import { bitRanges, bitmapBits, bitmapTest, bitmapToLongs } from '../machines/bitmap.js';
 import type { Bitmap } from '../machines/bitmap.js';
 import { SECTION_FIELDS } from '../machines/changes.js';
 import type { SectionField } from '../machines/changes.js';
@@ -58,17 +58,4 @@ export function fieldBitText(field: SectionField, ms: MemSection, bit: number): 
 export function bitmapText(map: Bitmap): string {
   const bits = bitmapBits(map);
   return `${bitmapToLongs(map).join(' ')} [${bits.length ? bitRanges(bits) : 'none'}]`;
-}
-
-/** A list of ascending bit indices as compact ranges: "0-31,33-39". */
-export function bitRanges(bits: readonly number[]): string {
-  const out: string[] = [];
-  let i = 0;
-  while (i < bits.length) {
-    let j = i;
-    while (j + 1 < bits.length && bits[j + 1] === (bits[j] ?? 0) + 1) j++;
-    out.push(i === j ? String(bits[i]) : `${bits[i]}-${bits[j]}`);
-    i = j + 1;
-  }
-  return out.join(',');
 }

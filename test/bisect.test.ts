@@ -48,6 +48,11 @@ describe('bisect on 10^5-step logs with a planted first violation', () => {
       expect(r.method).toBe('binary');
       expect(r.materialisations).toBeLessThanOrEqual(Math.ceil(Math.log2(N)) + 2);
       expect(r.materialisations).toBe(r.probes.length);
+      // --exact walks the patch paths from boot: the same step, one state built.
+      const e = bisect(log, inv, { exact: true });
+      expect(e.found?.seq).toBe(stateAt);
+      expect(e.found?.violations.map((v) => v.section)).toEqual([PLANTED_SECTION]);
+      expect(e).toMatchObject({ method: 'exact', materialisations: 1 });
       // Every other invariant holds at the end: the plant is the only violation.
       for (const other of INVARIANTS.filter((i) => i.name !== 'section-map-vmemmap')) expect(other.check(profile, log.live), other.name).toEqual([]);
       // Step predicates: read from the stored outcomes, no state materialised.
@@ -83,8 +88,9 @@ describe('bisect on random logs (fast-check)', () => {
   // The two invariants random v5.3 runs break most (F5, F10) weigh more.
   const often = ['invariant:section-map-vmemmap', 'invariant:active-subsection-memmap'];
   const names = [...STEP_PREDICATES.map(([n]) => n), ...INVARIANTS.map((i) => `invariant:${i.name}`), ...often, ...often, ...often];
-  it('step predicates: exactly the first step that has it; invariants: a step where it turns true, the first when it stays broken', () => {
+  it('step predicates and --exact: exactly the first step that has it; invariants by binary search: a step where it turns true, the first when it stays broken', () => {
     let foundState = 0;
+    let notMonotone = 0;
     fc.assert(
       fc.property(scenarioArb(), checkpointEveryArb, fc.constantFrom(...names), fc.nat(), fc.nat(), (s, k, name, a, b) => {
         const log = recordScenario(s, profile, { checkpointEvery: k });
@@ -98,6 +104,12 @@ describe('bisect on random logs (fast-check)', () => {
           expect(r.found?.seq ?? null).toBe(first < 0 ? null : from + first);
           return;
         }
+        // --exact: the first violation in the range, whatever the invariant does after it, with its violations.
+        const e = bisect(log, p, { from, to, exact: true });
+        expect(e.found?.seq ?? null).toBe(first < 0 ? null : from + first);
+        if (e.found) expect(e.found.violations).toEqual(p.invariant.check(profile, log.replay(e.found.seq)));
+        expect(e.materialisations).toBe(1);
+        if (!values.every((v, i) => i === 0 || !values[i - 1] || v)) notMonotone++;
         if (!values[values.length - 1]) {
           expect(r.found).toBeNull();
           return;
@@ -113,5 +125,7 @@ describe('bisect on random logs (fast-check)', () => {
       { numRuns: 300 },
     );
     expect(foundState).toBeGreaterThan(20);
+    // Some runs break an invariant, repair it and break it again: there only --exact is the first.
+    expect(notMonotone).toBeGreaterThan(0);
   });
 });

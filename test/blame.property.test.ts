@@ -52,7 +52,7 @@ function bruteBlame(s: Scenario, states: readonly KernelState[], nr: number, fie
       }
     }
   }
-  return out.reverse();
+  return out.sort((x, y) => y.seq - x.seq);
 }
 
 const queryArb = fc.record({

@@ -13,10 +13,20 @@ import { cli } from './helpers/cli.js';
 const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
 const K61 = '6.1.0-56-amd64';
 
+/** Every recorded run: steps translated, snapshots, distinct sections and fields compared (all must match). */
 const CASES = [
-  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 251 },
-  { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 182 },
+  { scenario: 'devdax_kmem', steps: 20, snapshots: 10, sections: 6, fields: 269 },
+  { scenario: 'dimm_hotplug', steps: 16, snapshots: 10, sections: 5, fields: 222 },
+  { scenario: 'dimm_unaligned', steps: 1, snapshots: 4, sections: 6, fields: 100 },
+  { scenario: 'legacy_pmem_mid_section', steps: 18, snapshots: 8, sections: 6, fields: 255 },
+  { scenario: 'legacy_pmem_shared_section', steps: 24, snapshots: 11, sections: 4, fields: 238 },
+  { scenario: 'legacy_pmem_unaligned', steps: 0, snapshots: 7, sections: 5, fields: 175 },
+  { scenario: 'nvdimm_two_namespaces', steps: 24, snapshots: 15, sections: 6, fields: 378 },
+  { scenario: 'sparse_error_paths', steps: 15, snapshots: 12, sections: 5, fields: 308 },
 ] as const;
+
+/** Runs recorded on 6.12 only. */
+const CASES_612 = [...CASES, { scenario: 'dimm_hotplug_autoonline_default', steps: 18, snapshots: 10, sections: 5, fields: 232 }] as const;
 
 describe('memhp check on the 6.1 traces', () => {
   for (const c of CASES) {
@@ -64,7 +74,8 @@ describe('memhp check on the 6.1 traces', () => {
 const K612 = '6.12.95+deb12-amd64';
 
 describe('memhp check on the 6.12 traces', () => {
-  for (const c of CASES) {
+  // sparse_error_paths E8 reaches sparse_remove_section on 6.12 (6.1 stops in __remove_section): one more call compared.
+  for (const c of CASES_612.map((x) => (x.scenario === 'sparse_error_paths' ? { ...x, fields: x.fields + 1 } : x))) {
     it(`${c.scenario}: no mismatch under 6.12.95`, async () => {
       const r = await cli(['check', `${ROOT}/${K612}/${c.scenario}`]);
       expect(r.stdout).toContain('linux 6.12.95');
@@ -116,5 +127,109 @@ describe('check says when the trace is incomplete', () => {
     expect(r.stdout).toContain('note: 1 line(s) of no known kind were skipped');
     const j = JSON.parse((await cli(['check', dir, '--json'])).stdout) as { lostEvents: boolean; unknownLines: number };
     expect(j).toMatchObject({ lostEvents: true, unknownLines: 1 });
+  });
+});
+
+describe('the check can fail: one recorded value changed in a copy of a trace', () => {
+  // The 6.1.192 sparse_error_paths run, copied with exactly one line edited; the check must report
+  // exactly one mismatch, on that line, with the model's value and the edited kernel value.
+  const SRC = `${ROOT}/${K61}/sparse_error_paths`;
+
+  /** Copy the run with line `line` passed through `edit`; returns the directory. */
+  async function editedCopy(line: number, edit: (text: string) => string): Promise<string> {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const lines = readFileSync(`${SRC}/trace.txt`, 'utf8').split('\n');
+    const before = lines[line - 1] ?? '';
+    const after = edit(before);
+    expect(after).not.toBe(before);
+    lines[line - 1] = after;
+    const dir = mkdtempSync(`${tmpdir()}/memhp-edit-`);
+    writeFileSync(`${dir}/trace.txt`, lines.join('\n'));
+    copyFileSync(`${SRC}/run.json`, `${dir}/run.json`);
+    return dir;
+  }
+
+  type Mismatch = { step: number; line: number; section: number | null; field: string; model: string; kernel: string };
+  async function mismatches(dir: string): Promise<{ code: number; list: Mismatch[]; text: string }> {
+    const j = await cli(['check', dir, '--json']);
+    const t = await cli(['check', dir]);
+    return { code: j.code, list: (JSON.parse(j.stdout) as { mismatches: Mismatch[] }).mismatches, text: t.stdout };
+  }
+
+  it('one bit of a u word (u8 bit 2 cleared at the second snapshot)', async () => {
+    const dir = await editedCopy(161, (l) => l.replace('u8=0xffffffffffffffff', 'u8=0xfffffffffffffffb'));
+    const r = await mismatches(dir);
+    expect(r.code).toBe(1);
+    expect(r.list).toEqual([{ step: 4, file: `${dir}/trace.txt`, line: 161, section: 8, field: 'subsection_map', model: '0xffffffffffffffff', kernel: '0xfffffffffffffffb' }]);
+    expect(r.text).toContain('[step 4 trace.txt:161] section 8 subsection_map: model 0xffffffffffffffff, kernel 0xfffffffffffffffb\n');
+  });
+
+  it('one flag bit of an m word (m9 without SECTION_TAINT_ZONE_DEVICE)', async () => {
+    const dir = await editedCopy(161, (l) => l.replace('m9=0xffd400000000001f', 'm9=0xffd400000000000f'));
+    const r = await mismatches(dir);
+    expect(r.list).toEqual([
+      { step: 4, file: `${dir}/trace.txt`, line: 161, section: 9, field: 'flags', model: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY|TAINT_ZONE_DEVICE', kernel: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY' },
+    ]);
+  });
+
+  it('one return value (E2 __add_pages -17 recorded as -12)', async () => {
+    const dir = await editedCopy(274, (l) => l.replace('lab_call/__add_pages_ret: ret=-17', 'lab_call/__add_pages_ret: ret=-12'));
+    const r = await mismatches(dir);
+    expect(r.list).toEqual([{ step: 6, file: `${dir}/trace.txt`, line: 274, section: null, field: 'ret', model: '-17', kernel: '-12' }]);
+    expect(r.text).toContain('[step 6 trace.txt:274] ret: model -17, kernel -12\n');
+  });
+
+  it('one nested return (E5\'s second sparse_add_section -17 recorded as 0)', async () => {
+    const dir = await editedCopy(532, (l) => l.replace('sparse_add_section_ret: ret=0xffffffef (4294967279)', 'sparse_add_section_ret: ret=0x0 (0)'));
+    const r = await mismatches(dir);
+    expect(r.list).toEqual([
+      {
+        step: 11,
+        file: `${dir}/trace.txt`,
+        line: 532,
+        section: null,
+        field: 'calls',
+        model: 'sparse_add_section(0x4c000, 0x4000) = 0, sparse_add_section(0x50000, 0x200) = -17',
+        kernel: 'sparse_add_section(0x4c000, 0x4000) = 0, sparse_add_section(0x50000, 0x200) = 0',
+      },
+    ]);
+  });
+
+  it('one WARN text (E1 "end: #401ff" recorded as "end: #40200")', async () => {
+    const dir = await editedCopy(168, (l) => l.replace('end: #401ff', 'end: #40200'));
+    const r = await mismatches(dir);
+    expect(r.list).toEqual([
+      { step: 5, file: `${dir}/trace.txt`, line: 168, section: null, field: 'warn', model: '"Misaligned __add_pages start: 0x40100 end: #401ff"', kernel: '"Misaligned __add_pages start: 0x40100 end: #40200"' },
+    ]);
+  });
+});
+
+describe('the check can fail: a memory block state', () => {
+  it('MEMBLK memory32 recorded online while the model has section 32 offline', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const src = `${ROOT}/${K61}/dimm_hotplug`;
+    const lines = readFileSync(`${src}/trace.txt`, 'utf8').split('\n');
+    // The first snapshot after d1's hot-add shows memory32 offline.
+    const at = lines.findIndex((l, i) => i > lines.findIndex((x) => x.includes('LAB_STEP d1: hot-add')) && /MEMBLK \S+ section=32 block=32 state=offline/.test(l));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = (lines[at] ?? '').replace('state=offline online=0', 'state=online online=1');
+    const dir = mkdtempSync(`${tmpdir()}/memhp-memblk-`);
+    writeFileSync(`${dir}/trace.txt`, lines.join('\n'));
+    copyFileSync(`${src}/run.json`, `${dir}/run.json`);
+    const r = await cli(['check', dir, '--json']);
+    const j = JSON.parse(r.stdout) as { mismatches: Array<{ section: number; field: string; model: string; kernel: string }> };
+    expect(j.mismatches).toEqual([expect.objectContaining({ section: 32, field: 'online', model: 'offline', kernel: 'online' })]);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('raw section words of a trace use its own vmemmap_base', () => {
+  it('state --section 8 after the pmem adds prints the m8 word the kernel recorded (5-level vmemmap_base)', async () => {
+    const r = await cli(['state', `${ROOT}/${K61}/sparse_error_paths`, '--at', '4', '--section', '8']);
+    expect(r.stdout).toContain('section_mem_map 0xffd400000000001f (map vmemmap, nid 0)');
+    const j = JSON.parse((await cli(['state', `${ROOT}/${K61}/sparse_error_paths`, '--at', '4', '--section', '8', '--json'])).stdout) as { sections: Array<{ section_mem_map: string }> };
+    expect(j.sections[0]?.section_mem_map).toBe('0xffd400000000001f');
   });
 });

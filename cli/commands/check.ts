@@ -6,23 +6,26 @@ import { basename } from 'node:path';
 import { defineCommand } from 'citty';
 import { describeProfile, resolveProfile } from '../../machines/profile.js';
 import { checkTrace } from '../../store/check.js';
+import { traceArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
+import { printable } from '../printable.js';
 
 /** The `check` command's definition (meta and arguments). */
 export const checkCommandDef = defineCommand({
   meta: { name: 'check', description: 'Replay a real kernel trace through the model and list the differences' },
   args: {
-    trace: { type: 'positional', description: 'trace.txt, console.log, or a directory holding trace.txt', required: true, valueHint: 'TRACE' },
+    ...traceArgs,
     kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)', valueHint: 'VERSION' },
     json: { type: 'boolean', description: 'machine-readable output' },
+    verbose: { type: 'boolean', alias: 'v', description: 'also list the lines of no known kind and every remark about the trace' },
   },
 });
 
 /** Execute `memhp check`; returns the exit code (0 no mismatch, 1 mismatches, 2 unreadable input). */
-export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: boolean }): number {
-  const { file, trace, kernel, warns, lostEvents, unknownLines } = loadTrace(io, args.trace, args.kernel);
+export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?: string; json?: boolean; verbose?: boolean }): number {
+  const { file, trace, kernel, warns, lostEvents, unknownLines, unknown, notes, bootNotes, malformed } = loadTrace(io, args.trace, args.kernel, args.iomem);
   const r = resolveProfile({ kernel });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
 
@@ -39,14 +42,22 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: 
         fieldsCompared: res.fieldsCompared,
         lostEvents,
         unknownLines,
+        malformedLines: malformed,
+        boot: trace.bootFrom,
+        bootNotes,
+        ...(args.verbose ? { unknown: unknown.map((u) => ({ line: u.source.line, text: u.text })), notes } : {}),
         mismatches: res.mismatches.map((m) => ({ step: m.step, file: m.source.file, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
       })}\n`,
     );
   } else {
     const c = io.color;
     io.out(`${c.bold('memhp check')} ${file} — ${describeProfile(r.profile)}\n`);
+    for (const n of bootNotes) io.out(`${c.yellow('note')}: ${where(n.line)}: ${n.message}\n`);
     if (lostEvents) io.out(`${c.yellow('note')}: the trace lost events ([LOST N EVENTS]): calls may be missing from the steps\n`);
-    if (unknownLines) io.out(`${c.yellow('note')}: ${unknownLines} line(s) of no known kind were skipped\n`);
+    if (unknownLines) io.out(`${c.yellow('note')}: ${unknownLines} line(s) of no known kind were skipped${args.verbose ? ':' : ' (--verbose lists them)'}\n`);
+    if (args.verbose) for (const u of unknown) io.out(`  ${where(u.source.line)}: ${printable(u.text)}\n`);
+    if (malformed) io.out(`${c.yellow('note')}: ${malformed} malformed line(s) were skipped (listed on stderr)\n`);
+    if (args.verbose) for (const n of notes) io.out(`${c.yellow('note')}: ${where(n.line)}: ${n.message}\n`);
     for (const m of res.mismatches) {
       const what = m.section === null ? m.field : `section ${m.section} ${m.field}`;
       io.out(`[step ${m.step} ${where(m.source.line)}] ${what}: model ${m.model}, kernel ${m.kernel}\n`);
@@ -56,3 +67,4 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; json?: 
   }
   return res.mismatches.length ? EXIT_EXPECT : EXIT_OK;
 }
+

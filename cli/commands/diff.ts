@@ -24,6 +24,6 @@ export function runDiff(io: Io, args: { file: string; a: string; b: string; kern
   const b = parseStepArg(loaded.log, 'B', args.b);
   const d = diffStates(loaded.profile.geometry, loaded.log.stateAt(a), loaded.log.stateAt(b), a, b);
   if (args.json) io.out(`${JSON.stringify(d)}\n`);
-  else io.out(`${diffLines(d, io.color).join('\n')}\n`);
+  else io.out(`${diffLines(d, io.color, [loaded.log.step(a), loaded.log.step(b)]).join('\n')}\n`);
   return EXIT_OK;
 }

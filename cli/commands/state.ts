@@ -2,14 +2,14 @@
 import { defineCommand } from 'citty';
 import { bitmapBits, bitmapToLongs } from '../../machines/bitmap.js';
 import { listSections } from '../../machines/model.js';
-import { sectionWord } from '../../machines/section_word.js';
+import { layoutForVmemmapBase, sectionWord } from '../../machines/section_word.js';
 import { fmtHex16 } from '../../machines/format.js';
 import { flagNames } from '../../store/diff.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, parseSectionArg, parseStepArg } from '../load.js';
-import { stateLines, where } from '../render.js';
+import { stateLines, stepTag, where } from '../render.js';
 
 /** The `state` command's definition (meta and arguments). */
 export const stateCommandDef = defineCommand({
@@ -27,6 +27,8 @@ export function runState(io: Io, args: { file: string; kernel?: string; arch?: s
   const n = parseStepArg(loaded.log, '--at', args.at);
   const only = args.section === undefined ? undefined : parseSectionArg(args.section);
   const state = loaded.log.stateAt(n);
+  const vmb = loaded.scenario.vmemmapBase;
+  const layout = vmb === undefined ? undefined : layoutForVmemmapBase(vmb);
   const s = loaded.log.step(n);
   if (args.json) {
     const g = loaded.profile.geometry;
@@ -36,7 +38,7 @@ export function runState(io: Io, args: { file: string; kernel?: string; arch?: s
         nr: ms.nr,
         state: ms.machine,
         flags: flagNames(ms.flags),
-        section_mem_map: fmtHex16(sectionWord(g, ms)),
+        section_mem_map: fmtHex16(sectionWord(g, ms, layout)),
         map: ms.map,
         usage: ms.usage,
         subsection_map: bitmapToLongs(ms.subsectionMap),
@@ -47,7 +49,7 @@ export function runState(io: Io, args: { file: string; kernel?: string; arch?: s
     io.out(`${JSON.stringify({ step: n, source: where(s), text: s.text, sections })}\n`);
     return EXIT_OK;
   }
-  io.out(`${io.color.bold(`state after step ${n}`)} (${where(s)}: ${s.text})\n`);
-  io.out(`${stateLines(loaded.profile, state, io.color, only).join('\n')}\n`);
+  io.out(`${stepTag(s)} ${s.text}: ${io.color.bold('the state after this step')}\n`);
+  io.out(`${stateLines(loaded.profile, state, io.color, only, layout).join('\n')}\n`);
   return EXIT_OK;
 }

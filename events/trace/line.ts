@@ -15,7 +15,10 @@ export type LineResult =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'error'; readonly message: string };
 
-const HEADER_RE = /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\S+)\s+(\d+\.\d+):\s(.*)$/s;
+/** `TASK-PID [CPU] FLAGS TIMESTAMP: rest`; trace-cmd report prints no FLAGS column. */
+const HEADER_RE = /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$/s;
+/** trace-cmd report's own header and notes: `cpus=2`, `version = 6`, `CPU 1 is empty`. */
+const TRACE_CMD_NOTE_RE = /^(cpus=\d+|version = \d+|CPU \d+ is empty|trace-cmd: .*)$/;
 const EVENT_RE = /^([^\s:]+):(?: (.*))?$/s;
 const LOST_RE = /^(?:CPU:\s*\d+\s+)?\[LOST (\S+) EVENTS\]$/;
 const LAB_RE = /^(lab_call|lab_kmod)\/([A-Za-z_][\w.]*):(?: (.*))?$/s;
@@ -25,7 +28,7 @@ const fail = (message: string): LineResult => ({ kind: 'error', message });
 
 /** Parse one line (without its line end). */
 export function parseLine(text: string, source: SourceLoc): LineResult {
-  if (text.trim() === '' || text.startsWith('#')) return { kind: 'skip' };
+  if (text.trim() === '' || text.startsWith('#') || TRACE_CMD_NOTE_RE.test(text.trim())) return { kind: 'skip' };
   const lost = LOST_RE.exec(text.trim());
   if (lost !== null) {
     const n = lost[1] ?? '';
@@ -64,7 +67,6 @@ type Base = { readonly source: SourceLoc; readonly header: TraceHeader };
 function parseKprobe(event: string, rest: string, base: Base): LineResult {
   const ret = /^\((.*) <- ([^\s)]+)\)(?: (.*))?$/s.exec(rest);
   if (ret !== null) {
-    if (!event.endsWith('_ret')) return fail(`${event}: a return site "(... <- ...)" on an event not named *_ret`);
     const args = parseArgs(ret[3] ?? '');
     if (!args.ok) return fail(`${event}: ${args.message}`);
     const value = args.value.ret ?? null;
@@ -73,7 +75,7 @@ function parseKprobe(event: string, rest: string, base: Base): LineResult {
       kind: 'return',
       ...base,
       origin: 'kprobe',
-      name: event.slice(0, -4),
+      name: isSymbol(ret[2] ?? '') ? (ret[2] ?? '') : event.replace(/_ret$/, ''),
       caller: ret[1] ?? '',
       printkCaller: null,
       ret: value,
@@ -88,7 +90,9 @@ function parseKprobe(event: string, rest: string, base: Base): LineResult {
   if (!site.ok) return fail(`${event}: ${site.message}`);
   const args = parseArgs(entry[2] ?? '');
   if (!args.ok) return fail(`${event}: ${args.message}`);
-  const record = { kind: 'entry', ...base, origin: 'kprobe', name: event, site: site.value, printkCaller: null, args: args.value } as const;
+  // The function is the probe site's symbol (events may carry any name, e.g. p___add_pages_0).
+  const name = isSymbol(site.value.func) ? site.value.func : event;
+  const record = { kind: 'entry', ...base, origin: 'kprobe', name, site: site.value, printkCaller: null, args: args.value } as const;
   return { kind: 'record', record };
 }
 
@@ -163,6 +167,11 @@ function parseSecstate(probe: string, rest: string, base: Base): LineResult {
     sections.push({ nr, word: e.m, usage: e.p, map0: e.u });
   }
   return { kind: 'record', record: { kind: 'secstate', ...base, probe, site: site.value, vmemmapBase: vmb, sections } };
+}
+
+/** True for a symbol name, false for an address (trace-cmd report prints `(%lx)` sites as bare hex). */
+function isSymbol(text: string): boolean {
+  return /^[A-Za-z_.$][\w.$]*$/.test(text) && !/^[0-9a-f]{8,16}$/.test(text);
 }
 
 /** A 64-bit value printed as `0x…` hex. */

@@ -2,7 +2,8 @@
  * The ftrace text reader: a whole trace.txt (or the trace embedded in a console.log) into a
  * TraceDocument — records in line order, WARN splats with their message text, LAB_SNAP snapshots
  * with their /proc/iomem resources (parsed by events/iomem.ts), MEMBLK lines and secstate, and
- * the unknown lines. Malformed lines of a known kind are InputErrors (at most 20).
+ * the unknown lines. A malformed line of a known kind, or a last line cut short, is skipped and
+ * listed with its file:line (never half-read); the rest of the trace is still read.
  */
 import { parseIomemLines } from '../iomem.js';
 import type { InputError, Result, SourceLoc } from '../types.js';
@@ -10,7 +11,6 @@ import { parseLine } from './line.js';
 import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
 import { parseSite } from './values.js';
 
-const MAX_ERRORS = 20;
 const BEGIN = '=====LAB TRACE BEGIN=====';
 const END = '=====LAB TRACE END=====';
 const CUT_HERE = /^-+\[ cut here \]-+$/;
@@ -29,9 +29,10 @@ export function findTraceText(consoleLog: string): EmbeddedTrace | null {
   const lines = consoleLog.split(/\r?\n/);
   const begin = lines.findIndex((l) => l.trim() === BEGIN);
   if (begin < 0) return null;
-  let end = lines.findIndex((l, i) => i > begin && l.trim() === END);
-  if (end < 0) end = lines.length;
-  return { text: lines.slice(begin + 1, end).join('\n'), firstLine: begin + 2 };
+  const end = lines.findIndex((l, i) => i > begin && l.trim() === END);
+  // Without the END line the console was cut short, and so may be its last line.
+  const body = lines.slice(begin + 1, end < 0 ? lines.length : end);
+  return { text: end < 0 ? body.join('\n') : `${body.join('\n')}\n`, firstLine: begin + 2 };
 }
 
 interface SnapBuilder {
@@ -46,6 +47,8 @@ interface SnapBuilder {
 /** Read ftrace text; `firstLine` is the line number of the text's first line within `file`. */
 export function readTrace(text: string, file: string, firstLine = 1): Result<TraceDocument> {
   const lines = text.split(/\r?\n/);
+  // ftrace ends every line with a newline: a last line without one was cut short (a truncated copy).
+  const cut = lines.length > 0 && (lines[lines.length - 1] ?? '') !== '' ? lines.length - 1 : -1;
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const records: TraceRecord[] = [];
   const errors: InputError[] = [];
@@ -55,7 +58,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
   const snapshots: SnapBuilder[] = [];
   const open = new Map<string, SnapBuilder>();
   /** Console lines after a `cut here`, per pid, waiting for their WARNING line. */
-  const pendingWarn = new Map<number, string[]>();
+  const pendingWarn = new Map<number, { lines: string[]; first: SourceLoc | null }>();
 
   const snapFor = (label: string, source: SourceLoc): SnapBuilder => {
     let s = open.get(label);
@@ -68,9 +71,13 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
     return s;
   };
 
-  for (let idx = 0; idx < lines.length && errors.length < MAX_ERRORS; idx++) {
+  for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] ?? '';
     const source: SourceLoc = { file, line: firstLine + idx };
+    if (idx === cut && raw.trim() !== '') {
+      errors.push({ code: 'E_PARSE', message: 'the last line has no line end: the trace was cut short here', ...source });
+      continue;
+    }
     const r = parseLine(raw, source);
     if (r.kind === 'skip') continue;
     if (r.kind === 'unknown') {
@@ -89,7 +96,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
       if (w !== null && site !== null && site.ok) {
         const pending = pendingWarn.get(pid);
         pendingWarn.delete(pid);
-        const textLines = pending ?? [];
+        const textLines = pending?.lines ?? [];
         rec = {
           kind: 'warn',
           source: rec.source,
@@ -101,15 +108,18 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
           symbol: site.value.func,
           site: site.value,
           text: textLines.length > 0 ? textLines.join('\n') : null,
+          textSource: textLines.length > 0 ? (pending?.first ?? null) : null,
         };
         warns.push(rec);
       } else if (CUT_HERE.test(rec.text.trim())) {
-        pendingWarn.set(pid, []);
+        pendingWarn.set(pid, { lines: [], first: null });
       } else {
         const pending = pendingWarn.get(pid);
         if (pending !== undefined) {
-          if (pending.length < MAX_WARN_TEXT_LINES) pending.push(rec.text);
-          else pendingWarn.delete(pid);
+          if (pending.lines.length < MAX_WARN_TEXT_LINES) {
+            pending.lines.push(rec.text);
+            pending.first ??= rec.source;
+          } else pendingWarn.delete(pid);
         }
       }
     } else if (rec.kind === 'marker') {
@@ -143,18 +153,17 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
   for (const s of snapshots) {
     const parsed = parseIomemLines(s.iomem.map((l) => l.text).join('\n'), file, 0);
     if (!parsed.ok) {
-      for (const e of parsed.errors) {
-        if (errors.length >= MAX_ERRORS) break;
-        errors.push({ ...e, message: `IOMEM ${s.label}: ${e.message}`, line: s.iomem[e.line]?.line ?? e.line });
-      }
+      for (const e of parsed.errors) errors.push({ ...e, message: `IOMEM ${s.label}: ${e.message} (this snapshot's /proc/iomem is skipped)`, line: s.iomem[e.line]?.line ?? e.line });
+      const { iomem: _bad, ...kept } = s;
+      done.push({ ...kept, iomem: [] });
       continue;
     }
     const { iomem: _lines, ...rest } = s;
     done.push({ ...rest, iomem: parsed.value.map((l) => l.resource) });
   }
-  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  errors.sort((a, b) => a.line - b.line);
   const lostEvents = records.some((r) => r.kind === 'lost');
-  return { ok: true, value: { file, records, warns, snapshots: done, unknown, lostEvents, warnings } };
+  return { ok: true, value: { file, records, warns, snapshots: done, unknown, lostEvents, warnings, malformed: errors } };
 }
 
 /** Read the trace embedded in a console.log, with console.log line numbers in every location. */

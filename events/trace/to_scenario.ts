@@ -1,13 +1,17 @@
 /**
- * Translate a real kernel trace (events/trace/ TraceDocument) into a memhp Scenario: boot RAM from
- * the first snapshot's /proc/iomem, one step per outermost recorded hotplug call, and the secstate
- * snapshots as check points. First cut: __add_pages, __remove_pages, move_pfn_range_to_zone,
- * remove_pfn_range_from_zone, online_pages / offline_pages (ret 0 only). altmaps are not read
- * (the trace prints only the pointer), so every step runs without one.
+ * Translate a real kernel trace (events/trace/ TraceDocument) into a memhp Scenario: the boot
+ * layout (events/trace/boot.ts), one step per outermost recorded hotplug call — __add_pages,
+ * __remove_pages, move_pfn_range_to_zone, remove_pfn_range_from_zone, and online_pages /
+ * offline_pages that returned 0 (their online_mem_sections / offline_mem_sections) — each with the
+ * user action and the recorded call chain around it, and the secstate snapshots as check points.
+ * altmaps are not read (the trace prints only the pointer): every step runs without one, which
+ * changes where the memmap comes from, not the section state a snapshot shows.
  */
-import type { BootRange, Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
+import type { Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
+import { traceBoot } from './boot.js';
+import type { BootSource, TraceBootOptions } from './boot.js';
 import { pairCalls } from './pair.js';
-import type { Call, SectionState, TraceDocument, TraceValue } from './types.js';
+import type { Call, Memblk, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
 
 /** A secstate snapshot as a check point: compared with the model's state after step `afterStep`. */
 export interface TraceCheckPoint {
@@ -17,81 +21,106 @@ export interface TraceCheckPoint {
   readonly label: string | null;
   readonly vmemmapBase: bigint;
   readonly sections: readonly SectionState[];
+  /** The snapshot's sysfs memory blocks (MEMBLK lines): their online state is compared too. */
+  readonly memblocks: readonly Memblk[];
 }
 
 /** The return value a trace recorded for a step (null: void or not recorded). */
 export interface TraceStepRet {
   /** The log step (1-based: step 0 is boot). */
   readonly step: number;
+  /** The line that printed the return value (the entry line when none was recorded). */
   readonly source: SourceLoc;
   readonly ret: number | null;
 }
 
+/** Where a step came from: the user action and the recorded call chain around it. */
+export interface TraceStepContext {
+  /** The `LAB_STEP` text, with the last action command (`LAB_CMD` / `LAB_HOST`) before the call, or null. */
+  readonly label: string | null;
+  /** The recorded calls from the outermost caller down to the step's call, with their returns. */
+  readonly call: string;
+}
+
+/** A nested call the kernel made during a step (sparse_add_section …), as the trace recorded it. */
+export interface TraceSubCall {
+  readonly fn: string;
+  readonly pfn: number;
+  readonly nr_pages: number;
+  /** The int it returned (sparse_add_section only), else null. */
+  readonly ret: number | null;
+  readonly source: SourceLoc;
+  /** The line that printed its return, when recorded. */
+  readonly exit: SourceLoc | null;
+}
+
+/** Functions whose nested calls are compared with the model's (machines/types.ts SubCall). */
+export const TRACED_SUBCALLS = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'] as const;
+
 /** A trace as a scenario plus what to compare. */
 export interface TraceScenario {
   readonly scenario: Scenario;
+  /** One per scenario step, in order. */
+  readonly context: readonly TraceStepContext[];
+  /** The nested traceable calls of each step (index = step - 1), in entry order. */
+  readonly subcalls: ReadonlyArray<readonly TraceSubCall[]>;
+  /** The TRACED_SUBCALLS functions the trace has probes for (the others cannot be compared). */
+  readonly probed: ReadonlySet<string>;
   readonly snapshots: readonly TraceCheckPoint[];
   readonly rets: readonly TraceStepRet[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
   readonly kernel: string | null;
+  /** Where the boot layout came from (events/trace/boot.ts). */
+  readonly bootFrom: BootSource;
+  /** How the boot layout was found, when it was not the trace's own /proc/iomem; contradictions with the command line. */
+  readonly bootNotes: readonly TraceWarning[];
+  /** Remarks about the calls: an entry without its return, a return without its entry. */
+  readonly notes: readonly TraceWarning[];
 }
 
-const PAGE_SIZE = 4096;
-
-/** Translate `doc` (read from `file`) into a scenario; errors when it has no boot layout. */
-export function traceToScenario(doc: TraceDocument, file: string): Result<TraceScenario> {
-  const first = doc.snapshots.find((s) => s.iomem.length > 0);
-  if (!first) {
-    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the trace has no snapshot with IOMEM lines: no boot layout', file, line: 1 }] };
+/** Translate `doc` (read from `file`) into a scenario (boot layout: events/trace/boot.ts). */
+export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBootOptions = {}): Result<TraceScenario> {
+  if (doc.records.length === 0) {
+    return { ok: false, errors: [{ code: 'E_PARSE', message: `nothing usable: none of the ${doc.unknown.length + doc.malformed.length} line(s) is a trace line of a known kind`, file, line: 1 }] };
   }
-  const ranges: BootRange[] = first.iomem
-    .filter((r) => r.depth === 0 && r.name === 'System RAM')
-    .map((r) => ({ startPfn: Math.ceil(r.start / PAGE_SIZE), endPfn: Math.floor((r.end + 1) / PAGE_SIZE), nid: 0 }))
-    .filter((r) => r.startPfn < r.endPfn)
-    .sort((a, b) => a.startPfn - b.startPfn);
-  if (ranges.length === 0) {
-    return { ok: false, errors: [{ code: 'E_IOMEM', message: 'the first snapshot has no top-level System RAM', file, line: first.begin?.line ?? 1 }] };
-  }
-  const bootSource: SourceLoc = first.begin ?? { file, line: 1 };
+  const boot = traceBoot(doc, file, opts);
+  const { ranges } = boot;
+  const bootSource = boot.source;
 
-  // LAB_STEP labels by line, to name the steps.
-  const labels: Array<{ line: number; text: string }> = [];
-  for (const r of doc.records) if (r.kind === 'marker' && r.marker.type === 'step') labels.push({ line: r.source.line, text: r.marker.text });
-  const labelAt = (line: number): string | null => {
-    let text: string | null = null;
-    for (const l of labels) {
-      if (l.line > line) break;
-      text = l.text;
-    }
-    return text;
-  };
+  const labelAt = userActions(doc);
 
-  const found: Array<{ call: Call; op: Operation; ret: number | null }> = [];
-  const walk = (calls: readonly Call[]): void => {
+  const found: Array<{ call: Call; op: Operation; ret: number | null; chain: string }> = [];
+  const walk = (calls: readonly Call[], above: string): void => {
     for (const c of calls) {
       const m = mapCall(c);
-      if (m === 'descend') walk(c.children);
-      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32 });
+      const chain = `${above}${describeCall(c)}`;
+      if (m === 'descend') walk(c.children, `${chain} › `);
+      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32, chain });
     }
   };
-  walk(pairCalls(doc.records).calls);
+  const paired = pairCalls(doc.records);
+  walk(paired.calls, '');
   found.sort((a, b) => a.call.entry.line - b.call.entry.line);
 
   const steps: ScenarioStep[] = [];
   const rets: TraceStepRet[] = [];
+  const context: TraceStepContext[] = [];
+  const subcalls: TraceSubCall[][] = [];
   for (const f of found) {
+    subcalls.push(nestedCalls(f.call));
     const label = labelAt(f.call.entry.line);
     const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
     steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
-    rets.push({ step: steps.length, source: f.call.entry, ret: f.ret });
+    context.push({ label, call: f.chain });
+    rets.push({ step: steps.length, source: f.call.exit ?? f.call.entry, ret: f.ret });
   }
 
   const snapshots: TraceCheckPoint[] = [];
   for (const r of doc.records) {
     if (r.kind !== 'secstate') continue;
-    const afterStep = steps.filter((s) => s.source.line < r.source.line).length;
+    const afterStep = countStepsBefore(steps, r.source.line);
     const snap = doc.snapshots.find((s) => s.secstate === r);
-    snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections });
+    snapshots.push({ afterStep, source: r.source, label: snap?.label ?? null, vmemmapBase: r.vmemmapBase, sections: r.sections, memblocks: snap?.memblocks ?? [] });
   }
 
   let kernel: string | null = null;
@@ -104,14 +133,23 @@ export function traceToScenario(doc: TraceDocument, file: string): Result<TraceS
     }
   }
 
+  const firstSecstate = doc.records.find((r) => r.kind === 'secstate');
   const scenario: Scenario = {
+    ...(firstSecstate?.kind === 'secstate' ? { vmemmapBase: firstSecstate.vmemmapBase } : {}),
     file,
     kernel,
-    boot: { ranges, iomem: first.iomem, source: bootSource },
+    boot: { ranges, iomem: boot.iomem, source: bootSource },
     bootExpects: [],
     steps,
   };
-  return { ok: true, value: { scenario, snapshots, rets, kernel } };
+  const probed = new Set<string>();
+  for (const r of doc.records) if (r.kind === 'entry' && (TRACED_SUBCALLS as readonly string[]).includes(r.name)) probed.add(r.name);
+  return { ok: true, value: { scenario, context, subcalls, probed, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
+}
+
+/** The step a trace line belongs to: the last step whose call started before it (0: boot). */
+export function stepOfLine(scenario: Scenario, line: number): number {
+  return countStepsBefore(scenario.steps, line);
 }
 
 /**
@@ -169,8 +207,59 @@ function mapCall(c: Call): Operation | 'skip' | 'descend' {
 
 function describeCall(c: Call): string {
   const args = Object.entries(c.args)
-    .map(([k, v]) => `${k}=${v.text}`)
+    .map(([k, v]) => `${k}=${v.quoted ? `"${v.text}"` : v.text}`)
     .join(' ');
   const origin = c.origin === 'kprobe' ? '' : `${c.origin}/`;
-  return `${origin}${c.name} ${args}`.trim();
+  const ret = c.ret === null ? '' : ` = ${c.ret.text}`;
+  return `${origin}${c.name} ${args}`.trim() + ret;
+}
+
+/** The TRACED_SUBCALLS calls below `c`, in entry order. */
+function nestedCalls(c: Call): TraceSubCall[] {
+  const out: TraceSubCall[] = [];
+  const visit = (calls: readonly Call[]): void => {
+    for (const k of calls) {
+      if ((TRACED_SUBCALLS as readonly string[]).includes(k.name)) {
+        const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
+        const nr = num(k.args['nr_pages']);
+        if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit });
+      }
+      visit(k.children);
+    }
+  };
+  visit(c.children);
+  return out;
+}
+
+function countStepsBefore(steps: readonly ScenarioStep[], line: number): number {
+  let n = 0;
+  while (n < steps.length && (steps[n]?.source.line ?? Infinity) < line) n++;
+  return n;
+}
+
+/** Commands that only read state: not the user action behind a call. */
+const QUERY_CMD = /^(cat|ls|grep|sync|info|dmesg|sh -c (cat|ls|grep)|(ndctl|daxctl|cxl) list)\b/;
+
+/** The user action in effect at each line: the LAB_STEP text and the last action command after it. */
+function userActions(doc: TraceDocument): (line: number) => string | null {
+  const at: Array<{ line: number; text: string }> = [];
+  let step: string | null = null;
+  for (const r of doc.records) {
+    if (r.kind !== 'marker') continue;
+    const m = r.marker;
+    if (m.type === 'step') {
+      step = m.text;
+      at.push({ line: r.source.line, text: step });
+    } else if ((m.type === 'cmd' || m.type === 'host') && !QUERY_CMD.test(m.text)) {
+      at.push({ line: r.source.line, text: `${step === null ? '' : `${step}: `}${m.type === 'host' ? '(qemu) ' : '$ '}${m.text}` });
+    }
+  }
+  return (line) => {
+    let text: string | null = null;
+    for (const l of at) {
+      if (l.line > line) break;
+      text = l.text;
+    }
+    return text;
+  };
 }

@@ -3,7 +3,7 @@
  * source location it was read from, plus the document-level groupings (snapshots, WARN splats,
  * unknown lines) and the call tree built by pairCalls.
  */
-import type { IomemResource, SourceLoc } from '../types.js';
+import type { InputError, IomemResource, SourceLoc } from '../types.js';
 
 /** A `key=value` value as printed, with its numeric reading when it is a number. */
 export interface TraceValue {
@@ -140,6 +140,8 @@ export interface WarnRecord extends Located {
   readonly site: ProbeSite;
   /** The WARN's message (console lines between `cut here` and WARNING), or null for a WARN without text. */
   readonly text: string | null;
+  /** The console line where the message starts (null without a message). */
+  readonly textSource: SourceLoc | null;
 }
 
 /** A labkp.ko note such as `lab_kmod/REGISTERED sparse_add_section at ffffffff81a5136d nargs=5`. */
@@ -196,6 +198,8 @@ export interface TraceDocument {
   readonly lostEvents: boolean;
   /** Non-fatal remarks (e.g. LAB_SNAP_END without its LAB_SNAP_BEGIN). */
   readonly warnings: readonly TraceWarning[];
+  /** Lines of a known kind that could not be read (skipped, never half-read), in line order. */
+  readonly malformed: readonly InputError[];
 }
 
 /** A non-fatal remark about a trace (e.g. an entry without its return). */

@@ -68,8 +68,10 @@ export function parseArgs(text: string): Parsed<TraceArgs> {
 
 const SITE_RE = /^([A-Za-z_.$][\w.$]*)\+(0x[0-9a-fA-F]+)(?:\/(0x[0-9a-fA-F]+))?$/;
 
-/** Parse `func+0xOFF/0xSIZE` or `func+0xOFF` (without the parentheses). */
+/** Parse `func+0xOFF/0xSIZE`, `func+0xOFF`, or a bare address (without the parentheses). */
 export function parseSite(text: string): Parsed<ProbeSite> {
+  // trace-cmd report prints a kprobe's ip with the event's "(%lx)" format: a bare address.
+  if (/^(0x)?[0-9a-fA-F]{8,16}$/.test(text)) return { ok: true, value: { func: text.toLowerCase(), offset: 0, size: null } };
   const m = SITE_RE.exec(text);
   if (m === null) return { ok: false, message: `bad probe site "${text}" (expected func+0xOFF/0xSIZE)` };
   const [, func = '', off = '0', size] = m;

@@ -17,6 +17,7 @@ import type {
   Profile,
   ResourceEvent,
   SectionStateValue,
+  SubCall,
   Warning,
 } from '../types.js';
 
@@ -45,6 +46,8 @@ export interface KernelCtx {
   readonly allocCount: Record<AllocKind, number>;
   /** altmap->alloc for the current __add_pages call (pages handed out of the altmap). */
   altmapAlloc: number;
+  /** The traceable calls made so far (see recordCall). */
+  readonly calls: SubCall[];
 }
 
 /** A fresh context for one operation. */
@@ -66,7 +69,15 @@ export function createCtx(p: Profile, s: WorkingState, inject: readonly Injected
     inject,
     allocCount: { usage: 0, root: 0, memmap: 0 },
     altmapAlloc: 0,
+    calls: [],
   };
+}
+
+/** Note a call of a function a kernel trace records (at its entry, so calls keep the order of entries); set `ret` on return. */
+export function recordCall(ctx: KernelCtx, fn: SubCall['fn'], pfn: number, nr_pages: number): SubCall {
+  const c: SubCall = { fn, pfn, nr_pages, ret: null };
+  ctx.calls.push(c);
+  return c;
 }
 
 /** Run `fn` with `frame` pushed on the call path. */

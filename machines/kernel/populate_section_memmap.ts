@@ -12,7 +12,7 @@
 import { sectionNrToPfn } from '../geometry.js';
 import type { Altmap } from '../types.js';
 import { has } from '../profile.js';
-import { allocFails, call, decide, warnOnce } from './context.js';
+import { allocFails, call, decide, recordCall, warnOnce } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
 import { cellSpan, mapCells } from './vmemmap.js';
 
@@ -20,6 +20,7 @@ import { cellSpan, mapCells } from './vmemmap.js';
 export function populate_section_memmap(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number, altmap: Altmap | null): boolean {
   return call(ctx, 'populate_section_memmap', () => {
     if (!ctx.p.config.SPARSEMEM_VMEMMAP) return populateArray(ctx, ms);
+    recordCall(ctx, '__populate_section_memmap', pfn, nr_pages);
     const sub = ctx.g.PAGES_PER_SUBSECTION;
     if (has(ctx.p, 'F10') && (pfn % sub !== 0 || nr_pages % sub !== 0)) {
       warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: '__populate_section_memmap', file: 'mm/sparse-vmemmap.c', text: '' });

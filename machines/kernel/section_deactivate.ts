@@ -16,7 +16,7 @@ import { fmtHexAlt, fmtLong } from '../format.js';
 import { has, tracksSubsections } from '../profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../types.js';
 import type { Hazard } from '../types.js';
-import { call, decide, stepMachine, warn } from './context.js';
+import { call, decide, recordCall, stepMachine, warn } from './context.js';
 import type { KernelCtx, SectionDraft } from './context.js';
 import { depopulate_section_memmap, free_map_bootmem } from './depopulate_section_memmap.js';
 import { mapFacts } from './relation.js';
@@ -25,6 +25,7 @@ import { cellSpan } from './vmemmap.js';
 
 /** Deactivate [pfn, pfn + nr_pages) of section `ms` (void, as in the kernel). */
 export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pages: number): void {
+  recordCall(ctx, 'section_deactivate', pfn, nr_pages);
   call(ctx, 'section_deactivate', () => {
     const sectionIsEarly = (ms.flags & SECTION_IS_EARLY) !== 0;
     // pfn_valid() reads usage only of a valid section: a rollback on a never-valid one races with nobody.

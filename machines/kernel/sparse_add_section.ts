@@ -11,7 +11,7 @@ import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
 import { fixOf } from '../bugs.js';
 import { has } from '../profile.js';
-import { call, decide, sectionForWrite } from './context.js';
+import { call, decide, recordCall, sectionForWrite } from './context.js';
 import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_activate } from './section_activate.js';
@@ -20,7 +20,8 @@ import { sparse_index_init } from './sparse_index_init.js';
 /** Add [start_pfn, start_pfn + nr_pages) (within one section); 0 or a negative errno. */
 export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: number, nr_pages: number, altmap: Altmap | null): number {
   const section_nr = pfnToSectionNr(ctx.g, start_pfn);
-  return call(ctx, sectionFrame('sparse_add_section', section_nr), () => {
+  const rec = recordCall(ctx, 'sparse_add_section', start_pfn, nr_pages);
+  const ret = call(ctx, sectionFrame('sparse_add_section', section_nr), () => {
     const ret = sparse_index_init(ctx, section_nr);
     if (ret < 0) return ret;
     const ms = sectionForWrite(ctx, section_nr);
@@ -46,4 +47,6 @@ export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: numbe
     decide(ctx, ms.map === 'direct_map' ? 'added; section_mem_map realigned with pfn_to_kaddr (F5)' : 'added');
     return 0;
   });
+  rec.ret = ret;
+  return ret;
 }

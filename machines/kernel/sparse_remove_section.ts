@@ -8,7 +8,7 @@
 import { pfnToSectionNr } from '../geometry.js';
 import { has } from '../profile.js';
 import { SECTION_HAS_MEM_MAP } from '../types.js';
-import { call, decide, peekSection, rootPresent, sectionForWrite, warnOnce } from './context.js';
+import { call, decide, peekSection, recordCall, rootPresent, sectionForWrite, warnOnce } from './context.js';
 import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_deactivate } from './section_deactivate.js';
@@ -16,6 +16,7 @@ import { section_deactivate } from './section_deactivate.js';
 /** Remove [pfn, pfn + nr_pages) of one section. */
 export function sparse_remove_section(ctx: KernelCtx, pfn: number, nr_pages: number, _map_offset: number): void {
   const nr = pfnToSectionNr(ctx.g, pfn);
+  recordCall(ctx, 'sparse_remove_section', pfn, nr_pages);
   call(ctx, sectionFrame('sparse_remove_section', nr), () => {
     if (has(ctx.p, 'REMOVE_SECTION')) {
       const peek = peekSection(ctx, nr);

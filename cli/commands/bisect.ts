@@ -1,0 +1,74 @@
+/**
+ * `memhp bisect FILE --until PREDICATE [--from A] [--to B]`: the first step at which the predicate
+ * turns true (store/bisect.ts says how), with its source line, deciding call path, warnings,
+ * hazards and the state diff against the step before. Exit 0 found, 1 not true in the range.
+ */
+import { defineCommand } from 'citty';
+import { emptyState } from '../../machines/model.js';
+import { describeProfile } from '../../machines/profile.js';
+import { bisect } from '../../store/bisect.js';
+import { diffStates } from '../../store/diff.js';
+import { parsePredicate } from '../../store/predicates.js';
+import { inputArgs } from '../args.js';
+import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput, parseStepArg } from '../load.js';
+import { diffLines, hazardLine, stepTag, warningLine } from '../render.js';
+
+/** The `bisect` command's definition (meta and arguments). */
+export const bisectCommandDef = defineCommand({
+  meta: { name: 'bisect', description: 'Find the first step at which a predicate turns true (exit 1 when it never does)' },
+  args: {
+    ...inputArgs,
+    until: { type: 'string', description: 'required: warn, error, leak, hazard, expect, or invariant:NAME (memhp invariants lists them)', valueHint: 'PREDICATE' },
+    from: { type: 'string', description: 'first step to search (default 0, boot)', valueHint: 'A' },
+    to: { type: 'string', description: 'last step to search (default the last)', valueHint: 'B' },
+    exact: { type: 'boolean', description: 'invariants: the exact first violation, by one walk over the steps\' patch paths (one state built) instead of a binary search' },
+  },
+});
+
+/** Execute `memhp bisect`; returns the exit code. */
+export function runBisect(io: Io, args: { file: string; until?: string; from?: string; to?: string; exact?: boolean; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+  if (args.until === undefined) throw new UserError("missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
+  const p = parsePredicate(args.until);
+  if (!p.ok) throw new UserError(p.message, [], p.hint);
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const log = loaded.log;
+  const from = args.from === undefined ? 0 : parseStepArg(log, '--from', args.from);
+  const to = parseStepArg(log, '--to', args.to);
+  if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
+  const r = bisect(log, p.value, { from, to, exact: args.exact ?? false });
+  const found = r.found;
+  const step = found ? log.step(found.seq) : null;
+  const diff = found ? diffStates(loaded.profile.geometry, found.seq === 0 ? emptyState() : log.stateAt(found.seq - 1), log.stateAt(found.seq), Math.max(0, found.seq - 1), found.seq) : null;
+  if (args.json) {
+    const f =
+      found && step
+        ? { step: found.seq, source: `${step.source.file}:${step.source.line}`, text: step.text, why: found.why, path: step.outcome.path, ret: step.outcome.ret, warnings: step.outcome.warnings, hazards: step.outcome.hazards, diff }
+        : null;
+    io.out(`${JSON.stringify({ file: loaded.file, until: args.until, method: r.method, from: r.from, to: r.to, found: f, probes: r.probes.map((x) => ({ step: x.seq, value: x.value })), materialisations: r.materialisations })}\n`);
+    return found ? EXIT_OK : EXIT_EXPECT;
+  }
+  const c = io.color;
+  const how =
+    r.method === 'scan'
+      ? 'read from the stored outcomes, no state materialised'
+      : r.method === 'exact'
+        ? `exact walk over the patch paths, ${r.materialisations} state(s) materialised`
+        : `binary search, ${r.materialisations} state(s) materialised`;
+  io.out(`${c.bold('memhp bisect')} ${loaded.file} --until ${args.until} — ${describeProfile(loaded.profile)}\n`);
+  if (!found || !step || !diff) {
+    const where = r.method === 'binary' ? `it does not hold at step ${r.to}` : `no step in ${r.from}-${r.to} has it`;
+    io.out(`${args.until} never turns true in steps ${r.from}-${r.to}: ${where} (${how})\n`);
+    return EXIT_EXPECT;
+  }
+  const tag = stepTag(step);
+  const since = found.seq === r.from && r.from > 0 ? ` (already true at --from ${r.from})` : '';
+  io.out(`${tag} ${step.text}: ${c.bold(c.red(args.until))} turns true here${since} (${how})\n`);
+  for (const why of found.why) io.out(`${tag} ${c.red('why')}: ${why}\n`);
+  if (step.outcome.path) io.out(`${tag} ${c.dim('path:')} ${step.outcome.path}\n`);
+  for (const w of step.outcome.warnings) io.out(`${tag} ${c.yellow('WARNING')} ${warningLine(w)}\n`);
+  for (const h of step.outcome.hazards) io.out(`${tag} ${c.red('HAZARD')} ${hazardLine(h)}\n`);
+  for (const line of diffLines(diff, c, [log.step(Math.max(0, found.seq - 1)), step])) io.out(`${tag} ${line}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/** `memhp blame FILE --section S [--bit K] [--field F]`: every step that changed it, last writer first. */
+import { defineCommand } from 'citty';
+import { blame } from '../../store/blame.js';
+import { inputArgs } from '../args.js';
+import { EXIT_OK } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput } from '../load.js';
+import { parseQuery, queryArgs } from '../query.js';
+import { stepTag } from '../render.js';
+
+/** The `blame` command's definition (meta and arguments). */
+export const blameCommandDef = defineCommand({
+  meta: { name: 'blame', description: 'List every step that changed a section, one of its fields or one bit, last writer first' },
+  args: { ...inputArgs, ...queryArgs },
+});
+
+/** Execute `memhp blame`; returns the exit code (0, also when nothing changed it). */
+export function runBlame(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; section?: string; field?: string; bit?: string; from?: string; to?: string }): number {
+  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const q = parseQuery(loaded.log, 'blame', args);
+  const entries = blame(loaded.log, q);
+  const what = `section ${q.section}${q.field === undefined ? '' : ` ${q.field}`}${q.bit === undefined ? '' : ` bit ${q.bit}`}`;
+  if (args.json) {
+    const out = entries.map((e) => ({ step: e.seq, source: `${e.source.file}:${e.source.line}`, text: e.text, field: e.field, ...(e.bit === undefined ? {} : { bit: e.bit }), before: e.before, after: e.after }));
+    io.out(`${JSON.stringify({ file: loaded.file, section: q.section, field: q.field ?? null, bit: q.bit ?? null, from: q.from, to: q.to, entries: out })}\n`);
+    return EXIT_OK;
+  }
+  const c = io.color;
+  io.out(`${c.bold('memhp blame')} ${loaded.file} ${what}, steps ${q.from}-${q.to}: ${entries.length ? `${entries.length} change(s), last writer first` : 'never changed'}\n`);
+  for (const e of entries) {
+    const name = e.bit === undefined ? e.field : `${e.field} bit ${e.bit}`;
+    io.out(`${stepTag(e)} ${e.text}: ${name}: ${c.red(e.before)} → ${c.green(e.after)}\n`);
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,32 @@
+/**
+ * `memhp trace-to-scenario TRACE [-o FILE]`: a recorded trace as a hand-editable scenario file, so
+ * the recorded machine can be replayed, edited, and compared under other kernel versions.
+ */
+import { basename } from 'node:path';
+import { defineCommand } from 'citty';
+import { traceScenarioText } from '../../events/trace/scenario_text.js';
+import { writeFileAtomic } from '../atomic_write.js';
+import { traceArgs } from '../args.js';
+import { EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadTrace } from '../load_trace.js';
+
+/** The `trace-to-scenario` command's definition (meta and arguments). */
+export const traceToScenarioCommandDef = defineCommand({
+  meta: { name: 'trace-to-scenario', description: 'Write a recorded trace as a scenario file (boot layout, operations, expect lines from the snapshots)' },
+  args: {
+    ...traceArgs,
+    kernel: { type: 'string', description: 'kernel named on the scenario\'s `kernel` line (default: the one that recorded the trace)', valueHint: 'VERSION' },
+    output: { type: 'string', alias: 'o', description: 'write the scenario here (atomically) instead of to stdout', valueHint: 'FILE' },
+  },
+});
+
+/** Execute `memhp trace-to-scenario`; returns the exit code. */
+export function runTraceToScenario(io: Io, args: { trace: string; kernel?: string; iomem?: string; output?: string }): number {
+  const t = loadTrace(io, args.trace, args.kernel, args.iomem);
+  if (t.trace.scenario.boot.ranges.length === 0) throw new UserError(`${t.file}: no boot layout (no /proc/iomem and no secstate in the trace)`, [], 'give --iomem FILE with a copy of /proc/iomem of the machine');
+  const text = traceScenarioText(t.trace, t.warns, { kernel: t.kernel, traceName: basename(t.file) });
+  if (args.output === undefined) io.out(text);
+  else writeFileAtomic(args.output, text, [t.file]);
+  return EXIT_OK;
+}

@@ -1,0 +1,45 @@
+/**
+ * Every named invariant (machines/invariants.ts) holds after every step of every recorded run in
+ * ../shared/traces, replayed under the profile of the kernel that recorded it: the invariants are
+ * true of real kernels, not only of the model's random runs.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readTrace } from '../events/trace/index.js';
+import { kernelForRelease, traceToScenario } from '../events/trace/to_scenario.js';
+import { INVARIANTS } from '../machines/invariants.js';
+import { resolveProfile } from '../machines/profile.js';
+import { recordScenario } from '../store/record.js';
+
+const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const RUNS = readdirSync(ROOT)
+  .filter((k) => statSync(`${ROOT}/${k}`).isDirectory())
+  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((s) => ({ release: k, run: s })))
+  .filter((r) => existsSync(`${ROOT}/${r.release}/${r.run}/trace.txt`));
+
+describe('the invariants hold at every step of the recorded runs', () => {
+  it('there are runs and invariants to check', () => {
+    expect(RUNS.length).toBe(17);
+    expect(INVARIANTS.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const { release, run } of RUNS) {
+    it(`${release}/${run}`, () => {
+      const file = `${ROOT}/${release}/${run}/trace.txt`;
+      const doc = readTrace(readFileSync(file, 'utf8'), file);
+      if (!doc.ok) throw new Error('unreadable trace');
+      const ts = traceToScenario(doc.value, file);
+      if (!ts.ok) throw new Error('untranslatable trace');
+      const r = resolveProfile({ kernel: kernelForRelease(release) ?? '' });
+      if (!r.ok) throw new Error(r.message);
+      const log = recordScenario(ts.value.scenario, r.profile);
+      const broken: string[] = [];
+      for (let n = 0; n < log.length; n++) {
+        const state = log.stateAt(n);
+        for (const inv of INVARIANTS) for (const v of inv.check(r.profile, state)) broken.push(`step ${n} ${inv.name} section ${v.section}: ${v.text}`);
+      }
+      expect(broken).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,72 @@
+/**
+ * `memhp trace-to-scenario`: every shared trace written as a scenario file and run with `memhp run`
+ * must reproduce what the kernel recorded — every expect line (secstate sections, return values,
+ * WARN texts) holds, and there is one `expect section` line per section per snapshot.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readTrace } from '../events/trace/index.js';
+import { cli } from './helpers/cli.js';
+
+const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const RUNS = readdirSync(ROOT)
+  .filter((k) => statSync(`${ROOT}/${k}`).isDirectory())
+  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((s) => `${k}/${s}`))
+  .filter((d) => existsSync(`${ROOT}/${d}/trace.txt`))
+  .sort();
+
+describe('trace-to-scenario output reproduces the trace under memhp run', () => {
+  it('finds the 17 recorded runs', () => {
+    expect(RUNS).toHaveLength(17);
+  });
+
+  for (const run of RUNS) {
+    it(run, async () => {
+      const dir = `${ROOT}/${run}`;
+      const r = await cli(['trace-to-scenario', dir]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = readTrace(readFileSync(`${dir}/trace.txt`, 'utf8'), `${dir}/trace.txt`);
+      if (!doc.ok) throw new Error('unreadable trace');
+      const watched = doc.value.records.reduce((n, rec) => n + (rec.kind === 'secstate' ? rec.sections.length : 0), 0);
+      const lines = r.stdout.split('\n');
+      expect(lines.filter((l) => l.startsWith('expect section ')).length).toBe(watched);
+      expect(lines.filter((l) => l.startsWith('expect warn ')).length).toBe(doc.value.warns.length);
+      const expects = lines.filter((l) => l.startsWith('expect ')).length;
+
+      const scn = `${mkdtempSync(`${tmpdir()}/memhp-t2s-`)}/run.scn`;
+      writeFileSync(scn, r.stdout);
+      const ran = await cli(['run', scn]);
+      expect(ran.stderr).toBe('');
+      expect(ran.stdout).toContain(`${expects}/${expects} expectations held`);
+      expect(ran.code).toBe(0);
+    });
+  }
+
+  it('the scenario of a 6.1 run, replayed under 5.3, fails where 5.3 had no ZONE_DEVICE taint', async () => {
+    const r = await cli(['trace-to-scenario', `${ROOT}/6.1.0-56-amd64/legacy_pmem_shared_section`]);
+    const scn = `${mkdtempSync(`${tmpdir()}/memhp-t2s-`)}/run.scn`;
+    writeFileSync(scn, r.stdout);
+    const ran = await cli(['run', scn, '--kernel', '5.3']);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/expect section 8 flags=PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY\|TAINT_ZONE_DEVICE/);
+  });
+
+  it('-o writes the file and never over the input', async () => {
+    const out = `${mkdtempSync(`${tmpdir()}/memhp-t2s-`)}/out.scn`;
+    const dir = `${ROOT}/6.1.0-56-amd64/dimm_hotplug`;
+    const r = await cli(['trace-to-scenario', dir, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('kernel 6.1.192\n');
+    const copyDir = mkdtempSync(`${tmpdir()}/memhp-t2s-`);
+    const copy = `${copyDir}/trace.txt`;
+    writeFileSync(copy, readFileSync(`${dir}/trace.txt`));
+    writeFileSync(`${copyDir}/run.json`, readFileSync(`${dir}/run.json`));
+    const refused = await cli(['trace-to-scenario', copy, '-o', copy]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('it is the input');
+    expect(readFileSync(copy)).toEqual(readFileSync(`${dir}/trace.txt`));
+  });
+});
