@@ -45,6 +45,15 @@ const bitsOf = (ms: MemSection, n: number): number[] => Array.from({ length: n }
 const differing = (a: MemSection, b: MemSection, n: number): number[] =>
   Array.from({ length: n }, (_, i) => i).filter((i) => bitmapTest(a.subsectionMap, i) !== bitmapTest(b.subsectionMap, i) || a.memmap[i] !== b.memmap[i]);
 
+/** Each sub-section's origin as the model has it: boot map bit, inside a ZONE_DEVICE range, else hot-added ('.' when clear). */
+const origins = (ms: MemSection, devices: ReadonlyArray<readonly [number, number]>, n: number): string =>
+  Array.from({ length: n }, (_, i) => {
+    if (!bitmapTest(ms.subsectionMap, i)) return '.';
+    if (ms.bootMap && bitmapTest(ms.bootMap, i)) return 'B';
+    const lo = ms.nr * 32768 + i * 512;
+    return devices.some(([s, e]) => s < lo + 512 && e > lo) ? 'D' : 'H';
+  }).join('');
+
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
 beforeAll(async () => {
   chrome = await launchChromium();
@@ -102,7 +111,10 @@ describe('memhp view in Chromium', () => {
         expect(drawnMap.get(nr)?.state, `section ${nr}`).toBe(ms.machine);
         expect(drawnMap.get(nr)?.set[0], `section ${nr}`).toEqual(bitsOf(ms, n));
         expect(drawnMap.get(nr)?.changed[0], `section ${nr}`).toEqual(differing(section(l, 0, nr), ms, n));
+        expect(drawnMap.get(nr)?.origins[0], `section ${nr}`).toBe(origins(ms, l.log.stateAt(1).deviceRanges, n));
       }
+      // Section 96 holds both: the PMEM half hot-added at this step, the RAM half from boot.
+      expect(drawnMap.get(96)?.origins[0]).toBe(`${'H'.repeat(32)}${'B'.repeat(32)}`);
       // The whole map: the model's non-absent sections plus those the step touched, each with its bits.
       const shown = listSections(l.log.stateAt(1)).filter((ms) => !ms.machine.startsWith('absent') || ms.usage !== 'none' || touched.includes(ms.nr));
       expect([...drawnMap.keys()]).toEqual(shown.map((ms) => ms.nr));
@@ -328,6 +340,17 @@ describe('memhp view in Chromium', () => {
       await drawn(page, nsStep);
       await clickSection(page, 8);
       expect(await bands()).toContain('namespace0.0');
+      // ZONE_DEVICE sub-sections (the namespaces' memremap_pages) are drawn as device cells, exactly where the model has them.
+      const tl = model(TRACE);
+      const n = tl.profile.geometry.SUBSECTIONS_PER_SECTION;
+      const dev = tl.log.steps.findIndex((_, i) => listSections(tl.log.stateAt(i)).some((ms) => origins(ms, tl.log.stateAt(i).deviceRanges, n).includes('D')));
+      expect(dev).toBeGreaterThan(0);
+      await page.evaluate(`location.hash = '#step=${dev}'`);
+      await drawn(page, dev);
+      const drawnMap = await readMap(page);
+      const state = tl.log.stateAt(dev);
+      for (const [nr, row] of drawnMap) expect(row.origins[0], `section ${nr}`).toBe(origins(section(tl, dev, nr), state.deviceRanges, n));
+      expect([...drawnMap.values()].some((r) => r.origins[0]?.includes('D'))).toBe(true);
       await page.keyboard.press('End');
       await page.waitForSelector('body[data-ready="1"]:not([data-step="0"])');
       await screenshot(page, 'real-trace.png');

@@ -10,6 +10,8 @@ export interface DrawnRow {
   readonly state: string;
   /** Per run: the indices of cells drawn as set. */
   readonly set: number[][];
+  /** Per run: each cell's origin as drawn ('B' boot RAM, 'H' hot-added, 'D' ZONE_DEVICE, '.' clear). */
+  readonly origins: string[];
   /** Per run: the indices of cells drawn as changed (highlighted). */
   readonly changed: number[][];
   /** Compare mode: the row is marked as differing between the kernels. */
@@ -28,7 +30,8 @@ const READ_MAP = `(async () => {
     for (const row of box.querySelectorAll('.mrow')) {
       const strips = [...row.querySelectorAll('.strip')];
       const idx = (strip, cls) => [...strip.querySelectorAll('.cell')].flatMap((c, i) => (c.classList.contains(cls) ? [i] : []));
-      out[row.dataset.nr] = { state: row.dataset.state, set: strips.map((s) => idx(s, 'set')), changed: strips.map((s) => idx(s, 'changed')), diverges: row.classList.contains('diverges'), mismatch: row.classList.contains('mismatch') };
+      const origin = (strip) => [...strip.querySelectorAll('.cell')].map((c) => (c.classList.contains('o-B') ? 'B' : c.classList.contains('o-H') ? 'H' : c.classList.contains('o-D') ? 'D' : '.')).join('');
+      out[row.dataset.nr] = { state: row.dataset.state, set: strips.map((s) => idx(s, 'set')), origins: strips.map(origin), changed: strips.map((s) => idx(s, 'changed')), diverges: row.classList.contains('diverges'), mismatch: row.classList.contains('mismatch') };
     }
     if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
     box.scrollTop += Math.max(20, box.clientHeight / 2);
