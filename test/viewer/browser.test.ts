@@ -132,6 +132,10 @@ describe('memhp view in Chromium', () => {
       await page.waitForSelector('#detail h3:text-is("section 96")');
       const ms = section(l, 3, 96);
       expect(await page.locator('#detail .flags').textContent()).toBe(flagNames(ms.flags));
+      const table = Object.fromEntries((await page.evaluate(`[...document.querySelectorAll('#detail tr')].map((r) => [...r.children].map((c) => c.textContent))`)) as Array<[string, string]>);
+      expect(table['usage']).toBe(ms.usage);
+      expect(table['state']).toBe(ms.machine);
+      expect(await page.locator('#detail .memmap').first().textContent()).toBe(ms.memmap);
       const path = l.log.step(3).outcome.path;
       expect(path).toContain('-EEXIST');
       expect(await page.locator('#detail .path').textContent()).toBe(path);
