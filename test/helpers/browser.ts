@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -63,6 +63,7 @@ export function startViewer(args: readonly string[]): Promise<Viewer> {
 
 /** A headless Chromium with a fresh throw-away profile (its --user-data-dir); close() also removes it. */
 export async function launchChromium(viewport = { width: 1400, height: 860 }): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`the viewer's browser tests need Debian's chromium at ${CHROMIUM}: apt-get install chromium (bash .ci/run does it)`);
   const profile = mkdtempSync(join(tmpdir(), 'memhp-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
