@@ -1,12 +1,16 @@
 /** Load an input file into a recorded log: read, parse, pick the profile, run the model. */
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseScenario } from '../events/index.js';
 import type { Scenario } from '../events/types.js';
 import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../machines/geometry.js';
-import { DEFAULT_CONFIG, resolveProfile } from '../machines/profile.js';
+import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../machines/profile.js';
 import type { KernelConfig, Profile } from '../machines/types.js';
 import { recordScenario } from '../store/record.js';
 import type { HotplugLog } from '../store/log.js';
+import type { LoadedLogFile } from '../store/logfile.js';
+import { isLogFile, readLogFile } from '../store/logfile_fs.js';
+import { LOG_FORMAT, hashInput } from '../store/serialize.js';
+import type { LogMeta, SerializeOptions } from '../store/serialize.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { isTraceInput, loadTrace } from './load_trace.js';
@@ -27,10 +31,13 @@ export interface Loaded {
   readonly scenario: Scenario;
   readonly profile: Profile;
   readonly log: HotplugLog;
+  /** Set when the input was a log file (`memhp record`'s output): its header, and the damage found reading it. */
+  readonly logFile?: LoadedLogFile;
 }
 
 /** Read and record `file`; throws UserError for anything wrong with the input or options. */
 export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  if (isLogFile(file)) return loadLogInput(io, file, opts);
   if (isTraceInput(io, file)) return loadTraceInput(io, file, opts);
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
@@ -68,6 +75,38 @@ function loadTraceInput(io: Io, path: string, opts: LoadOptions): Loaded {
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   const log = recordScenario(t.trace.scenario, r.profile, checkpointOpts(opts));
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, log };
+}
+
+/**
+ * A log file as the input: the steps come from its records (the complete, verified ones: damage is
+ * a one-line warning on stderr, and only a file with nothing usable is an error). With --kernel,
+ * --arch or --config naming another profile than the log's, its operations are run again under it.
+ */
+function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  const r = readLogFile(file, checkpointOpts(opts));
+  if (!r.ok) throw new UserError(`${file}: unusable log`, [{ code: 'E_IO', ...r.damage }], 'nothing before the damage could be loaded');
+  const lf = r.value;
+  const n = lf.log.length;
+  if (lf.damage) io.err(`${lf.damage.file}:${lf.damage.line}: ${io.color.yellow('warning')}: ${lf.damage.message} (using steps 0..${n - 1})\n`);
+  if (lf.format < LOG_FORMAT) io.err(`${file}:1: note: format ${lf.format} log upgraded to format ${LOG_FORMAT} on reading; it has no hash chain to verify\n`);
+  const loaded = { file, text: '', scenario: lf.scenario, profile: lf.profile, log: lf.log, logFile: lf };
+  if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined) return loaded;
+  const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) } });
+  if (!want.ok) throw new UserError(want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
+  if (lf.meta.boot === null) throw new UserError(`${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
+  io.err(`${file}:1: note: running the log's ${n - 1} operations again under ${describeProfile(want.profile)} (recorded under ${describeProfile(lf.profile)})\n`);
+  return { ...loaded, profile: want.profile, log: recordScenario(lf.scenario, want.profile, checkpointOpts(opts)) };
+}
+
+/** What a log file written from `loaded` says besides its steps, and how it names source files (relative to the input's directory). */
+export function logMetaOf(loaded: Loaded): { meta: LogMeta; opts: SerializeOptions } {
+  if (loaded.logFile) return { meta: loaded.logFile.meta, opts: {} };
+  const dir = dirname(loaded.file);
+  const meta: LogMeta = { input: { name: basename(loaded.file), sha256: hashInput(loaded.text) }, kernelLine: loaded.scenario.kernel, boot: loaded.scenario.boot, forkedFrom: null };
+  // Files are named from the input's directory (no working directory or absolute path in the log);
+  // `--insert` / `--replace` (a fork's own operations) are not files.
+  return { meta, opts: { sourceName: (f) => (f.startsWith('-') ? f : relative(dir, f).split(sep).join('/')) } };
 }
 
 /** `--checkpoint-every K` as log options. */

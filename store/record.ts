@@ -1,5 +1,5 @@
 /** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
-import type { Operation, Scenario, SourceLoc } from '../events/types.js';
+import type { Operation, Scenario, ScenarioStep, SourceLoc } from '../events/types.js';
 import { bootState, step } from '../machines/model.js';
 import type { StepResult } from '../machines/model.js';
 import { ChangeSet } from '../machines/changes.js';
@@ -16,7 +16,13 @@ export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOp
   const boot = bootState(profile, scenario.boot);
   const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
   log.append(RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), boot.state);
-  for (const s of scenario.steps) {
+  return appendSteps(log, scenario.steps);
+}
+
+/** Run `steps` after the log's last step (under the log's profile), appending each; returns the log. */
+export function appendSteps(log: HotplugLog, steps: readonly ScenarioStep[]): HotplugLog {
+  const profile = log.profile;
+  for (const s of steps) {
     const r = step(profile, log.live, s.op, s.inject);
     log.append(RecordedStep.of(log.length, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
   }
