@@ -6,7 +6,7 @@ export { diffStates, isEmptyDiff, flagNames } from './diff.js';
 export { checkExpectations } from './expectations.js';
 export { logToJsonLines, logJsonLines, hashInput, LOG_FORMAT, MEMHP_VERSION } from './serialize.js';
 export type { LogMeta, ForkOrigin, ForkChange } from './serialize.js';
-export { readLogLines, splitHash } from './logfile.js';
+export { readLogLines, splitHash, textLines } from './logfile.js';
 export type { LoadedLogFile, LogDamage, LogLine } from './logfile.js';
 export { readLogFile, writeLinesAtomic, isLogFile } from './logfile_fs.js';
 export { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';

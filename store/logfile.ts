@@ -126,6 +126,15 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   return { ok: true, value: { header, meta, profile, log, scenario, lastHash: hash, format, damage } };
 }
 
+/** The lines of a log file's text (store/logfile_fs.ts reads big files in chunks instead). */
+export function textLines(text: string): LogLine[] {
+  const parts = text.split('\n');
+  const last = parts.pop() ?? '';
+  const out: LogLine[] = parts.map((t, i) => ({ text: t, line: i + 1, complete: true }));
+  if (last !== '') out.push({ text: last, line: parts.length + 1, complete: false });
+  return out;
+}
+
 /** `file:line` back into a source location (the file name may itself hold colons). */
 export function parseSource(s: string): SourceLoc {
   const i = s.lastIndexOf(':');

@@ -3,7 +3,7 @@
  * is larger than a JavaScript string can be), and write one atomically (a temporary file in the
  * same directory, then rename), never over a file it was told to protect (the input).
  */
-import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readLogLines } from './logfile.js';
 import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfile.js';
@@ -33,12 +33,12 @@ export function isLogFile(path: string): boolean {
 export function* fileLines(path: string): Generator<LogLine> {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(CHUNK);
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, fstatSync(fd).size)));
     let rest: Buffer = Buffer.alloc(0);
     let line = 0;
     let pos = 0;
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, pos);
+      const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       pos += n;
       const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
