@@ -12,7 +12,10 @@ import { describeProfile, resolveProfile } from '../machines/profile.js';
 import { emptyState } from '../machines/model.js';
 import type { InjectedFailure, KernelState, Outcome, Profile } from '../machines/types.js';
 import { HotplugLog, applyPatches } from './log.js';
-import { HeaderV1, HeaderV2, RecordV1, RecordV2, check } from './logfile_schema.js';
+import { Interner } from './intern.js';
+import { changesFromPatches } from './logfile_changes.js';
+import { HeaderV1, HeaderV2, Patches, RecordV1, RecordV2, check } from './logfile_schema.js';
+import { RecordedStep } from './record.js';
 import type { LogHeader, LogRecord } from './logfile_schema.js';
 import { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
 import { LOG_FORMAT, MEMHP_VERSION, chainHash } from './serialize.js';
@@ -77,6 +80,7 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   let state: KernelState = emptyState();
   let damage: LogDamage | null = null;
   let lineNo = 1;
+  const interner = new Interner();
   const lost = (seq: number): string => (header.steps > seq ? `; steps ${seq}..${header.steps - 1} not loaded` : '');
   for (let r = it.next(); !r.done; r = it.next()) {
     const l = r.value;
@@ -98,7 +102,12 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
       damage = { file, line: l.line, message: `corrupted: record of step ${record.seq} where step ${seq} belongs${lost(seq)}` };
       break;
     }
-    const step = toLogStep(record);
+    const conv = toLogStep(record, profile.geometry.SECTIONS_PER_ROOT, interner);
+    if (!conv.ok) {
+      damage = { file, line: l.line, message: `corrupted: ${conv.message}${lost(seq)}` };
+      break;
+    }
+    const step = conv.step;
     try {
       state = applyPatches(state, step.patches);
     } catch (e) {
@@ -136,9 +145,10 @@ export function textLines(text: string): LogLine[] {
 }
 
 /** `file:line` back into a source location (the file name may itself hold colons). */
-export function parseSource(s: string): SourceLoc {
+export function parseSource(s: string, interner?: Interner): SourceLoc {
   const i = s.lastIndexOf(':');
-  return { file: s.slice(0, i), line: Number(s.slice(i + 1)) };
+  const file = s.slice(0, i);
+  return { file: interner ? interner.string(file) : file, line: Number(s.slice(i + 1)) };
 }
 
 /** The JSON of a line without its trailing `"hash"`, and that hash; null when the line does not end in one. */
@@ -202,19 +212,21 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
-function toLogStep(r: LogRecord): LogStep {
-  const source = parseSource(r.source);
-  return {
-    seq: r.seq,
-    source,
-    text: r.text,
-    op: r.op as Operation | null,
-    inject: r.inject as InjectedFailure[],
-    outcome: r.outcome as unknown as Outcome,
-    expects: r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail })),
-    patches: r.patches as unknown as Patch[],
-    inversePatches: r.inversePatches as unknown as Patch[],
-  };
+/** A record as a log step: in the live log's compact form when its patches are memhp's, else with its patches as read. */
+function toLogStep(r: LogRecord, sectionsPerRoot: number, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
+  const source = parseSource(r.source, interner);
+  const op = r.op as Operation | null;
+  const inject = r.inject as InjectedFailure[];
+  const outcome = r.outcome as unknown as Outcome;
+  const expects = r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
+  const changes = changesFromPatches(r.patches, r.inversePatches, sectionsPerRoot);
+  if (changes !== null) interner.deep(changes);
+  if (changes !== null) return { ok: true, step: new RecordedStep(r.seq, source, r.text, op, inject, expects, outcome, changes, sectionsPerRoot) };
+  const patches = check(Patches, r.patches);
+  if (!patches.ok) return { ok: false, message: `patches.${patches.message}` };
+  const inverse = check(Patches, r.inversePatches);
+  if (!inverse.ok) return { ok: false, message: `inversePatches.${inverse.message}` };
+  return { ok: true, step: { seq: r.seq, source, text: r.text, op, inject, outcome, expects, patches: patches.value as Patch[], inversePatches: inverse.value as Patch[] } };
 }
 
 function toExpectLine(e: LogStep['expects'][number]): ExpectLine {

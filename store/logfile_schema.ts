@@ -83,6 +83,10 @@ const outcome = v.looseObject({
   notes: v.array(v.string()),
 });
 const patch = v.looseObject({ op: v.picklist(['add', 'replace', 'remove']), path: v.array(v.union([v.string(), v.number()])) });
+/** A list of immer patches (checked in full only when a record's patches are not of the form memhp writes: store/logfile_changes.ts). */
+export const Patches = v.array(patch);
+/** Patches, checked later (copying every patch here would double a loaded log's cost). */
+const patchesUnchecked = v.array(v.unknown());
 const source = v.pipe(v.string(), v.regex(/^.*:\d+$/));
 
 /** A step record of format 1. */
@@ -107,8 +111,8 @@ export const RecordV2 = v.object({
   inject,
   outcome,
   expects: v.array(v.object({ line: nat, text: v.string(), expect: v.looseObject({ kind: v.string() }), ok: v.boolean(), detail: v.string() })),
-  patches: v.array(patch),
-  inversePatches: v.array(patch),
+  patches: patchesUnchecked,
+  inversePatches: patchesUnchecked,
 });
 
 /** A format-1 record. */

@@ -140,3 +140,47 @@ describe('unknown formats and profiles', () => {
     expect(r.stderr.split('\n')[0]).toBe(`${path}:1: error: log format 3 is not one this memhp reads (written by memhp ${MEMHP_VERSION}; memhp ${MEMHP_VERSION} reads formats 1 and 2)`);
   });
 });
+
+describe('records memhp did not write', () => {
+  /** The partial-cycle log with step `seq`'s record replaced by `edit` of it, the chain sealed again from there. */
+  function resealed(seq: number, edit: (r: Record<string, unknown>) => Record<string, unknown>): string {
+    const s = scenario().value;
+    const lines = [...logJsonLines(recordScenario(s, profile), { input: { name: 'p.scn', sha256: '0'.repeat(64) }, kernelLine: s.kernel, boot: s.boot, forkedFrom: null })];
+    let hash = (JSON.parse(lines[0] as string) as { hash: string }).hash;
+    for (let i = 1; i < lines.length; i++) {
+      const r = JSON.parse(lines[i] as string) as Record<string, unknown>;
+      delete r.hash;
+      const sealed = sealLine(JSON.stringify(i === seq + 1 ? edit(r) : r), hash);
+      lines[i] = sealed.line;
+      hash = sealed.hash;
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('loaded steps keep the compact form of a recorded log; patches of another form are kept as they are', () => {
+    const plain = readLogLines(textLines(resealed(1, (r) => r)), 'a.memhp');
+    expect(plain.ok && plain.value.log.step(1).constructor.name).toBe('RecordedStep');
+    // The same change as two patches of a form toPatches never writes (a whole section's flags as one object key path).
+    const odd = readLogLines(
+      textLines(
+        resealed(1, (r) => ({
+          ...r,
+          patches: [...(r.patches as unknown[]), { op: 'replace', path: ['highestPresentSectionNr'], value: 200 }],
+          inversePatches: [{ op: 'replace', path: ['highestPresentSectionNr'], value: 199 }, ...(r.inversePatches as unknown[])],
+        })),
+      ),
+      'b.memhp',
+    );
+    if (!odd.ok) throw new Error(odd.damage.message);
+    expect(odd.value.damage).toBeNull();
+    expect(odd.value.log.stateAt(1).highestPresentSectionNr).toBe(200);
+  });
+
+  it('a sealed record whose patches are not patches, or do not apply, is damage at its line', () => {
+    const bad = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'explode', path: 7 }] }))), 'c.memhp');
+    expect(bad.ok && bad.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: patches\.0\.op: /) as unknown });
+    expect(bad.ok && bad.value.log.length).toBe(2);
+    const noApply = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'replace', path: ['roots', '77', 'sections', 3, 'flags'], value: 1 }], inversePatches: [] }))), 'd.memhp');
+    expect(noApply.ok && noApply.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: step 2's patches do not apply/) as unknown });
+  });
+});
