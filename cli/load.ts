@@ -38,7 +38,16 @@ export interface Loaded {
 /** Read and record `file`; throws UserError for anything wrong with the input or options. */
 export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (isLogFile(file)) return loadLogInput(io, file, opts);
-  if (isTraceInput(io, file)) return loadTraceInput(io, file, opts);
+  const p = parseInput(io, file, opts);
+  return { ...p, log: recordScenario(p.scenario, p.profile, checkpointOpts(opts)) };
+}
+
+/** A scenario file or recorded trace, parsed, with its profile (not yet run). */
+export type ParsedInput = Omit<Loaded, 'log' | 'logFile'>;
+
+/** Read and parse a scenario file or trace (not a log file) and pick its profile; throws UserError. */
+export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput {
+  if (isTraceInput(io, file)) return parseTraceInput(io, file, opts);
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
@@ -64,17 +73,15 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  const log = recordScenario(scenario, r.profile, checkpointOpts(opts));
-  return { file, text: read.text, scenario, profile: r.profile, log };
+  return { file, text: read.text, scenario, profile: r.profile };
 }
 
 /** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
-function loadTraceInput(io: Io, path: string, opts: LoadOptions): Loaded {
+function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, path, opts.kernel);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  const log = recordScenario(t.trace.scenario, r.profile, checkpointOpts(opts));
-  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, log };
+  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile };
 }
 
 /**
@@ -100,7 +107,7 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
 }
 
 /** What a log file written from `loaded` says besides its steps, and how it names source files (relative to the input's directory). */
-export function logMetaOf(loaded: Loaded): { meta: LogMeta; opts: SerializeOptions } {
+export function logMetaOf(loaded: ParsedInput & { readonly logFile?: LoadedLogFile }): { meta: LogMeta; opts: SerializeOptions } {
   if (loaded.logFile) return { meta: loaded.logFile.meta, opts: {} };
   const dir = dirname(loaded.file);
   const meta: LogMeta = { input: { name: basename(loaded.file), sha256: hashInput(loaded.text) }, kernelLine: loaded.scenario.kernel, boot: loaded.scenario.boot, forkedFrom: null };
@@ -110,7 +117,7 @@ export function logMetaOf(loaded: Loaded): { meta: LogMeta; opts: SerializeOptio
 }
 
 /** `--checkpoint-every K` as log options. */
-function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
+export function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
   if (opts.checkpointEvery === undefined) return {};
   const k = Number(opts.checkpointEvery);
   if (!Number.isInteger(k) || k < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);

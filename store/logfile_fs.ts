@@ -111,6 +111,8 @@ export function writeLinesAtomic(path: string, lines: Iterable<string>, protect:
     } catch {
       // nothing to clean up
     }
+    // A failure of the file system is the user's to fix; anything else (a bug producing the lines) is not.
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
     return { ok: false, message: `cannot write ${path}: ${ioReason(e)}` };
   }
 }

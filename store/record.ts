@@ -4,7 +4,7 @@ import { bootState, step } from '../machines/model.js';
 import type { StepResult } from '../machines/model.js';
 import { ChangeSet } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
-import type { InjectedFailure, Outcome, Profile } from '../machines/types.js';
+import type { InjectedFailure, KernelState, Outcome, Profile } from '../machines/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';
@@ -13,20 +13,31 @@ import type { ExpectResult, LogStep } from './types.js';
 /** Run every step of `scenario` under `profile` and return the log. */
 export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOptions = {}): HotplugLog {
   const log = new HotplugLog(profile, opts);
+  for (const r of runScenario(scenario, profile)) log.append(r.step, r.state);
+  return log;
+}
+
+/** Boot and every step of `scenario`, one at a time with the state after it, nothing kept (for writing a log as it runs). */
+export function* runScenario(scenario: Scenario, profile: Profile): Generator<{ step: RecordedStep; state: KernelState }> {
   const boot = bootState(profile, scenario.boot);
   const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
-  log.append(RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), boot.state);
-  return appendSteps(log, scenario.steps);
+  yield { step: RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), state: boot.state };
+  yield* runSteps(profile, boot.state, 1, scenario.steps);
 }
 
 /** Run `steps` after the log's last step (under the log's profile), appending each; returns the log. */
 export function appendSteps(log: HotplugLog, steps: readonly ScenarioStep[]): HotplugLog {
-  const profile = log.profile;
-  for (const s of steps) {
-    const r = step(profile, log.live, s.op, s.inject);
-    log.append(RecordedStep.of(log.length, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
-  }
+  for (const r of runSteps(log.profile, log.live, log.length, steps)) log.append(r.step, r.state);
   return log;
+}
+
+/** `steps` run from `state`, numbered from `seq`, each with the state after it. */
+function* runSteps(profile: Profile, state: KernelState, seq: number, steps: readonly ScenarioStep[]): Generator<{ step: RecordedStep; state: KernelState }> {
+  for (const s of steps) {
+    const r = step(profile, state, s.op, s.inject);
+    yield { step: RecordedStep.of(seq++, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), state: r.state };
+    state = r.state;
+  }
 }
 
 /** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */

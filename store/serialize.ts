@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { BootLayout, SourceLoc } from '../events/types.js';
 import { describeProfile } from '../machines/profile.js';
+import type { Profile } from '../machines/types.js';
 import type { HotplugLog } from './log.js';
 import type { LogStep } from './types.js';
 
@@ -63,30 +64,38 @@ export function logToJsonLines(log: HotplugLog, inputText: string, inputName: st
 }
 
 /** The log's lines one at a time (no newlines), header first: for logs too big for one string. */
-export function* logJsonLines(log: HotplugLog, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
+export function logJsonLines(log: HotplugLog, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
+  return jsonLines(log.profile, log.checkpointEvery, log.length, log.steps, meta, opts);
+}
+
+/** The lines of a log of `count` steps given one by one (`steps` may be produced as they are written: store/record.ts runScenario). */
+export function* jsonLines(profile: Profile, checkpointEvery: number, count: number, steps: Iterable<LogStep>, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
   const name = opts.sourceName ?? ((f: string): string => f);
   const where = (s: SourceLoc): SourceLoc => ({ file: name(s.file), line: s.line });
   const header = {
     memhp: 'log',
     format: LOG_FORMAT,
     version: MEMHP_VERSION,
-    profile: describeProfile(log.profile),
-    kernel: log.profile.kernel,
-    arch: log.profile.geometry.name,
-    config: log.profile.config,
-    checkpointEvery: log.checkpointEvery,
+    profile: describeProfile(profile),
+    kernel: profile.kernel,
+    arch: profile.geometry.name,
+    config: profile.config,
+    checkpointEvery,
     input: { name: meta.input.name, sha256: meta.input.sha256 },
     kernelLine: meta.kernelLine,
     boot: meta.boot === null ? null : { ranges: meta.boot.ranges, iomem: meta.boot.iomem, source: fmtSource(where(meta.boot.source)) },
     forkedFrom: meta.forkedFrom,
-    steps: log.length,
+    steps: count,
   };
   let sealed = sealLine(JSON.stringify(header), '');
   yield sealed.line;
-  for (const s of log.steps) {
+  let n = 0;
+  for (const s of steps) {
+    if (n++ === count) throw new RangeError(`jsonLines: more than the ${count} steps the header announces`);
     sealed = sealLine(JSON.stringify(stepRecord(s, where)), sealed.hash);
     yield sealed.line;
   }
+  if (n !== count) throw new RangeError(`jsonLines: ${n} steps, the header announces ${count}`);
 }
 
 /** A step as the record a log file holds (without its hash), keys in a fixed order. */

@@ -91,6 +91,12 @@ describe('memhp record', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('a directory that does not exist is a one-line error, exit 2', async () => {
+    const r = await cli(['record', CYCLE, '-o', join(dir, 'no-such-dir', 'x.memhp')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`memhp: error: cannot write ${join(dir, 'no-such-dir', 'x.memhp')}: no such file or directory\n`);
+  });
+
   it('an input error is reported as file:line with exit 2, and no log is written', async () => {
     const bad = join(dir, 'broken.scn');
     writeFileSync(bad, 'ram 0x100000000 1G\nfrobnicate 1\n');
