@@ -25,10 +25,9 @@ export const OPERATION_KINDS = [
 
 const config = v.object({ SPARSEMEM_VMEMMAP: v.boolean(), PSE: v.boolean(), DEBUG_VM: v.boolean(), MEMORY_FAILURE: v.boolean(), ZONE_DEVICE: v.boolean() });
 
-/** The header of format 1 (memhp before log files: `memhp run --json`). */
-export const HeaderV1 = v.object({
+/** Fields every header format has. */
+const headerFields = {
   memhp: v.literal('log'),
-  format: v.literal(1),
   version: v.string(),
   profile: v.string(),
   kernel: v.string(),
@@ -37,7 +36,10 @@ export const HeaderV1 = v.object({
   checkpointEvery: v.pipe(nat, v.minValue(1)),
   input: v.object({ name: v.string(), sha256: v.string() }),
   steps: nat,
-});
+};
+
+/** The header of format 1 (memhp before log files: `memhp run --json`). */
+export const HeaderV1 = v.object({ ...headerFields, format: v.literal(1) });
 
 const bootRange = v.object({ startPfn: nat, endPfn: nat, nid: nat });
 const iomemResource = v.object({ start: nat, end: nat, name: v.string(), depth: nat });
@@ -49,19 +51,11 @@ const changeSchema = v.variant('kind', [
 
 /** The header of format 2 (its hash is checked separately). */
 export const HeaderV2 = v.object({
-  memhp: v.literal('log'),
+  ...headerFields,
   format: v.literal(2),
-  version: v.string(),
-  profile: v.string(),
-  kernel: v.string(),
-  arch: v.string(),
-  config,
-  checkpointEvery: v.pipe(nat, v.minValue(1)),
-  input: v.object({ name: v.string(), sha256: v.string() }),
   kernelLine: v.nullable(v.string()),
   boot: v.nullable(v.object({ ranges: v.array(bootRange), iomem: v.array(iomemResource), source: v.string() })),
   forkedFrom: v.nullable(v.object({ file: v.string(), hash: hex64, at: nat, change: changeSchema })),
-  steps: nat,
   hash: hex64,
 });
 
@@ -89,27 +83,20 @@ export const Patches = v.array(patch);
 const patchesUnchecked = v.array(v.unknown());
 const source = v.pipe(v.string(), v.regex(/^.*:\d+$/));
 
+/** Fields every record format has. */
+const recordFields = { seq: nat, source, text: v.string(), op, inject, outcome };
+
 /** A step record of format 1. */
 export const RecordV1 = v.object({
-  seq: nat,
-  source,
-  text: v.string(),
-  op,
-  inject,
-  outcome,
+  ...recordFields,
   expects: v.array(v.object({ line: nat, text: v.string(), ok: v.boolean(), detail: v.string() })),
-  patches: v.array(patch),
-  inversePatches: v.array(patch),
+  patches: Patches,
+  inversePatches: Patches,
 });
 
 /** A step record of format 2 (without its hash, checked separately). */
 export const RecordV2 = v.object({
-  seq: nat,
-  source,
-  text: v.string(),
-  op,
-  inject,
-  outcome,
+  ...recordFields,
   expects: v.array(v.object({ line: nat, text: v.string(), expect: v.looseObject({ kind: v.string() }), ok: v.boolean(), detail: v.string() })),
   patches: patchesUnchecked,
   inversePatches: patchesUnchecked,
