@@ -198,3 +198,17 @@ describe('memhp diff of two logs', () => {
     expect(r.stderr).toMatch(/do not share a section geometry/);
   });
 });
+
+describe('--help of the commands that write or compare log files', () => {
+  it.each([
+    ['record', ['-o, --output', '--checkpoint-every']],
+    ['fork', ['--at', '--drop', '--insert', '--replace', '-o, --output']],
+    ['diff', ['a.memhp@120 b.memhp@118', 'LOG@A']],
+  ])('memhp %s --help prints its usage with --json, exit 0', async (name, words) => {
+    const r = await cli([name, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`USAGE memhp ${name}`);
+    expect(r.stdout).toContain('--json');
+    for (const w of words) expect(r.stdout).toContain(w);
+  });
+});
