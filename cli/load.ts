@@ -27,7 +27,9 @@ export interface LoadOptions {
 /** A loaded input. */
 export interface Loaded {
   readonly file: string;
+  /** The input's text ('' for a log file, whose header keeps the input's name and sha256 instead). */
   readonly text: string;
+  /** The scenario run (for a log file: rebuilt from its header and records). */
   readonly scenario: Scenario;
   readonly profile: Profile;
   readonly log: HotplugLog;
