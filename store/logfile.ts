@@ -153,10 +153,15 @@ export function parseSource(s: string, interner?: Interner): SourceLoc {
 
 /** The JSON of a line without its trailing `"hash"`, and that hash; null when the line does not end in one. */
 export function splitHash(line: string): { content: string; hash: string } | null {
-  const m = /,"hash":"([0-9a-f]{64})"\}$/.exec(line);
-  if (!m || m[1] === undefined) return null;
-  return { content: `${line.slice(0, m.index)}}`, hash: m[1] };
+  const at = line.length - HASH_TAIL;
+  if (at < 1 || !line.startsWith(',"hash":"', at) || !line.endsWith('"}')) return null;
+  const hash = line.slice(at + 9, line.length - 2);
+  if (!/^[0-9a-f]{64}$/.test(hash)) return null;
+  return { content: `${line.slice(0, at)}}`, hash };
 }
+
+/** Length of `,"hash":"<64 hex digits>"}`. */
+const HASH_TAIL = 9 + 64 + 2;
 
 // --- internal ---
 

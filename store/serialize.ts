@@ -6,7 +6,7 @@
  * fixed order and nothing depends on the clock or the working directory, so the same input, profile
  * and options give byte-identical text. Reading, checking and upgrading: store/logfile.ts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { BootLayout, SourceLoc } from '../events/types.js';
 import { describeProfile } from '../machines/profile.js';
 import type { Profile } from '../machines/types.js';
@@ -115,7 +115,7 @@ export function stepRecord(s: LogStep, where: (s: SourceLoc) => SourceLoc = (x) 
 
 /** The hash of a line: sha256 of the previous line's hash (empty for the header) and the line's JSON without its hash. */
 export function chainHash(prevHash: string, content: string): string {
-  return createHash('sha256').update(prevHash).update(content).digest('hex');
+  return hash('sha256', prevHash + content, 'hex');
 }
 
 /** A JSON object's text with `"hash"` appended as its last key, and that hash. */
