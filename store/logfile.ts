@@ -221,9 +221,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
 function toLogStep(r: LogRecord, sectionsPerRoot: number, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
   const source = parseSource(r.source, interner);
   const op = r.op as Operation | null;
-  const inject = r.inject as InjectedFailure[];
+  // Most steps inject nothing and expect nothing: share one empty list (a loaded log keeps 10^6 steps).
+  const inject = r.inject.length === 0 ? NONE : (r.inject as InjectedFailure[]);
   const outcome = r.outcome as unknown as Outcome;
-  const expects = r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
+  const expects = r.expects.length === 0 ? NONE : r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
   const changes = changesFromPatches(r.patches, r.inversePatches, sectionsPerRoot);
   if (changes !== null) interner.deep(changes);
   if (changes !== null) return { ok: true, step: new RecordedStep(r.seq, source, r.text, op, inject, expects, outcome, changes, sectionsPerRoot) };
@@ -233,6 +234,8 @@ function toLogStep(r: LogRecord, sectionsPerRoot: number, interner: Interner): {
   if (!inverse.ok) return { ok: false, message: `inversePatches.${inverse.message}` };
   return { ok: true, step: { seq: r.seq, source, text: r.text, op, inject, outcome, expects, patches: patches.value as Patch[], inversePatches: inverse.value as Patch[] } };
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 function toExpectLine(e: LogStep['expects'][number]): ExpectLine {
   return { expect: e.expect, source: e.source, text: e.text };
