@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogFile } from '../store/index.js';
 import type { HotplugLog } from '../store/index.js';
-import { cli } from './helpers/cli.js';
+import { cli, spawnCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-damage-'));
 const GOOD = join(dir, 'good.memhp');
@@ -147,6 +147,22 @@ describe('the CLI on a damaged log', () => {
     expect(past.code).toBe(2);
     expect(past.stderr).toContain('--at 7 is past the last step');
     expect(readFileSync(path).equals(cut)).toBe(true);
+  });
+
+  it('the built binary: the same warning line and exit 0 on a damaged log, exit 2 on an unusable one, no stack', () => {
+    const path = join(dir, 'bin-trunc.memhp');
+    writeFileSync(path, bytes.subarray(0, (starts[5] as number) + 3));
+    const r = spawnCli(['run', path, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`${path}:6: warning: truncated: the record of step 4 is incomplete (the file ends mid-line); steps 4..8 not loaded (using steps 0..3)\n`);
+    // What --json prints is the complete steps as a whole, verified log.
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(5);
+    const head = join(dir, 'bin-head.memhp');
+    writeFileSync(head, bytes.subarray(0, 10));
+    const h = spawnCli(['state', head]);
+    expect(h.code).toBe(2);
+    expect(h.stderr).not.toMatch(/\n\s+at /);
+    expect(h.stderr.split('\n')[0]).toMatch(new RegExp(`^${head}:1: error: truncated: the header line is incomplete`));
   });
 
   it('a file with nothing usable is an input error at line 1 (exit 2), without a stack', async () => {
