@@ -12,6 +12,8 @@
  *            Target: a seek within 2× the cost of K replayed steps.
  *   memory — heap retained per recorded step (gc'd), split into checkpoints, outcomes and patches.
  *   xstate — the section machine's transition() per call vs the memoised nextSectionState.
+ *   logfile — a 10^6-step workload (--log-steps) recorded into a log file as `memhp record` writes
+ *            it, loaded back, sought at random; file size and heap per step (bench/logfile.ts).
  *   viewer — the viewer's state answer for --seeks random steps (built + JSON, and over HTTP) vs
  *            stateAt alone, and the page's draw of a random step in headless Chromium (bench/viewer.ts).
  *   query  — bisect and blame on a 10^6-step log (--query-steps) vs a linear scan and a re-diff of
@@ -31,6 +33,7 @@ import { applyPatches, DEFAULT_CHECKPOINT_EVERY } from '../store/index.js';
 import type { HotplugLog } from '../store/index.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
+import { benchLogfile } from './logfile.js';
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
@@ -39,7 +42,7 @@ import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'viewer', 'query'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -49,13 +52,14 @@ const { values: args } = parseArgs({
     seeks: { type: 'string' },
     k: { type: 'string' },
     'query-steps': { type: 'string' },
+    'log-steps': { type: 'string' },
     only: { type: 'string' },
     strict: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--query-steps 1000000] [--only ${PARTS.join(',')}] [--strict]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -64,6 +68,7 @@ const RUNS = intArg(args.runs, 5, 1);
 const SEEKS = intArg(args.seeks, 1000, 1);
 const K = intArg(args.k, DEFAULT_CHECKPOINT_EVERY, 1);
 const QUERY_STEPS = intArg(args['query-steps'], 1_000_000, 100);
+const LOG_STEPS = intArg(args['log-steps'], 1_000_000, 2 * K);
 if (2 * K > STEPS) throw new RangeError(`--k ${K} needs at least ${2 * K} steps`);
 const only = new Set((args.only ?? PARTS.join(',')).split(',').map((s) => s.trim()));
 for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new RangeError(`--only: unknown part ${p} (known: ${PARTS.join(', ')})`);
@@ -211,6 +216,13 @@ if (only.has('xstate')) {
   const memoUs = (memo.ms * 1000) / nFast;
   row('xstate transitionUncached()', `${fmtUs(uncachedUs)}/call, ${fmtRate(1e6 / uncachedUs, 'calls')}`, `memo nextSectionState: ${fmtUs(memoUs)}/call`, fmtRatio(uncachedUs / memoUs), '');
   row('  of which transition()', `${fmtUs(rawUs)}/call (snapshot resolved beforehand)`, `memo: ${fmtUs(memoUs)}/call`, fmtRatio(rawUs / memoUs), '');
+}
+
+// --- logfile ---------------------------------------------------------------------------------------
+
+if (only.has('logfile')) {
+  log = undefined;
+  rows.push(...benchLogfile(profile, { workload: { ...DEFAULT_WORKLOAD, steps: LOG_STEPS, seed: SEED }, seeks: SEEKS, k: K }, progress));
 }
 
 // --- viewer ----------------------------------------------------------------------------------------

@@ -12,11 +12,13 @@ import { blameCommandDef, runBlame } from './commands/blame.js';
 import { checkCommandDef, runCheck } from './commands/check.js';
 import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
+import { forkCommandDef, runFork } from './commands/fork.js';
 import { invariantsCommandDef, runInvariants } from './commands/invariants.js';
 import { printCommandDef, runPrint } from './commands/print.js';
 import { profilesCommandDef, runProfiles } from './commands/profiles.js';
-import { runCommandDef, runRun } from './commands/run.js';
+import { recordCommandDef, runRecord } from './commands/record.js';
 import { replayCommandDef, runReplay } from './commands/replay.js';
+import { runCommandDef, runRun } from './commands/run.js';
 import { runShrink, shrinkCommandDef } from './commands/shrink.js';
 import { runState, stateCommandDef } from './commands/state.js';
 import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
@@ -27,13 +29,15 @@ import type { Io } from './io.js';
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, 'trace-to-scenario': traceToScenarioCommandDef, profiles: profilesCommandDef, bisect: bisectCommandDef, blame: blameCommandDef, print: printCommandDef, invariants: invariantsCommandDef, shrink: shrinkCommandDef },
+  subCommands: { run: runCommandDef, record: recordCommandDef, fork: forkCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, 'trace-to-scenario': traceToScenarioCommandDef, profiles: profilesCommandDef, bisect: bisectCommandDef, blame: blameCommandDef, print: printCommandDef, invariants: invariantsCommandDef, shrink: shrinkCommandDef },
 } satisfies CommandDef<ArgsDef>;
 
 type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
 
 const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
+  record: { def: recordCommandDef as CommandDef<ArgsDef>, run: runRecord as Runner },
+  fork: { def: forkCommandDef as CommandDef<ArgsDef>, run: runFork as Runner },
   replay: { def: replayCommandDef as CommandDef<ArgsDef>, run: runReplay as Runner },
   state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
   diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
@@ -95,9 +99,11 @@ function usageText(io: Io, text: string): string {
 function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
   const known = new Map<string, string>();
   const positionals: string[] = [];
+  let required = 0;
   for (const [key, d] of Object.entries(def)) {
     if (d.type === 'positional') {
       positionals.push(key);
+      if (d.required !== false) required++;
       continue;
     }
     known.set(key, d.type ?? 'string');
@@ -120,6 +126,6 @@ function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
       seen++;
     }
   }
-  if (seen < positionals.length) throw new UserError(`missing ${positionals.slice(seen).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
+  if (seen < required) throw new UserError(`missing ${positionals.slice(seen, required).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
   if (seen > positionals.length) throw new UserError(`too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
 }

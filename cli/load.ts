@@ -1,12 +1,16 @@
 /** Load an input file into a recorded log: read, parse, pick the profile, run the model. */
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseScenario } from '../events/index.js';
 import type { Scenario } from '../events/types.js';
 import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../machines/geometry.js';
-import { DEFAULT_CONFIG, resolveProfile } from '../machines/profile.js';
+import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../machines/profile.js';
 import type { KernelConfig, Profile } from '../machines/types.js';
 import { recordScenario } from '../store/record.js';
 import type { HotplugLog } from '../store/log.js';
+import type { LoadedLogFile } from '../store/logfile.js';
+import { isLogFile, readLogFile } from '../store/logfile_fs.js';
+import { LOG_FORMAT, hashInput } from '../store/serialize.js';
+import type { LogMeta, SerializeOptions } from '../store/serialize.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { isTraceInput, loadTrace } from './load_trace.js';
@@ -23,15 +27,29 @@ export interface LoadOptions {
 /** A loaded input. */
 export interface Loaded {
   readonly file: string;
+  /** The input's text ('' for a log file, whose header keeps the input's name and sha256 instead). */
   readonly text: string;
+  /** The scenario run (for a log file: rebuilt from its header and records). */
   readonly scenario: Scenario;
   readonly profile: Profile;
   readonly log: HotplugLog;
+  /** Set when the input was a log file (`memhp record`'s output): its header, and the damage found reading it. */
+  readonly logFile?: LoadedLogFile;
 }
 
 /** Read and record `file`; throws UserError for anything wrong with the input or options. */
 export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
-  if (isTraceInput(io, file)) return loadTraceInput(io, file, opts);
+  if (isLogFile(file)) return loadLogInput(io, file, opts);
+  const p = parseInput(io, file, opts);
+  return { ...p, log: recordScenario(p.scenario, p.profile, checkpointOpts(opts)) };
+}
+
+/** A scenario file or recorded trace, parsed, with its profile (not yet run). */
+export type ParsedInput = Omit<Loaded, 'log' | 'logFile'>;
+
+/** Read and parse a scenario file or trace (not a log file) and pick its profile; throws UserError. */
+export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput {
+  if (isTraceInput(io, file)) return parseTraceInput(io, file, opts);
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
@@ -57,21 +75,51 @@ export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  const log = recordScenario(scenario, r.profile, checkpointOpts(opts));
-  return { file, text: read.text, scenario, profile: r.profile, log };
+  return { file, text: read.text, scenario, profile: r.profile };
 }
 
 /** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
-function loadTraceInput(io: Io, path: string, opts: LoadOptions): Loaded {
+function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, path, opts.kernel);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  const log = recordScenario(t.trace.scenario, r.profile, checkpointOpts(opts));
-  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, log };
+  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile };
+}
+
+/**
+ * A log file as the input: the steps come from its records (the complete, verified ones: damage is
+ * a one-line warning on stderr, and only a file with nothing usable is an error). With --kernel,
+ * --arch or --config naming another profile than the log's, its operations are run again under it.
+ */
+function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  const r = readLogFile(file, checkpointOpts(opts));
+  if (!r.ok) throw new UserError(`${file}: unusable log`, [{ code: 'E_IO', ...r.damage }], 'nothing before the damage could be loaded');
+  const lf = r.value;
+  const n = lf.log.length;
+  if (lf.damage) io.err(`${lf.damage.file}:${lf.damage.line}: ${io.color.yellow('warning')}: ${lf.damage.message} (using steps 0..${n - 1})\n`);
+  if (lf.format < LOG_FORMAT) io.err(`${file}:1: note: format ${lf.format} log upgraded to format ${LOG_FORMAT} on reading; it has no hash chain to verify\n`);
+  const loaded = { file, text: '', scenario: lf.scenario, profile: lf.profile, log: lf.log, logFile: lf };
+  if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined) return loaded;
+  const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) } });
+  if (!want.ok) throw new UserError(want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
+  if (lf.meta.boot === null) throw new UserError(`${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
+  io.err(`${file}:1: note: running the log's ${n - 1} operations again under ${describeProfile(want.profile)} (recorded under ${describeProfile(lf.profile)})\n`);
+  return { ...loaded, profile: want.profile, log: recordScenario(lf.scenario, want.profile, checkpointOpts(opts)) };
+}
+
+/** What a log file written from `loaded` says besides its steps, and how it names source files (relative to the input's directory). */
+export function logMetaOf(loaded: ParsedInput & { readonly logFile?: LoadedLogFile }): { meta: LogMeta; opts: SerializeOptions } {
+  if (loaded.logFile) return { meta: loaded.logFile.meta, opts: {} };
+  const dir = dirname(loaded.file);
+  const meta: LogMeta = { input: { name: basename(loaded.file), sha256: hashInput(loaded.text) }, kernelLine: loaded.scenario.kernel, boot: loaded.scenario.boot, forkedFrom: null };
+  // Files are named from the input's directory (no working directory or absolute path in the log);
+  // `--insert` / `--replace` (a fork's own operations) are not files.
+  return { meta, opts: { sourceName: (f) => (f.startsWith('-') ? f : relative(dir, f).split(sep).join('/')) } };
 }
 
 /** `--checkpoint-every K` as log options. */
-function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
+export function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
   if (opts.checkpointEvery === undefined) return {};
   const k = Number(opts.checkpointEvery);
   if (!Number.isInteger(k) || k < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);

@@ -1,8 +1,15 @@
 /** The public entry of store/: the log, recording, diff, expectations and the JSON-lines form. */
 export { HotplugLog, LogCursor, applyPatches, DEFAULT_CHECKPOINT_EVERY } from './log.js';
 export type { LogOptions } from './log.js';
-export { recordScenario, failedExpectations } from './record.js';
+export { recordScenario, runScenario, failedExpectations } from './record.js';
 export { diffStates, isEmptyDiff, flagNames } from './diff.js';
 export { checkExpectations } from './expectations.js';
-export { logToJsonLines, hashInput, LOG_FORMAT, MEMHP_VERSION } from './serialize.js';
+export { logToJsonLines, logJsonLines, jsonLines, hashInput, LOG_FORMAT, MEMHP_VERSION } from './serialize.js';
+export type { LogMeta, ForkOrigin, ForkChange } from './serialize.js';
+export { readLogLines, splitHash, textLines } from './logfile.js';
+export type { LoadedLogFile, LogDamage, LogLine } from './logfile.js';
+export { readLogFile, writeLinesAtomic, isLogFile } from './logfile_fs.js';
+export { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
+export { forkLog } from './fork.js';
+export type { ForkEdit } from './fork.js';
 export type * from './types.js';

@@ -1,10 +1,10 @@
 /** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
-import type { Operation, Scenario, SourceLoc } from '../events/types.js';
+import type { Operation, Scenario, ScenarioStep, SourceLoc } from '../events/types.js';
 import { bootState, step } from '../machines/model.js';
 import type { StepResult } from '../machines/model.js';
 import { ChangeSet } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
-import type { InjectedFailure, Outcome, Profile } from '../machines/types.js';
+import type { InjectedFailure, KernelState, Outcome, Profile } from '../machines/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';
@@ -13,14 +13,45 @@ import type { ExpectResult, LogStep } from './types.js';
 /** Run every step of `scenario` under `profile` and return the log. */
 export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOptions = {}): HotplugLog {
   const log = new HotplugLog(profile, opts);
-  const boot = bootState(profile, scenario.boot);
-  const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
-  log.append(RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), boot.state);
-  for (const s of scenario.steps) {
-    const r = step(profile, log.live, s.op, s.inject);
-    log.append(RecordedStep.of(log.length, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
+  const boot = bootStep(scenario, profile);
+  log.append(boot.step, boot.state);
+  return appendSteps(log, scenario.steps);
+}
+
+/** Run `steps` after the log's last step (under the log's profile), appending each; returns the log. */
+export function appendSteps(log: HotplugLog, steps: readonly ScenarioStep[]): HotplugLog {
+  for (const s of steps) {
+    const r = runStep(log.profile, log.length, s, log.live);
+    log.append(r.step, r.state);
   }
   return log;
+}
+
+/** Boot and every step of `scenario`, one at a time with the state after it, nothing kept (for writing a log as it runs). */
+export function* runScenario(scenario: Scenario, profile: Profile): Generator<StepAndState> {
+  let r = bootStep(scenario, profile);
+  yield r;
+  for (const s of scenario.steps) {
+    r = runStep(profile, r.step.seq + 1, s, r.state);
+    yield r;
+  }
+}
+
+/** A recorded step and the state after it. */
+export interface StepAndState {
+  readonly step: RecordedStep;
+  readonly state: KernelState;
+}
+
+function bootStep(scenario: Scenario, profile: Profile): StepAndState {
+  const boot = bootState(profile, scenario.boot);
+  const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
+  return { step: RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), state: boot.state };
+}
+
+function runStep(profile: Profile, seq: number, s: ScenarioStep, state: KernelState): StepAndState {
+  const r = step(profile, state, s.op, s.inject);
+  return { step: RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), state: r.state };
 }
 
 /** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */

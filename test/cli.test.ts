@@ -48,7 +48,7 @@ describe('memhp run', () => {
     const r = await cli(['run', SEED, '--json']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ memhp: 'log', format: 1, kernel: '5.3', arch: 'x86_64' });
+    expect(lines[0]).toMatchObject({ memhp: 'log', format: 2, kernel: '5.3', arch: 'x86_64' });
     expect(lines.slice(1).map((l) => l.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(lines[4]).toMatchObject({ seq: 3, outcome: { ret: -17 } });
   });

@@ -2,11 +2,11 @@
 import { defineCommand } from 'citty';
 import { describeProfile } from '../../machines/profile.js';
 import { failedExpectations } from '../../store/record.js';
-import { logToJsonLines } from '../../store/serialize.js';
+import { logJsonLines } from '../../store/serialize.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput } from '../load.js';
+import { loadInput, logMetaOf } from '../load.js';
 import { runRows } from '../render.js';
 
 /** The `run` command's definition (meta and arguments). */
@@ -23,7 +23,9 @@ export function runRun(io: Io, args: { file: string; kernel?: string; arch?: str
   const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
   const failed = failedExpectations(loaded.log);
   if (args.json) {
-    io.out(logToJsonLines(loaded.log, loaded.text, loaded.file));
+    // The same lines `memhp record` writes to a log file.
+    const { meta, opts } = logMetaOf(loaded);
+    for (const line of logJsonLines(loaded.log, meta, opts)) io.out(`${line}\n`);
   } else {
     const c = io.color;
     io.out(`${c.bold('memhp run')} ${loaded.file} — ${describeProfile(loaded.profile)}\n`);

@@ -1,0 +1,88 @@
+/** `memhp fork LOG --at N (--drop K | --insert 'OP' | --replace K 'OP') -o new.memhp`: a what-if log. */
+import { basename } from 'node:path';
+import { defineCommand } from 'citty';
+import { parseOperationLine } from '../../events/operation_line.js';
+import { forkLog } from '../../store/fork.js';
+import type { ForkEdit } from '../../store/fork.js';
+import { writeLinesAtomic } from '../../store/logfile_fs.js';
+import { failedExpectations } from '../../store/record.js';
+import { logJsonLines } from '../../store/serialize.js';
+import type { ForkChange } from '../../store/serialize.js';
+import { inputArgs } from '../args.js';
+import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadInput, logMetaOf, parseStepArg } from '../load.js';
+import { requireOutput } from './record.js';
+
+/** The `fork` command's definition (meta and arguments). */
+export const forkCommandDef = defineCommand({
+  meta: {
+    name: 'fork',
+    description:
+      'Write a new log that shares steps 0..N with LOG and runs the rest again under the same profile with one change. ' +
+      "Step numbers are LOG's: --drop K removes step K (N < K), --replace K 'OP' runs OP in its place (without K's expect lines), " +
+      "--insert 'OP' runs OP as step N+1 (later steps move up one). Every later step keeps its expect lines, checked anew; LOG is only read. " +
+      'Exit 1 when an expect line fails in the fork (it is written all the same).',
+  },
+  args: {
+    file: { ...inputArgs.file, description: 'the log to fork (a log file, or any input memhp runs)', valueHint: 'LOG' },
+    op: { type: 'positional', description: "the operation --replace K puts in step K's place", required: false, valueHint: 'OP' },
+    at: { type: 'string', description: 'required: the last step the fork shares with LOG', valueHint: 'N' },
+    drop: { type: 'string', description: 'drop step K (K > N)', valueHint: 'K' },
+    insert: { type: 'string', description: "run OP as step N+1, e.g. 'add 0x200000000 64M'", valueHint: 'OP' },
+    replace: { type: 'string', description: "replace step K (K > N) with the operation given after it: --replace K 'OP'", valueHint: 'K' },
+    output: { type: 'string', alias: 'o', description: 'required: the new log file', valueHint: 'LOG' },
+    'checkpoint-every': inputArgs['checkpoint-every'],
+    json: inputArgs.json,
+  },
+});
+
+/** Execute `memhp fork`; returns the exit code. */
+export function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; json?: boolean }): number {
+  const out = requireOutput('fork', args.output);
+  const given = (['drop', 'insert', 'replace'] as const).filter((k) => args[k] !== undefined);
+  if (given.length !== 1) throw new UserError(`fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
+  if (args.op !== undefined && args.replace === undefined) throw new UserError(`unexpected argument '${args.op}': only --replace K takes an operation after it`, [], "use --insert 'OP' to add an operation");
+  if (args.at === undefined) throw new UserError("missing --at N for 'fork'", [], 'N is the last step the fork shares with the log');
+  const loaded = loadInput(io, args.file, { checkpointEvery: args['checkpoint-every'] });
+  const at = parseStepArg(loaded.log, '--at', args.at);
+  const g = loaded.profile.geometry;
+  const opLine = (flag: string, text: string): ReturnType<typeof parseOperationLine> & { ok: true } => {
+    const r = parseOperationLine(g, text, { file: flag, line: 1 });
+    if (!r.ok) throw new UserError(`${flag}: invalid operation '${text}'`, r.errors);
+    return r;
+  };
+  let edit: ForkEdit;
+  let change: ForkChange;
+  if (args.insert !== undefined) {
+    edit = { kind: 'insert', op: opLine('--insert', args.insert).value };
+    change = { kind: 'insert', op: edit.op.text };
+  } else if (args.drop !== undefined) {
+    const k = parseStepArg(loaded.log, '--drop', args.drop);
+    edit = { kind: 'drop', step: k };
+    change = { kind: 'drop', step: k };
+  } else {
+    const k = parseStepArg(loaded.log, '--replace', args.replace);
+    if (args.op === undefined) throw new UserError("--replace K needs the operation after it: --replace K 'OP'");
+    const op = opLine('--replace', args.op).value;
+    edit = { kind: 'replace', step: k, op };
+    change = { kind: 'replace', step: k, op: op.text };
+  }
+  const forked = forkLog(loaded.log, loaded.scenario.steps, at, edit);
+  if (!forked.ok) throw new UserError(forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
+  const { meta, opts } = logMetaOf(loaded);
+  const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
+  const w = writeLinesAtomic(out, logJsonLines(forked.log, { ...meta, forkedFrom: origin }, opts), [args.file]);
+  if (!w.ok) throw new UserError(w.message);
+  const failed = failedExpectations(forked.log).filter((f) => f.seq > at).length;
+  const rerun = forked.log.length - at - 1;
+  if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes: w.bytes, failedExpectations: failed })}\n`);
+  else io.out(`forked ${args.file} after step ${at} into ${out}: steps 0..${at} shared, ${rerun} step(s) run again with ${describeChange(change)}${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
+  return failed ? EXIT_EXPECT : EXIT_OK;
+}
+
+function describeChange(c: ForkChange): string {
+  if (c.kind === 'drop') return `step ${c.step} dropped`;
+  if (c.kind === 'insert') return `'${c.op}' inserted`;
+  return `step ${c.step} replaced by '${c.op}'`;
+}

@@ -1,0 +1,66 @@
+/** `memhp record INPUT -o run.memhp`: record the input's log into a log file (JSON lines, hash-chained). */
+import { defineCommand } from 'citty';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../store/log.js';
+import { isLogFile, writeLinesAtomic } from '../../store/logfile_fs.js';
+import { failedExpectations, runScenario } from '../../store/record.js';
+import { LOG_FORMAT, jsonLines, logJsonLines } from '../../store/serialize.js';
+import type { LogStep } from '../../store/types.js';
+import { inputArgs } from '../args.js';
+import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { checkpointOpts, loadInput, logMetaOf, parseInput } from '../load.js';
+
+/** The `record` command's definition (meta and arguments). */
+export const recordCommandDef = defineCommand({
+  meta: {
+    name: 'record',
+    description:
+      'Record the input into a log file: JSON lines, a header then one hash-chained record per step, written atomically (never over the input). ' +
+      'Every command takes the log file as its input. Exit 1 when an expect line failed (the log is written all the same).',
+  },
+  args: {
+    ...inputArgs,
+    output: { type: 'string', alias: 'o', description: 'the log file to write (required; e.g. run.memhp)', valueHint: 'LOG' },
+  },
+});
+
+/** Execute `memhp record`; returns the exit code. */
+export function runRecord(io: Io, args: { file: string; output?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+  const out = requireOutput('record', args.output);
+  const opts = { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config };
+  let failed = 0;
+  let lines: Iterable<string>;
+  let steps: number;
+  if (isLogFile(args.file)) {
+    // A log file in: its usable steps out, in the current format (an upgrade, or a repair of a damaged file).
+    const loaded = loadInput(io, args.file, opts);
+    const m = logMetaOf(loaded);
+    failed = failedExpectations(loaded.log).length;
+    steps = loaded.log.length;
+    lines = logJsonLines(loaded.log, m.meta, m.opts);
+  } else {
+    // A scenario or trace: each step is written as the model runs it, and not kept.
+    const parsed = parseInput(io, args.file, opts);
+    const m = logMetaOf(parsed);
+    const k = checkpointOpts(opts).checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    steps = parsed.scenario.steps.length + 1;
+    const counted = function* (): Generator<LogStep> {
+      for (const r of runScenario(parsed.scenario, parsed.profile)) {
+        failed += r.step.expects.filter((e) => !e.ok).length;
+        yield r.step;
+      }
+    };
+    lines = jsonLines(parsed.profile, k, steps, counted(), m.meta, m.opts);
+  }
+  const w = writeLinesAtomic(out, lines, [args.file]);
+  if (!w.ok) throw new UserError(w.message);
+  if (args.json) io.out(`${JSON.stringify({ output: out, format: LOG_FORMAT, steps, bytes: w.bytes, failedExpectations: failed })}\n`);
+  else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${w.bytes} bytes, format ${LOG_FORMAT})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
+  return failed ? EXIT_EXPECT : EXIT_OK;
+}
+
+/** `-o FILE`, required. */
+export function requireOutput(cmd: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new UserError(`missing -o FILE for '${cmd}'`, [], `e.g. memhp ${cmd} … -o run.memhp`);
+  return value;
+}

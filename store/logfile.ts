@@ -1,0 +1,242 @@
+/**
+ * Reading a log file (JSON lines, store/serialize.ts) back into a HotplugLog: check the header
+ * (an unknown or newer format is refused with what differs; format 1 is upgraded by
+ * store/logfile_upgrade.ts), verify each record's hash against the chain, rebuild every state from
+ * the records' patches (checkpoints are never read from a file: the log rebuilds them), and on a
+ * truncated or corrupted file keep every complete, verified record before the damage and say
+ * `file:line: what is wrong`. Pure: lines in, log out (store/logfile_fs.ts reads the lines).
+ */
+import type { Patch } from 'immer';
+import type { ExpectLine, Expectation, Operation, Scenario, ScenarioStep, SourceLoc } from '../events/types.js';
+import { describeProfile, resolveProfile } from '../machines/profile.js';
+import { emptyState } from '../machines/model.js';
+import type { InjectedFailure, KernelState, Outcome, Profile } from '../machines/types.js';
+import { HotplugLog, applyPatches } from './log.js';
+import { Interner } from './intern.js';
+import { changesFromPatches } from './logfile_changes.js';
+import { HeaderV1, HeaderV2, Patches, RecordV1, RecordV2, check } from './logfile_schema.js';
+import { RecordedStep } from './record.js';
+import type { LogHeader, LogRecord } from './logfile_schema.js';
+import { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
+import { LOG_FORMAT, MEMHP_VERSION, chainHash } from './serialize.js';
+import type { LogMeta } from './serialize.js';
+import type { LogStep } from './types.js';
+
+/** One line of a log file: its text (no newline), 1-based line number, and whether a newline ended it. */
+export interface LogLine {
+  readonly text: string;
+  readonly line: number;
+  readonly complete: boolean;
+}
+
+/** What is wrong with a log file, and where (the first damaged line). */
+export interface LogDamage {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+/** A log file read back: its header, the log of every usable step, the scenario those steps ran, and any damage. */
+export interface LoadedLogFile {
+  readonly header: LogHeader;
+  readonly meta: LogMeta;
+  readonly profile: Profile;
+  readonly log: HotplugLog;
+  readonly scenario: Scenario;
+  /** The hash of the last loaded line (the chain's end; '' for an upgraded format-1 file). */
+  readonly lastHash: string;
+  /** The format the file was written in (1 = upgraded on reading). */
+  readonly format: number;
+  /** The first damage found; every step before it is loaded, none after. */
+  readonly damage: LogDamage | null;
+}
+
+/** Options of readLogLines. */
+export interface ReadLogOptions {
+  /** Checkpoint interval of the rebuilt log (default: the one the header records). */
+  readonly checkpointEvery?: number;
+}
+
+/** Read a log file's lines; fails (with the damage) only when nothing usable is left: no readable header or no step 0. */
+export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadLogOptions = {}): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
+  const it = lines[Symbol.iterator]();
+  const first = it.next();
+  const fail = (line: number, message: string): { ok: false; damage: LogDamage } => ({ ok: false, damage: { file, line, message } });
+  if (first.done) return fail(1, 'empty file: no log header');
+  const h = readHeader(first.value);
+  if (!h.ok) return fail(1, h.message);
+  const { header, format } = h;
+  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config });
+  if (!p.ok) return fail(1, `header: ${p.message}`);
+  if (describeProfile(p.profile) !== header.profile) {
+    return fail(1, `header: profile '${header.profile}' is not what memhp ${MEMHP_VERSION} makes of kernel ${header.kernel} ${header.arch} (${describeProfile(p.profile)})`);
+  }
+  const profile = p.profile;
+  const log = new HotplugLog(profile, { checkpointEvery: opts.checkpointEvery ?? header.checkpointEvery });
+  const steps: ScenarioStep[] = [];
+  let bootExpects: readonly ExpectLine[] = [];
+  let bootFile = header.input.name;
+  let hash = header.hash;
+  let state: KernelState = emptyState();
+  let damage: LogDamage | null = null;
+  let lineNo = 1;
+  const interner = new Interner();
+  const lost = (seq: number): string => (header.steps > seq ? `; steps ${seq}..${header.steps - 1} not loaded` : '');
+  for (let r = it.next(); !r.done; r = it.next()) {
+    const l = r.value;
+    lineNo = l.line;
+    const seq = log.length;
+    if (seq >= header.steps) {
+      damage = { file, line: l.line, message: `unexpected line after the last step (the header says ${header.steps} steps)` };
+      break;
+    }
+    // A last line without its newline is kept when it verifies (only the newline is missing).
+    const rec = format === 1 ? readRecordV1(l.text, profile) : readRecordV2(l.text, hash);
+    if (!rec.ok) {
+      const what = l.complete ? `corrupted: ${rec.message}` : `truncated: the record of step ${seq} is incomplete (the file ends mid-line)`;
+      damage = { file, line: l.line, message: `${what}${lost(seq)}` };
+      break;
+    }
+    const { record } = rec;
+    if (record.seq !== seq) {
+      damage = { file, line: l.line, message: `corrupted: record of step ${record.seq} where step ${seq} belongs${lost(seq)}` };
+      break;
+    }
+    const conv = toLogStep(record, profile.geometry.SECTIONS_PER_ROOT, interner);
+    if (!conv.ok) {
+      damage = { file, line: l.line, message: `corrupted: ${conv.message}${lost(seq)}` };
+      break;
+    }
+    const step = conv.step;
+    try {
+      state = applyPatches(state, step.patches);
+    } catch (e) {
+      damage = { file, line: l.line, message: `corrupted: step ${seq}'s patches do not apply (${e instanceof Error ? e.message : String(e)})${lost(seq)}` };
+      break;
+    }
+    log.append(step, state);
+    hash = rec.hash;
+    if (seq === 0) {
+      bootExpects = step.expects.map(toExpectLine);
+      bootFile = step.source.file;
+    } else if (step.op !== null) {
+      steps.push({ op: step.op, inject: step.inject, source: step.source, text: step.text, expects: step.expects.map(toExpectLine) });
+    }
+  }
+  if (damage === null && log.length < header.steps) {
+    damage = { file, line: lineNo + 1, message: `truncated: the header says ${header.steps} steps, the file ends after ${log.length}${lost(log.length)}` };
+  }
+  if (log.length === 0) return { ok: false, damage: damage ?? { file, line: 2, message: 'no step 0 (boot)' } };
+  const boot = header.boot === null
+    ? { ranges: [], iomem: [], source: { file: bootFile, line: log.step(0).source.line } }
+    : { ranges: header.boot.ranges, iomem: header.boot.iomem, source: parseSource(header.boot.source) };
+  const scenario: Scenario = { file: header.input.name, kernel: header.kernelLine, boot, bootExpects, steps };
+  const meta: LogMeta = { input: header.input, kernelLine: header.kernelLine, boot: header.boot === null ? null : boot, forkedFrom: header.forkedFrom };
+  return { ok: true, value: { header, meta, profile, log, scenario, lastHash: hash, format, damage } };
+}
+
+/** The lines of a log file's text (store/logfile_fs.ts reads big files in chunks instead). */
+export function textLines(text: string): LogLine[] {
+  const parts = text.split('\n');
+  const last = parts.pop() ?? '';
+  const out: LogLine[] = parts.map((t, i) => ({ text: t, line: i + 1, complete: true }));
+  if (last !== '') out.push({ text: last, line: parts.length + 1, complete: false });
+  return out;
+}
+
+/** `file:line` back into a source location (the file name may itself hold colons). */
+export function parseSource(s: string, interner?: Interner): SourceLoc {
+  const i = s.lastIndexOf(':');
+  const file = s.slice(0, i);
+  return { file: interner ? interner.string(file) : file, line: Number(s.slice(i + 1)) };
+}
+
+/** The JSON of a line without its trailing `"hash"`, and that hash; null when the line does not end in one. */
+export function splitHash(line: string): { content: string; hash: string } | null {
+  const at = line.length - HASH_TAIL;
+  if (at < 1 || !line.startsWith(',"hash":"', at) || !line.endsWith('"}')) return null;
+  const hash = line.slice(at + 9, line.length - 2);
+  if (!/^[0-9a-f]{64}$/.test(hash)) return null;
+  return { content: `${line.slice(0, at)}}`, hash };
+}
+
+/** Length of `,"hash":"<64 hex digits>"}`. */
+const HASH_TAIL = 9 + 64 + 2;
+
+// --- internal ---
+
+function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | { ok: false; message: string } {
+  if (!l.complete) return { ok: false, message: 'truncated: the header line is incomplete (the file ends mid-line)' };
+  const json = parseJson(l.text);
+  if (!json.ok) return { ok: false, message: `header is not JSON (${json.message})` };
+  const obj = json.value;
+  if (typeof obj !== 'object' || obj === null || (obj as { memhp?: unknown }).memhp !== 'log') return { ok: false, message: 'not a memhp log: the first line has no "memhp":"log"' };
+  const format = (obj as { format?: unknown }).format;
+  if (format === 1) {
+    const h = check(HeaderV1, obj);
+    return h.ok ? { ok: true, header: upgradeHeader(h.value), format: 1 } : { ok: false, message: `header: ${h.message}` };
+  }
+  if (format !== LOG_FORMAT) {
+    const version = (obj as { version?: unknown }).version;
+    const by = typeof version === 'string' ? `written by memhp ${version}` : 'written by an unknown memhp';
+    return { ok: false, message: `log format ${JSON.stringify(format)} is not one this memhp reads (${by}; memhp ${MEMHP_VERSION} reads formats 1 and ${LOG_FORMAT})` };
+  }
+  const sealed = splitHash(l.text);
+  if (sealed === null) return { ok: false, message: 'corrupted: the header has no hash' };
+  if (chainHash('', sealed.content) !== sealed.hash) return { ok: false, message: 'corrupted: the header does not match its hash' };
+  const h = check(HeaderV2, obj);
+  return h.ok ? { ok: true, header: h.value, format: LOG_FORMAT } : { ok: false, message: `header: ${h.message}` };
+}
+
+type RecordRead = { ok: true; record: LogRecord; hash: string } | { ok: false; message: string };
+
+function readRecordV2(line: string, prevHash: string): RecordRead {
+  const sealed = splitHash(line);
+  if (sealed === null) return { ok: false, message: 'the line does not end in its "hash"' };
+  if (chainHash(prevHash, sealed.content) !== sealed.hash) return { ok: false, message: 'the record does not match its hash (changed after it was written, or the chain is broken)' };
+  const json = parseJson(sealed.content);
+  if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
+  const r = check(RecordV2, json.value);
+  return r.ok ? { ok: true, record: r.value, hash: sealed.hash } : { ok: false, message: r.message };
+}
+
+function readRecordV1(line: string, profile: Profile): RecordRead {
+  const json = parseJson(line);
+  if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
+  const r = check(RecordV1, json.value);
+  if (!r.ok) return { ok: false, message: r.message };
+  const up = upgradeRecord(r.value, profile.geometry);
+  return up.ok ? { ok: true, record: up.value, hash: '' } : { ok: false, message: up.message };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** A record as a log step: in the live log's compact form when its patches are memhp's, else with its patches as read. */
+function toLogStep(r: LogRecord, sectionsPerRoot: number, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
+  const source = parseSource(r.source, interner);
+  const op = r.op as Operation | null;
+  // Most steps inject nothing and expect nothing: share one empty list (a loaded log keeps 10^6 steps).
+  const inject = r.inject.length === 0 ? NONE : (r.inject as InjectedFailure[]);
+  const outcome = r.outcome as unknown as Outcome;
+  const expects = r.expects.length === 0 ? NONE : r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
+  const changes = changesFromPatches(r.patches, r.inversePatches, sectionsPerRoot);
+  if (changes !== null) interner.deep(changes);
+  if (changes !== null) return { ok: true, step: new RecordedStep(r.seq, source, r.text, op, inject, expects, outcome, changes, sectionsPerRoot) };
+  const patches = check(Patches, r.patches);
+  if (!patches.ok) return { ok: false, message: `patches.${patches.message}` };
+  const inverse = check(Patches, r.inversePatches);
+  if (!inverse.ok) return { ok: false, message: `inversePatches.${inverse.message}` };
+  return { ok: true, step: { seq: r.seq, source, text: r.text, op, inject, outcome, expects, patches: patches.value as Patch[], inversePatches: inverse.value as Patch[] } };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+function toExpectLine(e: LogStep['expects'][number]): ExpectLine {
+  return { expect: e.expect, source: e.source, text: e.text };
+}

@@ -1,0 +1,129 @@
+/**
+ * Log files on disk: recognise one by its first line, read its lines in chunks (a 10^6-step log
+ * is larger than a JavaScript string can be), and write one atomically (a temporary file in the
+ * same directory, then rename), never over a file it was told to protect (the input).
+ */
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { readLogLines } from './logfile.js';
+import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfile.js';
+
+const CHUNK = 1 << 22;
+
+/** True when `path` is a file whose first line starts a JSON object (a log header; scenario lines never start with `{`). */
+export function isLogFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.alloc(64);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return /^\{/.test(buf.subarray(0, n).toString('latin1'));
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The lines of a file, read in chunks; the last one is `complete: false` when no newline ends it. */
+export function* fileLines(path: string): Generator<LogLine> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, fstatSync(fd).size)));
+    let rest: Buffer = Buffer.alloc(0);
+    let line = 0;
+    let pos = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      pos += n;
+      const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+        yield { text: chunk.toString('utf8', start, nl), line: ++line, complete: true };
+        start = nl + 1;
+      }
+      rest = Buffer.from(chunk.subarray(start));
+    }
+    if (rest.length) yield { text: rest.toString('utf8'), line: ++line, complete: false };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read and check a log file (store/logfile.ts); an unreadable file is damage at line 1. */
+export function readLogFile(path: string, opts: ReadLogOptions = {}): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
+  const lines = fileLines(path);
+  try {
+    return readLogLines(lines, path, opts);
+  } catch (e) {
+    return { ok: false, damage: { file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };
+  } finally {
+    lines.return(undefined);
+  }
+}
+
+/** True when `a` and `b` name the same existing file (same device and inode). */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Write `lines` (each without its newline) to `path` atomically: into a temporary file beside it,
+ * flushed, then renamed over `path`. Refuses when `path` is one of `protect` (the input files).
+ */
+export function writeLinesAtomic(path: string, lines: Iterable<string>, protect: readonly string[] = []): { ok: true; bytes: number } | { ok: false; message: string } {
+  const guarded = protect.find((p) => sameFile(p, path));
+  if (guarded !== undefined) return { ok: false, message: `refusing to write over the input ${guarded}` };
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    let bytes = 0;
+    let pending = '';
+    for (const l of lines) {
+      pending += `${l}\n`;
+      if (pending.length >= CHUNK) {
+        bytes += writeSync(fd, pending);
+        pending = '';
+      }
+    }
+    if (pending) bytes += writeSync(fd, pending);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+    return { ok: true, bytes };
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    // A failure of the file system is the user's to fix; anything else (a bug producing the lines) is not.
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+    return { ok: false, message: `cannot write ${path}: ${ioReason(e)}` };
+  }
+}
+
+// --- internal ---
+
+function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EEXIST') return 'a temporary file of the same name exists';
+  return e instanceof Error ? e.message : String(e);
+}
