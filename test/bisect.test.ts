@@ -122,7 +122,8 @@ describe('bisect on random logs (fast-check)', () => {
         if (monotone) expect(n).toBe(from + first);
         expect(r.materialisations).toBeLessThanOrEqual(Math.ceil(Math.log2(to - from + 1)) + 2);
       }),
-      { numRuns: 300 },
+      // A fixed seed: the coverage counts below are then facts of these 300 runs, not chance.
+      { numRuns: 300, seed: 20261125 },
     );
     expect(foundState).toBeGreaterThan(20);
     // Some runs break an invariant, repair it and break it again: there only --exact is the first.

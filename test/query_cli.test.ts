@@ -75,7 +75,7 @@ describe('memhp bisect', () => {
     [['shrink', CYCLE, '-o', '/tmp/never.scn'], /^memhp: error: missing --until for 'shrink'\n/],
     [['shrink', CYCLE, '--until', 'warn'], /^memhp: error: missing -o FILE for 'shrink'\n/],
     [['shrink', TRACE, '--until', 'warn', '-o', '/tmp/never.scn'], /^memhp: error: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
-    [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error: cannot write \/no\/such\/dir\/min\.scn: no such directory\n$/],
+    [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error: cannot write \/no\/such\/dir\/min\.scn: no such file or directory\n$/],
   ])('memhp %j: a one-line user error, exit 2, no stack', (args, msg) => {
     const r = spawnCli(args);
     expect(r.code).toBe(2);
