@@ -97,6 +97,16 @@ describe('the same run, rewritten, gives the same check', () => {
   });
 });
 
+describe('argument names of other probe definitions', () => {
+  it('start_pfn= (the BTF name in offline_pages / move_pfn_range_to_zone) reads as pfn=', async () => {
+    const file = rewritten(RUN_612, (t) => t.replace(/(: (?:offline_pages|online_pages|move_pfn_range_to_zone): \([^)]*\)(?: zone="[^"]*")?) pfn=/g, '$1 start_pfn='));
+    expect(readFileSync(file, 'utf8')).toMatch(/offline_pages: \([^)]*\) start_pfn=0x/);
+    const r = await cli(['check', file]);
+    expect(r.stdout).toContain(SUMMARY_612);
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('damage', () => {
   it('a last line cut short is skipped with file:line, never half-read', async () => {
     const text = readFileSync(`${RUN}/trace.txt`, 'utf8');

@@ -178,7 +178,7 @@ const num = (v: TraceValue | undefined): number | null => v?.num ?? null;
 
 /** What a call becomes: an operation, 'skip' (recognised, no step, do not look inside), or 'descend'. */
 function mapCall(c: Call): Operation | 'skip' | 'descend' {
-  const pfn = num(c.args['pfn']);
+  const pfn = num(c.args['pfn']) ?? num(c.args['start_pfn']);
   const nr = num(c.args['nr_pages']);
   switch (c.name) {
     case '__add_pages': {
