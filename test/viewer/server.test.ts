@@ -247,3 +247,30 @@ describe('memhp view process', () => {
     }
   });
 });
+
+describe('memhp view on a log file', () => {
+  it('a log written by memhp record opens with the same steps and states as its scenario', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-view-log-'));
+    const log = join(dir, 'seed.memhp');
+    expect(spawnCli(['record', SEED, '-o', log]).code).toBe(0);
+    const bundle = readBundle(bundleDir());
+    if (!bundle.ok) throw new Error(bundle.message);
+    const fromLog = await startViewServer(viewSource(quiet, { file: log }), { bundle: bundle.bundle });
+    const fromScn = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
+    if (!fromLog.ok || !fromScn.ok) throw new Error('viewer did not start');
+    try {
+      const info = JSON.parse((await rawGet(fromLog.server.port, '/api/info')).body) as { steps: number };
+      expect(info.steps).toBe(7);
+      for (const step of [0, 1, 4, 6]) {
+        const a = JSON.parse((await rawGet(fromLog.server.port, `/api/state?step=${step}`)).body) as { sections: unknown[]; row: { text: string } };
+        const b = JSON.parse((await rawGet(fromScn.server.port, `/api/state?step=${step}`)).body) as { sections: unknown[]; row: { text: string } };
+        expect(a.sections).toEqual(b.sections);
+        expect(a.row.text).toBe(b.row.text);
+      }
+    } finally {
+      await fromLog.server.close();
+      await fromScn.server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
