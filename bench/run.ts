@@ -37,7 +37,6 @@ import { benchLogfile } from './logfile.js';
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
-import { benchViewer } from './viewer.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 
 const RECORD_TARGET = 100;
@@ -230,6 +229,8 @@ if (only.has('logfile')) {
 if (only.has('viewer')) {
   progress('viewer: recording the log');
   const l = log ?? recordLogged(profile, workload, K);
+  // Loaded only for this part: playwright-core's module graph would otherwise sit in the heap of every other part.
+  const { benchViewer } = await import('./viewer.js');
   rows.push(...(await benchViewer({ profile, log: l, seed: SEED, runs: Math.min(RUNS, 3), seeks: SEEKS, pageSteps: 25, progress })));
 }
 
