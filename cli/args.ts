@@ -8,6 +8,7 @@ export const inputArgs = {
   arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
   config: { type: 'string', description: 'kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y)', valueHint: 'NAME=y|n,…' },
   'checkpoint-every': { type: 'string', description: 'keep a full state every K steps (default 64)', valueHint: 'K' },
+  iomem: { type: 'string', description: 'for a recorded trace without IOMEM snapshots: a copy of /proc/iomem for the boot layout', valueHint: 'FILE' },
   json: { type: 'boolean', description: 'machine-readable output' },
 } as const satisfies ArgsDef;
 

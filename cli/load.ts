@@ -22,6 +22,22 @@ export interface LoadOptions {
   readonly checkpointEvery?: string;
   /** `--config NAME=y|n,…`: kernel configuration options that change behaviour. */
   readonly config?: string;
+  /** `--iomem FILE`: a /proc/iomem copy for the boot layout of a trace that has none. */
+  readonly iomem?: string;
+}
+
+/** The option values of `inputArgs` (cli/args.ts) as a command receives them. */
+export interface InputArgValues {
+  readonly kernel?: string;
+  readonly arch?: string;
+  readonly 'checkpoint-every'?: string;
+  readonly config?: string;
+  readonly iomem?: string;
+}
+
+/** LoadOptions from a command's parsed `inputArgs`. */
+export function loadOptions(args: InputArgValues): LoadOptions {
+  return { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config, iomem: args.iomem };
 }
 
 /** A loaded input. */
@@ -50,6 +66,7 @@ export type ParsedInput = Omit<Loaded, 'log' | 'logFile'>;
 /** Read and parse a scenario file or trace (not a log file) and pick its profile; throws UserError. */
 export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput {
   if (isTraceInput(io, file)) return parseTraceInput(io, file, opts);
+  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is a scenario file`, [], 'a scenario gives its boot layout with ram or iomem lines');
   const read = io.readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
@@ -80,7 +97,7 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
 
 /** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
 function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
-  const t = loadTrace(io, path, opts.kernel);
+  const t = loadTrace(io, path, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config) });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile };
@@ -92,6 +109,7 @@ function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
  * --arch or --config naming another profile than the log's, its operations are run again under it.
  */
 function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
+  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is a log file`, [], 'a log keeps the boot layout it was recorded with');
   const r = readLogFile(file, checkpointOpts(opts));
   if (!r.ok) throw new UserError(`${file}: unusable log`, [{ code: 'E_IO', ...r.damage }], 'nothing before the damage could be loaded');
   const lf = r.value;

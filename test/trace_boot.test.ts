@@ -81,3 +81,19 @@ describe('boot layout of a trace', () => {
     ]);
   });
 });
+
+describe('--iomem on the commands that take a trace', () => {
+  it('replay, state and compare take --iomem for a trace without IOMEM lines; a scenario refuses it', async () => {
+    const dir = copyRun((l) => !l.includes(': IOMEM '));
+    const iomem = `${RUN}/iomem-before.txt`;
+    const withFile = await cli(['state', dir, '--iomem', iomem, '--at', '0', '--json']);
+    const own = await cli(['state', RUN, '--at', '0', '--json']);
+    const sections = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as { sections: unknown }).sections;
+    expect(sections(withFile)).toEqual(sections(own));
+    expect((await cli(['replay', dir, '--iomem', iomem])).code).toBe(0);
+    expect((await cli(['compare', dir, '--iomem', iomem, '--kernels', '6.1.192,6.12.95'])).code).toBe(0);
+    const refused = await cli(['run', 'examples/partial-cycle.scn', '--iomem', iomem]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--iomem is for a recorded trace without /proc/iomem snapshots');
+  });
+});

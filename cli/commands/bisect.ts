@@ -12,7 +12,7 @@ import { parsePredicate } from '../../store/predicates.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, parseStepArg } from '../load.js';
+import { loadInput, loadOptions, parseStepArg } from '../load.js';
 import { diffLines, hazardLine, stepTag, warningLine } from '../render.js';
 
 /** The `bisect` command's definition (meta and arguments). */
@@ -32,7 +32,7 @@ export function runBisect(io: Io, args: { file: string; until?: string; from?: s
   if (args.until === undefined) throw new UserError("missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
   const p = parsePredicate(args.until);
   if (!p.ok) throw new UserError(p.message, [], p.hint);
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const loaded = loadInput(io, args.file, loadOptions(args));
   const log = loaded.log;
   const from = args.from === undefined ? 0 : parseStepArg(log, '--from', args.from);
   const to = parseStepArg(log, '--to', args.to);

@@ -20,15 +20,16 @@ export const compareCommandDef = defineCommand({
     kernels: { type: 'string', description: 'required: two or more kernel versions, comma-separated (e.g. 5.2,5.3,6.1,newest)', valueHint: 'V1,V2,…' },
     arch: inputArgs.arch,
     config: inputArgs.config,
+    iomem: inputArgs.iomem,
     json: inputArgs.json,
   },
 });
 
 /** Execute `memhp compare`; returns the exit code. */
-export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; config?: string; json?: boolean }): number {
+export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; config?: string; iomem?: string; json?: boolean }): number {
   const kernels = parseKernelList(args.kernels);
   // The comparison reads the state after every step: keep them all (they share structure).
-  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1', config: args.config });
+  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem });
   const runs: ProfileRun[] = [{ profile: loaded.profile, log: loaded.log }];
   // Parse once per geometry: an architecture's section size can change with the release (arm64 5.12).
   const parsed = new Map<string, Scenario>([[JSON.stringify(loaded.profile.geometry), loaded.scenario]]);
@@ -39,7 +40,7 @@ export function runCompare(io: Io, args: { file: string; kernels?: string; arch?
     if (scenario) {
       runs.push({ profile: r.profile, log: recordScenario(scenario, r.profile, EVERY_STEP) });
     } else {
-      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config });
+      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem });
       parsed.set(JSON.stringify(other.profile.geometry), other.scenario);
       runs.push({ profile: other.profile, log: other.log });
     }

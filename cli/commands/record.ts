@@ -8,7 +8,7 @@ import type { LogStep } from '../../store/types.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { checkpointOpts, loadInput, logMetaOf, parseInput } from '../load.js';
+import { checkpointOpts, loadInput, loadOptions, logMetaOf, parseInput } from '../load.js';
 
 /** The `record` command's definition (meta and arguments). */
 export const recordCommandDef = defineCommand({
@@ -27,7 +27,7 @@ export const recordCommandDef = defineCommand({
 /** Execute `memhp record`; returns the exit code. */
 export function runRecord(io: Io, args: { file: string; output?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
   const out = requireOutput('record', args.output);
-  const opts = { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config };
+  const opts = loadOptions(args);
   let failed = 0;
   let lines: Iterable<string>;
   let steps: number;

@@ -6,7 +6,7 @@ import { logJsonLines } from '../../store/serialize.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, logMetaOf } from '../load.js';
+import { loadInput, loadOptions, logMetaOf } from '../load.js';
 import { runRows } from '../render.js';
 
 /** The `run` command's definition (meta and arguments). */
@@ -20,7 +20,7 @@ export const runCommandDef = defineCommand({
 
 /** Execute `memhp run`; returns the exit code. */
 export function runRun(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; verbose?: boolean }): number {
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const loaded = loadInput(io, args.file, loadOptions(args));
   const failed = failedExpectations(loaded.log);
   if (args.json) {
     // The same lines `memhp record` writes to a log file.

@@ -8,7 +8,7 @@ import { flagNames } from '../../store/diff.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, parseSectionArg, parseStepArg } from '../load.js';
+import { loadInput, loadOptions, parseSectionArg, parseStepArg } from '../load.js';
 import { stateLines, stepTag, where } from '../render.js';
 
 /** The `state` command's definition (meta and arguments). */
@@ -23,7 +23,7 @@ export const stateCommandDef = defineCommand({
 
 /** Execute `memhp state`; returns the exit code. */
 export function runState(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; at?: string; section?: string }): number {
-  const loaded = loadInput(io, args.file, { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const loaded = loadInput(io, args.file, loadOptions(args));
   const n = parseStepArg(loaded.log, '--at', args.at);
   const only = args.section === undefined ? undefined : parseSectionArg(args.section);
   const state = loaded.log.stateAt(n);

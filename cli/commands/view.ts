@@ -18,7 +18,7 @@ import { parseKernelList } from './compare.js';
 import { compareRuns } from '../compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, parseConfigArg } from '../load.js';
+import { loadInput, loadOptions, parseConfigArg } from '../load.js';
 import type { Loaded } from '../load.js';
 import { isTraceInput, loadTrace } from '../load_trace.js';
 
@@ -64,7 +64,7 @@ export async function runView(io: Io, args: ViewArgs): Promise<number> {
 export function viewSource(io: Io, args: ViewArgs): ViewSource {
   if (args.kernel !== undefined && args.kernels !== undefined) throw new UserError('give --kernel or --kernels, not both');
   const kernels = args.kernels === undefined ? undefined : parseKernelList(args.kernels);
-  const loaded = loadInput(io, args.file, { kernel: kernels?.[0] ?? args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config });
+  const loaded = loadInput(io, args.file, { ...loadOptions(args), kernel: kernels?.[0] ?? args.kernel });
   const runs: ViewRun[] = [{ profile: loaded.profile, log: loaded.log }];
   for (const k of kernels?.slice(1) ?? []) {
     const r = resolveProfile({ kernel: k, arch: args.arch, config: parseConfigArg(args.config) });
