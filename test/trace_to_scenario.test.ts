@@ -70,3 +70,19 @@ describe('trace-to-scenario output reproduces the trace under memhp run', () => 
     expect(readFileSync(copy)).toEqual(readFileSync(`${dir}/trace.txt`));
   });
 });
+
+describe('trace-to-scenario --json and --help', () => {
+  it('--json gives the scenario text with its counts', async () => {
+    const r = await cli(['trace-to-scenario', `${ROOT}/6.1.0-56-amd64/sparse_error_paths`, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { kernel: string; steps: number; snapshots: number; sectionExpects: number; scenario: string };
+    expect(j).toMatchObject({ kernel: '6.1.192', steps: 15, snapshots: 12, sectionExpects: 60, output: null });
+    expect(j.scenario).toContain('kernel 6.1.192\n');
+  });
+
+  it('--help names the options', async () => {
+    const r = await cli(['trace-to-scenario', '--help']);
+    expect(r.code).toBe(0);
+    for (const o of ['--iomem', '--kernel', '--output', '--json']) expect(r.stdout).toContain(o);
+  });
+});

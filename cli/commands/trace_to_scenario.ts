@@ -18,15 +18,21 @@ export const traceToScenarioCommandDef = defineCommand({
     ...traceArgs,
     kernel: { type: 'string', description: 'kernel named on the scenario\'s `kernel` line (default: the one that recorded the trace)', valueHint: 'VERSION' },
     output: { type: 'string', alias: 'o', description: 'write the scenario here (atomically) instead of to stdout', valueHint: 'FILE' },
+    json: { type: 'boolean', description: 'machine-readable output: the scenario text with its counts (and the file written, with -o)' },
   },
 });
 
 /** Execute `memhp trace-to-scenario`; returns the exit code. */
-export function runTraceToScenario(io: Io, args: { trace: string; kernel?: string; iomem?: string; output?: string }): number {
+export function runTraceToScenario(io: Io, args: { trace: string; kernel?: string; iomem?: string; output?: string; json?: boolean }): number {
   const t = loadTrace(io, args.trace, args.kernel, args.iomem);
   if (t.trace.scenario.boot.ranges.length === 0) throw new UserError(`${t.file}: no boot layout (no /proc/iomem and no secstate in the trace)`, [], 'give --iomem FILE with a copy of /proc/iomem of the machine');
   const text = traceScenarioText(t.trace, t.warns, { kernel: t.kernel, traceName: basename(t.file) });
-  if (args.output === undefined) io.out(text);
-  else writeFileAtomic(args.output, text, [t.file]);
+  if (args.output !== undefined) writeFileAtomic(args.output, text, [t.file]);
+  if (args.json) {
+    const lines = text.split('\n');
+    const count = (prefix: string): number => lines.filter((l) => l.startsWith(prefix)).length;
+    const summary = { file: t.file, kernel: t.kernel, output: args.output ?? null, steps: t.trace.scenario.steps.length, snapshots: t.trace.snapshots.length, expects: count('expect '), sectionExpects: count('expect section ') };
+    io.out(`${JSON.stringify(args.output === undefined ? { ...summary, scenario: text } : summary)}\n`);
+  } else if (args.output === undefined) io.out(text);
   return EXIT_OK;
 }
