@@ -22,14 +22,21 @@ export class UserError extends Error {
 /** Render input errors as `file:line: message` lines, each with its hint. */
 export function renderInputErrors(io: Io, errors: readonly InputError[]): void {
   for (const e of errors) {
-    io.err(`${e.file}:${e.line}: ${io.color.red('error')}: ${e.message}\n`);
-    if (e.hint) io.err(`  hint: ${e.hint}\n`);
+    io.err(`${safe(e.file)}:${e.line}: ${io.color.red('error')}: ${safe(e.message)}\n`);
+    if (e.hint) io.err(`  hint: ${safe(e.hint)}\n`);
   }
 }
 
 /** Render a UserError. */
 export function renderUserError(io: Io, e: UserError): void {
   if (e.errors.length) renderInputErrors(io, e.errors);
-  else io.err(`memhp: ${io.color.red('error')}: ${e.message}\n`);
-  if (e.hint) io.err(`  hint: ${e.hint}\n`);
+  else io.err(`memhp: ${io.color.red('error')}: ${safe(e.message)}\n`);
+  if (e.hint) io.err(`  hint: ${safe(e.hint)}\n`);
+}
+
+// --- internal ---
+
+/** Messages quote input text: its control characters (NUL, ESC, CR …) are shown escaped, never sent to the terminal. */
+function safe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

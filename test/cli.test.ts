@@ -161,6 +161,14 @@ describe('bad input: file:line: message, exit 2, no stack trace, nothing on stdo
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${ROOT}test/fixtures/bad-iomem.txt:2: error:`);
   });
+
+  it('control characters of the input (NUL, ESC) are shown escaped in messages, never sent to the terminal', () => {
+    const f = scn('control.scn', 'ram 0x100000000 1G\nhot\u0000plug\u001b[31m 0x200000000 2M\n');
+    const r = spawnCli(['run', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(':2: error: unknown operation hot\\u0000plug\\u001b[31m');
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
 });
 
 describe('colours', () => {
