@@ -38,7 +38,7 @@ export function runShrink(io: Io, args: { file: string; until?: string; output?:
   if (args.output === undefined) throw new UserError("missing -o FILE for 'shrink'", [], 'e.g. memhp shrink FILE --until warn -o min.scn');
   const p = parsePredicate(args.until);
   if (!p.ok) throw new UserError(p.message, [], p.hint);
-  if (isTraceInput(io, args.file)) throw new UserError(`${args.file} is a recorded trace: shrink takes a scenario file`, [], 'write the trace\'s operations as a scenario first');
+  if (isTraceInput(io, args.file)) throw new UserError(`${args.file} is a recorded trace: shrink takes a scenario file`, [], `memhp trace-to-scenario ${args.file} -o run.scn writes it as a scenario, then shrink run.scn`);
   const opts = { kernel: args.kernel, arch: args.arch, config: args.config };
   const loaded = loadInput(io, args.file, opts);
   const r = shrinkScenario(loaded.scenario, loaded.profile, p.value);
