@@ -176,13 +176,13 @@ export interface SectionEffect {
   readonly after: SectionStateValue;
 }
 
-/** A call of a kernel function a trace can record (sparse_add_section …), in call order, with its return. */
+/** A call of a kernel function a trace can record (sparse_add_section …), decoded from Outcome.calls (machines/subcalls.ts). */
 export interface SubCall {
   readonly fn: 'sparse_add_section' | 'sparse_remove_section' | 'section_deactivate' | '__populate_section_memmap';
   readonly pfn: number;
   readonly nr_pages: number;
   /** The int returned (sparse_add_section), else null. */
-  ret: number | null;
+  readonly ret: number | null;
 }
 
 /** Everything an operation produced, as data. */
@@ -199,6 +199,10 @@ export interface Outcome {
   readonly hazards: readonly Hazard[];
   /** Other facts worth saying (zone left non-contiguous, altmap pages consumed …). */
   readonly notes: readonly string[];
-  /** The calls of sparse_add_section, sparse_remove_section, section_deactivate and __populate_section_memmap made, in order. */
-  readonly calls: readonly SubCall[];
+  /**
+   * The calls of sparse_add_section, sparse_remove_section, section_deactivate and
+   * __populate_section_memmap made, in order, four numbers each (a log keeps millions of outcomes:
+   * no object per call); subCalls() in machines/subcalls.ts reads them.
+   */
+  readonly calls: readonly number[];
 }

@@ -9,6 +9,7 @@ import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
+import { subCalls } from '../machines/subcalls.js';
 import { SECTION_FLAG_NAMES, SECTION_IS_ONLINE } from '../machines/types.js';
 import type { Profile } from '../machines/types.js';
 import { recordScenario } from './record.js';
@@ -89,7 +90,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
   log.steps.forEach((s, i) => {
     if (i === 0) return;
     const kernel = ts.subcalls[i - 1] ?? [];
-    const model = s.outcome.calls.filter((c) => ts.probed.has(c.fn));
+    const model = subCalls(s.outcome).filter((c) => ts.probed.has(c.fn));
     if (kernel.length === 0 && model.length === 0) return;
     fieldsCompared++;
     const k = kernel.map(callText);

@@ -76,7 +76,7 @@ const outcome = v.looseObject({
   hazards: v.array(v.unknown()),
   notes: v.array(v.string()),
   /** The traceable nested calls (sparse_add_section …); logs written before they were recorded have none. */
-  calls: v.optional(v.array(v.looseObject({ fn: v.string(), pfn: nat, nr_pages: nat, ret: v.nullable(v.number()) })), () => []),
+  calls: v.optional(v.array(v.number()), () => []),
 });
 const patch = v.looseObject({ op: v.picklist(['add', 'replace', 'remove']), path: v.array(v.union([v.string(), v.number()])) });
 /** A list of immer patches (checked in full only when a record's patches are not of the form memhp writes: store/logfile_changes.ts). */

@@ -7,6 +7,7 @@
 import { bitmapZero } from '../bitmap.js';
 import type { Geometry } from '../geometry.js';
 import { nextSectionState } from '../section_machine.js';
+import { SUBCALL_FNS } from '../subcalls.js';
 import type { SectionEvent } from '../section_machine.js';
 import type { MutableSection, WorkingState } from '../working.js';
 import type {
@@ -46,8 +47,8 @@ export interface KernelCtx {
   readonly allocCount: Record<AllocKind, number>;
   /** altmap->alloc for the current __add_pages call (pages handed out of the altmap). */
   altmapAlloc: number;
-  /** The traceable calls made so far (see recordCall). */
-  readonly calls: SubCall[];
+  /** The traceable calls made so far, in Outcome.calls' compact form (machines/subcalls.ts). */
+  readonly calls: number[];
 }
 
 /** A fresh context for one operation. */
@@ -74,10 +75,15 @@ export function createCtx(p: Profile, s: WorkingState, inject: readonly Injected
 }
 
 /** Note a call of a function a kernel trace records (at its entry, so calls keep the order of entries); set `ret` on return. */
-export function recordCall(ctx: KernelCtx, fn: SubCall['fn'], pfn: number, nr_pages: number): SubCall {
-  const c: SubCall = { fn, pfn, nr_pages, ret: null };
-  ctx.calls.push(c);
-  return c;
+export function recordCall(ctx: KernelCtx, fn: SubCall['fn'], pfn: number, nr_pages: number): number {
+  const at = ctx.calls.length;
+  ctx.calls.push(SUBCALL_FNS.indexOf(fn), pfn, nr_pages, 0);
+  return at;
+}
+
+/** Set the return of the call recordCall() noted at `at`. */
+export function recordReturn(ctx: KernelCtx, at: number, ret: number): void {
+  ctx.calls[at + 3] = ret;
 }
 
 /** Run `fn` with `frame` pushed on the call path. */

@@ -22,7 +22,7 @@ export function finishOutcome(ctx: KernelCtx, ret: number | null, value: boolean
     resources: orEmpty(ctx.resources),
     hazards: orEmpty(ctx.hazards),
     notes: orEmpty(ctx.notes),
-    calls: orEmpty(ctx.calls),
+    calls: ctx.calls.length ? ctx.calls.slice() : EMPTY,
   };
 }
 

@@ -11,7 +11,7 @@ import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../types.js';
 import type { Altmap } from '../types.js';
 import { fixOf } from '../bugs.js';
 import { has } from '../profile.js';
-import { call, decide, recordCall, sectionForWrite } from './context.js';
+import { call, decide, recordCall, recordReturn, sectionForWrite } from './context.js';
 import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_activate } from './section_activate.js';
@@ -47,6 +47,6 @@ export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: numbe
     decide(ctx, ms.map === 'direct_map' ? 'added; section_mem_map realigned with pfn_to_kaddr (F5)' : 'added');
     return 0;
   });
-  rec.ret = ret;
+  recordReturn(ctx, rec, ret);
   return ret;
 }

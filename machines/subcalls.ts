@@ -1,0 +1,21 @@
+/**
+ * The nested calls an outcome records (Outcome.calls), in the compact form the model writes —
+ * four numbers per call: the function (an index into SUBCALL_FNS), pfn, nr_pages, and the return
+ * (read for sparse_add_section only: the others are void) — and their decoding.
+ */
+import type { Outcome, SubCall } from './types.js';
+
+/** The functions of SubCall, by the index the compact form stores. */
+export const SUBCALL_FNS: readonly SubCall['fn'][] = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'];
+
+/** The calls of `outcome`, decoded, in call order. */
+export function subCalls(outcome: Pick<Outcome, 'calls'>): SubCall[] {
+  const flat = outcome.calls;
+  const out: SubCall[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    const fn = SUBCALL_FNS[flat[i] as number];
+    if (fn === undefined) continue;
+    out.push({ fn, pfn: flat[i + 1] as number, nr_pages: flat[i + 2] as number, ret: fn === 'sparse_add_section' ? (flat[i + 3] as number) : null });
+  }
+  return out;
+}
