@@ -26,32 +26,33 @@ import { runView, viewCommandDef } from './commands/view.js';
 import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
 
+type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
+
+/** Every command: its citty definition and its runner, in the order --help lists them. */
+const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
+  run: command(runCommandDef, runRun),
+  record: command(recordCommandDef, runRecord),
+  fork: command(forkCommandDef, runFork),
+  replay: command(replayCommandDef, runReplay),
+  state: command(stateCommandDef, runState),
+  diff: command(diffCommandDef, runDiff),
+  compare: command(compareCommandDef, runCompare),
+  check: command(checkCommandDef, runCheck),
+  view: command(viewCommandDef, runView),
+  'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
+  profiles: command(profilesCommandDef, runProfiles),
+  bisect: command(bisectCommandDef, runBisect),
+  blame: command(blameCommandDef, runBlame),
+  print: command(printCommandDef, runPrint),
+  invariants: command(invariantsCommandDef, runInvariants),
+  shrink: command(shrinkCommandDef, runShrink),
+};
+
 /** The top-level command (for --help). */
 export const mainCommand = {
   meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: { run: runCommandDef, record: recordCommandDef, fork: forkCommandDef, replay: replayCommandDef, state: stateCommandDef, diff: diffCommandDef, compare: compareCommandDef, check: checkCommandDef, view: viewCommandDef, 'trace-to-scenario': traceToScenarioCommandDef, profiles: profilesCommandDef, bisect: bisectCommandDef, blame: blameCommandDef, print: printCommandDef, invariants: invariantsCommandDef, shrink: shrinkCommandDef },
+  subCommands: Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.def])),
 } satisfies CommandDef<ArgsDef>;
-
-type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
-
-const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
-  run: { def: runCommandDef as CommandDef<ArgsDef>, run: runRun as Runner },
-  record: { def: recordCommandDef as CommandDef<ArgsDef>, run: runRecord as Runner },
-  fork: { def: forkCommandDef as CommandDef<ArgsDef>, run: runFork as Runner },
-  replay: { def: replayCommandDef as CommandDef<ArgsDef>, run: runReplay as Runner },
-  state: { def: stateCommandDef as CommandDef<ArgsDef>, run: runState as Runner },
-  diff: { def: diffCommandDef as CommandDef<ArgsDef>, run: runDiff as Runner },
-  compare: { def: compareCommandDef as CommandDef<ArgsDef>, run: runCompare as Runner },
-  check: { def: checkCommandDef as CommandDef<ArgsDef>, run: runCheck as Runner },
-  view: { def: viewCommandDef as CommandDef<ArgsDef>, run: runView as Runner },
-  'trace-to-scenario': { def: traceToScenarioCommandDef as CommandDef<ArgsDef>, run: runTraceToScenario as Runner },
-  profiles: { def: profilesCommandDef as CommandDef<ArgsDef>, run: runProfiles as Runner },
-  bisect: { def: bisectCommandDef as CommandDef<ArgsDef>, run: runBisect as Runner },
-  blame: { def: blameCommandDef as CommandDef<ArgsDef>, run: runBlame as Runner },
-  print: { def: printCommandDef as CommandDef<ArgsDef>, run: runPrint as Runner },
-  invariants: { def: invariantsCommandDef as CommandDef<ArgsDef>, run: runInvariants as Runner },
-  shrink: { def: shrinkCommandDef as CommandDef<ArgsDef>, run: runShrink as Runner },
-};
 
 /** Run the CLI on `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -88,6 +89,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 }
 
 // --- internal ---
+
+/** A command's definition and runner, typed for the table (each runner takes its own parsed arguments). */
+function command<D extends ArgsDef, A>(def: CommandDef<D>, run: (io: Io, args: A) => number | Promise<number>): { def: CommandDef<ArgsDef>; run: Runner } {
+  return { def: def as unknown as CommandDef<ArgsDef>, run: run as Runner };
+}
 
 /** citty colours its usage text itself: keep the colours only when our Io has colour on. */
 function usageText(io: Io, text: string): string {
