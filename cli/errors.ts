@@ -1,6 +1,7 @@
 /** User errors of the CLI and their one-line rendering (`file:line: message`), never a stack trace. */
 import type { InputError } from '../events/types.js';
 import type { Io } from './io.js';
+import { escapeControls } from './printable.js';
 
 /** Exit codes: 0 ok, 1 an `expect` failed, 2 usage or input error. */
 export const EXIT_OK = 0;
@@ -22,21 +23,14 @@ export class UserError extends Error {
 /** Render input errors as `file:line: message` lines, each with its hint. */
 export function renderInputErrors(io: Io, errors: readonly InputError[]): void {
   for (const e of errors) {
-    io.err(`${safe(e.file)}:${e.line}: ${io.color.red('error')}: ${safe(e.message)}\n`);
-    if (e.hint) io.err(`  hint: ${safe(e.hint)}\n`);
+    io.err(`${escapeControls(e.file)}:${e.line}: ${io.color.red('error')}: ${escapeControls(e.message)}\n`);
+    if (e.hint) io.err(`  hint: ${escapeControls(e.hint)}\n`);
   }
 }
 
 /** Render a UserError. */
 export function renderUserError(io: Io, e: UserError): void {
   if (e.errors.length) renderInputErrors(io, e.errors);
-  else io.err(`memhp: ${io.color.red('error')}: ${safe(e.message)}\n`);
-  if (e.hint) io.err(`  hint: ${safe(e.hint)}\n`);
-}
-
-// --- internal ---
-
-/** Messages quote input text: its control characters (NUL, ESC, CR …) are shown escaped, never sent to the terminal. */
-function safe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  else io.err(`memhp: ${io.color.red('error')}: ${escapeControls(e.message)}\n`);
+  if (e.hint) io.err(`  hint: ${escapeControls(e.hint)}\n`);
 }

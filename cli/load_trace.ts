@@ -10,7 +10,7 @@ import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { parseIomem } from '../events/iomem.js';
 import type { IomemResource, SourceLoc } from '../events/types.js';
 import { UserError } from './errors.js';
-import { printable } from './printable.js';
+import { escapeControls } from './printable.js';
 import type { Io } from './io.js';
 
 /** A trace read and translated into a scenario. */
@@ -54,7 +54,7 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined, i
   const doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(read.text, file) : readTrace(read.text, file);
   if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
   // Skipped lines are said once, on stderr, whatever the command prints on stdout.
-  for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${printable(e.message, 200)}\n`);
+  for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${escapeControls(e.message)}\n`);
   const run = readRunJson(io, dirname(file));
   const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(io, iomemArg) }) });
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);

@@ -7,6 +7,7 @@
  */
 import { toU64 } from './format.js';
 import type { Geometry } from './geometry.js';
+import { SECTION_FLAG_NAMES } from './types.js';
 import type { MemSection } from './types.js';
 
 /** x86_64 VMEMMAP_START without KASLR. */
@@ -56,4 +57,12 @@ export function sectionWord(g: Geometry, ms: MemSection, layout: AddressLayout =
       break;
   }
   return encoded | BigInt(ms.flags);
+}
+
+/** The flag bits of a section_mem_map word by name, joined with '|' ('0' when none; unknown bits as hex). */
+export function flagNames(flags: number): string {
+  const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);
+  const rest = flags & ~SECTION_FLAG_NAMES.reduce((m, [, bit]) => m | bit, 0);
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  return names.length ? names.join('|') : '0';
 }

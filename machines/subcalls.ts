@@ -19,3 +19,8 @@ export function subCalls(outcome: Pick<Outcome, 'calls'>): SubCall[] {
   }
   return out;
 }
+
+/** A call as text: `sparse_add_section(0x4c000, 0x4000) = 0` (no ` = …` for the void ones). */
+export function subCallText(c: { readonly fn: string; readonly pfn: number; readonly nr_pages: number; readonly ret: number | null }): string {
+  return `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`;
+}

@@ -9,8 +9,9 @@ import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
-import { subCalls } from '../machines/subcalls.js';
-import { SECTION_FLAG_NAMES, SECTION_IS_ONLINE } from '../machines/types.js';
+import { subCallText as callText, subCalls } from '../machines/subcalls.js';
+import { flagNames } from '../machines/section_word.js';
+import { SECTION_IS_ONLINE } from '../machines/types.js';
 import type { Profile } from '../machines/types.js';
 import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
@@ -138,18 +139,6 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
 }
 
 // --- internal ---
-
-/** `sparse_add_section(0x4c000, 0x4000) = 0`. */
-function callText(c: { fn: string; pfn: number; nr_pages: number; ret: number | null }): string {
-  return `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`;
-}
-
-function flagNames(flags: number): string {
-  const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);
-  const rest = flags & ~SECTION_FLAG_NAMES.reduce((m, [, bit]) => m | bit, 0);
-  if (rest) names.push(`0x${rest.toString(16)}`);
-  return names.length ? names.join('|') : '0';
-}
 
 function modelMapKind(kind: string): string {
   return kind === 'vmemmap' || kind === 'zero' ? kind : 'other';

@@ -42,11 +42,8 @@ export function isEmptyDiff(d: StateDiff): boolean {
   return d.sections.length === 0 && d.globals.length === 0;
 }
 
-/** Flag names of a flags word, joined with '|' ('0' when none). */
-export function flagNames(flags: number): string {
-  const names = SECTION_FLAG_NAMES.filter(([, bit]) => flags & bit).map(([n]) => n);
-  return names.length ? names.join('|') : '0';
-}
+/** Flag names of a flags word (machines/section_word.ts), for the store's readers. */
+export { flagNames } from '../machines/section_word.js';
 
 // --- internal ---
 

@@ -2,15 +2,15 @@
  * `memhp check TRACE`: real traces from ../shared/traces replayed through the model
  * (events/trace/to_scenario.ts + store/check.ts), compared snapshot by snapshot and call by call.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTrace } from '../events/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
+import { TRACES } from './helpers/traces.js';
 
 /** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const ROOT = TRACES;
 const K61 = '6.1.0-56-amd64';
 
 /** Every recorded run: steps translated, snapshots, distinct sections and fields compared (all must match). */

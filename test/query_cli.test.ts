@@ -3,17 +3,16 @@
  * invariants — their output lines start with `[step N file:line]`, --json, --help, exit codes
  * (0 ran / found, 1 bisect found nothing, 2 usage or input error) and one-line user errors.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { INVARIANTS } from '../machines/invariants.js';
 import { spawnCli } from './helpers/cli.js';
+import { TRACES } from './helpers/traces.js';
 
 const SEED = 'examples/seed-pmem-shared-section.scn';
 const CYCLE = 'examples/partial-cycle.scn';
 const TAG = /^\[step \d+ [^\]\s]+:\d+\] /;
 /** A recorded trace (shared/ beside the repository, as test/check.test.ts finds it). */
-const TRACE = `${[fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces'}/6.1.0-56-amd64/devdax_kmem`;
+const TRACE = `${TRACES}/6.1.0-56-amd64/devdax_kmem`;
 
 describe('memhp bisect', () => {
   it('finds the F10 step of the seed example: source line, why, call path, hazard and diff, each line tagged', () => {

@@ -3,15 +3,15 @@
  * gives a scenario, and state / diff / run take the trace too (issue: replay real traces).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT as ROOT_DIR, cli } from './helpers/cli.js';
+import { TRACES } from './helpers/traces.js';
 
 /** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const ROOT = TRACES;
 const RUN = `${ROOT}/6.1.0-56-amd64/sparse_error_paths`;
 
 describe('memhp replay TRACE', () => {

@@ -3,14 +3,14 @@
  * --iomem, the EARLY sections of the first secstate, or nothing; and the kernel command line's
  * memmap= ranges checked against it. Real runs from ../shared/traces with their IOMEM lines removed.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memmapRanges } from '../events/trace/boot.js';
 import { cli } from './helpers/cli.js';
+import { TRACES } from './helpers/traces.js';
 
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const ROOT = TRACES;
 const RUN = `${ROOT}/6.1.0-56-amd64/sparse_error_paths`;
 const SUMMARY = '15 steps, 12 snapshots, 5 sections, 308 fields compared, 0 mismatches';
 

@@ -3,20 +3,17 @@
  * ../shared/traces, replayed under the profile of the kernel that recorded it: the invariants are
  * true of real kernels, not only of the model's random runs.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTrace } from '../events/trace/index.js';
 import { kernelForRelease, traceToScenario } from '../events/trace/to_scenario.js';
 import { INVARIANTS } from '../machines/invariants.js';
 import { resolveProfile } from '../machines/profile.js';
 import { recordScenario } from '../store/record.js';
+import { TRACES, recordedRuns } from './helpers/traces.js';
 
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
-const RUNS = readdirSync(ROOT)
-  .filter((k) => statSync(`${ROOT}/${k}`).isDirectory())
-  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((s) => ({ release: k, run: s })))
-  .filter((r) => existsSync(`${ROOT}/${r.release}/${r.run}/trace.txt`));
+const ROOT = TRACES;
+const RUNS = recordedRuns();
 
 describe('the invariants hold at every step of the recorded runs', () => {
   it('there are runs and invariants to check', () => {

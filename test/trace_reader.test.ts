@@ -3,8 +3,7 @@
  * (facts quoted in its README), console.log extraction, call pairing, and synthetic inputs for
  * every error and special line kind.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   findTraceText,
@@ -18,9 +17,10 @@ import {
   type TraceDocument,
   type TraceRecord,
 } from '../events/trace/index.js';
+import { TRACES } from './helpers/traces.js';
 
 /** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const ROOT = TRACES;
 const K61 = '6.1.0-56-amd64';
 const K612 = '6.12.95+deb12-amd64';
 

@@ -4,17 +4,17 @@
  * probes with ftrace's default event names. Real runs from ../shared/traces are rewritten and must
  * give the same check result; the line reader is fuzzed with fast-check and never throws.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../events/trace/line.js';
 import { readConsoleTrace, readTrace } from '../events/trace/index.js';
 import { traceToScenario } from '../events/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
+import { TRACES } from './helpers/traces.js';
 
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+const ROOT = TRACES;
 const RUN = `${ROOT}/6.1.0-56-amd64/sparse_error_paths`;
 const RUN_612 = `${ROOT}/6.12.95+deb12-amd64/dimm_hotplug`;
 const SUMMARY = '15 steps, 12 snapshots, 5 sections, 308 fields compared, 0 mismatches';

@@ -3,19 +3,15 @@
  * must reproduce what the kernel recorded — every expect line (secstate sections, return values,
  * WARN texts) holds, and there is one `expect section` line per section per snapshot.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readTrace } from '../events/trace/index.js';
 import { cli } from './helpers/cli.js';
+import { TRACES, recordedRuns } from './helpers/traces.js';
 
-const ROOT = [fileURLToPath(new URL('../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
-const RUNS = readdirSync(ROOT)
-  .filter((k) => statSync(`${ROOT}/${k}`).isDirectory())
-  .flatMap((k) => readdirSync(`${ROOT}/${k}`).map((s) => `${k}/${s}`))
-  .filter((d) => existsSync(`${ROOT}/${d}/trace.txt`))
-  .sort();
+const ROOT = TRACES;
+const RUNS = recordedRuns().map((r) => `${r.release}/${r.run}`);
 
 describe('trace-to-scenario output reproduces the trace under memhp run', () => {
   it('finds the 17 recorded runs', () => {

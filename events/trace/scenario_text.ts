@@ -4,7 +4,8 @@
  * line and user action it came from, and `expect` lines with what the kernel recorded (return
  * values, WARN texts, and every watched section at every secstate snapshot).
  */
-import { SECTION_FLAG_NAMES } from '../../machines/types.js';
+import { flagNames } from '../../machines/section_word.js';
+import { subCallText } from '../../machines/subcalls.js';
 import type { IomemResource, Operation } from '../types.js';
 import type { TraceScenario } from './to_scenario.js';
 import { stepOfLine } from './to_scenario.js';
@@ -62,7 +63,7 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
     }
     out.push(`# ${opts.traceName}:${st.source.line}: ${ctx?.call ?? st.text}`);
     const nested = ts.subcalls[i] ?? [];
-    if (nested.length > 0) out.push(`#   then: ${nested.map((c) => `${c.fn}(0x${c.pfn.toString(16)}, 0x${c.nr_pages.toString(16)})${c.ret === null ? '' : ` = ${c.ret}`}`).join(', ')}`);
+    if (nested.length > 0) out.push(`#   then: ${nested.map(subCallText).join(', ')}`);
     out.push(operationLine(st.op));
     const ret = ts.rets.find((r) => r.step === n);
     if (ret !== undefined && ret.ret !== null && RETURNS_INT.has(st.op.kind)) out.push(`expect ret=${ret.ret}`);
@@ -108,10 +109,8 @@ const PAGE_SIZE = 4096;
 const FLAG_MASK = 0x1fn;
 
 function sectionExpect(s: SectionState): string {
-  const flags = Number(s.word & FLAG_MASK);
-  const names = SECTION_FLAG_NAMES.filter(([, bit]) => (flags & bit) !== 0).map(([n]) => n);
   const usage = s.usage === 0n ? ' usage=none' : ` map=0x${s.map0.toString(16).padStart(16, '0')}`;
-  return `expect section ${s.nr} flags=${names.length ? names.join('|') : '0'}${usage}`;
+  return `expect section ${s.nr} flags=${flagNames(Number(s.word & FLAG_MASK))}${usage}`;
 }
 
 function iomemLine(r: IomemResource): string {

@@ -3,10 +3,9 @@
  * and what the page draws is compared with the model's own states (cli/load.ts → store/).
  * Screenshots for a reviewer go to /screenshots/ at the repository root (gitignored).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import pc from 'picocolors';
 import type { Page } from 'playwright-core';
@@ -29,9 +28,9 @@ import { opText, scenarioArb } from '../helpers/arbitraries.js';
 import { drawn, launchChromium, screenshot, startViewer } from '../helpers/browser.js';
 import { ROOT, cli } from '../helpers/cli.js';
 import { clickSection, readMap, readStepRows } from './page.js';
+import { TRACES } from '../helpers/traces.js';
 
 const SEED = join(ROOT, 'examples/seed-pmem-shared-section.scn');
-const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
 const TRACE = join(TRACES, '6.1.0-56-amd64/legacy_pmem_shared_section');
 
 const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };

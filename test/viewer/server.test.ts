@@ -8,8 +8,6 @@ import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,9 +19,9 @@ import { startViewServer } from '../../viewer/server/http.js';
 import type { ViewServer } from '../../viewer/server/http.js';
 import { startViewer } from '../helpers/browser.js';
 import { ROOT, spawnCli } from '../helpers/cli.js';
+import { TRACES } from '../helpers/traces.js';
 
 const SEED = join(ROOT, 'examples/seed-pmem-shared-section.scn');
-const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
 const TRACE = join(TRACES, '6.1.0-56-amd64/legacy_pmem_shared_section');
 const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
 
