@@ -7,6 +7,7 @@
  */
 import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
+import { SECTION_WORD_FLAG_MASK, wordFlags } from '../events/trace/values.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
 import { subCallText as callText, subCalls } from '../machines/subcalls.js';
@@ -48,8 +49,6 @@ export interface CheckResult {
   readonly log: HotplugLog;
 }
 
-/** Low flag bits of section_mem_map (SECTION_MAP_LAST_BIT = 1 << 5 on both traced kernels). */
-const FLAG_MASK = 0x1fn;
 
 /** Record `ts.scenario` under `profile` and compare with what the trace recorded. */
 export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly TraceWarn[] = []): CheckResult {
@@ -116,8 +115,8 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
         fieldsCompared++;
         if (model !== kernel) mismatches.push({ step: snap.afterStep, source: snap.source, section: s.nr, field, model, kernel });
       };
-      add('flags', flagNames(ms?.flags ?? 0), flagNames(Number(s.word & FLAG_MASK)));
-      const ptr = s.word & ~FLAG_MASK;
+      add('flags', flagNames(ms?.flags ?? 0), flagNames(wordFlags(s.word)));
+      const ptr = s.word & ~SECTION_WORD_FLAG_MASK;
       add('map', modelMapKind(ms?.map ?? 'zero'), ptr === 0n ? 'zero' : ptr === snap.vmemmapBase ? 'vmemmap' : 'other');
       add('usage', (ms?.usage ?? 'none') === 'none' ? 'none' : 'present', s.usage === 0n ? 'none' : 'present');
       const words = ms && ms.usage !== 'none' ? ms.subsectionMap : [];

@@ -11,7 +11,9 @@
  * never memblock memory (arch/x86/kernel/e820.c parse_memmap_one), so RAM there is a contradiction.
  */
 import type { BootRange, IomemResource, SourceLoc } from '../types.js';
+import { SECTION_IS_EARLY } from '../../machines/types.js';
 import type { TraceDocument, TraceWarning } from './types.js';
+import { wordFlags } from './values.js';
 
 /** Where the boot layout came from. */
 export type BootSource = 'iomem-file' | 'iomem' | 'secstate' | 'none';
@@ -46,7 +48,6 @@ const PAGE_SIZE = 4096;
 /** x86_64: the geometry of both traced kernels (128 MiB sections, 2 MiB sub-sections). */
 const PAGES_PER_SECTION = 0x8000;
 const PAGES_PER_SUBSECTION = 0x200;
-const SECTION_IS_EARLY = 1n << 3n;
 
 /** The boot layout of `doc` (see the file header for the order of sources). */
 export function traceBoot(doc: TraceDocument, file: string, opts: TraceBootOptions = {}): TraceBoot {
@@ -112,7 +113,7 @@ function systemRam(iomem: readonly IomemResource[]): BootRange[] {
 function earlyRanges(sections: ReadonlyArray<{ nr: number; word: bigint; usage: bigint; map0: bigint }>): BootRange[] {
   const out: BootRange[] = [];
   for (const s of [...sections].sort((a, b) => a.nr - b.nr)) {
-    if ((s.word & SECTION_IS_EARLY) === 0n || s.usage === 0n) continue;
+    if ((wordFlags(s.word) & SECTION_IS_EARLY) === 0 || s.usage === 0n) continue;
     for (let i = 0; i < 64; i++) {
       if (((s.map0 >> BigInt(i)) & 1n) === 0n) continue;
       const startPfn = s.nr * PAGES_PER_SECTION + i * PAGES_PER_SUBSECTION;

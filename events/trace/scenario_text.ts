@@ -10,6 +10,7 @@ import type { IomemResource, Operation } from '../types.js';
 import type { TraceScenario } from './to_scenario.js';
 import { stepOfLine } from './to_scenario.js';
 import type { SectionState } from './types.js';
+import { wordFlags } from './values.js';
 
 /** A WARN splat as the scenario text needs it: where its message is, and the message (null: none). */
 export interface ScenarioWarn {
@@ -105,12 +106,10 @@ const RETURNS_INT: ReadonlySet<Operation['kind']> = new Set(['add_pages', '__add
 
 const PAGE_SIZE = 4096;
 
-/** Low flag bits of section_mem_map on the traced kernels (SECTION_MAP_LAST_BIT = 5). */
-const FLAG_MASK = 0x1fn;
 
 function sectionExpect(s: SectionState): string {
   const usage = s.usage === 0n ? ' usage=none' : ` map=0x${s.map0.toString(16).padStart(16, '0')}`;
-  return `expect section ${s.nr} flags=${flagNames(Number(s.word & FLAG_MASK))}${usage}`;
+  return `expect section ${s.nr} flags=${flagNames(wordFlags(s.word))}${usage}`;
 }
 
 function iomemLine(r: IomemResource): string {

@@ -7,6 +7,7 @@
  * altmaps are not read (the trace prints only the pointer): every step runs without one, which
  * changes where the memmap comes from, not the section state a snapshot shows.
  */
+import { SUBCALL_FNS } from '../../machines/subcalls.js';
 import type { Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
 import { traceBoot } from './boot.js';
 import type { BootSource, TraceBootOptions } from './boot.js';
@@ -54,9 +55,6 @@ export interface TraceSubCall {
   readonly exit: SourceLoc | null;
 }
 
-/** Functions whose nested calls are compared with the model's (machines/types.ts SubCall). */
-export const TRACED_SUBCALLS = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'] as const;
-
 /** A trace as a scenario plus what to compare. */
 export interface TraceScenario {
   readonly scenario: Scenario;
@@ -64,7 +62,7 @@ export interface TraceScenario {
   readonly context: readonly TraceStepContext[];
   /** The nested traceable calls of each step (index = step - 1), in entry order. */
   readonly subcalls: ReadonlyArray<readonly TraceSubCall[]>;
-  /** The TRACED_SUBCALLS functions the trace has probes for (the others cannot be compared). */
+  /** The functions of the model's nested calls (machines/subcalls.ts) the trace has probes for (the others cannot be compared). */
   readonly probed: ReadonlySet<string>;
   readonly snapshots: readonly TraceCheckPoint[];
   readonly rets: readonly TraceStepRet[];
@@ -143,7 +141,7 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
     steps,
   };
   const probed = new Set<string>();
-  for (const r of doc.records) if (r.kind === 'entry' && (TRACED_SUBCALLS as readonly string[]).includes(r.name)) probed.add(r.name);
+  for (const r of doc.records) if (r.kind === 'entry' && (SUBCALL_FNS as readonly string[]).includes(r.name)) probed.add(r.name);
   return { ok: true, value: { scenario, context, subcalls, probed, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
 }
 
@@ -214,12 +212,12 @@ function describeCall(c: Call): string {
   return `${origin}${c.name} ${args}`.trim() + ret;
 }
 
-/** The TRACED_SUBCALLS calls below `c`, in entry order. */
+/** The calls below `c` of the functions the model records (SUBCALL_FNS), in entry order. */
 function nestedCalls(c: Call): TraceSubCall[] {
   const out: TraceSubCall[] = [];
   const visit = (calls: readonly Call[]): void => {
     for (const k of calls) {
-      if ((TRACED_SUBCALLS as readonly string[]).includes(k.name)) {
+      if ((SUBCALL_FNS as readonly string[]).includes(k.name)) {
         const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
         const nr = num(k.args['nr_pages']);
         if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit });

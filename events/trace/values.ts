@@ -77,3 +77,11 @@ export function parseSite(text: string): Parsed<ProbeSite> {
   const [, func = '', off = '0', size] = m;
   return { ok: true, value: { func, offset: Number.parseInt(off, 16), size: size === undefined ? null : Number.parseInt(size, 16) } };
 }
+
+/** The flag bits of a recorded section_mem_map word (below SECTION_MAP_LAST_BIT = 1 << 5 on both traced kernels, from BTF). */
+export const SECTION_WORD_FLAG_MASK = 0x1fn;
+
+/** The flag bits of a recorded section_mem_map word, as the model's flags number. */
+export function wordFlags(word: bigint): number {
+  return Number(word & SECTION_WORD_FLAG_MASK);
+}
