@@ -1,7 +1,7 @@
 /**
  * `memhp profiles`: the kernel changes memhp knows (version, stable backport, commit, functions,
- * what, modelled or not), the changes in effect at one release and those it lacks, the named
- * releases and the architectures; --json as data; a bad release is a usage error.
+ * what, modelled or not, the source lines checked), the changes in effect at one release and those
+ * it lacks, the named releases and the architectures; --json as data; a bad release is a usage error.
  */
 import { describe, expect, it } from 'vitest';
 import { GEOMETRY_ROWS } from '../machines/geometry.js';
@@ -17,6 +17,7 @@ interface Change {
   func: string;
   what: string;
   modelled: boolean;
+  source: string[];
 }
 interface Report {
   kernel: string | null;
@@ -45,7 +46,7 @@ describe('memhp profiles', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(row(r.stdout, 'F3')).toMatch(/^\s+5\.5\s+5\.4\.14\s+-\s+F3\s+yes\s+section_deactivate$/);
-    expect(row(r.stdout, 'F14')).toMatch(/^\s+6\.8\s+6\.1\.76\s+5ec8e8ea8b77\s+F14\s+yes\s+section_deactivate, pfn_valid$/);
+    expect(row(r.stdout, 'F14')).toMatch(/^\s+6\.8\s+5\.10\.210,6\.1\.76\s+5ec8e8ea8b77\s+F14\s+yes\s+section_deactivate, pfn_valid$/);
     expect(row(r.stdout, 'SUBSECTION')).toMatch(/^\s+5\.3\s+-\s+ba72b4c8cf60\s+SUBSECTION\s+yes\s/);
     expect(r.stdout).toContain("\"don't free usage map when removing a re-added early section\"");
     const order = CHANGES.map((ch) => r.stdout.indexOf(row(r.stdout, ch.id) ?? `missing ${ch.id}`));
@@ -55,9 +56,50 @@ describe('memhp profiles', () => {
 
   it('says which changes memhp does not model, and why', async () => {
     const r = await cli(['profiles']);
-    expect(row(r.stdout, 'E2BIG')).toMatch(/\s+E2BIG\s+no\s+__add_pages$/);
-    expect(r.stdout).toContain('not modelled: check_hotplug_memory_addressable: WARN + -E2BIG above MAX_PHYSMEM_BITS (memhp refuses such input before the model)');
+    expect(row(r.stdout, 'ACCOUNTING')).toMatch(/\s+ACCOUNTING\s+no\s+section_activate, section_deactivate$/);
+    expect(r.stdout).toContain('not modelled: memmap_pages_add() accounting of populated memmap pages (a counter memhp does not show)');
     expect(r.stdout).not.toMatch(/not modelled: "don't free usage map/);
+  });
+
+  it('prints under each change the kernel source lines checked, or "not checked"', async () => {
+    const r = await cli(['profiles']);
+    const lines = r.stdout.split('\n');
+    for (const ch of CHANGES) {
+      const at = lines.indexOf(row(r.stdout, ch.id) ?? `missing ${ch.id}`);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(lines[at + 2]?.trim()).toBe(`source: ${ch.source.length ? ch.source.join(', ') : 'not checked'}`);
+      for (const s of ch.source) expect(s).toMatch(/^[\w./-]+\.[chS]:\d+ @(5\.10\.223|6\.1\.192|6\.12\.95|7\.3\.4)$|^mm\/Kconfig:\d+ @(6\.12\.95|7\.3\.4)$/);
+    }
+    expect(r.stdout).toContain('source: mm/sparse.c:667 @6.12.95, mm/sparse.c:937 @6.12.95, mm/sparse-vmemmap.c:727 @7.3.4, mm/sparse-vmemmap.c:924 @7.3.4');
+  });
+
+  it('--kernel 7.3.4 has the 6.12 → 7.3 changes, with their sources; 6.12.95 lists them as not in effect', async () => {
+    const news = ['VMEMMAP_ONLY', 'HOTPLUG_IN_SPARSE_VMEMMAP', 'ONLINE_UNCHECKED', 'REMOVE_PGMAP', 'ACCOUNTING_VMEMMAP_PAGES', 'MEMMAP_FROM_PFN', 'VMEMMAP_PREINIT_BIT', 'NO_INACCESSIBLE_ALTMAP', 'ADD_MEMORY_ONLINE_TYPE'];
+    const r73 = await cli(['profiles', '--kernel', '7.3.4']);
+    expect(r73.code).toBe(0);
+    for (const id of news) expect(row(r73.stdout, id)).toMatch(new RegExp(`^\\s+7\\.3\\s+-\\s+-\\s+${id}\\s+(yes|no)\\s`));
+    expect(row(r73.stdout, 'HOTPLUG_IN_SPARSE_VMEMMAP')).toMatch(/\s+yes\s+/);
+    expect(row(r73.stdout, 'ONLINE_UNCHECKED')).toMatch(/\s+yes\s+/);
+    expect(r73.stdout).toContain('source: mm/sparse.c:602 @6.12.95, mm/sparse.c:623 @6.12.95, mm/sparse-vmemmap.c:632 @7.3.4, mm/sparse-vmemmap.c:645 @7.3.4');
+    expect(r73.stdout).toContain('[first release between 6.13 and 7.3 unverified]');
+    expect(r73.stdout).not.toMatch(/^not in effect at 7\.3\.4: .*HOTPLUG_IN_SPARSE_VMEMMAP/m);
+    const r612 = await cli(['profiles', '--kernel', '6.12.95']);
+    for (const id of news) expect(row(r612.stdout, id)).toBeUndefined();
+    expect(r612.stdout).not.toContain('mm/sparse-vmemmap.c:727 @7.3.4');
+    for (const id of news) expect(r612.stdout).toMatch(new RegExp(`^not in effect at 6\\.12\\.95: .*${id} \\(7\\.3\\)`, 'm'));
+    const j = await json(['--kernel', '7.3.4']);
+    expect(j.changes.find((ch) => ch.id === 'HOTPLUG_IN_SPARSE_VMEMMAP')?.source).toEqual(['mm/sparse.c:667 @6.12.95', 'mm/sparse.c:937 @6.12.95', 'mm/sparse-vmemmap.c:727 @7.3.4', 'mm/sparse-vmemmap.c:924 @7.3.4']);
+    expect(j.notInEffect?.map((ch) => ch.id)).toEqual([]);
+  });
+
+  it('--kernel 5.10.223: F14 (stable 5.10.210) and F15 (5.10.222) in effect, E2BIG too; no TAINT, no MHP_RANGE_ALLOWED', async () => {
+    const j = await json(['--kernel', '5.10.223']);
+    const ids = j.changes.map((ch) => ch.id);
+    expect(ids).toEqual(expect.arrayContaining(['E2BIG', 'F14', 'F15', 'F10', 'SUBSECTION_MAP_HELPERS']));
+    expect(j.notInEffect?.map((ch) => ch.id)).toEqual(expect.arrayContaining(['TAINT', 'MHP_RANGE_ALLOWED', 'CALLER_WARN', 'REMOVE_SECTION', 'NID_SHIFT']));
+    expect(j.changes.find((ch) => ch.id === 'F14')?.backports).toEqual({ '5.10': '5.10.210', '6.1': '6.1.76' });
+    const early = await json(['--kernel', '5.10.209']);
+    expect(early.changes.map((ch) => ch.id)).not.toContain('F14');
   });
 
   it('lists the named releases and the architectures', async () => {
@@ -83,7 +125,7 @@ describe('memhp profiles', () => {
   it('--kernel 6.1.50 lacks the F14 backport (6.1.76) and says where it is', async () => {
     const r = await cli(['profiles', '--kernel', '6.1.50']);
     expect(row(r.stdout, 'F14')).toBeUndefined();
-    expect(r.stdout).toMatch(/^not in effect at 6\.1\.50: .*F14 \(6\.8, stable 6\.1\.76\)/m);
+    expect(r.stdout).toMatch(/^not in effect at 6\.1\.50: .*F14 \(6\.8, stable 5\.10\.210, stable 6\.1\.76\)/m);
   });
 
   it('--kernel 5.2 has no change in effect: it is the model before SUBSECTION', async () => {
@@ -105,7 +147,8 @@ describe('memhp profiles', () => {
     expect(j.notInEffect).toBeNull();
     expect(j.changes.map((ch) => ch.id)).toEqual(CHANGES.map((ch) => ch.id));
     expect(j.changes.find((ch) => ch.id === 'F3')).toEqual(expect.objectContaining({ version: '5.5', backports: { '5.4': '5.4.14' }, func: 'section_deactivate', modelled: true }));
-    expect(j.changes.find((ch) => ch.id === 'E2BIG')?.modelled).toBe(false);
+    expect(j.changes.find((ch) => ch.id === 'ACCOUNTING')?.modelled).toBe(false);
+    expect(j.changes.find((ch) => ch.id === 'F3')?.source).toEqual(['mm/sparse.c:826 @5.10.223', 'mm/sparse-vmemmap.c:803 @7.3.4']);
     expect(j.kernels).toEqual([...KERNELS]);
     expect(j.arches).toEqual(Object.keys(GEOMETRY_ROWS));
     expect(j.arches).toContain('x86_64');

@@ -1,4 +1,4 @@
-/** `memhp profiles [--kernel V]`: the kernel changes memhp knows, the named releases, the architectures. */
+/** `memhp profiles [--kernel V]`: the kernel changes memhp knows (with the source lines checked), the named releases, the architectures. */
 import { defineCommand } from 'citty';
 import { GEOMETRY_ROWS } from '../../machines/geometry.js';
 import { KERNELS, describeProfile, profileChanges, resolveProfile } from '../../machines/profile.js';
@@ -76,14 +76,14 @@ export function profilesLines(r: ProfilesReport, c: Colors): string[] {
     lines.push(`not in effect at ${r.kernel}: ${missing.length ? missing.join(', ') : 'none'}`);
   }
   lines.push('');
-  lines.push(`${c.bold('releases')}: ${r.kernels.join(', ')} (any release from 5.2 on, stable X.Y.Z too, or newest)`);
+  lines.push(`${c.bold('releases')}: ${r.kernels.join(', ')} (any release from 5.2 on, stable X.Y.Z too, or newest: the newest one modelled)`);
   lines.push(`${c.bold('architectures')}: ${r.arches.join(', ')}`);
   return lines;
 }
 
 // --- internal ---
 
-/** Two lines per change: version, stable backports, commit, id, modelled, functions; then what. */
+/** Per change: version, stable backports, commit, id, modelled, functions; then what; then the source lines checked (or "not checked"). */
 function changeLines(changes: readonly KernelChange[], c: Colors): string[] {
   const rows = changes.map((ch) => ({
     ch,
@@ -96,7 +96,9 @@ function changeLines(changes: readonly KernelChange[], c: Colors): string[] {
   for (const { ch, cols } of rows) {
     const text = `  ${pad(cols)}  ${ch.func}`;
     lines.push(ch.modelled ? text : c.dim(text));
-    lines.push(`  ${' '.repeat((widths[0] ?? 0) + 2)}${ch.modelled ? ch.what : c.dim(`not modelled: ${ch.what}`)}`);
+    const indent = `  ${' '.repeat((widths[0] ?? 0) + 2)}`;
+    lines.push(`${indent}${ch.modelled ? ch.what : c.dim(`not modelled: ${ch.what}`)}`);
+    lines.push(`${indent}${c.dim(`source: ${ch.source.length ? ch.source.join(', ') : 'not checked'}`)}`);
   }
   return lines;
 }

@@ -9,6 +9,9 @@
  * section, which tears down part of the boot memmap (F10). The usage is freed without RCU (F14).
  * Later: v5.5 F3 (usage freed only if not boot-allocated), v5.6 F4 (word 0), v5.9 F10 (an early
  * section's memmap is freed only when it empties), v6.8 / 6.1.76 F14 (kfree_rcu, no race).
+ * 7.3 (HOTPLUG_IN_SPARSE_VMEMMAP): the function lives in mm/sparse-vmemmap.c (WARN at :727 @7.3.4)
+ * and takes a pgmap (REMOVE_PGMAP, memmap accounting only); the emptied early section's memmap is
+ * pfn_to_page(SECTION_ALIGN_DOWN(pfn)) (MEMMAP_FROM_PFN, the same pointer under VMEMMAP).
  */
 import { bitmapAnd, bitmapEmpty, bitmapEqual, bitmapXor, bitmapZero } from '../bitmap.js';
 import { fixOf } from '../bugs.js';
@@ -37,7 +40,7 @@ export function section_deactivate(ctx: KernelCtx, ms: SectionDraft, pfn: number
       warn(ctx, {
         kind: 'WARN',
         func: has(ctx.p, 'SUBSECTION_MAP_HELPERS') ? 'clear_subsection_map' : 'section_deactivate',
-        file: 'mm/sparse.c',
+        file: has(ctx.p, 'HOTPLUG_IN_SPARSE_VMEMMAP') ? 'mm/sparse-vmemmap.c' : 'mm/sparse.c',
         text: `section already deactivated (${fmtHexAlt(pfn)} + ${fmtLong(nr_pages)})`,
       });
       decide(ctx, 'section already deactivated: WARN, nothing changed', true);

@@ -3,7 +3,9 @@
  * clear_hwpoisoned_pages(pfn_to_page(pfn) + map_offset, nr_pages - map_offset) — which returns at
  * once while no page is hwpoisoned (memhp models none) — then section_deactivate(). `ms` is unused.
  * ~v6.5 (REMOVE_SECTION): sparse_remove_section(pfn, nr_pages, altmap) starts with
- * WARN_ON_ONCE(!valid_section(ms)) and returns, the check __remove_section() made before.
+ * WARN_ON_ONCE(!valid_section(ms)) and returns, the check __remove_section() made before
+ * (mm/sparse.c:937 @6.12.95). 7.3: in mm/sparse-vmemmap.c (:924 @7.3.4), with a pgmap argument
+ * that only sizes the memmap page count (REMOVE_PGMAP, not modelled).
  */
 import { pfnToSectionNr } from '../geometry.js';
 import { has } from '../profile.js';
@@ -21,7 +23,7 @@ export function sparse_remove_section(ctx: KernelCtx, pfn: number, nr_pages: num
     if (has(ctx.p, 'REMOVE_SECTION')) {
       const peek = peekSection(ctx, nr);
       if (!peek || (peek.flags & SECTION_HAS_MEM_MAP) === 0) {
-        warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: 'sparse_remove_section', file: 'mm/sparse.c', text: '' });
+        warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: 'sparse_remove_section', file: has(ctx.p, 'HOTPLUG_IN_SPARSE_VMEMMAP') ? 'mm/sparse-vmemmap.c' : 'mm/sparse.c', text: '' });
         decide(ctx, `section ${nr} not valid: WARN_ON_ONCE, skipped`, true);
         return;
       }
