@@ -4,7 +4,7 @@
  * it, or the release directory name.
  */
 import { basename, dirname, join } from 'node:path';
-import { readConsoleTrace, readTrace } from '../events/trace/index.js';
+import { readConsoleLog, readFtraceDump, readTrace, type TraceDocument } from '../events/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { parseIomem } from '../events/iomem.js';
@@ -33,6 +33,8 @@ export interface LoadedTrace {
   readonly bootNotes: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>;
   /** Lines of a known kind that could not be read and were skipped (each already reported on stderr). */
   readonly malformed: number;
+  /** Where the records were read when not from the trace file itself (an ftrace dump in console.log), else null. */
+  readonly readFrom: string | null;
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -51,7 +53,20 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined, i
     read = io.readFile(file);
   }
   if (!read.ok) throw new UserError(read.message);
-  const doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(read.text, file) : readTrace(read.text, file);
+  let doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleLog(read.text, file) : readTrace(read.text, file);
+  let emptyTrace: string | null = null;
+  if (doc.ok && doc.value.records.length === 0) {
+    // A kernel that crashed leaves trace.txt empty: its ring buffer is in console.log, as ftrace_dump_on_oops printed it.
+    const logFile = join(dirname(file), 'console.log');
+    const log = logFile === file ? null : io.readFile(logFile);
+    const dumped = log?.ok ? readFtraceDump(log.text, logFile) : null;
+    if (log?.ok && dumped?.ok) {
+      emptyTrace = file;
+      file = logFile;
+      read = log;
+      doc = dumped;
+    }
+  }
   if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
   // Skipped lines are said once, on stderr, whatever the command prints on stdout.
   for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${escapeControls(e.message)}\n`);
@@ -73,9 +88,17 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined, i
     notes: [...doc.value.warnings, ...ts.value.notes].sort((a, b) => a.line - b.line),
     bootNotes: ts.value.bootNotes,
     malformed: doc.value.malformed.length,
+    readFrom: dumpNote(doc.value, emptyTrace),
   };
 }
 
+/** What to say when the records come from an ftrace dump (`emptyTrace`: the trace file that had none). */
+function dumpNote(doc: TraceDocument, emptyTrace: string | null): string | null {
+  if (doc.from !== 'ftrace_dump' || doc.dump === null) return null;
+  const where = `${basename(doc.file)}:${doc.dump.begin}–${doc.dump.end ?? 'end'}`;
+  const instead = emptyTrace === null ? 'no trace lines between LAB TRACE BEGIN/END' : `${basename(emptyTrace)} has no trace lines`;
+  return `${instead}: read the ftrace_dump_on_oops dump of the ring buffer in ${where}`;
+}
 // --- internal ---
 
 /** What run.json beside a lab trace says: the kernel (from its banner or release) and the command line. */

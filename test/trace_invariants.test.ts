@@ -3,30 +3,25 @@
  * ../shared/traces, replayed under the profile of the kernel that recorded it: the invariants are
  * true of real kernels, not only of the model's random runs.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readTrace } from '../events/trace/index.js';
 import { kernelForRelease, traceToScenario } from '../events/trace/to_scenario.js';
 import { INVARIANTS } from '../machines/invariants.js';
 import { resolveProfile } from '../machines/profile.js';
 import { recordScenario } from '../store/record.js';
-import { TRACES, recordedRuns } from './helpers/traces.js';
+import { readRun, recordedRuns } from './helpers/traces.js';
 
-const ROOT = TRACES;
 const RUNS = recordedRuns();
 
 describe('the invariants hold at every step of the recorded runs', () => {
   it('there are runs and invariants to check', () => {
-    expect(RUNS.length).toBe(17);
+    expect(RUNS.length).toBe(34);
     expect(INVARIANTS.length).toBeGreaterThanOrEqual(5);
   });
 
   for (const { release, run } of RUNS) {
     it(`${release}/${run}`, () => {
-      const file = `${ROOT}/${release}/${run}/trace.txt`;
-      const doc = readTrace(readFileSync(file, 'utf8'), file);
-      if (!doc.ok) throw new Error('unreadable trace');
-      const ts = traceToScenario(doc.value, file);
+      const { file, doc } = readRun(release, run);
+      const ts = traceToScenario(doc, file);
       if (!ts.ok) throw new Error('untranslatable trace');
       const r = resolveProfile({ kernel: kernelForRelease(release) ?? '' });
       if (!r.ok) throw new Error(r.message);

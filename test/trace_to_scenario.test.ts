@@ -6,16 +6,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { readTrace } from '../events/trace/index.js';
 import { cli } from './helpers/cli.js';
-import { TRACES, recordedRuns } from './helpers/traces.js';
+import { TRACES, readRun, recordedRuns } from './helpers/traces.js';
 
 const ROOT = TRACES;
 const RUNS = recordedRuns().map((r) => `${r.release}/${r.run}`);
 
 describe('trace-to-scenario output reproduces the trace under memhp run', () => {
-  it('finds the 17 recorded runs', () => {
-    expect(RUNS).toHaveLength(17);
+  it('finds the 34 recorded runs', () => {
+    expect(RUNS).toHaveLength(34);
   });
 
   for (const run of RUNS) {
@@ -24,12 +23,11 @@ describe('trace-to-scenario output reproduces the trace under memhp run', () => 
       const r = await cli(['trace-to-scenario', dir]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const doc = readTrace(readFileSync(`${dir}/trace.txt`, 'utf8'), `${dir}/trace.txt`);
-      if (!doc.ok) throw new Error('unreadable trace');
-      const watched = doc.value.records.reduce((n, rec) => n + (rec.kind === 'secstate' ? rec.sections.length : 0), 0);
+      const { doc } = readRun(...(run.split('/') as [string, string]));
+      const watched = doc.records.reduce((n, rec) => n + (rec.kind === 'secstate' ? rec.sections.length : 0), 0);
       const lines = r.stdout.split('\n');
       expect(lines.filter((l) => l.startsWith('expect section ')).length).toBe(watched);
-      expect(lines.filter((l) => l.startsWith('expect warn ')).length).toBe(doc.value.warns.length);
+      expect(lines.filter((l) => l.startsWith('expect warn ')).length).toBe(doc.warns.length);
       const expects = lines.filter((l) => l.startsWith('expect ')).length;
 
       const scn = `${mkdtempSync(`${tmpdir()}/memhp-t2s-`)}/run.scn`;

@@ -5,6 +5,7 @@
  */
 import type { SourceLoc } from '../types.js';
 import { parseMarker } from './markers.js';
+import { splitPrintk } from './printk.js';
 import type { CallOrigin, SectionState, TraceHeader, TraceRecord } from './types.js';
 import { makeValue, parseArgs, parseInt64, parseSite, toInt32, type Parsed } from './values.js';
 
@@ -16,11 +17,13 @@ export type LineResult =
   | { readonly kind: 'error'; readonly message: string };
 
 /** `TASK-PID [CPU] FLAGS TIMESTAMP: rest`; trace-cmd report prints no FLAGS column. */
-const HEADER_RE = /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$/s;
+// The task starts at its first non-space character (`\s*(\S…` cannot split a run of spaces two ways: no quadratic backtracking).
+const HEADER_RE = /^\s*(\S.*)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$/s;
 /** trace-cmd report's own header and notes: `cpus=2`, `version = 6`, `CPU 1 is empty`. */
 const TRACE_CMD_NOTE_RE = /^(cpus=\d+|version = \d+|CPU \d+ is empty|trace-cmd: .*)$/;
 const EVENT_RE = /^([^\s:]+):(?: (.*))?$/s;
-const LOST_RE = /^(?:CPU:\s*\d+\s+)?\[LOST (\S+) EVENTS\]$/;
+/** `CPU:%d [LOST %lu EVENTS]` / `CPU:%d [LOST EVENTS]` (kernel/trace/trace.c print_trace_line(), 5.10–7.3); bare in trace-cmd. */
+const LOST_RE = /^(?:CPU:\s*\d+\s+)?\[LOST (?:(\S+) )?EVENTS\]$/;
 const LAB_RE = /^(lab_call|lab_kmod)\/([A-Za-z_][\w.]*):(?: (.*))?$/s;
 
 const UNKNOWN: LineResult = { kind: 'unknown' };
@@ -29,12 +32,8 @@ const fail = (message: string): LineResult => ({ kind: 'error', message });
 /** Parse one line (without its line end). */
 export function parseLine(text: string, source: SourceLoc): LineResult {
   if (text.trim() === '' || text.startsWith('#') || TRACE_CMD_NOTE_RE.test(text.trim())) return { kind: 'skip' };
-  const lost = LOST_RE.exec(text.trim());
-  if (lost !== null) {
-    const n = lost[1] ?? '';
-    if (!/^\d+$/.test(n)) return fail(`[LOST ${n} EVENTS]: the count is not a number`);
-    return { kind: 'record', record: { kind: 'lost', source, count: Number(n) } };
-  }
+  const lost = parseLost(text.trim(), source);
+  if (lost !== null) return lost;
   const h = HEADER_RE.exec(text);
   if (h === null) return UNKNOWN;
   const header: TraceHeader = {
@@ -44,7 +43,22 @@ export function parseLine(text: string, source: SourceLoc): LineResult {
     flags: h[4] ?? '',
     timestamp: Number(h[5]),
   };
-  const ev = EVENT_RE.exec(h[6] ?? '');
+  return parseEvent(h[6] ?? '', header, source);
+}
+
+/** A `[LOST N EVENTS]` line as a record (or an error for a count that is no number); null for other lines. */
+export function parseLost(text: string, source: SourceLoc): LineResult | null {
+  const lost = LOST_RE.exec(text);
+  if (lost === null) return null;
+  const n = lost[1];
+  if (n === undefined) return { kind: 'record', record: { kind: 'lost', source, count: null } };
+  if (!/^\d+$/.test(n)) return fail(`[LOST ${n} EVENTS]: the count is not a number`);
+  return { kind: 'record', record: { kind: 'lost', source, count: Number(n) } };
+}
+
+/** The part of a trace line after its header (`EVENT: …`), whichever header format it had. */
+export function parseEvent(body: string, header: TraceHeader, source: SourceLoc): LineResult {
+  const ev = EVENT_RE.exec(body);
   if (ev === null) return UNKNOWN;
   const event = ev[1] ?? '';
   const rest = ev[2] ?? '';
@@ -54,7 +68,11 @@ export function parseLine(text: string, source: SourceLoc): LineResult {
     if (m === null) return UNKNOWN;
     return m.ok ? { kind: 'record', record: { kind: 'marker', ...base, marker: m.value } } : fail(m.message);
   }
-  if (event === 'console') return { kind: 'record', record: { kind: 'console', ...base, text: rest } };
+  if (event === 'console') {
+    // 5.10 traces the console text with its printk prefix (trace_console() in call_console_drivers()); 6.1+ without.
+    const p = splitPrintk(rest);
+    return { kind: 'record', record: { kind: 'console', ...base, text: p.text, printkTime: p.time } };
+  }
   if (/^secstate\d+$/.test(event)) return parseSecstate(event, rest, base);
   if (rest.startsWith('lab_call/') || rest.startsWith('lab_kmod/')) return parseLab(event, rest, base);
   if (rest.startsWith('(')) return parseKprobe(event, rest, base);

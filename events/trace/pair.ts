@@ -5,7 +5,7 @@
  * the trace (entry-only probes such as vmemmap_free) become leaf calls without a warning.
  */
 import type { SourceLoc } from '../types.js';
-import type { Call, CallOrigin, EntryRecord, ReturnRecord, TraceArgs, TraceRecord, TraceValue, TraceWarning } from './types.js';
+import type { Call, CallOrigin, EntryRecord, OopsRecord, ReturnRecord, TraceArgs, TraceRecord, TraceValue, TraceWarning } from './types.js';
 
 /** The call trees of a trace and the entries/returns that could not be paired. */
 export interface PairedCalls {
@@ -24,10 +24,20 @@ interface OpenCall {
 
 const key = (origin: CallOrigin, name: string): string => `${origin}/${name}`;
 
-/** Pair entry and return records per task into calls with children. */
+/**
+ * Pair entry and return records per task into calls with children. When the trace ends in an oops
+ * (an ftrace dump), the dying task's entries after its last return were all still running: they
+ * nest (whether or not their function has a return probe) and end as calls that never returned,
+ * carrying the oops.
+ */
 export function pairCalls(records: readonly TraceRecord[]): PairedCalls {
   const returning = new Set<string>();
   for (const r of records) if (r.kind === 'return') returning.add(key(r.origin, r.name));
+  const oops = records.find((r): r is OopsRecord => r.kind === 'oops' && r.pid !== null) ?? null;
+  let lastReturn = -1;
+  records.forEach((r, i) => {
+    if (r.kind === 'return' && r.header.pid === oops?.pid) lastReturn = i;
+  });
 
   const top: Call[] = [];
   const warnings: TraceWarning[] = [];
@@ -41,11 +51,11 @@ export function pairCalls(records: readonly TraceRecord[]): PairedCalls {
     into.push(PLACEHOLDER);
     return { into, index: into.length - 1 };
   };
-  const finish = (open: OpenCall, ret: ReturnRecord | null): void => {
-    open.into[open.index] = makeCall(open.entry, ret, open.children);
+  const finish = (open: OpenCall, ret: ReturnRecord | null, crash: OopsRecord | null = null): void => {
+    open.into[open.index] = makeCall(open.entry, ret, open.children, crash);
   };
 
-  for (const r of records) {
+  for (const [i, r] of records.entries()) {
     if (r.kind !== 'entry' && r.kind !== 'return') continue;
     const pid = r.header.pid;
     let stack = stacks.get(pid);
@@ -55,7 +65,8 @@ export function pairCalls(records: readonly TraceRecord[]): PairedCalls {
     }
     if (r.kind === 'entry') {
       const slot = place(stack);
-      if (!returning.has(key(r.origin, r.name))) {
+      const running = oops !== null && pid === oops.pid && i > lastReturn;
+      if (!running && !returning.has(key(r.origin, r.name))) {
         slot.into[slot.index] = makeCall(r, null, []);
         continue;
       }
@@ -83,8 +94,13 @@ export function pairCalls(records: readonly TraceRecord[]): PairedCalls {
     const open = stack.pop();
     if (open !== undefined) finish(open, r);
   }
-  for (const stack of stacks.values()) {
+  for (const [pid, stack] of stacks) {
     for (const open of stack.reverse()) {
+      if (oops !== null && pid === oops.pid) {
+        warn(`${label(open.entry.origin, open.entry.name)} never returned: the kernel crashed (${oops.line}, line ${oops.source.line})`, open.entry.source);
+        finish(open, null, oops);
+        continue;
+      }
       warn(`${label(open.entry.origin, open.entry.name)} entry has no return before the end of the trace`, open.entry.source);
       finish(open, null);
     }
@@ -106,9 +122,10 @@ const PLACEHOLDER: Call = {
   entry: NO_LOC,
   exit: null,
   children: [],
+  crash: null,
 };
 
-function makeCall(entry: EntryRecord, ret: ReturnRecord | null, children: readonly Call[]): Call {
+function makeCall(entry: EntryRecord, ret: ReturnRecord | null, children: readonly Call[], crash: OopsRecord | null = null): Call {
   const value: TraceValue | null = ret?.ret ?? null;
   return {
     name: entry.name,
@@ -121,6 +138,7 @@ function makeCall(entry: EntryRecord, ret: ReturnRecord | null, children: readon
     entry: entry.source,
     exit: ret?.source ?? null,
     children,
+    crash,
   };
 }
 

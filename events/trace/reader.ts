@@ -7,14 +7,13 @@
  */
 import { parseIomemLines } from '../iomem.js';
 import type { InputError, Result, SourceLoc } from '../types.js';
-import { parseLine } from './line.js';
+import { parseLine, type LineResult } from './line.js';
 import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
-import { parseSite } from './values.js';
+import { parseWarningLine } from './warning.js';
 
 const BEGIN = '=====LAB TRACE BEGIN=====';
 const END = '=====LAB TRACE END=====';
 const CUT_HERE = /^-+\[ cut here \]-+$/;
-const WARNING_RE = /^WARNING: CPU: (\d+) PID: (\d+) at (\S+):(\d+) (\S+)/;
 /** At most this many message lines are collected between `cut here` and `WARNING:`. */
 const MAX_WARN_TEXT_LINES = 8;
 
@@ -50,9 +49,38 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
   // ftrace ends every line with a newline: a last line without one was cut short (a truncated copy).
   const cut = lines.length > 0 && (lines[lines.length - 1] ?? '') !== '' ? lines.length - 1 : -1;
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const records: TraceRecord[] = [];
+  const input: NumberedLine[] = lines.map((t, idx) => ({ text: t, line: firstLine + idx }));
   const errors: InputError[] = [];
-  const warnings: TraceWarning[] = [];
+  if (cut >= 0 && cut < input.length && (input[cut]?.text ?? '').trim() !== '') {
+    errors.push({ code: 'E_PARSE', message: 'the last line has no line end: the trace was cut short here', file, line: firstLine + cut });
+    input.splice(cut, 1);
+  }
+  return { ok: true, value: buildDocument(input, file, parseLine, { from: 'trace', errors }) };
+}
+
+/** A line of input text with its line number in the file. */
+export interface NumberedLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** How buildDocument reads: the line parser, where the lines come from, errors found before, records found elsewhere (oopses). */
+export interface BuildOptions {
+  readonly from: TraceDocument['from'];
+  readonly errors?: readonly InputError[];
+  /** Records appended after the lines' records (an oops happens after everything its dump shows). */
+  readonly after?: readonly TraceRecord[];
+  /** Remarks found before (a dump cut short). */
+  readonly warnings?: readonly TraceWarning[];
+  /** The console lines of the ftrace dump the lines come from. */
+  readonly dump?: TraceDocument['dump'];
+}
+
+/** Turn parsed lines into a TraceDocument: WARN splats with their texts, snapshots, unknown and malformed lines. */
+export function buildDocument(input: readonly NumberedLine[], file: string, parse: (text: string, source: SourceLoc) => LineResult, opts: BuildOptions): TraceDocument {
+  const records: TraceRecord[] = [];
+  const errors: InputError[] = [...(opts.errors ?? [])];
+  const warnings: TraceWarning[] = [...(opts.warnings ?? [])];
   const unknown: UnknownLine[] = [];
   const warns: WarnRecord[] = [];
   const snapshots: SnapBuilder[] = [];
@@ -71,14 +99,9 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
     return s;
   };
 
-  for (let idx = 0; idx < lines.length; idx++) {
-    const raw = lines[idx] ?? '';
-    const source: SourceLoc = { file, line: firstLine + idx };
-    if (idx === cut && raw.trim() !== '') {
-      errors.push({ code: 'E_PARSE', message: 'the last line has no line end: the trace was cut short here', ...source });
-      continue;
-    }
-    const r = parseLine(raw, source);
+  for (const { text: raw, line } of input) {
+    const source: SourceLoc = { file, line };
+    const r = parse(raw, source);
     if (r.kind === 'skip') continue;
     if (r.kind === 'unknown') {
       unknown.push({ source, text: raw });
@@ -91,9 +114,8 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
     let rec = r.record;
     if (rec.kind === 'console') {
       const pid = rec.header.pid;
-      const w = WARNING_RE.exec(rec.text);
-      const site = w === null ? null : parseSite(w[5] ?? '');
-      if (w !== null && site !== null && site.ok) {
+      const w = parseWarningLine(rec.text);
+      if (w !== null) {
         const pending = pendingWarn.get(pid);
         pendingWarn.delete(pid);
         const textLines = pending?.lines ?? [];
@@ -101,12 +123,13 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
           kind: 'warn',
           source: rec.source,
           header: rec.header,
-          cpu: Number(w[1]),
-          pid: Number(w[2]),
-          file: w[3] ?? '',
-          line: Number(w[4]),
-          symbol: site.value.func,
-          site: site.value,
+          cpu: w.cpu,
+          pid: w.pid,
+          comm: w.comm,
+          file: w.file,
+          line: w.line,
+          symbol: w.site.func,
+          site: w.site,
           text: textLines.length > 0 ? textLines.join('\n') : null,
           textSource: textLines.length > 0 ? (pending?.first ?? null) : null,
         };
@@ -148,6 +171,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
     }
     records.push(rec);
   }
+  records.push(...(opts.after ?? []));
 
   const done: Snapshot[] = [];
   for (const s of snapshots) {
@@ -163,7 +187,7 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
   }
   errors.sort((a, b) => a.line - b.line);
   const lostEvents = records.some((r) => r.kind === 'lost');
-  return { ok: true, value: { file, records, warns, snapshots: done, unknown, lostEvents, warnings, malformed: errors } };
+  return { file, records, warns, snapshots: done, unknown, lostEvents, from: opts.from, dump: opts.dump ?? null, warnings, malformed: errors };
 }
 
 /** Read the trace embedded in a console.log, with console.log line numbers in every location. */

@@ -35,6 +35,18 @@ export interface TraceStepRet {
   readonly ret: number | null;
 }
 
+/** A step the kernel died in: its call (or a call inside it) never returned because of this oops. */
+export interface TraceStepCrash {
+  /** The log step (1-based). */
+  readonly step: number;
+  /** The oops's first console line. */
+  readonly source: SourceLoc;
+  /** That line's text, e.g. `BUG: kernel NULL pointer dereference, address: 0000000000000008`. */
+  readonly line: string;
+  /** The function of its first kernel `RIP: 0010:` line, or null. */
+  readonly func: string | null;
+}
+
 /** Where a step came from: the user action and the recorded call chain around it. */
 export interface TraceStepContext {
   /** The `LAB_STEP` text, with the last action command (`LAB_CMD` / `LAB_HOST`) before the call, or null. */
@@ -53,6 +65,8 @@ export interface TraceSubCall {
   readonly source: SourceLoc;
   /** The line that printed its return, when recorded. */
   readonly exit: SourceLoc | null;
+  /** True when the kernel died inside it (it never returned). */
+  readonly crashed: boolean;
 }
 
 /** A trace as a scenario plus what to compare. */
@@ -66,6 +80,8 @@ export interface TraceScenario {
   readonly probed: ReadonlySet<string>;
   readonly snapshots: readonly TraceCheckPoint[];
   readonly rets: readonly TraceStepRet[];
+  /** The steps the kernel crashed in (at most one: the oops ends the trace). */
+  readonly crashes: readonly TraceStepCrash[];
   /** The modelled kernel named by a `Linux version` banner in the trace, else null. */
   readonly kernel: string | null;
   /** Where the boot layout came from (events/trace/boot.ts). */
@@ -104,8 +120,11 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
   const rets: TraceStepRet[] = [];
   const context: TraceStepContext[] = [];
   const subcalls: TraceSubCall[][] = [];
+  const crashes: TraceStepCrash[] = [];
   for (const f of found) {
     subcalls.push(nestedCalls(f.call));
+    const crash = crashOf(f.call);
+    if (crash !== null) crashes.push({ step: steps.length + 1, source: crash.source, line: crash.line, func: crash.func });
     const label = labelAt(f.call.entry.line);
     const text = `${label === null ? '' : `[${label}] `}${describeCall(f.call)}`;
     steps.push({ op: f.op, inject: [], source: f.call.entry, text, expects: [] });
@@ -142,7 +161,13 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
   };
   const probed = new Set<string>();
   for (const r of doc.records) if (r.kind === 'entry' && (SUBCALL_FNS as readonly string[]).includes(r.name)) probed.add(r.name);
-  return { ok: true, value: { scenario, context, subcalls, probed, snapshots, rets, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes: paired.warnings } };
+  const notes = [...paired.warnings];
+  for (const r of doc.records) {
+    if (r.kind !== 'oops' || crashes.some((c) => c.source.line === r.source.line)) continue;
+    const why = r.pid === null ? 'its splat names no PID' : `no step's call of task ${r.pid} was running`;
+    notes.push({ message: `the kernel crashed (${r.line}), but not in a step: ${why}`, file: r.source.file, line: r.source.line });
+  }
+  return { ok: true, value: { scenario, context, subcalls, probed, snapshots, rets, crashes, kernel, bootFrom: boot.from, bootNotes: boot.notes, notes } };
 }
 
 /** The step a trace line belongs to: the last step whose call started before it (0: boot). */
@@ -220,13 +245,23 @@ function nestedCalls(c: Call): TraceSubCall[] {
       if ((SUBCALL_FNS as readonly string[]).includes(k.name)) {
         const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
         const nr = num(k.args['nr_pages']);
-        if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit });
+        if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit, crashed: k.crash !== null });
       }
       visit(k.children);
     }
   };
   visit(c.children);
   return out;
+}
+
+/** The oops `c` or a call inside it never returned from, or null. */
+function crashOf(c: Call): Call['crash'] {
+  if (c.crash !== null) return c.crash;
+  for (const k of c.children) {
+    const found = crashOf(k);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function countStepsBefore(steps: readonly ScenarioStep[], line: number): number {

@@ -25,7 +25,7 @@ export interface TraceHeader {
   readonly pid: number;
   readonly cpu: number;
   readonly flags: string;
-  /** Seconds since boot. */
+  /** Seconds since boot (a trace file), or since the ring buffer's start (an ftrace_dump(): microseconds printed). */
   readonly timestamp: number;
 }
 
@@ -125,17 +125,22 @@ export interface MarkerRecord extends Located {
 /** A `console:` (printk) line. */
 export interface ConsoleRecord extends Located {
   readonly kind: 'console';
+  /** The message, without the printk prefix (5.10's console event carries `[    1.234567] `). */
   readonly text: string;
+  /** The printk time stamp printed in front of the message (seconds), or null. */
+  readonly printkTime: number | null;
 }
 
-/** A `WARNING: CPU: N PID: P at FILE:LINE SYMBOL+0xOFF/0xSIZE` console line. */
+/** A WARNING console line (events/trace/warning.ts: every release's format of __warn()). */
 export interface WarnRecord extends Located {
   readonly kind: 'warn';
   readonly cpu: number;
   readonly pid: number;
-  /** Source file and line of the WARN in the kernel tree, e.g. `mm/sparse.c`, 667. */
-  readonly file: string;
-  readonly line: number;
+  /** The task's comm where the line prints it (7.3), else null. */
+  readonly comm: string | null;
+  /** Source file and line of the WARN in the kernel tree, e.g. `mm/sparse.c`, 667 (null: printed without). */
+  readonly file: string | null;
+  readonly line: number | null;
   readonly symbol: string;
   readonly site: ProbeSite;
   /** The WARN's message (console lines between `cut here` and WARNING), or null for a WARN without text. */
@@ -155,7 +160,22 @@ export interface LabNoteRecord extends Located {
 export interface LostRecord {
   readonly kind: 'lost';
   readonly source: SourceLoc;
-  readonly count: number;
+  /** null for `[LOST EVENTS]` (the ring buffer did not know how many; kernel/trace/trace.c print_trace_line()). */
+  readonly count: number | null;
+}
+
+/** A kernel oops splat in the console (events/trace/oops_splat.ts): the kernel died here. */
+export interface OopsRecord {
+  readonly kind: 'oops';
+  /** The splat's first line. */
+  readonly source: SourceLoc;
+  /** That line's text, e.g. `BUG: kernel NULL pointer dereference, address: 0000000000000008`. */
+  readonly line: string;
+  /** The function of the first kernel `RIP: 0010:FUNC+0x…/0x…` line, or null when none was printed. */
+  readonly func: string | null;
+  readonly rip: SourceLoc | null;
+  /** The PID of the splat's `CPU: N … PID: P Comm: …` line (the task that died), or null. */
+  readonly pid: number | null;
 }
 
 /** Any record of a trace. */
@@ -167,7 +187,8 @@ export type TraceRecord =
   | ConsoleRecord
   | WarnRecord
   | LabNoteRecord
-  | LostRecord;
+  | LostRecord
+  | OopsRecord;
 
 /** A line the reader does not know; listed, never guessed at. */
 export interface UnknownLine {
@@ -196,6 +217,10 @@ export interface TraceDocument {
   readonly unknown: readonly UnknownLine[];
   /** True when the trace has at least one `[LOST N EVENTS]` line. */
   readonly lostEvents: boolean;
+  /** Where the records come from: a trace file (or its copy in a console.log), or ftrace_dump()'s dump at an oops. */
+  readonly from: 'trace' | 'ftrace_dump';
+  /** For an ftrace dump: its `Dumping ftrace buffer:` line and closing dashes line (null: cut short). */
+  readonly dump: { readonly begin: number; readonly end: number | null } | null;
   /** Non-fatal remarks (e.g. LAB_SNAP_END without its LAB_SNAP_BEGIN). */
   readonly warnings: readonly TraceWarning[];
   /** Lines of a known kind that could not be read (skipped, never half-read), in line order. */
@@ -223,4 +248,6 @@ export interface Call {
   /** null when no return was recorded (no return probe, or unmatched). */
   readonly exit: SourceLoc | null;
   readonly children: readonly Call[];
+  /** The oops the call never returned from (the kernel died inside it), else null. */
+  readonly crash: OopsRecord | null;
 }

@@ -1,6 +1,7 @@
 /** The real-kernel traces beside the repository (../shared/traces, as in CI; /work/shared/traces otherwise). */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFtraceDump, readTrace, type TraceDocument } from '../../events/trace/index.js';
 
 /** The traces' root directory. */
 export const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
@@ -12,4 +13,16 @@ export function recordedRuns(): Array<{ release: string; run: string }> {
     .flatMap((k) => readdirSync(`${TRACES}/${k}`).map((s) => ({ release: k, run: s })))
     .filter((r) => existsSync(`${TRACES}/${r.release}/${r.run}/trace.txt`))
     .sort((a, b) => `${a.release}/${a.run}`.localeCompare(`${b.release}/${b.run}`));
+}
+
+/** A run's trace: its trace.txt, or (a run that crashed: trace.txt without records) the ftrace dump in its console.log. */
+export function readRun(release: string, run: string): { file: string; doc: TraceDocument } {
+  const file = `${TRACES}/${release}/${run}/trace.txt`;
+  const doc = readTrace(readFileSync(file, 'utf8'), file);
+  if (!doc.ok) throw new Error(`${file}: unreadable trace`);
+  if (doc.value.records.length > 0) return { file, doc: doc.value };
+  const log = `${TRACES}/${release}/${run}/console.log`;
+  const dump = readFtraceDump(readFileSync(log, 'utf8'), log);
+  if (dump === null || !dump.ok) throw new Error(`${file}: no records, and no ftrace dump in console.log`);
+  return { file: log, doc: dump.value };
 }
