@@ -4,6 +4,7 @@
  * whether the profiles differ there and why, the first divergence, and the final state of each
  * profile diffed against the first. Pure: recorded logs in, comparison out; no printing.
  */
+import { sameSections } from '../machines/geometry.js';
 import { bitmapBits, bitmapFromLongs, bitmapToLongs } from '../machines/bitmap.js';
 import { formatRet } from '../machines/errno.js';
 import { zeroSection } from '../machines/kernel/context.js';
@@ -135,8 +136,7 @@ export function compareRuns(runs: readonly ProfileRun[]): Comparison {
     if (r.log.steps.length !== n) throw new Error(`compareRuns: ${r.profile.kernel} has ${r.log.steps.length} steps, ${first.profile.kernel} has ${n}`);
   }
   const kernels = runs.map((r) => r.profile.kernel);
-  const geometry = JSON.stringify(first.profile.geometry);
-  const sectionsCompared = runs.every((r) => JSON.stringify(r.profile.geometry) === geometry);
+  const sectionsCompared = runs.every((r) => sameSections(r.profile.geometry, first.profile.geometry));
   const without = runs.filter((r) => !has(r.profile, 'SUBSECTION')).map((r) => r.profile.kernel);
   const mixed = without.length > 0 && without.length < runs.length;
   const notCompared = mixed

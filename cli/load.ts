@@ -24,6 +24,8 @@ export interface LoadOptions {
   readonly config?: string;
   /** `--iomem FILE`: a /proc/iomem copy for the boot layout of a trace that has none. */
   readonly iomem?: string;
+  /** `--paging 4|5`: x86_64 page-table levels. */
+  readonly paging?: string;
 }
 
 /** The option values of `inputArgs` (cli/args.ts) as a command receives them. */
@@ -33,11 +35,19 @@ export interface InputArgValues {
   readonly 'checkpoint-every'?: string;
   readonly config?: string;
   readonly iomem?: string;
+  readonly paging?: string;
 }
 
 /** LoadOptions from a command's parsed `inputArgs`. */
 export function loadOptions(args: InputArgValues): LoadOptions {
-  return { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config, iomem: args.iomem };
+  return { kernel: args.kernel, arch: args.arch, checkpointEvery: args['checkpoint-every'], config: args.config, iomem: args.iomem, paging: args.paging };
+}
+
+/** Parse `--paging 4|5` (undefined when not given). */
+export function parsePagingArg(value: string | undefined): 4 | 5 | undefined {
+  if (value === undefined) return undefined;
+  if (value === '4' || value === '5') return Number(value) as 4 | 5;
+  throw new UserError(`--paging must be 4 or 5, got '${value}'`, [], 'x86_64 runs with 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52) page tables');
 }
 
 /** A loaded input. */
@@ -72,7 +82,8 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
   const archName = opts.arch ?? 'x86_64';
   // The section size of some arches depends on the release (arm64 before/after 5.12, s390): parse
   // with the geometry of --kernel, or of the file's own `kernel` line (the era whose parse names it).
-  const eraOf = (kernel: string | null | undefined): Geometry | undefined => geometryForRelease(archName, kernel);
+  const paging = parsePagingArg(opts.paging);
+  const eraOf = (kernel: string | null | undefined): Geometry | undefined => geometryForRelease(archName, kernel, paging);
   const first = eraOf(opts.kernel);
   if (!first) throw new UserError(`unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
   const parseWith = (geometry: Geometry): ReturnType<typeof parseScenario> =>
@@ -90,7 +101,7 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
   if (!parsed.ok) throw new UserError(`${file}: invalid input`, parsed.errors);
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
-  const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config) });
+  const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config), paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   return { file, text: read.text, scenario, profile: r.profile };
 }
@@ -98,7 +109,7 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
 /** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
 function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, path, opts.kernel, opts.iomem);
-  const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config) });
+  const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile };
 }
@@ -117,8 +128,9 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (lf.damage) io.err(`${lf.damage.file}:${lf.damage.line}: ${io.color.yellow('warning')}: ${lf.damage.message} (using steps 0..${n - 1})\n`);
   if (lf.format < LOG_FORMAT) io.err(`${file}:1: note: format ${lf.format} log upgraded to format ${LOG_FORMAT} on reading; it has no hash chain to verify\n`);
   const loaded = { file, text: '', scenario: lf.scenario, profile: lf.profile, log: lf.log, logFile: lf };
-  if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined) return loaded;
-  const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) } });
+  if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined && opts.paging === undefined) return loaded;
+  const paging = parsePagingArg(opts.paging) ?? (opts.kernel === undefined && opts.arch === undefined ? lf.profile.geometry.PAGING_LEVELS : undefined);
+  const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) }, paging });
   if (!want.ok) throw new UserError(want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
   if (lf.meta.boot === null) throw new UserError(`${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');

@@ -9,6 +9,7 @@ import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/t
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { parseIomem } from '../events/iomem.js';
 import type { IomemResource, SourceLoc } from '../events/types.js';
+import { pagingOfVmemmapBase } from '../machines/geometry.js';
 import { UserError } from './errors.js';
 import { escapeControls } from './printable.js';
 import type { Io } from './io.js';
@@ -19,6 +20,8 @@ export interface LoadedTrace {
   readonly text: string;
   readonly trace: TraceScenario;
   readonly kernel: string;
+  /** x86_64 page-table levels the traced kernel ran with, from its vmemmap_base (secstate `vmb=`); undefined without one. */
+  readonly paging: 4 | 5 | undefined;
   /** The WARN splats the trace recorded (console line and message). */
   readonly warns: ReadonlyArray<{ readonly source: { readonly file: string; readonly line: number }; readonly text: string | null }>;
   /** True when the ring buffer dropped events ([LOST N EVENTS]): steps may be missing. */
@@ -81,6 +84,7 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined, i
     text: read.text,
     trace: ts.value,
     kernel,
+    paging: ts.value.scenario.vmemmapBase === undefined ? undefined : pagingOfVmemmapBase(ts.value.scenario.vmemmapBase),
     warns,
     lostEvents: doc.value.lostEvents,
     unknownLines: doc.value.unknown.length,

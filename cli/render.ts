@@ -1,6 +1,7 @@
 /** Text rendering of steps, states and diffs for the terminal. */
 import { bitRanges, bitmapStrip, bitmapToLongs } from '../machines/bitmap.js';
 import { formatRet } from '../machines/errno.js';
+import { deathOf } from '../machines/oops.js';
 import { fmtHex16 } from '../machines/format.js';
 import { sectionNrToPfn } from '../machines/geometry.js';
 import { listSections } from '../machines/model.js';
@@ -51,12 +52,13 @@ export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean):
   lines.push(c.bold(`${'[step file:line]'.padEnd(tagW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
   for (const s of steps) {
     const tag = stepTag(s);
-    const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : formatRet(s.outcome.ret);
-    const retC = s.outcome.ret !== null && s.outcome.ret !== 0 ? c.red(ret.padEnd(7)) : ret.padEnd(7);
+    const died = deathOf(s.outcome);
+    const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : (died ?? formatRet(s.outcome.ret));
+    const retC = (s.outcome.ret !== null && s.outcome.ret !== 0) || died ? c.red(ret.padEnd(7)) : ret.padEnd(7);
     const warns = s.outcome.warnings.length ? c.yellow(String(s.outcome.warnings.length).padEnd(4)) : '-   ';
     const op = s.text.length > opW ? `${s.text.slice(0, opW - 1)}…` : s.text.padEnd(opW);
     lines.push(`${tag.padEnd(tagW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
-    const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0;
+    const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0 || died !== null;
     if (interesting && s.outcome.path) lines.push(`${tag}   ${c.dim('path:')} ${s.outcome.path}`);
     for (const w of s.outcome.warnings) lines.push(`${tag}   ${c.yellow('WARNING')} ${warningLine(w)}`);
     for (const h of s.outcome.hazards) lines.push(`${tag}   ${c.red('HAZARD')} ${hazardLine(h)}`);

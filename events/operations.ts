@@ -10,6 +10,14 @@ import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart, nidOpt, num, numOpt, pageAligned, parseByteRange } from './ranges.js';
 import type { Operation } from './types.js';
 
+/**
+ * memhp's own limit: one call may span at most this many sections (2^19, the whole of x86_64's
+ * 4-level address space: 64 TiB). The kernel has none, but a model that adds 2^25 sections in one
+ * step would hold gigabytes; a range that reaches past MAX_PHYSMEM_BITS still fits when it starts
+ * near the end.
+ */
+export const MAX_SECTIONS_PER_CALL = 2 ** 19;
+
 /** An operation and the allocation failures to inject while it runs. */
 export interface ParsedOperation {
   readonly op: Operation;
@@ -94,7 +102,17 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
   if (!altmap.ok) return altmap;
   const inject = failOpt(opts.get('fail'));
   if (!inject.ok) return inject;
-  const done = (op: Operation): Checked<ParsedOperation> => okv({ op, inject: inject.value });
+  const done = (op: Operation): Checked<ParsedOperation> => {
+    const span = 'nr_pages' in op ? [op.pfn, op.pfn + op.nr_pages] : 'end_pfn' in op ? [op.start_pfn, op.end_pfn] : null;
+    if (span !== null) {
+      const [start, end] = span as [number, number];
+      const sections = end > start ? Math.floor((end - 1) / g.PAGES_PER_SECTION) - Math.floor(start / g.PAGES_PER_SECTION) + 1 : 0;
+      if (sections > MAX_SECTIONS_PER_CALL) {
+        return fail('E_RANGE', `${word} spans ${sections} sections: memhp models at most ${MAX_SECTIONS_PER_CALL} sections per call (its own limit, not the kernel's)`, 'split the range into several calls');
+      }
+    }
+    return okv({ op, inject: inject.value });
+  };
 
   if (pfnRange !== null) {
     const { pfn, nr_pages } = pfnRange;

@@ -1,7 +1,11 @@
 /**
  * Range checks shared by the operation and boot-layout parsers: numbers read from `key=value`
- * options, page alignment of byte ranges, and the limits of the physical address space
- * (MAX_PHYSMEM_BITS, 64-bit overflow). Every failure names the value and the limit.
+ * options, page alignment of byte ranges, and the limits of the physical address space. Boot RAM
+ * must lie below 2^MAX_PHYSMEM_BITS (memhp does not model memblock trimming what firmware reports
+ * above it). A hotplug call may name any range a kernel can be asked about, up to the end of the
+ * 64-bit physical address space (PFN_PHYS(pfn) must fit in 64 bits): what a release does with a
+ * range past MAX_PHYSMEM_BITS — -E2BIG, -ERANGE, a NULL dereference — is the model's to say.
+ * Every failure names the value and the limit.
  */
 import type { Geometry } from '../machines/geometry.js';
 import { fail, okv, type Checked } from './lexer.js';
@@ -36,46 +40,47 @@ export function nidOpt(opts: ReadonlyMap<string, string>): Checked<number> {
   return okv(Number(nid));
 }
 
-/** The end of the physical address space in the given unit (pfns: MAX_PFN; bytes: 2^MAX_PHYSMEM_BITS). */
-function limitOf(g: Geometry, unit: 'pfn' | 'byte'): bigint {
-  return unit === 'pfn' ? BigInt(g.MAX_PFN) : 1n << BigInt(g.MAX_PHYSMEM_BITS);
+/** What a range is checked against: boot RAM against MAX_PHYSMEM_BITS, a hotplug call against 64-bit physical addresses. */
+export type Scope = 'boot' | 'call';
+
+/** The end of the physical address space in the given unit (pfns: MAX_PFN; bytes: 2^MAX_PHYSMEM_BITS; for a call 2^64 bytes). */
+function limitOf(g: Geometry, unit: 'pfn' | 'byte', scope: Scope): bigint {
+  const bits = scope === 'boot' ? BigInt(g.MAX_PHYSMEM_BITS) : 64n;
+  return unit === 'pfn' ? 1n << (bits - BigInt(g.PAGE_SHIFT)) : 1n << bits;
 }
 
-function limitText(g: Geometry, unit: 'pfn' | 'byte'): string {
-  return unit === 'pfn' ? `MAX_PFN = ${hex(g.MAX_PFN)}` : `2^${g.MAX_PHYSMEM_BITS} = ${hex(limitOf(g, 'byte'))}`;
+function limitText(g: Geometry, unit: 'pfn' | 'byte', scope: Scope): string {
+  if (scope === 'call') return unit === 'pfn' ? `PFN_PHYS() overflows from pfn ${hex(limitOf(g, unit, scope))}` : 'limit 2^64';
+  return unit === 'pfn' ? `MAX_PFN = ${hex(g.MAX_PFN)}` : `2^${g.MAX_PHYSMEM_BITS} = ${hex(limitOf(g, 'byte', scope))}`;
 }
 
-/** Check that a single pfn or address `value` (described by `label`) is within MAX_PHYSMEM_BITS. */
-export function checkStart(g: Geometry, unit: 'pfn' | 'byte', label: string, value: bigint): Checked<void> {
-  if (value > limitOf(g, unit)) {
-    return fail(
-      'E_RANGE',
-      `${label} is beyond MAX_PHYSMEM_BITS (${g.MAX_PHYSMEM_BITS}): the kernel would index past mem_section[] (limit ${limitText(g, unit)})`,
-    );
+/** Check that a single pfn or address `value` (described by `label`) lies in the address space of `scope`. */
+export function checkStart(g: Geometry, unit: 'pfn' | 'byte', label: string, value: bigint, scope: Scope = 'call'): Checked<void> {
+  if (value > limitOf(g, unit, scope)) {
+    if (scope === 'call') return fail('E_RANGE', `${label} is past the end of the 64-bit physical address space (${limitText(g, unit, scope)})`);
+    return fail('E_RANGE', `${label} is beyond MAX_PHYSMEM_BITS (${g.MAX_PHYSMEM_BITS}): the kernel would index past mem_section[] (limit ${limitText(g, unit, scope)})`);
   }
   return okv(undefined);
 }
 
 /**
- * Check the span [start, start + len): the sum within 64 bits, start within MAX_PHYSMEM_BITS and
- * the end within the physical address space. `sumLabel` describes the sum, e.g. `pfn=0x10 + nr_pages=0x20`.
+ * Check the span [start, start + len): the sum within 64 bits, start and end within the address
+ * space of `scope`. `sumLabel` describes the sum, e.g. `pfn=0x10 + nr_pages=0x20`.
  */
-export function checkSpan(g: Geometry, unit: 'pfn' | 'byte', label: string, start: bigint, sumLabel: string, len: bigint): Checked<void> {
-  if (start + len > U64_MAX) return checkEnd(g, unit, sumLabel, start + len);
-  const s = checkStart(g, unit, label, start);
+export function checkSpan(g: Geometry, unit: 'pfn' | 'byte', label: string, start: bigint, sumLabel: string, len: bigint, scope: Scope = 'call'): Checked<void> {
+  if (start + len > U64_MAX) return checkEnd(g, unit, sumLabel, start + len, scope);
+  const s = checkStart(g, unit, label, start, scope);
   if (!s.ok) return s;
-  return checkEnd(g, unit, sumLabel, start + len);
+  return checkEnd(g, unit, sumLabel, start + len, scope);
 }
 
-/** Check an exclusive end `end` (described by `label`): within 64 bits and the physical address space. */
-export function checkEnd(g: Geometry, unit: 'pfn' | 'byte', label: string, end: bigint): Checked<void> {
+/** Check an exclusive end `end` (described by `label`): within 64 bits and the address space of `scope`. */
+export function checkEnd(g: Geometry, unit: 'pfn' | 'byte', label: string, end: bigint, scope: Scope = 'call'): Checked<void> {
   if (end > U64_MAX) return fail('E_RANGE', `${label} overflows 64 bits (${hex(end)} > ${hex(U64_MAX)})`);
-  if (end > limitOf(g, unit)) {
+  if (end > limitOf(g, unit, scope)) {
     const shown = label.includes('+') ? `${label} = ${hex(end)}` : label;
-    return fail(
-      'E_RANGE',
-      `${shown} is past the end of the physical address space (limit ${limitText(g, unit)}, MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS})`,
-    );
+    if (scope === 'call') return fail('E_RANGE', `${shown} is past the end of the 64-bit physical address space (${limitText(g, unit, scope)})`);
+    return fail('E_RANGE', `${shown} is past the end of the physical address space (limit ${limitText(g, unit, scope)}, MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS})`);
   }
   return okv(undefined);
 }
@@ -91,7 +96,7 @@ export interface ByteRange {
  * Parse the positional range of `ram`/`add`/`remove`/`online`/`offline`: either one `START-END`
  * word or two words `ADDR SIZE`. Returns the range and how many words it used.
  */
-export function parseByteRange(g: Geometry, words: readonly string[], usage: string): Checked<{ range: ByteRange; used: number }> {
+export function parseByteRange(g: Geometry, words: readonly string[], usage: string, scope: Scope = 'call'): Checked<{ range: ByteRange; used: number }> {
   const first = words[0];
   if (first === undefined || first.includes('=')) return fail('E_PARSE', 'missing address range', `write: ${usage}`);
   const dash = first.indexOf('-');
@@ -105,7 +110,7 @@ export function parseByteRange(g: Geometry, words: readonly string[], usage: str
     if (end.value < start.value) {
       return fail('E_RANGE', `range ${first}: END ${endText} is below START ${startText}`, 'END is inclusive, as in /proc/iomem');
     }
-    const span = checkSpan(g, 'byte', `START ${startText}`, start.value, `END ${endText} + 1`, end.value + 1n - start.value);
+    const span = checkSpan(g, 'byte', `START ${startText}`, start.value, `END ${endText} + 1`, end.value + 1n - start.value, scope);
     if (!span.ok) return span;
     return okv({ range: { start: start.value, end: end.value + 1n }, used: 1 });
   }
@@ -117,7 +122,7 @@ export function parseByteRange(g: Geometry, words: readonly string[], usage: str
   if (!addr.ok) return addr;
   const size = num('size', sizeText, true);
   if (!size.ok) return size;
-  const span = checkSpan(g, 'byte', `address ${first}`, addr.value, `${first} + ${sizeText}`, size.value);
+  const span = checkSpan(g, 'byte', `address ${first}`, addr.value, `${first} + ${sizeText}`, size.value, scope);
   if (!span.ok) return span;
   return okv({ range: { start: addr.value, end: addr.value + size.value }, used: 2 });
 }

@@ -80,7 +80,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
       if (r.depth !== 0 || r.name !== 'System RAM') continue;
       const start = BigInt(r.start);
       const end = BigInt(r.end) + 1n;
-      const c = checkSpan(g, 'byte', `System RAM start ${hex(r.start)}`, start, `System RAM end ${hex(r.end)} + 1`, end - start);
+      const c = checkSpan(g, 'byte', `System RAM start ${hex(r.start)}`, start, `System RAM end ${hex(r.end)} + 1`, end - start, 'boot');
       if (!c.ok) report(f, line, c.problem);
       else addRam({ start, end, nid: 0, source: { file: f, line } });
     }
@@ -150,7 +150,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
         bootSource ??= { file, line };
         phase = 'boot';
         const words = args.map((t) => t.text);
-        const r = parseByteRange(g, words, RAM_USAGE);
+        const r = parseByteRange(g, words, RAM_USAGE, 'boot');
         if (!r.ok) {
           here(r.problem);
           break;

@@ -30,6 +30,8 @@ export interface GeometryRow {
   readonly MEM_SECTION_BYTES: number;
   /** sizeof(struct page) on production 64-bit configs. */
   readonly STRUCT_PAGE_BYTES: number;
+  /** x86_64 only: page-table levels the kernel runs with (4, or 5 with LA57), which set MAX_PHYSMEM_BITS. */
+  readonly PAGING_LEVELS?: 4 | 5;
 }
 
 /** A row plus every constant the kernel derives from it. */
@@ -56,7 +58,11 @@ export interface Geometry extends GeometryRow {
   readonly SECTION_MEMMAP_BYTES: number;
 }
 
-/** x86_64, 4-level paging, 4K pages, Debian's config (CONFIG_PAGE_EXTENSION=y → 32-byte mem_section). */
+/**
+ * x86_64 with 4-level paging, 4K pages, Debian's config (CONFIG_PAGE_EXTENSION=y → 32-byte
+ * mem_section): MAX_PHYSMEM_BITS 46, vmemmap_base 0xffffea0000000000 (arch/x86/include/asm/
+ * sparsemem.h, pgtable_64_types.h __VMEMMAP_BASE_L4; 5.10.223 and every later release).
+ */
 export const X86_64: GeometryRow = {
   name: 'x86_64',
   PAGE_SHIFT: 12,
@@ -66,7 +72,27 @@ export const X86_64: GeometryRow = {
   SPARSEMEM_EXTREME: true,
   MEM_SECTION_BYTES: 32,
   STRUCT_PAGE_BYTES: 64,
+  PAGING_LEVELS: 4,
 };
+
+/**
+ * x86_64 with 5-level paging (CONFIG_X86_5LEVEL=y booted on a CPU with LA57): MAX_PHYSMEM_BITS is
+ * `pgtable_l5_enabled() ? 52 : 46`, a run-time choice (arch/x86/include/asm/sparsemem.h, 6.1 – 7.3),
+ * vmemmap_base 0xffd4000000000000 (__VMEMMAP_BASE_L5). NR_MEM_SECTIONS 2^25, NR_SECTION_ROOTS 2^18.
+ */
+export const X86_64_5LEVEL: GeometryRow = { ...X86_64, MAX_PHYSMEM_BITS: 52, PAGING_LEVELS: 5 };
+
+/** The vmemmap_base of x86_64 without KASLR, by paging levels (what a trace's `vmb=` shows under nokaslr). */
+export const X86_64_VMEMMAP_BASE: Readonly<Record<4 | 5, bigint>> = { 4: 0xffffea0000000000n, 5: 0xffd4000000000000n };
+
+/**
+ * The paging levels a recorded vmemmap_base implies: every 4-level kernel address is at or above
+ * 0xffff800000000000 (the upper canonical half of 48-bit addresses), and 5-level's vmemmap_base
+ * (0xffd4000000000000, or a KASLR address in the 57-bit half) is below it.
+ */
+export function pagingOfVmemmapBase(vmemmapBase: bigint): 4 | 5 {
+  return vmemmapBase >= 0xffff800000000000n ? 4 : 5;
+}
 
 /*
  * The other architectures. Choices where the kernel leaves a config option (all [unverified] for
@@ -101,12 +127,12 @@ export const PPC64_64K: GeometryRow = { ...base, name: 'ppc64-64k', PAGE_SHIFT: 
 export const PPC64_4K: GeometryRow = { ...base, name: 'ppc64-4k', PAGE_SHIFT: 12, SECTION_SIZE_BITS: 24, MAX_PHYSMEM_BITS: 51 };
 /** s390 through 6.12: SECTION_SIZE_BITS 28 (256 MiB sections, 128 sub-sections). */
 export const S390_V5_3: GeometryRow = { ...base, name: 's390', PAGE_SHIFT: 12, SECTION_SIZE_BITS: 28, MAX_PHYSMEM_BITS: 46 };
-/** s390 after 6.12 (the `newest` profile): SECTION_SIZE_BITS 27 (128 MiB). */
+/** s390 by 7.3 (arch/s390/include/asm/sparsemem.h @7.3.4; 28 @6.12.95; the first release between is unverified): SECTION_SIZE_BITS 27 (128 MiB). */
 export const S390: GeometryRow = { ...S390_V5_3, SECTION_SIZE_BITS: 27 };
 
 /** One era of an architecture: the row in effect from mainline release `since` on. */
 export interface ArchEra {
-  /** First mainline release with this row (`5.2` for the oldest memhp models; `newest` for the mm tree after 6.12). */
+  /** First mainline release with this row (`5.2` for the oldest memhp models; `7.3` for a change first seen in 7.3). */
   readonly since: string;
   readonly row: GeometryRow;
 }
@@ -133,7 +159,7 @@ export const ARCH_ERAS: Readonly<Record<string, readonly ArchEra[]>> = {
   'ppc64-4k': [{ since: '5.2', row: PPC64_4K }],
   s390: [
     { since: '5.2', row: S390_V5_3 },
-    { since: 'newest', row: S390 },
+    { since: '7.3', row: S390 },
   ],
 };
 
@@ -154,20 +180,32 @@ export function archRowFor(arch: string, version: KernelVersion): GeometryRow | 
   return row;
 }
 
-/** The geometry of architecture `arch` at release `version`; undefined for an unknown arch. */
-export function geometryFor(arch: string, version: KernelVersion): Geometry | undefined {
+/** The geometry of architecture `arch` at release `version` (x86_64: with `paging` levels); undefined for an unknown arch. */
+export function geometryFor(arch: string, version: KernelVersion, paging?: 4 | 5): Geometry | undefined {
   const row = archRowFor(arch, version);
-  return row && deriveGeometry(row);
+  if (!row) return undefined;
+  return deriveGeometry(row.PAGING_LEVELS !== undefined && paging === 5 ? X86_64_5LEVEL : row);
 }
 
 /**
  * The geometry of architecture `arch` at release string `kernel` (5.3 when absent, and when not a
- * release memhp models: resolveProfile reports that); undefined for an unknown arch. For parsing
- * input before the profile is resolved.
+ * release memhp models: resolveProfile reports that), with that release's default paging unless
+ * `paging` is given; undefined for an unknown arch. For parsing input before the profile is resolved.
  */
-export function geometryForRelease(arch: string, kernel?: string | null): Geometry | undefined {
+export function geometryForRelease(arch: string, kernel?: string | null, paging?: 4 | 5): Geometry | undefined {
   const v = parseVersion(kernel ?? '5.3') ?? (parseVersion('5.3') as KernelVersion);
-  return geometryFor(arch, v);
+  return geometryFor(arch, v, paging ?? defaultPaging(v));
+}
+
+/**
+ * The paging levels Debian's x86_64 kernel of release `v` runs with on a CPU that has LA57 (as
+ * QEMU's TCG CPU does): 5 from 6.1.8, whose Debian changelog says "[amd64] arch/x86: Enable 5-level
+ * page tables support (X86_5LEVEL)", 4 before (5.10.223's trace: vmemmap_base 0xffffea0000000000).
+ * 7.x builds 5-level support unconditionally (CONFIG_X86_5LEVEL is gone from arch/x86/Kconfig @7.3.4).
+ */
+export function defaultPaging(v: KernelVersion): 4 | 5 {
+  if (v.major !== 6) return v.major > 6 ? 5 : 4;
+  return v.minor > 1 || (v.minor === 1 && v.patch >= 8) ? 5 : 4;
 }
 
 /** Every distinct geometry of architecture `arch` (one per era), oldest first; empty for an unknown arch. */
@@ -209,6 +247,15 @@ export function deriveGeometry(row: GeometryRow): Geometry {
     MAX_PFN: 2 ** (row.MAX_PHYSMEM_BITS - row.PAGE_SHIFT),
     SECTION_MEMMAP_BYTES: PAGES_PER_SECTION * row.STRUCT_PAGE_BYTES,
   };
+}
+
+/**
+ * True when two geometries number sections and sub-sections alike (page, section and sub-section
+ * sizes, sections per root), so their sections can be compared one by one; the end of the address
+ * space (MAX_PHYSMEM_BITS: 4- or 5-level paging) may differ.
+ */
+export function sameSections(a: Geometry, b: Geometry): boolean {
+  return a.PAGE_SHIFT === b.PAGE_SHIFT && a.SECTION_SIZE_BITS === b.SECTION_SIZE_BITS && a.SUBSECTION_SHIFT === b.SUBSECTION_SHIFT && a.SECTIONS_PER_ROOT === b.SECTIONS_PER_ROOT;
 }
 
 /** pfn_to_section_nr(pfn): pfn >> PFN_SECTION_SHIFT. */
@@ -257,8 +304,6 @@ export function endSectionNr(g: Geometry, pfn: number, nr_pages: number): number
 
 /** True when an era starting at mainline `since` is in effect at `v` (stable patch levels ignored). */
 function eraStarted(since: string, v: KernelVersion): boolean {
-  if (since === 'newest') return v.newest;
-  if (v.newest) return true;
   const [major, minor] = since.split('.').map(Number) as [number, number];
   return v.major > major || (v.major === major && v.minor >= minor);
 }

@@ -6,7 +6,8 @@
  */
 import type { BootLayout, Operation } from '../events/types.js';
 import { sectionNrToRoot } from './geometry.js';
-import { createCtx, sectionForWrite, stepMachine } from './kernel/context.js';
+import { createCtx, decide, KernelOops, sectionForWrite, stepMachine } from './kernel/context.js';
+import { isDead, NOT_RUN, OOPS_SITE } from './oops.js';
 import { finishOutcome } from './kernel/outcome.js';
 import { WorkingState } from './working.js';
 import { has, tracksSubsections } from './profile.js';
@@ -53,8 +54,19 @@ export function bootState(profile: Profile, layout: BootLayout): StepResult {
   });
 }
 
-/** Apply one operation (with optional injected allocation failures) to `state`. */
+/**
+ * Apply one operation (with optional injected allocation failures) to `state`. After an oops the
+ * kernel runs no more hotplug calls (the killed task still holds mem_hotplug_lock): the step
+ * changes nothing and says so.
+ */
 export function step(profile: Profile, state: KernelState, op: Operation, inject: readonly InjectedFailure[] = []): StepResult {
+  if (isDead(state)) {
+    return run(profile, state, [], (ctx) => {
+      ctx.notes.push('the kernel oopsed at an earlier step: this call never runs (the task that oopsed was killed holding mem_hotplug_lock)');
+      decide(ctx, NOT_RUN, true);
+      return { ret: null, value: null };
+    });
+  }
   return run(profile, state, inject, (ctx) => dispatch(ctx, op));
 }
 
@@ -81,7 +93,15 @@ function run(
 ): StepResult {
   const work = new WorkingState(state, profile.geometry);
   const ctx = createCtx(profile, work, inject);
-  const r = body(ctx);
+  let r: { ret: number | null; value: boolean | null };
+  try {
+    r = body(ctx);
+  } catch (e) {
+    if (!(e instanceof KernelOops)) throw e;
+    // What the step wrote before the oops stays written; the call never returns.
+    work.fire(OOPS_SITE);
+    r = { ret: null, value: null };
+  }
   const outcome = finishOutcome(ctx, r.ret, r.value);
   const done = work.finish(isZeroSection);
   return new StepResult(done.state, outcome, done.changes, profile.geometry.SECTIONS_PER_ROOT);

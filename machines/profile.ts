@@ -2,12 +2,12 @@
  * Profiles: a kernel version × architecture geometry × configuration. A version is the v5.3 model
  * plus the changes of machines/versions.ts up to it (v5.2 is the model without the seed change).
  */
-import { ARCH_NAMES, geometryFor } from './geometry.js';
+import { ARCH_NAMES, defaultPaging, geometryFor } from './geometry.js';
 import type { KernelConfig, Profile } from './types.js';
-import { CHANGES, changesAt, parseVersion } from './versions.js';
+import { CHANGES, changesAt, NEWEST_RELEASE, parseVersion } from './versions.js';
 
-/** Kernel releases worth naming (any release string from 5.2 on is accepted, plus `newest`). */
-export const KERNELS: readonly string[] = ['5.2', '5.3', '5.4', '5.5', '5.6', '5.9', '5.12', '5.14', '6.0', '6.1', '6.1.192', '6.5', '6.8', '6.10', '6.12.95', 'newest'];
+/** Kernel releases worth naming (any release string from 5.2 to NEWEST_RELEASE is accepted, plus `newest`); the X.Y.Z ones are traced Debian kernels. */
+export const KERNELS: readonly string[] = ['5.2', '5.3', '5.4', '5.5', '5.6', '5.9', '5.10.223', '5.12', '5.14', '6.0', '6.1', '6.1.192', '6.5', '6.8', '6.10', '6.12.95', '7.3.4', 'newest'];
 
 /**
  * True when the kernel keeps and checks a subsection_map: always with SPARSEMEM_VMEMMAP; without it
@@ -30,19 +30,24 @@ export interface ProfileOptions {
   readonly kernel?: string;
   readonly arch?: string;
   readonly config?: Partial<KernelConfig>;
+  /** x86_64 page-table levels (4: MAX_PHYSMEM_BITS 46, 5: 52); default: what Debian's build of the release runs with on a CPU with LA57 (geometry.ts defaultPaging). */
+  readonly paging?: 4 | 5;
 }
 
 /** A profile, or a message saying what is not supported and what is. */
 export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: Profile } | { ok: false; message: string } {
   const kernel = opts.kernel ?? '5.3';
   const version = parseVersion(kernel);
-  if (!version) return { ok: false, message: `kernel ${kernel} is not a release memhp models (any release from 5.2 on, e.g. 5.10, 6.1.192, or newest)` };
+  if (!version) return { ok: false, message: `kernel ${kernel} is not a release memhp models (any release from 5.2 to ${NEWEST_RELEASE}, e.g. 5.10.223, 6.1.192, 7.3.4, or newest)` };
   const arch = opts.arch ?? 'x86_64';
-  const geometry = geometryFor(arch, version);
-  if (!geometry) return { ok: false, message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
+  const known = geometryFor(arch, version);
+  if (!known) return { ok: false, message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
+  if (opts.paging !== undefined && known.PAGING_LEVELS === undefined) return { ok: false, message: `--paging is an x86_64 choice; ${arch} has one geometry per release` };
+  const geometry = geometryFor(arch, version, opts.paging ?? defaultPaging(version)) ?? known;
   const config = { ...DEFAULT_CONFIG, ...opts.config };
-  if (!config.SPARSEMEM_VMEMMAP && version.newest) return { ok: false, message: 'newest: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n' };
-  return { ok: true, profile: { kernel, changes: changesAt(version), geometry, config } };
+  const changes = changesAt(version);
+  if (!config.SPARSEMEM_VMEMMAP && changes.has('VMEMMAP_ONLY')) return { ok: false, message: `${kernel}: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n` };
+  return { ok: true, profile: { kernel, changes, geometry, config } };
 }
 
 /** A profile; throws on an unsupported one (for tests and code with fixed arguments). */
@@ -61,5 +66,7 @@ export function profileChanges(p: Profile): typeof CHANGES {
 export function describeProfile(p: Profile): string {
   const yn = (b: boolean): string => (b ? 'y' : 'n');
   const c = p.config;
-  return `linux ${p.kernel} ${p.geometry.name} SPARSEMEM_VMEMMAP=${yn(c.SPARSEMEM_VMEMMAP)} PSE=${yn(c.PSE)} DEBUG_VM=${yn(c.DEBUG_VM)} MEMORY_FAILURE=${yn(c.MEMORY_FAILURE)} ZONE_DEVICE=${yn(c.ZONE_DEVICE)} SECTIONS_PER_ROOT=${p.geometry.SECTIONS_PER_ROOT}`;
+  const g = p.geometry;
+  const paging = g.PAGING_LEVELS === undefined ? '' : ` (${g.PAGING_LEVELS}-level paging)`;
+  return `linux ${p.kernel} ${g.name} SPARSEMEM_VMEMMAP=${yn(c.SPARSEMEM_VMEMMAP)} PSE=${yn(c.PSE)} DEBUG_VM=${yn(c.DEBUG_VM)} MEMORY_FAILURE=${yn(c.MEMORY_FAILURE)} ZONE_DEVICE=${yn(c.ZONE_DEVICE)} SECTIONS_PER_ROOT=${g.SECTIONS_PER_ROOT} MAX_PHYSMEM_BITS=${g.MAX_PHYSMEM_BITS}${paging}`;
 }

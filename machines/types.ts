@@ -156,6 +156,16 @@ export interface Hazard {
   readonly text: string;
   /** The commit and release that fixed it, when known. */
   readonly fixedBy: string | null;
+  /** Set when the kernel dies here (machines/oops.ts): the run cannot go on past this step. */
+  readonly oops?: Oops;
+}
+
+/** What a kernel prints when it oopses: the first line of the splat and the function of its RIP line. */
+export interface Oops {
+  /** e.g. `BUG: kernel NULL pointer dereference, address: 0000000000000008`. */
+  readonly line: string;
+  /** The function the `RIP: 0010:FUNC+0x…/0x…` line names (inlined callees show as their caller). */
+  readonly func: string;
 }
 
 /** A resource the step allocated or freed. */

@@ -63,23 +63,32 @@ export const CHANGES: readonly KernelChange[] = [
   c('ADD_MEMORY_ONLINE_TYPE', '7.3', null, '__add_memory_resource, __add_memory_driver_managed', 'add_memory_resource() / add_memory_driver_managed() wrap __add_memory_resource() / __add_memory_driver_managed() that take an online_type (kmem passes its own); the default comes from mhp_get_default_online_type() (MHP_DEFAULT_ONLINE_TYPE_* choice) — above __add_pages, not modelled [first release between 6.13 and 7.3 unverified]', false, {}, ['mm/memory_hotplug.c:1478 @6.12.95', 'mm/memory_hotplug.c:1500 @7.3.4', 'mm/memory_hotplug.c:1609 @7.3.4', 'mm/memory_hotplug.c:1675 @7.3.4']),
 ];
 
-/** A parsed version: mainline X.Y, optional stable .Z, or the newest mm tree. */
+/** The newest release memhp models; `newest` names it. */
+export const NEWEST_RELEASE = '7.3';
+
+/** A parsed version: mainline X.Y with an optional stable .Z; `newest` is NEWEST_RELEASE. */
 export interface KernelVersion {
   readonly text: string;
   readonly major: number;
   readonly minor: number;
   /** Stable sub-release (0 for a plain X.Y release). */
   readonly patch: number;
+  /** True when written `newest`. */
   readonly newest: boolean;
 }
 
-/** Parse `5.10`, `6.1.192`, `newest`; undefined for anything else, anything before 5.2, or 5.20+. */
+/** Parse `5.10`, `7.3.4`, `newest` (= NEWEST_RELEASE); undefined for anything else, before 5.2, 5.20+, or after NEWEST_RELEASE. */
 export function parseVersion(text: string): KernelVersion | undefined {
-  if (text === 'newest') return { text, major: 99, minor: 0, patch: 0, newest: true };
+  if (text === 'newest') {
+    const v = parseVersion(NEWEST_RELEASE) as KernelVersion;
+    return { ...v, text, newest: true };
+  }
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) return undefined;
   const v = { text, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), newest: false };
   if (v.major < 5 || (v.major === 5 && (v.minor < 2 || v.minor > 19))) return undefined;
+  const [nMajor, nMinor] = NEWEST_RELEASE.split('.').map(Number) as [number, number];
+  if (v.major > nMajor || (v.major === nMajor && v.minor > nMinor)) return undefined;
   return v;
 }
 
@@ -87,10 +96,6 @@ export function parseVersion(text: string): KernelVersion | undefined {
 export function changesAt(v: KernelVersion): ReadonlySet<string> {
   const out = new Set<string>();
   for (const ch of CHANGES) {
-    if (ch.version === 'newest') {
-      if (v.newest) out.add(ch.id);
-      continue;
-    }
     const main = parseVersion(ch.version);
     if (main && compare(main, { ...v, patch: 0 }) <= 0) {
       out.add(ch.id);
@@ -98,7 +103,7 @@ export function changesAt(v: KernelVersion): ReadonlySet<string> {
     }
     const bp = ch.backports[`${v.major}.${v.minor}`];
     const stable = bp === undefined ? undefined : parseVersion(bp);
-    if (stable && !v.newest && v.patch >= stable.patch) out.add(ch.id);
+    if (stable && v.patch >= stable.patch) out.add(ch.id);
   }
   return out;
 }
@@ -106,6 +111,5 @@ export function changesAt(v: KernelVersion): ReadonlySet<string> {
 // --- internal ---
 
 function compare(a: KernelVersion, b: KernelVersion): number {
-  if (a.newest !== b.newest) return a.newest ? 1 : -1;
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }

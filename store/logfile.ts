@@ -66,9 +66,13 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   const h = readHeader(first.value);
   if (!h.ok) return fail(1, h.message);
   const { header, format } = h;
-  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config });
+  // Logs written before memhp modelled 5-level paging have no `paging`: they were recorded 4-level,
+  // and their profile line ends before the MAX_PHYSMEM_BITS it now names.
+  const legacy = header.paging === undefined && header.arch === 'x86_64';
+  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config, ...(header.paging !== undefined ? { paging: header.paging } : legacy ? { paging: 4 as const } : {}) });
   if (!p.ok) return fail(1, `header: ${p.message}`);
-  if (describeProfile(p.profile) !== header.profile) {
+  const described = legacy ? describeProfile(p.profile).replace(/ MAX_PHYSMEM_BITS=.*$/, '') : describeProfile(p.profile);
+  if (described !== header.profile) {
     return fail(1, `header: profile '${header.profile}' is not what memhp ${MEMHP_VERSION} makes of kernel ${header.kernel} ${header.arch} (${describeProfile(p.profile)})`);
   }
   const profile = p.profile;

@@ -32,6 +32,8 @@ const headerFields = {
   profile: v.string(),
   kernel: v.string(),
   arch: v.string(),
+  /** x86_64 page-table levels (absent in logs of memhp before 5-level paging: those are 4-level). */
+  paging: v.optional(v.picklist([4, 5])),
   config,
   checkpointEvery: v.pipe(nat, v.minValue(1)),
   input: v.object({ name: v.string(), sha256: v.string() }),

@@ -79,6 +79,7 @@ export function* jsonLines(profile: Profile, checkpointEvery: number, count: num
     profile: describeProfile(profile),
     kernel: profile.kernel,
     arch: profile.geometry.name,
+    ...(profile.geometry.PAGING_LEVELS === undefined ? {} : { paging: profile.geometry.PAGING_LEVELS }),
     config: profile.config,
     checkpointEvery,
     input: { name: meta.input.name, sha256: meta.input.sha256 },

@@ -106,12 +106,17 @@ describe('unknown formats and profiles', () => {
     return [...logJsonLines(recordScenario(s, profile), { input: { name: 'p.scn', sha256: '0'.repeat(64) }, kernelLine: s.kernel, boot: s.boot, forkedFrom: null })];
   };
 
-  /** The header rewritten by `edit` and sealed again (a well-formed file of another format or profile). */
+  /** The header rewritten by `edit` and every line sealed again (a well-formed file of another format or profile). */
   function withHeader(edit: (h: Record<string, unknown>) => Record<string, unknown>): string {
     const lines = good();
-    const h = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    delete h.hash;
-    lines[0] = sealLine(JSON.stringify(edit(h)), '').line;
+    let prev = '';
+    for (let i = 0; i < lines.length; i++) {
+      const o = JSON.parse(lines[i] as string) as Record<string, unknown>;
+      delete o.hash;
+      const sealed = sealLine(JSON.stringify(i === 0 ? edit(o) : o), prev);
+      lines[i] = sealed.line;
+      prev = sealed.hash;
+    }
     return `${lines.join('\n')}\n`;
   }
 
@@ -129,8 +134,22 @@ describe('unknown formats and profiles', () => {
   it('a header whose profile this memhp would make differently is refused with both', () => {
     const r = readLogLines(textLines(withHeader((h) => ({ ...h, profile: 'linux 5.3 x86_64 SOMETHING=y' }))), 'p.memhp');
     expect(!r.ok && r.damage.message).toBe(
-      `header: profile 'linux 5.3 x86_64 SOMETHING=y' is not what memhp ${MEMHP_VERSION} makes of kernel 5.3 x86_64 (linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128)`,
+      `header: profile 'linux 5.3 x86_64 SOMETHING=y' is not what memhp ${MEMHP_VERSION} makes of kernel 5.3 x86_64 (linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128 MAX_PHYSMEM_BITS=46 (4-level paging))`,
     );
+  });
+
+  it('a header without paging (memhp before 5-level paging) reads as 4-level with its old profile line; the profile line must still match', () => {
+    const old = (h: Record<string, unknown>): Record<string, unknown> => {
+      const { paging: _paging, ...rest } = h;
+      return { ...rest, profile: String(h.profile).replace(/ MAX_PHYSMEM_BITS=.*$/, '') };
+    };
+    const r = readLogLines(textLines(withHeader(old)), 'old.memhp');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.profile.geometry.MAX_PHYSMEM_BITS).toBe(46);
+    const mismatched = readLogLines(textLines(withHeader((h) => ({ ...old(h), profile: 'linux 5.3 x86_64 SOMETHING=y' }))), 'old.memhp');
+    expect(mismatched.ok).toBe(false);
+    const five = readLogLines(textLines(withHeader((h) => ({ ...h, paging: 5 }))), 'p5.memhp');
+    expect(!five.ok && five.damage.message).toMatch(/is not what memhp .* makes of kernel 5\.3 x86_64 \(.*MAX_PHYSMEM_BITS=52 \(5-level paging\)\)$/);
   });
 
   it('the CLI refuses an unknown format in one line, exit 2, no stack', async () => {

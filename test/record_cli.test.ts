@@ -49,8 +49,8 @@ describe('memhp record', () => {
     const rec = await cli(['record', CYCLE, '-o', out, '--kernel', '6.1.192', '--config', 'PSE=n', '--checkpoint-every', '8']);
     expect([rec.code, rec.stdout]).toEqual([1, `recorded 9 steps (boot included) of ${CYCLE} into ${out} (${readFileSync(out).length} bytes, format 2); 2 expectation(s) failed\n`]);
     const [header, first] = readFileSync(out, 'utf8').split('\n').map((l) => (l ? (JSON.parse(l) as Record<string, unknown>) : null));
-    expect(Object.keys(header ?? {})).toEqual(['memhp', 'format', 'version', 'profile', 'kernel', 'arch', 'config', 'checkpointEvery', 'input', 'kernelLine', 'boot', 'forkedFrom', 'steps', 'hash']);
-    expect(header).toMatchObject({ memhp: 'log', format: 2, version: '0.1.0', kernel: '6.1.192', arch: 'x86_64', checkpointEvery: 8, kernelLine: '5.3', forkedFrom: null, steps: 9 });
+    expect(Object.keys(header ?? {})).toEqual(['memhp', 'format', 'version', 'profile', 'kernel', 'arch', 'paging', 'config', 'checkpointEvery', 'input', 'kernelLine', 'boot', 'forkedFrom', 'steps', 'hash']);
+    expect(header).toMatchObject({ memhp: 'log', format: 2, version: '0.1.0', kernel: '6.1.192', arch: 'x86_64', paging: 5, checkpointEvery: 8, kernelLine: '5.3', forkedFrom: null, steps: 9 });
     expect(header?.config).toMatchObject({ PSE: false });
     expect(header?.input).toEqual({ name: 'partial-cycle.scn', sha256: '25c6f6a826b461301b0158bfda605f32b38acbaeeaeac7ed804a6c70b54f74cd' });
     expect(header?.boot).toEqual({ ranges: [{ startPfn: 0x100000, endPfn: 0x140000, nid: 0 }], iomem: [], source: 'partial-cycle.scn:5' });
@@ -145,7 +145,7 @@ describe('every command takes a log file', () => {
     const b = await cli(['state', CYCLE, '--at', '5', '--json']);
     expect(a.stdout).toBe(b.stdout.split(CYCLE).join('partial-cycle.scn'));
     const k = await cli(['run', log, '--kernel', '6.1']);
-    expect(k.stderr).toBe(`${log}:1: note: running the log's 8 operations again under linux 6.1 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128 (recorded under linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128)\n`);
+    expect(k.stderr).toBe(`${log}:1: note: running the log's 8 operations again under linux 6.1 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128 MAX_PHYSMEM_BITS=46 (4-level paging) (recorded under linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y ZONE_DEVICE=y SECTIONS_PER_ROOT=128 MAX_PHYSMEM_BITS=46 (4-level paging))\n`);
     expect(k.stdout).toContain('linux 6.1 x86_64');
   });
 });

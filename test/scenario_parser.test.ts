@@ -263,11 +263,18 @@ describe('errors', () => {
     expect(onlyError(BOOT + 'sparse_add_sectoin pfn=1 nr_pages=1').hint).toMatch(/^did you mean sparse_add_section\?/);
   });
 
-  it('a pfn beyond MAX_PHYSMEM_BITS', () => {
-    const e = onlyError(BOOT + '__add_pages pfn=0x400000001 nr_pages=0');
+  it('a call past MAX_PHYSMEM_BITS is parsed (the model answers it); one past the 64-bit physical address space is not', () => {
+    const ok = parseScenario(BOOT + '__add_pages pfn=0x400000001 nr_pages=0\n', FILE, { geometry });
+    expect(ok.ok).toBe(true);
+    const e = onlyError(BOOT + '__add_pages pfn=0x10000000000001 nr_pages=0');
     expect(e).toMatchObject({ code: 'E_RANGE', file: FILE, line: 2 });
-    expect(e.message).toContain('pfn=0x400000001 is beyond MAX_PHYSMEM_BITS (46): the kernel would index past mem_section[]');
-    expect(e.message).toContain('0x400000000');
+    expect(e.message).toBe('pfn=0x10000000000001 is past the end of the 64-bit physical address space (PFN_PHYS() overflows from pfn 0x10000000000000)');
+  });
+
+  it('one call spans at most MAX_SECTIONS_PER_CALL sections (memhp\'s own limit)', () => {
+    const e = onlyError(BOOT + 'add 0x0 0x4000000000000');
+    expect(e).toMatchObject({ code: 'E_RANGE', line: 2, message: 'add spans 8388608 sections: memhp models at most 524288 sections per call (its own limit, not the kernel\'s)' });
+    expect(parseScenario(BOOT + 'add 0x0 0x400000000000\n', FILE, { geometry }).ok).toBe(true);
   });
 
   it('a size that overflows 64 bits, and a sum that does', () => {
@@ -279,16 +286,13 @@ describe('errors', () => {
     expect(sum.message).toContain('pfn=0xffffffffffffffff + nr_pages=1 overflows 64 bits');
   });
 
-  it('a range past the end of the physical address space', () => {
-    const e = onlyError(BOOT + 'add 0x3ffff8000000 256M');
-    expect(e).toMatchObject({ code: 'E_RANGE', file: FILE, line: 2 });
-    expect(e.message).toBe(
-      '0x3ffff8000000 + 256M = 0x400008000000 is past the end of the physical address space (limit 2^46 = 0x400000000000, MAX_PHYSMEM_BITS 46)',
-    );
-    const pfns = onlyError(BOOT + 'sparse_add_section pfn=0x3ffffc000 nr_pages=0x8000');
-    expect(pfns.message).toContain('past the end of the physical address space');
+  it('boot RAM past MAX_PHYSMEM_BITS is refused; a call past it is not', () => {
     const ram = onlyError('ram 0x3fff00000000-0x400000000000\n');
-    expect(ram).toMatchObject({ code: 'E_RANGE', line: 1, message: expect.stringContaining('past the end') });
+    expect(ram).toMatchObject({ code: 'E_RANGE', line: 1 });
+    expect(ram.message).toBe('END 0x400000000000 + 1 = 0x400000000001 is past the end of the physical address space (limit 2^46 = 0x400000000000, MAX_PHYSMEM_BITS 46)');
+    expect(parseScenario(BOOT + 'add 0x3ffff8000000 256M\n', FILE, { geometry }).ok).toBe(true);
+    const bytes = onlyError(BOOT + 'add 0xfffffffff8000000 0x8000000');
+    expect(bytes.message).toBe('0xfffffffff8000000 + 0x8000000 overflows 64 bits (0x10000000000000000 > 0xffffffffffffffff)');
   });
 
   it('an unaligned add address, and an END that is not inclusive', () => {

@@ -9,7 +9,7 @@ import { compareRuns } from '../compare.js';
 import type { ProfileRun } from '../compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, parseConfigArg } from '../load.js';
+import { loadInput, parseConfigArg, parsePagingArg } from '../load.js';
 import { compareLines } from '../render_compare.js';
 
 /** The `compare` command's definition (meta and arguments). */
@@ -20,27 +20,28 @@ export const compareCommandDef = defineCommand({
     kernels: { type: 'string', description: 'required: two or more kernel versions, comma-separated (e.g. 5.2,5.3,6.1,newest)', valueHint: 'V1,V2,…' },
     arch: inputArgs.arch,
     config: inputArgs.config,
+    paging: inputArgs.paging,
     iomem: inputArgs.iomem,
     json: inputArgs.json,
   },
 });
 
 /** Execute `memhp compare`; returns the exit code. */
-export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; config?: string; iomem?: string; json?: boolean }): number {
+export function runCompare(io: Io, args: { file: string; kernels?: string; arch?: string; config?: string; iomem?: string; paging?: string; json?: boolean }): number {
   const kernels = parseKernelList(args.kernels);
   // The comparison reads the state after every step: keep them all (they share structure).
-  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem });
+  const loaded = loadInput(io, args.file, { kernel: kernels[0], arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem, paging: args.paging });
   const runs: ProfileRun[] = [{ profile: loaded.profile, log: loaded.log }];
   // Parse once per geometry: an architecture's section size can change with the release (arm64 5.12).
   const parsed = new Map<string, Scenario>([[JSON.stringify(loaded.profile.geometry), loaded.scenario]]);
   for (const kernel of kernels.slice(1)) {
-    const r = resolveProfile({ kernel, arch: args.arch, config: parseConfigArg(args.config) });
+    const r = resolveProfile({ kernel, arch: args.arch, config: parseConfigArg(args.config), paging: parsePagingArg(args.paging) });
     if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], HINT);
     const scenario = parsed.get(JSON.stringify(r.profile.geometry));
     if (scenario) {
       runs.push({ profile: r.profile, log: recordScenario(scenario, r.profile, EVERY_STEP) });
     } else {
-      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem });
+      const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem, paging: args.paging });
       parsed.set(JSON.stringify(other.profile.geometry), other.scenario);
       runs.push({ profile: other.profile, log: other.log });
     }
@@ -69,7 +70,7 @@ export function parseKernelList(value: string | undefined): string[] {
       const r = resolveProfile({ kernel: k });
       throw new UserError(`--kernels: ${r.ok ? `kernel ${k} is not a release memhp models` : r.message}`, [], HINT);
     }
-    const key = v.newest ? 'newest' : `${v.major}.${v.minor}.${v.patch}`;
+    const key = `${v.major}.${v.minor}.${v.patch}`;
     const dup = seen.get(key);
     if (dup !== undefined) throw new UserError(`--kernels lists ${dup === k ? `${k} twice` : `${dup} and ${k}, the same release`}`, [], 'give each kernel once');
     seen.set(key, k);

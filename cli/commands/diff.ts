@@ -1,4 +1,5 @@
 /** `memhp diff FILE A B` (two steps of one input) or `memhp diff a.memhp@A b.memhp@B` (two logs). */
+import { sameSections } from '../../machines/geometry.js';
 import { defineCommand } from 'citty';
 import { diffStates } from '../../store/diff.js';
 import type { StateDiff } from '../../store/types.js';
@@ -47,7 +48,7 @@ function diffTwo(io: Io, left: string, right: string, opts: LoadOptions, json: b
   const la = loadInput(io, l.file, opts);
   const lb = loadInput(io, r.file, opts);
   const ga = la.profile.geometry;
-  if (JSON.stringify(ga) !== JSON.stringify(lb.profile.geometry)) {
+  if (!sameSections(ga, lb.profile.geometry)) {
     throw new UserError(`${l.file} (${ga.name}) and ${r.file} (${lb.profile.geometry.name}) do not share a section geometry: their sections cannot be compared`);
   }
   const a = stepOf(la.log.length, l);

@@ -3,6 +3,7 @@
  * on 127.0.0.1 (a free port by default), print its URL, and stop cleanly on Ctrl-C (SIGINT) or
  * SIGTERM. A recorded trace also opens check mode (store/check.ts); --kernels opens compare mode.
  */
+import { sameSections } from '../../machines/geometry.js';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import { defineCommand } from 'citty';
@@ -18,7 +19,7 @@ import { parseKernelList } from './compare.js';
 import { compareRuns } from '../compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, loadOptions, parseConfigArg } from '../load.js';
+import { loadInput, loadOptions, parseConfigArg, parsePagingArg } from '../load.js';
 import type { Loaded } from '../load.js';
 import { isTraceInput, loadTrace } from '../load_trace.js';
 
@@ -31,6 +32,7 @@ export const viewCommandDef = defineCommand({
     kernels: { type: 'string', description: 'compare mode: two or more kernel versions side by side (e.g. 5.2,5.3)', valueHint: 'V1,V2,…' },
     arch: inputArgs.arch,
     config: inputArgs.config,
+    paging: inputArgs.paging,
     'checkpoint-every': inputArgs['checkpoint-every'],
     port: { type: 'string', description: 'TCP port on 127.0.0.1 (default: a free one)', valueHint: 'N' },
     json: { type: 'boolean', description: 'print the URL as one JSON line ({"url", "file", "steps"})' },
@@ -38,7 +40,7 @@ export const viewCommandDef = defineCommand({
 });
 
 /** The arguments of `memhp view`. */
-export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; 'checkpoint-every'?: string; port?: string; json?: boolean };
+export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; paging?: string; 'checkpoint-every'?: string; port?: string; json?: boolean };
 
 /** Execute `memhp view`: resolves with the exit code once the server has stopped. */
 export async function runView(io: Io, args: ViewArgs): Promise<number> {
@@ -67,9 +69,9 @@ export function viewSource(io: Io, args: ViewArgs): ViewSource {
   const loaded = loadInput(io, args.file, { ...loadOptions(args), kernel: kernels?.[0] ?? args.kernel });
   const runs: ViewRun[] = [{ profile: loaded.profile, log: loaded.log }];
   for (const k of kernels?.slice(1) ?? []) {
-    const r = resolveProfile({ kernel: k, arch: args.arch, config: parseConfigArg(args.config) });
+    const r = resolveProfile({ kernel: k, arch: args.arch, config: parseConfigArg(args.config), paging: parsePagingArg(args.paging) });
     if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], 'see memhp profiles for the releases memhp models');
-    if (JSON.stringify(r.profile.geometry) !== JSON.stringify(loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
+    if (!sameSections(r.profile.geometry, loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
     runs.push({ profile: r.profile, log: recordScenario(loaded.scenario, r.profile) });
   }
   const trace = isTraceInput(io, args.file) ? traceExtras(io, args, loaded) : null;

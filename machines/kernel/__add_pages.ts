@@ -6,6 +6,7 @@
  * nr_pages = 0 on a section-aligned pfn runs no iteration; on pfn 0 end_sec wraps.
  * v5.5 (LOOP_REWRITE): "for (; pfn < end_pfn; …)" — nr_pages = 0 runs no iteration and returns the
  * 0 of check_pfn_span; v6.0 (CALLER_WARN): that `err` is never assigned, so the return is garbage.
+ * v5.4 – v5.10 (E2BIG until MHP_RANGE_ALLOWED): check_hotplug_memory_addressable() comes first.
  */
 import { endSectionNr, pfnToSectionNr } from '../geometry.js';
 import { ERRNO } from '../errno.js';
@@ -13,12 +14,17 @@ import type { Altmap } from '../types.js';
 import { has } from '../profile.js';
 import { call, decide, warnOnce } from './context.js';
 import type { KernelCtx } from './context.js';
+import { check_hotplug_memory_addressable } from './check_hotplug_memory_addressable.js';
 import { check_pfn_span } from './check_pfn_span.js';
 import { sparse_add_section } from './sparse_add_section.js';
 
 /** Hot-add [pfn, pfn + nr_pages); 0 or the first error. */
 export function __add_pages(ctx: KernelCtx, nid: number, pfn: number, nr_pages: number, altmap: Altmap | null): number {
   return call(ctx, '__add_pages', () => {
+    if (has(ctx.p, 'E2BIG') && !has(ctx.p, 'MHP_RANGE_ALLOWED')) {
+      const err = check_hotplug_memory_addressable(ctx, pfn, nr_pages);
+      if (err) return err;
+    }
     if (checkAltmap(ctx, pfn, nr_pages, altmap)) return -ERRNO.EINVAL;
     const err = check_pfn_span(ctx, pfn, nr_pages, 'add');
     if (err) return err;

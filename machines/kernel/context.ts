@@ -105,14 +105,28 @@ export function decide(ctx: KernelCtx, what: string, isError = false): void {
   ctx.pathIsError = isError;
 }
 
+/** Thrown when the modelled kernel oopses: it unwinds the step, and model.ts turns it into the step's outcome. */
+export class KernelOops extends Error {
+  constructor(readonly hazard: Hazard) {
+    super(hazard.text);
+  }
+}
+
+/** The kernel dies here: record `hazard` (an oopsHazard) as the deciding error and unwind the step. */
+export function oops(ctx: KernelCtx, hazard: Hazard): never {
+  ctx.hazards.push(hazard);
+  decide(ctx, hazard.oops ? `${hazard.oops.line} (RIP: ${hazard.oops.func})` : hazard.text, true);
+  throw new KernelOops(hazard);
+}
+
 /** Emit a warning every time (WARN / WARN_ON). */
 export function warn(ctx: KernelCtx, w: Warning): void {
   ctx.warnings.push(w);
 }
 
-/** Emit a warning only the first time its call site fires in this run (WARN_ON_ONCE, pr_warn_once). */
-export function warnOnce(ctx: KernelCtx, w: Warning): void {
-  const site = `${w.file}:${w.func}:${w.kind}:${w.text}`;
+/** Emit a warning only the first time its call site fires in this run (WARN_ON_ONCE, pr_warn_once); `condition` tells apart two sites of one function that print the same text. */
+export function warnOnce(ctx: KernelCtx, w: Warning, condition = ''): void {
+  const site = `${w.file}:${w.func}:${w.kind}:${w.text}${condition && `:${condition}`}`;
   if (ctx.s.fired(site)) return;
   ctx.s.fire(site);
   ctx.warnings.push(w);

@@ -16,6 +16,7 @@ import { sectionFrame } from './outcome.js';
 import type { KernelCtx } from './context.js';
 import { section_activate } from './section_activate.js';
 import { sparse_index_init } from './sparse_index_init.js';
+import { nullSectionOops } from './__nr_to_section.js';
 
 /** Add [start_pfn, start_pfn + nr_pages) (within one section); 0 or a negative errno. */
 export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: number, nr_pages: number, altmap: Altmap | null): number {
@@ -25,7 +26,7 @@ export function sparse_add_section(ctx: KernelCtx, nid: number, start_pfn: numbe
     const ret = sparse_index_init(ctx, section_nr);
     if (ret < 0) return ret;
     const ms = sectionForWrite(ctx, section_nr);
-    if (!ms) throw new Error(`sparse_add_section: root of section ${section_nr} missing after sparse_index_init`);
+    if (!ms) return nullSectionOops(ctx, section_nr, 'sparse_add_section', 'ms->usage (section_activate(), inlined in Debian\'s 5.10 – 7.3 builds)', 8);
     const rc = section_activate(ctx, ms, start_pfn, nr_pages, altmap);
     if (rc) return rc;
     if (ctx.p.config.DEBUG_VM) {

@@ -14,7 +14,11 @@
  * sections 0-127.
  */
 import { describe, expect, it } from 'vitest';
-import { getSection } from '../../machines/index.js';
+import { createProfile, getSection } from '../../machines/index.js';
+import type { KernelState, Profile } from '../../machines/index.js';
+import { oopsOf } from '../../machines/oops.js';
+import type { Operation } from '../../events/index.js';
+import { bootModel } from '../helpers/model.js';
 import { parseScenario } from '../../events/index.js';
 import {
   BOOT_FLAGS,
@@ -140,27 +144,66 @@ describe('row 4: range above MAX_PHYSMEM_BITS', () => {
    * |++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++|++++ …
    *                                            pfn 0x400000000 (MAX_PFN) ^ ^ pfn 0x400008000
    *
-   * The kernel's answer differs per column (v5.2/v5.3 no check; v5.4 – v5.10 WARN + -E2BIG;
-   * 6.1.192/6.12.95 x86 add_pages WARN_ON_ONCE + -ERANGE), but memhp never models it (E2BIG and
-   * PHYSMEM_END are unmodelled changes in machines/versions.ts): the input is refused when parsed,
-   * whatever the release. Expect E_RANGE naming MAX_PHYSMEM_BITS for every column's geometry.
+   * On 4-level paging (MAX_PHYSMEM_BITS 46) section 0x80001 is in root 4096 = NR_SECTION_ROOTS.
+   * Expect each column's own answer, modelled rather than refused when parsed:
+   * v5.2 / v5.3 no check: __nr_to_section() gives NULL and the add path oopses (v5.2 in
+   * sparse_add_one_section reading section_mem_map at 0, v5.3 in sparse_add_section reading
+   * ms->usage at 8); v5.4 – v5.10 check_hotplug_memory_addressable(): WARN + -E2BIG, then
+   * add_pages' WARN_ON_ONCE(ret); 6.1.192 / 6.12.95 x86 add_pages: WARN_ON_ONCE(end > PHYSMEM_END)
+   * + -ERANGE before __add_pages. With 5-level paging (6.1.192's default) the same range is
+   * addressable: one whole section added, 0.
    */
-  it('every column: refused at parse time with E_RANGE (E2BIG / PHYSMEM_END not modelled)', () => {
-    for (const kernel of ['5.2', '5.5', '6.1.192', '6.12.95']) {
-      const { p } = boot(kernel);
-      const parsed = parseScenario('ram 0x100000000-0x143ffffff\nadd_pages pfn=0x400008000 nr_pages=0x8000\n', 'row4.scn', { geometry: p.geometry });
-      expect(parsed, kernel).toEqual({
-        ok: false,
-        errors: [
-          {
-            code: 'E_RANGE',
-            file: 'row4.scn',
-            line: 2,
-            message: 'pfn=0x400008000 is beyond MAX_PHYSMEM_BITS (46): the kernel would index past mem_section[] (limit MAX_PFN = 0x400000000)',
-          },
-        ],
-      });
+  const OP = 'add_pages pfn=0x400008000 nr_pages=0x8000';
+  const E2BIG_TEXT = 'Hotplugged memory exceeds maximum addressable address, range=0x400008000000-0x40000fffffff, maximum=0x7fffffffffff';
+  const parsed = (p: Profile): Operation => {
+    const r = parseScenario(`ram 0x100000000-0x143ffffff\n${OP}\n`, 'row4.scn', { geometry: p.geometry });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    return r.value.steps[0]!.op;
+  };
+  const at4 = (kernel: string): { p: Profile; s0: KernelState } => {
+    const p = createProfile({ kernel, paging: 4 });
+    return { p, s0: bootModel(p) };
+  };
+
+  it('v5.2 and v5.3 (4-level): a NULL dereference in the add path; the run ends there', () => {
+    for (const [kernel, func, addr] of [['5.2', 'sparse_add_one_section', '0000000000000000'], ['5.3', 'sparse_add_section', '0000000000000008']] as const) {
+      const { p, s0 } = at4(kernel);
+      const r = run(p, s0, parsed(p));
+      expect(oopsOf(r.outcome), kernel).toEqual({ line: `BUG: kernel NULL pointer dereference, address: ${addr}`, func });
+      expect(r.outcome.ret, kernel).toBeNull();
+      expect(hazardsOf(r), kernel).toEqual(['-:corruption', '-:crash']);
+      const after = run(p, r.state, parsed(p));
+      expect(after.outcome.path, kernel).toBe('not run: the kernel oopsed at an earlier step');
+      expect(after.patches, kernel).toEqual([]);
     }
+  });
+
+  it('v5.5 (4-level): WARN "Hotplugged memory exceeds maximum addressable address" and -E2BIG', () => {
+    const { p, s0 } = at4('5.5');
+    const r = run(p, s0, parsed(p));
+    expect(r.outcome.ret).toBe(-7);
+    expect(r.outcome.warnings).toEqual([{ kind: 'WARN', func: 'check_hotplug_memory_addressable', file: 'mm/memory_hotplug.c', text: E2BIG_TEXT }, W_ADD_PAGES]);
+    expect(r.state.roots).toStrictEqual(s0.roots);
+  });
+
+  it('6.1.192 and 6.12.95 (4-level): add_pages WARN_ON_ONCE(end > PHYSMEM_END) and -ERANGE; nothing reaches __add_pages', () => {
+    for (const kernel of ['6.1.192', '6.12.95']) {
+      const { p, s0 } = at4(kernel);
+      const r = run(p, s0, parsed(p));
+      expect(r.outcome.ret, kernel).toBe(-34);
+      expect(r.outcome.warnings, kernel).toEqual([W_ADD_PAGES]);
+      expect(r.outcome.path, kernel).toBe('add_pages: end > PHYSMEM_END (2^46 - 1): -ERANGE');
+      expect(r.state.roots, kernel).toStrictEqual(s0.roots);
+    }
+  });
+
+  it('6.1.192 on 5-level paging (its default): the range is addressable and the section is added', () => {
+    const { p, s0 } = boot('6.1.192');
+    expect(p.geometry.MAX_PHYSMEM_BITS).toBe(52);
+    const r = run(p, s0, parsed(p));
+    expect(r.outcome.ret).toBe(0);
+    expect(r.outcome.warnings).toEqual([]);
+    expect(sectionView(p, r.state, 0x80001)).toEqual(FULL_HOT);
   });
 });
 

@@ -137,7 +137,7 @@ describe('versioned recording: determinism and untriggered changes', () => {
   });
 
   it('5.11 / 5.12 (TAINT): identical logs apart from the header without pfn_to_online_page or a move to ZONE_DEVICE', () => {
-    expectBoundary('5.11', '5.12', ['F16', 'TAINT']);
+    expectBoundary('5.11', '5.12', ['F16', 'MHP_RANGE_ALLOWED', 'TAINT']);
     fc.assert(
       fc.property(
         scenarioArb().map((s) => only(s, (op) => op.kind !== 'pfn_to_online_page' && !(op.kind === 'move_pfn_range_to_zone' && op.zone === 'device'))),

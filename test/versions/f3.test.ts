@@ -52,7 +52,7 @@ function expectKept(v: VersionRun): void {
 
 describe('F3: removing a re-added early section keeps its boot usage (v5.5, 5.4.14)', () => {
   it('5.4 → 5.5: the second removal kfree()s the memblock usage (CRASH, F3) / keeps it', () => {
-    expectBoundary('5.4', '5.5', ['F3', 'LOOP_REWRITE', 'ZONELESS_REMOVE']);
+    expectBoundary('5.4', '5.5', ['E2BIG', 'F3', 'LOOP_REWRITE', 'ZONELESS_REMOVE']);
     const { before, after } = across('5.4', '5.5', OPS);
     expectCrash(before);
     expectKept(after);

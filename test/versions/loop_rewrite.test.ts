@@ -26,7 +26,7 @@ const OPS = [__addPages(subPfn(41, 4), 0), __addPages(secPfn(41), 0)];
 
 describe('LOOP_REWRITE: __add_pages(nr_pages 0) runs no chunk (v5.5)', () => {
   it('5.4 → 5.5: nr_pages 0 on a sub-section-aligned, non-section-aligned pfn returns -EINVAL / 0', () => {
-    expectBoundary('5.4', '5.5', ['F3', 'LOOP_REWRITE', 'ZONELESS_REMOVE']);
+    expectBoundary('5.4', '5.5', ['E2BIG', 'F3', 'LOOP_REWRITE', 'ZONELESS_REMOVE']);
     expect(subPfn(41, 4) % SUB).toBe(0);
     const { before, after } = across('5.4', '5.5', OPS);
 

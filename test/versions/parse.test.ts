@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveProfile } from '../../machines/profile.js';
+import { CHANGES, parseVersion } from '../../machines/versions.js';
 import { profileOf } from '../helpers/model.js';
 
 const ids = (kernel: string): string[] => [...profileOf(kernel).changes].sort();
 
 describe('kernel version strings', () => {
-  it.each(['5.2', '5.10', '6.1.192', '6.12.95', 'newest'])('accepts %j', (kernel) => {
+  it.each(['5.2', '5.10', '5.10.223', '6.1.192', '6.12.95', '7.3', '7.3.4', 'newest'])('accepts %j', (kernel) => {
     const r = resolveProfile({ kernel });
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.profile.kernel).toBe(kernel);
@@ -43,9 +44,13 @@ describe('kernel version strings', () => {
     expect(ids('6.1.0')).not.toContain('F15');
   });
 
-  it('newest has every change; 6.12.95 every dated one', () => {
+  it('newest is 7.3: every change, 6.12.95 every one but the 7.3 rows; nothing after 7.3 is a release', () => {
     const newest = ids('newest');
+    expect(newest).toEqual(ids('7.3.4'));
+    expect(newest).toEqual(CHANGES.map((c) => c.id).sort());
     expect(ids('6.12.95').every((id) => newest.includes(id))).toBe(true);
-    expect(newest.filter((id) => !ids('6.12.95').includes(id))).toEqual(['VMEMMAP_ONLY']);
+    expect(newest.filter((id) => !ids('6.12.95').includes(id))).toEqual(CHANGES.filter((c) => c.version === '7.3').map((c) => c.id).sort());
+    expect(parseVersion('7.4')).toBeUndefined();
+    expect(parseVersion('8.0')).toBeUndefined();
   });
 });

@@ -20,7 +20,7 @@ const OPS = [addPages(secPfn(41), 4 * SUB), onlineSections(secPfn(41), secPfn(42
 
 describe('TAINT: pfn_to_online_page() checks sub-section validity (v5.12)', () => {
   it('5.11 → 5.12: an inactive sub-section of an online hot-added section gives a page (wrong) / NULL', () => {
-    expectBoundary('5.11', '5.12', ['F16', 'TAINT']);
+    expectBoundary('5.11', '5.12', ['F16', 'MHP_RANGE_ALLOWED', 'TAINT']);
     const { before, after } = across('5.11', '5.12', OPS);
     for (const v of [before, after]) {
       expect(v.results[0]!.outcome.ret).toBe(0);

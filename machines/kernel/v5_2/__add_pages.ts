@@ -22,7 +22,8 @@ export function __add_pages_v5_2(ctx: KernelCtx, nid: number, pfn: number, nr_pa
     if (checkAltmap(ctx, pfn, nr_pages, altmap)) return -ERRNO.EINVAL;
     const startSec = pfnToSectionNr(ctx.g, pfn);
     const endSec = endSectionNr(ctx.g, pfn, nr_pages);
-    if (endSec >= ctx.g.NR_MEM_SECTIONS) {
+    if (pfn + nr_pages === 0) {
+      // pfn 0, nr_pages 0: pfn + nr_pages - 1 wraps to ULONG_MAX.
       ctx.hazards.push({ kind: 'undefined', bug: null, text: `__add_pages(pfn 0x${pfn.toString(16)}, nr_pages ${nr_pages}): end_sec wraps to ${endSec}; the loop would walk every section number past NR_MEM_SECTIONS`, fixedBy: null });
       decide(ctx, 'end_sec wrapped: undefined', true);
       return 0;
