@@ -3,13 +3,15 @@
  * (events/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
  * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, the nested
  * sparse_add_section / sparse_remove_section / section_deactivate / __populate_section_memmap calls
- * with their arguments and returns (where the trace probed them), and at every WARN splat its text.
+ * with their arguments and returns (where the trace probed them), at every WARN splat its text, and
+ * at a step where either side crashed the oops (first line and RIP function).
  */
 import type { SourceLoc } from '../events/types.js';
 import { stepOfLine } from '../events/trace/to_scenario.js';
 import { SECTION_WORD_FLAG_MASK, wordFlags } from '../events/trace/values.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
+import { oopsOf } from '../machines/oops.js';
 import { subCallText as callText, subCalls } from '../machines/subcalls.js';
 import { flagNames } from '../machines/section_word.js';
 import { SECTION_IS_ONLINE } from '../machines/types.js';
@@ -18,7 +20,7 @@ import { recordScenario } from './record.js';
 import type { HotplugLog } from './log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls' | 'online';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls' | 'online' | 'crash';
 
 /** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
 export interface TraceWarn {
@@ -30,7 +32,7 @@ export interface TraceWarn {
 export interface CheckMismatch {
   /** The log step whose outcome (ret) or state (snapshot fields) differs; 0 = boot. */
   readonly step: number;
-  /** The trace line: the return line for ret, the splat's console line for warn, the secstate line otherwise. */
+  /** The trace line: the return line for ret, the splat's console line for warn, the oops's first line for crash, the secstate line otherwise. */
   readonly source: SourceLoc;
   /** null for ret. */
   readonly section: number | null;
@@ -86,11 +88,32 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
     if (model !== r.ret) mismatches.push({ step: r.step, source: r.source, section: null, field: 'ret', model: String(model), kernel: String(r.ret) });
   }
 
+  // A step where the kernel or the model died: one field, the oops's first line and RIP function.
+  const crashed = new Set<number>();
+  log.steps.forEach((s, i) => {
+    if (i === 0) return;
+    const kernel = ts.crashes.find((c) => c.step === i) ?? null;
+    const model = oopsOf(s.outcome);
+    if (kernel === null && model === null) return;
+    crashed.add(i);
+    fieldsCompared++;
+    const k = kernel === null ? 'none' : oopsText(kernel.line, kernel.func);
+    const m = model === null ? 'none' : oopsText(model.line, model.func);
+    if (k !== m) mismatches.push({ step: i, source: kernel?.source ?? s.source, section: null, field: 'crash', model: m, kernel: k });
+  });
+
   // The nested calls of each step (sparse_add_section …, with their returns), where the trace probed them.
   log.steps.forEach((s, i) => {
     if (i === 0) return;
-    const kernel = ts.subcalls[i - 1] ?? [];
-    const model = subCalls(s.outcome).filter((c) => ts.probed.has(c.fn));
+    let kernel = ts.subcalls[i - 1] ?? [];
+    let model = subCalls(s.outcome).filter((c) => ts.probed.has(c.fn));
+    if (crashed.has(i)) {
+      // A crash cuts the calls short: compare the calls both sides finished; the rest is the crash field's.
+      kernel = kernel.filter((c) => !c.crashed);
+      const n = Math.min(kernel.length, model.length);
+      kernel = kernel.slice(0, n);
+      model = model.slice(0, n);
+    }
     if (kernel.length === 0 && model.length === 0) return;
     fieldsCompared++;
     const k = kernel.map(callText);
@@ -138,6 +161,11 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
 }
 
 // --- internal ---
+
+/** An oops as compared: `LINE (RIP: FUNC)`. */
+function oopsText(line: string, func: string | null): string {
+  return `${line} (RIP: ${func ?? 'none'})`;
+}
 
 function modelMapKind(kind: string): string {
   return kind === 'vmemmap' || kind === 'zero' ? kind : 'other';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTrace } from '../events/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
-import { cli } from './helpers/cli.js';
-import { TRACES } from './helpers/traces.js';
+import { cli, spawnCli } from './helpers/cli.js';
+import { TRACES, recordedRuns } from './helpers/traces.js';
 
 /** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
 const ROOT = TRACES;
@@ -83,6 +83,59 @@ describe('memhp check on the 6.12 traces', () => {
       expect(r.code).toBe(0);
     });
   }
+});
+
+const K510 = '5.10.0-32-amd64';
+const K73 = '7.3.4+deb13-amd64';
+
+describe('memhp check on the 5.10 and 7.3 traces', () => {
+  // 7.3's E8 reaches sparse_remove_section as on 6.12: one more call compared.
+  const cases = [
+    ...CASES.map((c) => ({ ...c, release: K510, kernel: '5.10.223' })),
+    ...CASES.map((c) => ({ ...c, release: K73, kernel: '7.3.4', fields: c.scenario === 'sparse_error_paths' ? c.fields + 1 : c.fields })),
+    { scenario: 'sparse_add_beyond_maxphys', steps: 1, snapshots: 1, sections: 1, fields: 5, release: K73, kernel: '7.3.4' },
+  ];
+  for (const c of cases) {
+    it(`${c.release}/${c.scenario}: no mismatch under ${c.kernel}`, async () => {
+      const r = await cli(['check', `${ROOT}/${c.release}/${c.scenario}`]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`linux ${c.kernel}`);
+      expect(r.stdout).toContain(`${c.steps} steps, ${c.snapshots} snapshots, ${c.sections} sections, ${c.fields} fields compared, 0 mismatches`);
+      expect(r.code).toBe(0);
+    });
+  }
+
+  // 5.10 traces each console line with its printk time stamp; 7.3 prints the new WARNING line: the
+  // splats must still be found, each with its message (E8's without one), and match the model's.
+  for (const release of [K510, K73]) {
+    it(`${release}/sparse_error_paths: five WARN splats compared, their texts without the printk prefix`, async () => {
+      const r = await cli(['check', `${ROOT}/${release}/sparse_error_paths`, '--kernel', '6.1.192', '--json']);
+      const j = JSON.parse(r.stdout) as { mismatches: Array<{ field: string; kernel: string }> };
+      // Under 6.1.192's rules the misaligned WARNs read "#401ff": on 7.3 ("0x401ff") those two differ, on 5.10 none.
+      const warn = j.mismatches.filter((m) => m.field === 'warn').map((m) => m.kernel);
+      expect(warn).toEqual(release === K510 ? [] : ['"Misaligned __add_pages start: 0x40100 end: 0x401ff"', '"Misaligned __remove_pages start: 0x40100 end: 0x401ff"']);
+    });
+  }
+});
+
+describe('every recorded run', () => {
+  for (const { release, run } of recordedRuns()) {
+    it(`${release}/${run}: 0 mismatches, fields compared`, async () => {
+      const j = JSON.parse((await cli(['check', `${ROOT}/${release}/${run}`, '--json'])).stdout) as { fieldsCompared: number; mismatches: unknown[] };
+      expect(j.mismatches).toEqual([]);
+      expect(j.fieldsCompared).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('check that compares nothing', () => {
+  // Seven real marker lines of the 6.1 dimm_unaligned trace: no snapshot, no call, no WARN, no oops.
+  it('exits 2 through the built CLI, saying what the trace holds instead', () => {
+    const r = spawnCli(['check', 'test/fixtures/trace-cuts/markers-only', '--kernel', '6.1.192']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('memhp: error: test/fixtures/trace-cuts/markers-only/trace.txt: 0 steps, no section snapshots, no recorded returns, no nested calls, no WARN, no oops: nothing to compare\n  hint: check needs secstate snapshots, return probes, WARN splats or an oops in the trace\n');
+  });
 });
 
 describe('check: kernels and input errors', () => {

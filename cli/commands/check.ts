@@ -6,10 +6,12 @@ import { basename } from 'node:path';
 import { defineCommand } from 'citty';
 import { describeProfile, resolveProfile } from '../../machines/profile.js';
 import { checkTrace } from '../../store/check.js';
-import { traceArgs } from '../args.js';
+import { inputArgs, traceArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
+import { parsePagingArg } from '../load.js';
+import type { TraceScenario } from '../../events/trace/to_scenario.js';
 import { printable } from '../printable.js';
 
 /** The `check` command's definition (meta and arguments). */
@@ -17,19 +19,21 @@ export const checkCommandDef = defineCommand({
   meta: { name: 'check', description: 'Replay a real kernel trace through the model and list the differences' },
   args: {
     ...traceArgs,
+    paging: inputArgs.paging,
     kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)', valueHint: 'VERSION' },
     json: { type: 'boolean', description: 'machine-readable output' },
     verbose: { type: 'boolean', alias: 'v', description: 'also list the lines of no known kind and every remark about the trace' },
   },
 });
 
-/** Execute `memhp check`; returns the exit code (0 no mismatch, 1 mismatches, 2 unreadable input). */
-export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?: string; json?: boolean; verbose?: boolean }): number {
-  const { file, trace, kernel, warns, lostEvents, unknownLines, unknown, notes, bootNotes, malformed } = loadTrace(io, args.trace, args.kernel, args.iomem);
-  const r = resolveProfile({ kernel });
+/** Execute `memhp check`; returns the exit code (0 no mismatch, 1 mismatches, 2 unreadable input or nothing compared). */
+export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?: string; paging?: string; json?: boolean; verbose?: boolean }): number {
+  const { file, trace, kernel, paging, warns, lostEvents, unknownLines, unknown, notes, bootNotes, malformed, readFrom } = loadTrace(io, args.trace, args.kernel, args.iomem);
+  const r = resolveProfile({ kernel, paging: parsePagingArg(args.paging) ?? paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
 
   const res = checkTrace(trace, r.profile, warns);
+  if (res.fieldsCompared === 0) throw new UserError(`${file}: ${nothingCompared(trace, warns.length)}: nothing to compare`, [], 'check needs secstate snapshots, return probes, WARN splats or an oops in the trace');
   const where = (line: number): string => `${basename(file)}:${line}`;
   if (args.json) {
     io.out(
@@ -41,6 +45,7 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
         sections: res.sections,
         fieldsCompared: res.fieldsCompared,
         lostEvents,
+        ...(readFrom === null ? {} : { readFrom }),
         unknownLines,
         malformedLines: malformed,
         boot: trace.bootFrom,
@@ -52,6 +57,7 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
   } else {
     const c = io.color;
     io.out(`${c.bold('memhp check')} ${file} — ${describeProfile(r.profile)}\n`);
+    if (readFrom !== null) io.out(`${c.yellow('note')}: ${readFrom}\n`);
     for (const n of bootNotes) io.out(`${c.yellow('note')}: ${where(n.line)}: ${n.message}\n`);
     if (lostEvents) io.out(`${c.yellow('note')}: the trace lost events ([LOST N EVENTS]): calls may be missing from the steps\n`);
     if (unknownLines) io.out(`${c.yellow('note')}: ${unknownLines} line(s) of no known kind were skipped${args.verbose ? ':' : ' (--verbose lists them)'}\n`);
@@ -68,3 +74,15 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
   return res.mismatches.length ? EXIT_EXPECT : EXIT_OK;
 }
 
+
+/** What a trace that gave nothing to compare holds instead, e.g. `3 steps, no section snapshots, no recorded returns`. */
+function nothingCompared(trace: TraceScenario, warns: number): string {
+  const steps = trace.scenario.steps.length;
+  const parts = [`${steps} step${steps === 1 ? '' : 's'}`];
+  if (trace.snapshots.length === 0) parts.push('no section snapshots');
+  if (!trace.rets.some((r) => r.ret !== null)) parts.push('no recorded returns');
+  if (trace.subcalls.every((c) => c.length === 0)) parts.push('no nested calls');
+  if (warns === 0) parts.push('no WARN');
+  if (trace.crashes.length === 0) parts.push('no oops');
+  return parts.join(', ');
+}
