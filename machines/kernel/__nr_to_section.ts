@@ -15,15 +15,14 @@ export function beyondLastRoot(ctx: KernelCtx, nr: number): boolean {
 
 /**
  * The oops of `func` reading `field` (at byte `offset` of struct mem_section) through the NULL that
- * __nr_to_section() returned for section `nr`, past the last root: the run ends here.
+ * __nr_to_section() returned for section `nr` — past the last root, or in a root never allocated:
+ * the run ends here.
  */
 export function nullSectionOops(ctx: KernelCtx, nr: number, func: string, field: string, offset: number): never {
   const g = ctx.g;
-  return oops(
-    ctx,
-    oopsHazard(
-      nullDereference(offset, func),
-      `section ${nr} is in mem_section root ${sectionNrToRoot(g, nr)}, past NR_SECTION_ROOTS ${g.NR_SECTION_ROOTS} (MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS}): __nr_to_section() returns NULL and ${field} is read through it`,
-    ),
-  );
+  const root = sectionNrToRoot(g, nr);
+  const why = beyondLastRoot(ctx, nr)
+    ? `section ${nr} is in mem_section root ${root}, past NR_SECTION_ROOTS ${g.NR_SECTION_ROOTS} (MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS})`
+    : `section ${nr} is in mem_section root ${root}, which was never allocated`;
+  return oops(ctx, oopsHazard(nullDereference(offset, func), `${why}: __nr_to_section() returns NULL and ${field} is read through it`));
 }

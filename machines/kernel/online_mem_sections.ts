@@ -12,6 +12,7 @@ import { has } from '../profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_ONLINE } from '../types.js';
 import { call, decide, peekSection, rootPresent, sectionForWrite, stepMachine, warn } from './context.js';
 import type { KernelCtx } from './context.js';
+import { nullSectionOops } from './__nr_to_section.js';
 
 /** Set (online) or clear (offline) SECTION_IS_ONLINE over the sections of [start_pfn, end_pfn). */
 export function online_mem_sections(ctx: KernelCtx, start_pfn: number, end_pfn: number, online: boolean): void {
@@ -27,11 +28,8 @@ export function online_mem_sections(ctx: KernelCtx, start_pfn: number, end_pfn: 
         decide(ctx, `section ${nr} not valid: WARN_ON, skipped`, true);
         continue;
       }
-      if (!valid && !rootPresent(ctx, nr)) {
-        ctx.hazards.push({ kind: 'crash', bug: null, text: `section ${nr} has no mem_section root: ${func}() writes section_mem_map through a NULL mem_section`, fixedBy: null });
-        decide(ctx, `section ${nr}: NULL mem_section, crash`, true);
-        return;
-      }
+      // 7.3: `ms->section_mem_map |= SECTION_IS_ONLINE` through the NULL __nr_to_section() returns: the run ends.
+      if (!valid && !rootPresent(ctx, nr)) nullSectionOops(ctx, nr, func, 'ms->section_mem_map', 0);
       const ms = sectionForWrite(ctx, nr);
       if (!ms) continue;
       ms.flags = online ? ms.flags | SECTION_IS_ONLINE : ms.flags & ~SECTION_IS_ONLINE;

@@ -49,6 +49,7 @@ describe('6.12.95 → 7.3.4: online_mem_sections() without the valid-section che
     expect(before.results[0]!.outcome.hazards).toEqual([]);
     expect(after.results[0]!.outcome.warnings).toEqual([]);
     expect(after.results[0]!.outcome.hazards.map((h) => h.kind)).toEqual(['crash']);
-    expect(after.results[0]!.outcome.hazards[0]!.text).toContain('section 1280 has no mem_section root');
+    expect(after.results[0]!.outcome.hazards[0]!.oops).toEqual({ line: 'BUG: kernel NULL pointer dereference, address: 0000000000000000', func: 'offline_mem_sections' });
+    expect(after.results[0]!.outcome.hazards[0]!.text).toContain('section 1280 is in mem_section root 10, which was never allocated');
   });
 });
