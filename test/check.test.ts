@@ -1,5 +1,5 @@
 /**
- * `memhp check TRACE`: real traces from ../shared/traces replayed through the model
+ * `memhp check TRACE`: real traces (test/fixtures/traces) replayed through the model
  * (events/trace/to_scenario.ts + store/check.ts), compared snapshot by snapshot and call by call.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/t
 import { cli, spawnCli } from './helpers/cli.js';
 import { TRACES, recordedRuns } from './helpers/traces.js';
 
-/** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
+/** The recorded traces (test/fixtures/traces). */
 const ROOT = TRACES;
 const K61 = '6.1.0-56-amd64';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT as ROOT_DIR, cli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 
-/** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
+/** The recorded traces (test/fixtures/traces). */
 const ROOT = TRACES;
 const RUN = `${ROOT}/6.1.0-56-amd64/sparse_error_paths`;
 

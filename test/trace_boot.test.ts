@@ -1,7 +1,7 @@
 /**
  * The boot layout of a trace (events/trace/boot.ts): the trace's own /proc/iomem, a copy given with
  * --iomem, the EARLY sections of the first secstate, or nothing; and the kernel command line's
- * memmap= ranges checked against it. Real runs from ../shared/traces with their IOMEM lines removed.
+ * memmap= ranges checked against it. Real runs from test/fixtures/traces with their IOMEM lines removed.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -14,7 +14,7 @@ import { pairCalls } from '../events/trace/pair.js';
 import { traceToScenario } from '../events/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
 
-const DIR = new URL('./fixtures/traces/7.3.4+deb13-amd64/sparse_add_beyond_maxphys/', import.meta.url).pathname;
+const DIR = new URL('./fixtures/trace-cuts/sparse_add_beyond_maxphys/', import.meta.url).pathname;
 const LOG = readFileSync(`${DIR}console.log`, 'utf8');
 const source = { file: 'console.log', line: 1 };
 

@@ -1,6 +1,6 @@
 /**
  * Every named invariant (machines/invariants.ts) holds after every step of every recorded run in
- * ../shared/traces, replayed under the profile of the kernel that recorded it: the invariants are
+ * test/fixtures/traces, replayed under the profile of the kernel that recorded it: the invariants are
  * true of real kernels, not only of the model's random runs.
  */
 import { describe, expect, it } from 'vitest';

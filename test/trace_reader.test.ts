@@ -1,5 +1,5 @@
 /**
- * The ftrace text reader (events/trace/): real traces of both kernels from ../shared/traces
+ * The ftrace text reader (events/trace/): real traces from test/fixtures/traces
  * (facts quoted in its README), console.log extraction, call pairing, and synthetic inputs for
  * every error and special line kind.
  */
@@ -19,7 +19,7 @@ import {
 } from '../events/trace/index.js';
 import { TRACES } from './helpers/traces.js';
 
-/** The traces live in shared/ beside the repository (../shared/traces), as in CI. */
+/** The recorded traces (test/fixtures/traces). */
 const ROOT = TRACES;
 const K61 = '6.1.0-56-amd64';
 const K612 = '6.12.95+deb12-amd64';

@@ -1,7 +1,7 @@
 /**
  * The trace reader on damaged and foreign input: CRLF line ends, a last line cut short, lines of
  * other CPUs and tasks interleaved, garbage lines and binary garbage, trace-cmd report's format and
- * probes with ftrace's default event names. Real runs from ../shared/traces are rewritten and must
+ * probes with ftrace's default event names. Real runs from test/fixtures/traces are rewritten and must
  * give the same check result; the line reader is fuzzed with fast-check and never throws.
  */
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * The `tracing_mark_write:` lines written by the lab's guest scripts (LAB_STEP, LAB_CMD, IOMEM,
- * MEMBLK, ...; see /work/shared/traces/README.md) parsed into typed markers.
+ * MEMBLK, ...; see test/fixtures/traces/README.md) parsed into typed markers.
  */
 import type { Marker, Memblk } from './types.js';
 import type { Parsed } from './values.js';

@@ -1,10 +1,10 @@
-/** The real-kernel traces beside the repository (../shared/traces, as in CI; /work/shared/traces otherwise). */
+/** The real-kernel traces the tests replay: copies kept in the repository (test/fixtures/traces, see its README). */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFtraceDump, readTrace, type TraceDocument } from '../../events/trace/index.js';
 
 /** The traces' root directory. */
-export const TRACES = [fileURLToPath(new URL('../../../shared/traces', import.meta.url)), '/work/shared/traces'].find((d) => existsSync(d)) ?? '../shared/traces';
+export const TRACES = fileURLToPath(new URL('../fixtures/traces', import.meta.url));
 
 /** Every recorded run: its release directory and scenario name, sorted. */
 export function recordedRuns(): Array<{ release: string; run: string }> {

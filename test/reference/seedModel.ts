@@ -1,7 +1,7 @@
 /**
  * An independent reference model of v5.3 sub-section hotplug, written straight from the seed
- * commit ba72b4c8cf60 "mm/sparsemem: support sub-section hotplug"
- * (/work/shared/seed/sub-section-hotplug.patch.txt), the v5.3 `mm/memory_hotplug.c` text
+ * commit ba72b4c8cf60 "mm/sparsemem: support sub-section hotplug" (mainline v5.3), the v5.3
+ * `mm/memory_hotplug.c` text
  * (`check_pfn_span`, `__add_pages`, `__remove_pages`, `__remove_section`) and f46edbd1b151
  * (`subsection_mask_set`, `subsection_map_init`), as summarised in kernel-semantics.md §2.1–2.9.
  *
