@@ -283,6 +283,11 @@ export function pfnToPhys(g: Geometry, pfn: number): number {
   return pfn * g.PAGE_SIZE;
 }
 
+/** PFN_PHYS(end_pfn) - 1 in u64 arithmetic: the last byte of a range ending at `end_pfn` (end_pfn 0 wraps to 2^64 - 1). */
+export function lastByte(g: Geometry, end_pfn: number): bigint {
+  return (BigInt(end_pfn) * BigInt(g.PAGE_SIZE) - 1n + (1n << 64n)) % (1n << 64n);
+}
+
 /** PHYS_PFN(addr) (rounds down). */
 export function physToPfn(g: Geometry, addr: number): number {
   return Math.floor(addr / g.PAGE_SIZE);

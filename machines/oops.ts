@@ -22,9 +22,14 @@ export function oopsOf(outcome: Outcome): Oops | null {
   return null;
 }
 
+/** An oops as memhp shows and compares it: `LINE (RIP: FUNC)` (`none` when no RIP line was recorded). */
+export function oopsText(oops: { readonly line: string; readonly func: string | null }): string {
+  return `${oops.line} (RIP: ${oops.func ?? 'none'})`;
+}
+
 /** A crash hazard that ends the run: the oops line the kernel prints, the faulting function, and why. */
 export function oopsHazard(oops: Oops, why: string): Hazard {
-  return { kind: 'crash', bug: null, text: `${oops.line} (RIP: ${oops.func}): ${why}`, fixedBy: null, oops };
+  return { kind: 'crash', bug: null, text: `${oopsText(oops)}: ${why}`, fixedBy: null, oops };
 }
 
 /** The NULL dereference x86_64 prints for a read of the field at `offset` through a NULL pointer. */

@@ -11,7 +11,7 @@ import { stepOfLine } from '../events/trace/to_scenario.js';
 import { SECTION_WORD_FLAG_MASK, wordFlags } from '../events/trace/values.js';
 import type { TraceScenario } from '../events/trace/to_scenario.js';
 import { getSection } from '../machines/model.js';
-import { oopsOf } from '../machines/oops.js';
+import { oopsOf, oopsText } from '../machines/oops.js';
 import { subCallText as callText, subCalls } from '../machines/subcalls.js';
 import { flagNames } from '../machines/section_word.js';
 import { SECTION_IS_ONLINE } from '../machines/types.js';
@@ -97,8 +97,8 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
     if (kernel === null && model === null) return;
     crashed.add(i);
     fieldsCompared++;
-    const k = kernel === null ? 'none' : oopsText(kernel.line, kernel.func);
-    const m = model === null ? 'none' : oopsText(model.line, model.func);
+    const k = kernel === null ? 'none' : oopsText(kernel);
+    const m = model === null ? 'none' : oopsText(model);
     if (k !== m) mismatches.push({ step: i, source: kernel?.source ?? s.source, section: null, field: 'crash', model: m, kernel: k });
   });
 
@@ -161,11 +161,6 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
 }
 
 // --- internal ---
-
-/** An oops as compared: `LINE (RIP: FUNC)`. */
-function oopsText(line: string, func: string | null): string {
-  return `${line} (RIP: ${func ?? 'none'})`;
-}
 
 function modelMapKind(kind: string): string {
   return kind === 'vmemmap' || kind === 'zero' ? kind : 'other';

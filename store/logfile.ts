@@ -69,7 +69,7 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   // Logs written before memhp modelled 5-level paging have no `paging`: they were recorded 4-level,
   // and their profile line ends before the MAX_PHYSMEM_BITS it now names.
   const legacy = header.paging === undefined && header.arch === 'x86_64';
-  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config, ...(header.paging !== undefined ? { paging: header.paging } : legacy ? { paging: 4 as const } : {}) });
+  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config, paging: header.paging ?? (legacy ? 4 : undefined) });
   if (!p.ok) return fail(1, `header: ${p.message}`);
   const described = legacy ? describeProfile(p.profile).replace(/ MAX_PHYSMEM_BITS=.*$/, '') : describeProfile(p.profile);
   if (described !== header.profile) {

@@ -4,7 +4,7 @@
  * above 2^MAX_PHYSMEM_BITS. Its callers on the add path dereference the result unchecked.
  */
 import { sectionNrToRoot } from '../geometry.js';
-import { nullDereference, oopsHazard } from '../oops.js';
+import { nullDereference } from '../oops.js';
 import { oops } from './context.js';
 import type { KernelCtx } from './context.js';
 
@@ -24,5 +24,5 @@ export function nullSectionOops(ctx: KernelCtx, nr: number, func: string, field:
   const why = beyondLastRoot(ctx, nr)
     ? `section ${nr} is in mem_section root ${root}, past NR_SECTION_ROOTS ${g.NR_SECTION_ROOTS} (MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS})`
     : `section ${nr} is in mem_section root ${root}, which was never allocated`;
-  return oops(ctx, oopsHazard(nullDereference(offset, func), `${why}: __nr_to_section() returns NULL and ${field} is read through it`));
+  return oops(ctx, nullDereference(offset, func), `${why}: __nr_to_section() returns NULL and ${field} is read through it`);
 }

@@ -7,6 +7,7 @@
  * are 2^MAX_PHYSMEM_BITS - 1 unless KASLR shrinks the direct map (memhp assumes it does not).
  */
 import type { Altmap } from '../types.js';
+import { lastByte } from '../geometry.js';
 import { call, decide, warnOnce } from './context.js';
 import type { KernelCtx } from './context.js';
 import { __add_pages } from './__add_pages.js';
@@ -17,9 +18,8 @@ import { ERRNO } from '../errno.js';
 /** The x86_64 arch hot-add path; returns __add_pages()'s result. */
 export function add_pages(ctx: KernelCtx, nid: number, start_pfn: number, nr_pages: number, altmap: Altmap | null): number {
   return call(ctx, 'add_pages', () => {
-    // unsigned long end = ((start_pfn + nr_pages) << PAGE_SHIFT) - 1: an empty range at pfn 0 wraps to ULONG_MAX.
-    const end = (BigInt(start_pfn + nr_pages) * BigInt(ctx.g.PAGE_SIZE) - 1n + (1n << 64n)) % (1n << 64n);
-    if (has(ctx.p, 'PHYSMEM_END') && end > (1n << BigInt(ctx.g.MAX_PHYSMEM_BITS)) - 1n) {
+    // unsigned long end = ((start_pfn + nr_pages) << PAGE_SHIFT) - 1
+    if (has(ctx.p, 'PHYSMEM_END') && lastByte(ctx.g, start_pfn + nr_pages) > (1n << BigInt(ctx.g.MAX_PHYSMEM_BITS)) - 1n) {
       warnOnce(ctx, { kind: 'WARN_ON_ONCE', func: 'add_pages', file: 'arch/x86/mm/init_64.c', text: '' }, 'end > PHYSMEM_END');
       decide(ctx, `end > PHYSMEM_END (2^${ctx.g.MAX_PHYSMEM_BITS} - 1): -ERANGE`, true);
       return -ERRNO.ERANGE;

@@ -5,15 +5,15 @@
  * prints `maximum=` as (1 << (MAX_PHYSMEM_BITS + 1)) - 1, one bit too many, as the kernel does.
  */
 import { ERRNO } from '../errno.js';
+import { lastByte } from '../geometry.js';
 import { call, decide, warn } from './context.js';
 import type { KernelCtx } from './context.js';
 
 /** 0, or -E2BIG with the kernel's WARN when [pfn, pfn + nr_pages) ends above MAX_PHYSMEM_BITS. */
 export function check_hotplug_memory_addressable(ctx: KernelCtx, pfn: number, nr_pages: number): number {
   const g = ctx.g;
-  const page = BigInt(g.PAGE_SIZE);
-  // const u64 max_addr = PFN_PHYS(pfn + nr_pages) - 1: u64 arithmetic, so nr_pages 0 at pfn 0 wraps.
-  const maxAddr = (BigInt(pfn + nr_pages) * page - 1n + (1n << 64n)) % (1n << 64n);
+  // const u64 max_addr = PFN_PHYS(pfn + nr_pages) - 1
+  const maxAddr = lastByte(g, pfn + nr_pages);
   if (maxAddr >> BigInt(g.MAX_PHYSMEM_BITS) === 0n) return 0;
   return call(ctx, 'check_hotplug_memory_addressable', () => {
     const maxAllowed = (1n << BigInt(g.MAX_PHYSMEM_BITS + 1)) - 1n;
@@ -22,7 +22,7 @@ export function check_hotplug_memory_addressable(ctx: KernelCtx, pfn: number, nr
       kind: 'WARN',
       func: 'check_hotplug_memory_addressable',
       file: 'mm/memory_hotplug.c',
-      text: `Hotplugged memory exceeds maximum addressable address, range=${hex(BigInt(pfn) * page)}-${hex(maxAddr)}, maximum=${hex(maxAllowed)}`,
+      text: `Hotplugged memory exceeds maximum addressable address, range=${hex(BigInt(pfn) * BigInt(g.PAGE_SIZE))}-${hex(maxAddr)}, maximum=${hex(maxAllowed)}`,
     });
     decide(ctx, `range ends above MAX_PHYSMEM_BITS ${g.MAX_PHYSMEM_BITS}: -E2BIG`, true);
     return -ERRNO.E2BIG;

@@ -4,6 +4,7 @@
  * kernel's cross-cutting machinery: WARN_ON_ONCE/pr_warn_once once-flags, __nr_to_section, injected
  * allocation failures.
  */
+import { oopsHazard, oopsText } from '../oops.js';
 import { bitmapZero } from '../bitmap.js';
 import type { Geometry } from '../geometry.js';
 import { nextSectionState } from '../section_machine.js';
@@ -15,6 +16,7 @@ import type {
   Hazard,
   InjectedFailure,
   MemSection,
+  Oops,
   Profile,
   ResourceEvent,
   SectionStateValue,
@@ -112,10 +114,11 @@ export class KernelOops extends Error {
   }
 }
 
-/** The kernel dies here: record `hazard` (an oopsHazard) as the deciding error and unwind the step. */
-export function oops(ctx: KernelCtx, hazard: Hazard): never {
+/** The kernel dies here with `o`, for the reason `why`: record it as the deciding error and unwind the step. */
+export function oops(ctx: KernelCtx, o: Oops, why: string): never {
+  const hazard = oopsHazard(o, why);
   ctx.hazards.push(hazard);
-  decide(ctx, hazard.oops ? `${hazard.oops.line} (RIP: ${hazard.oops.func})` : hazard.text, true);
+  decide(ctx, oopsText(o), true);
   throw new KernelOops(hazard);
 }
 
