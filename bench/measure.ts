@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { widest } from '../cli/widest.js';
 
 /** A full collection, or undefined when the runtime gives none. */
 export const gc: (() => void) | undefined = obtainGc();
@@ -51,7 +52,7 @@ export function timeRuns<S, R>(runs: number, setup: () => S, body: (s: S) => R, 
     blackhole = last;
     if (i >= warmup) out.push(t);
   }
-  return { runs: out, ms: median(out), min: Math.min(...out), max: Math.max(...out), last: last as R };
+  return { runs: out, ms: median(out), min: out.reduce((a, b) => Math.min(a, b), Infinity), max: out.reduce((a, b) => Math.max(a, b), -Infinity), last: last as R };
 }
 
 /** Where results are kept observable, so the JIT cannot drop the work that produced them. */
@@ -119,7 +120,7 @@ export function fmtRatio(r: number): string {
 
 /** Render rows as a left-aligned table with a header rule. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => widest(rows.map((r) => r[i] ?? ''), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

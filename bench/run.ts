@@ -38,6 +38,7 @@ import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, t
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
+import { append } from '../cli/widest.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
@@ -221,7 +222,7 @@ if (only.has('xstate')) {
 
 if (only.has('logfile')) {
   log = undefined;
-  rows.push(...benchLogfile(profile, { workload: { ...DEFAULT_WORKLOAD, steps: LOG_STEPS, seed: SEED }, seeks: SEEKS, k: K }, progress));
+  append(rows, benchLogfile(profile, { workload: { ...DEFAULT_WORKLOAD, steps: LOG_STEPS, seed: SEED }, seeks: SEEKS, k: K }, progress));
 }
 
 // --- viewer ----------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ if (only.has('viewer')) {
   const l = log ?? recordLogged(profile, workload, K);
   // Loaded only for this part: playwright-core's module graph would otherwise sit in the heap of every other part.
   const { benchViewer } = await import('./viewer.js');
-  rows.push(...(await benchViewer({ profile, log: l, seed: SEED, runs: Math.min(RUNS, 3), seeks: SEEKS, pageSteps: 25, progress })));
+  append(rows, (await benchViewer({ profile, log: l, seed: SEED, runs: Math.min(RUNS, 3), seeks: SEEKS, pageSteps: 25, progress })));
 }
 
 // --- query -----------------------------------------------------------------------------------------
@@ -239,7 +240,7 @@ if (only.has('viewer')) {
 if (only.has('query')) {
   log = undefined;
   sink(undefined);
-  rows.push(...queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, baselineSteps: 200_000, progress }));
+  append(rows, queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, baselineSteps: 200_000, progress }));
 }
 
 // --- report ----------------------------------------------------------------------------------------

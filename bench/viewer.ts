@@ -21,6 +21,7 @@ import { stateView } from '../viewer/server/views.js';
 import type { ViewSource } from '../viewer/server/views.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, median, sink, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
+import { append } from '../cli/widest.js';
 
 /** What the viewer bench measures on. */
 export interface ViewerBenchInput {
@@ -87,7 +88,7 @@ export async function benchViewer(inp: ViewerBenchInput): Promise<string[][]> {
     }
     const perHttp = (median(http) * 1000) / targets.length;
     rows.push([`viewer state over HTTP ×${targets.length}`, `${fmtUs(perHttp)}/step (materialise + send)`, `stateAt alone: ${fmtUs(perBare)}`, fmtRatio(perHttp / perBare), '']);
-    rows.push(...(await pageBench(server.url, last, inp)));
+    append(rows, await pageBench(server.url, last, inp));
   } finally {
     await server.close();
   }
@@ -136,7 +137,7 @@ async function pageBench(url: string, last: number, inp: ViewerBenchInput): Prom
       }
     }
     return [
-      [`viewer page: draw a random step ×${draw.length}`, `${fmtMs(median(draw))} median (max ${fmtMs(Math.max(...draw))})`, `page fetch alone: ${fmtMs(median(fetchOnly))}`, fmtRatio(median(draw) / median(fetchOnly)), ''],
+      [`viewer page: draw a random step ×${draw.length}`, `${fmtMs(median(draw))} median (max ${fmtMs(draw.reduce((a, b) => Math.max(a, b), 0))})`, `page fetch alone: ${fmtMs(median(fetchOnly))}`, fmtRatio(median(draw) / median(fetchOnly)), ''],
       ['  page open (info + first step)', fmtMs(open), '', '', ''],
     ];
   } finally {

@@ -14,6 +14,7 @@ import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warni
 import { diffStates, flagNames } from '../store/diff.js';
 import type { LogStep, SectionDiff } from '../store/types.js';
 import { ranges } from './render.js';
+import { append } from './widest.js';
 
 /** What compareRuns needs of a recorded log (HotplugLog has it). */
 export interface RecordedRun {
@@ -228,7 +229,7 @@ function compareStep(runs: readonly ProfileRun[], kernels: readonly string[], se
   }
   scalar('warnings', 'warnings', (c) => JSON.stringify(c.warnings.map((w) => [w.kind, w.text, w.func, w.file])), (c) => warningsText(c.warnings));
   scalar('hazards', 'hazards', (c) => hazardIds(c.hazards), (c) => hazardIds(c.hazards) || 'none');
-  if (sectionsCompared) reasons.push(...sectionReasons(kernels, cells, union, mixed ? FIELDS.filter((f) => f !== 'subsection_map') : FIELDS, mixed));
+  if (sectionsCompared) append(reasons, sectionReasons(kernels, cells, union, mixed ? FIELDS.filter((f) => f !== 'subsection_map') : FIELDS, mixed));
   return { seq, source: `${s0.source.file}:${s0.source.line}`, text: s0.text, cells, differs: reasons.length > 0, reasons };
 }
 

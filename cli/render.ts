@@ -11,6 +11,7 @@ import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warni
 import { flagNames } from '../store/diff.js';
 import type { LogStep, SectionDiff, StateDiff } from '../store/types.js';
 import type { Colors } from './io.js';
+import { append, widest } from './widest.js';
 
 /** "file:line" of a step. */
 export function where(s: LogStep): string {
@@ -47,8 +48,8 @@ export function stateColor(c: Colors, s: SectionStateValue): (t: string) => stri
  */
 export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean): string[] {
   const lines: string[] = [];
-  const tagW = Math.max(14, ...steps.map((s) => stepTag(s).length));
-  const opW = Math.min(48, Math.max(9, ...steps.map((s) => s.text.length)));
+  const tagW = widest(steps.map(stepTag), 14);
+  const opW = Math.min(48, widest(steps.map((s) => s.text), 9));
   lines.push(c.bold(`${'[step file:line]'.padEnd(tagW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
   for (const s of steps) {
     const tag = stepTag(s);
@@ -86,7 +87,7 @@ export function stateLines(p: Profile, state: KernelState, c: Colors, only?: num
     );
     lines.push(`  subsection_map ${bitmapToLongs(ms.subsectionMap).join(' ')}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`);
     lines.push(`  memmap         ${' '.repeat(bitmapToLongs(ms.subsectionMap).join(' ').length)}  ${ms.memmap}`);
-    if (only !== undefined) lines.push(...sectionDetail(p, ms, layout));
+    if (only !== undefined) append(lines, sectionDetail(p, ms, layout));
   }
   if (!secs.length) lines.push(only === undefined ? '(no section is present)' : `section ${only}: never touched (all zero)`);
   return lines;

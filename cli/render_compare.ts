@@ -5,6 +5,7 @@ import { cellRet, compactMemmap, hazardId, sectionLabel } from './compare.js';
 import type { CompareCell, CompareStep, Comparison, FinalDiff } from './compare.js';
 import type { Colors } from './io.js';
 import { hazardLine, ranges, sectionDiffSummary, stateColor, warningLine } from './render.js';
+import { append, widest } from './widest.js';
 
 /** Widest operation and sections text shown in the table (longer ones end in …). */
 const OP_MAX = 40;
@@ -17,13 +18,13 @@ const GEOMETRY_NOTE = 'the profiles have different section sizes: sections are n
 export function compareLines(file: string, cmp: Comparison, c: Colors): string[] {
   const lines: string[] = [];
   lines.push(`${c.bold('memhp compare')} ${file} — ${cmp.kernels.length} profiles`);
-  const kw = Math.max(...cmp.kernels.map((k) => k.length));
+  const kw = widest(cmp.kernels);
   cmp.kernels.forEach((k, i) => lines.push(`  ${k.padEnd(kw)}  ${cmp.profiles[i] ?? ''}`));
   lines.push('');
   if (!cmp.sectionsCompared) lines.push(c.yellow(`note: ${GEOMETRY_NOTE}`));
   if (cmp.notCompared) lines.push(c.yellow(`note: not compared: ${cmp.notCompared.fields.join(', ')} — ${cmp.notCompared.why}`));
   if (!cmp.sectionsCompared || cmp.notCompared) lines.push('');
-  lines.push(...tableLines(cmp, c));
+  append(lines, tableLines(cmp, c));
   lines.push('');
   lines.push(divergenceLine(cmp, c));
   for (const t of cmp.totals) {
@@ -33,12 +34,12 @@ export function compareLines(file: string, cmp: Comparison, c: Colors): string[]
   lines.push('');
   lines.push(c.bold(`final state against ${cmp.kernels[0] ?? ''} (sections only)`));
   if (!cmp.sectionsCompared) lines.push(`  ${GEOMETRY_NOTE}`);
-  for (const d of cmp.finalDiffs) lines.push(...finalDiffLines(d, c));
+  for (const d of cmp.finalDiffs) append(lines, finalDiffLines(d, c));
   const differing = cmp.steps.filter((s) => s.differs);
   lines.push('');
   lines.push(c.bold('differences by step'));
   if (!differing.length) lines.push('  (none)');
-  for (const s of differing) lines.push(...stepDifferenceLines(cmp, s, c));
+  for (const s of differing) append(lines, stepDifferenceLines(cmp, s, c));
   return lines;
 }
 
@@ -71,11 +72,11 @@ function tagOf(s: { readonly seq: number; readonly source: string }): string {
 
 function tableLines(cmp: Comparison, c: Colors): string[] {
   const steps = cmp.steps;
-  const tagW = Math.max('[step file:line]'.length, ...steps.map((s) => tagOf(s).length));
-  const opW = Math.min(OP_MAX, Math.max(9, ...steps.map((s) => s.text.length)));
+  const tagW = widest(steps.map(tagOf), '[step file:line]'.length);
+  const opW = Math.min(OP_MAX, widest(steps.map((s) => s.text), 9));
   // Per profile: the pieces of each cell, then the width of each sub-column.
   const cols = cmp.kernels.map((_, k) => steps.map((s) => cellPieces(s.cells[k] as CompareCell, s.seq === 0, c)));
-  const widths = cols.map((rows) => [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as Piece).plain.length))));
+  const widths = cols.map((rows) => [0, 1, 2, 3].map((i) => widest(rows.map((r) => (r[i] as Piece).plain))));
   const colW = widths.map((w) => w.reduce((a, b) => a + b, 0) + 6);
   const head = `${'[step file:line]'.padEnd(tagW)}    ${'operation'.padEnd(opW)}`;
   const lines = [c.bold(`${head}${cmp.kernels.map((k, i) => ` │ ${k.padEnd(colW[i] ?? 0)}`).join('')}`.trimEnd())];
@@ -159,7 +160,7 @@ function stepDifferenceLines(cmp: Comparison, s: CompareStep, c: Colors): string
   const tag = tagOf(s);
   const lines = [`${c.bold(tag)} ${s.text}`];
   for (const r of s.reasons) lines.push(`${tag}   ${r.text}`);
-  const kw = Math.max(...cmp.kernels.map((k) => k.length));
+  const kw = widest(cmp.kernels);
   if (new Set(s.cells.map((cell) => cell.path)).size > 1) {
     for (const cell of s.cells) lines.push(`${tag}   ${cell.kernel.padEnd(kw)}  ${c.dim('path:')} ${cell.path}`);
   }

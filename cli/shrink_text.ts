@@ -6,6 +6,7 @@
  * one that no longer holds in the shorter run says so in a comment.
  */
 import type { Scenario, ScenarioStep } from '../events/types.js';
+import { append } from './widest.js';
 
 /**
  * The hand-editable text of the shrunk scenario; `header` lines become leading `#` comments, and an
@@ -15,7 +16,7 @@ export function shrunkScenarioText(text: string, scenario: Scenario, kept: reado
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const firstOp = scenario.steps[0]?.source.line ?? lines.length + 1;
   const out = header.map((h) => `# ${h}`);
-  out.push(...lines.slice(0, firstOp - 1));
+  append(out, lines.slice(0, firstOp - 1));
   // The comments right above the first operation describe it, not the boot: drop them with it.
   while (out.length > header.length && /^\s*(#.*)?$/.test(out[out.length - 1] ?? '')) out.pop();
   out.push('');

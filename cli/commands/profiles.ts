@@ -6,6 +6,7 @@ import { CHANGES } from '../../machines/versions.js';
 import type { KernelChange } from '../../machines/versions.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Colors, Io } from '../io.js';
+import { append, widest } from '../widest.js';
 
 /** The `profiles` command's definition (meta and arguments). */
 export const profilesCommandDef = defineCommand({
@@ -66,7 +67,7 @@ export function profilesLines(r: ProfilesReport, c: Colors): string[] {
     lines.push(`changes in effect at ${r.kernel}: ${r.changes.length} of ${CHANGES.length}`);
   }
   if (r.changes.length) {
-    lines.push(...changeLines(r.changes, c));
+    append(lines, changeLines(r.changes, c));
   } else {
     const first = CHANGES[0];
     lines.push(`  none: ${r.kernel} is the model before ${first ? `${first.id} (${first.commit ?? first.version}, v${first.version})` : 'any change'}`);
@@ -90,7 +91,7 @@ function changeLines(changes: readonly KernelChange[], c: Colors): string[] {
     cols: [ch.version, Object.values(ch.backports).join(',') || '-', ch.commit ?? '-', ch.id, ch.modelled ? 'yes' : 'no'],
   }));
   const heads = ['version', 'stable', 'commit', 'change', 'modelled'];
-  const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cols[i] ?? '').length)));
+  const widths = heads.map((h, i) => widest(rows.map((r) => r.cols[i] ?? ''), h.length));
   const pad = (cols: readonly string[]): string => cols.map((t, i) => t.padEnd(widths[i] ?? 0)).join('  ');
   const lines = [c.bold(`  ${pad(heads)}  function(s)`)];
   for (const { ch, cols } of rows) {

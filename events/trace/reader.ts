@@ -171,7 +171,7 @@ export function buildDocument(input: readonly NumberedLine[], file: string, pars
     }
     records.push(rec);
   }
-  records.push(...(opts.after ?? []));
+  for (const r of opts.after ?? []) records.push(r);
 
   const done: Snapshot[] = [];
   for (const s of snapshots) {

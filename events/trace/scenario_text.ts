@@ -53,7 +53,7 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
       .filter((s) => s.afterStep === step)
       .flatMap((s) => [`# secstate at ${opts.traceName}:${s.source.line}${s.label === null ? '' : ` (${s.label})`}`, ...s.sections.map(sectionExpect)]);
 
-  out.push(...snapshotsAfter(0));
+  for (const l of snapshotsAfter(0)) out.push(l);
   let label: string | null = null;
   scenario.steps.forEach((st, i) => {
     const n = i + 1;
@@ -69,7 +69,7 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
     const ret = ts.rets.find((r) => r.step === n);
     if (ret !== undefined && ret.ret !== null && RETURNS_INT.has(st.op.kind)) out.push(`expect ret=${ret.ret}`);
     for (const t of warnsAt.get(n) ?? []) out.push(`expect warn "${(t ?? '').replace(/[\\"]/g, (c) => `\\${c}`)}"`);
-    out.push(...snapshotsAfter(n));
+    for (const l of snapshotsAfter(n)) out.push(l);
   });
   return `${out.join('\n')}\n`;
 }
