@@ -102,7 +102,12 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config), paging });
-  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (!r.ok) {
+    const hint = 'see memhp profiles for the releases, their changes and the architectures';
+    // The release came from the file's own `kernel` line: point at it.
+    if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw new UserError(`${file}: invalid input`, [{ code: 'E_PARSE', message: r.message, file, line: scenario.kernelLine, hint }]);
+    throw new UserError(r.message, [], hint);
+  }
   return { file, text: read.text, scenario, profile: r.profile };
 }
 

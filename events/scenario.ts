@@ -240,7 +240,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   if (errors.length > 0 || bootSource === null) return { ok: false, errors };
   return {
     ok: true,
-    value: { file, kernel: kernel?.value ?? null, boot: { ranges, iomem, source: bootSource }, bootExpects, steps },
+    value: { file, kernel: kernel?.value ?? null, ...(kernel ? { kernelLine: kernel.line } : {}), boot: { ranges, iomem, source: bootSource }, bootExpects, steps },
   };
 }
 

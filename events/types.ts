@@ -123,6 +123,8 @@ export interface Scenario {
   readonly file: string;
   /** `kernel X` line if present. */
   readonly kernel: string | null;
+  /** The line of that `kernel` line, for messages about its release. */
+  readonly kernelLine?: number;
   readonly boot: BootLayout;
   /** Expectations written after the boot layout, before the first operation (checked at step 0). */
   readonly bootExpects: readonly ExpectLine[];

@@ -142,6 +142,7 @@ describe('bad input: file:line: message, exit 2, no stack trace, nothing on stdo
     ['pfn past the 64-bit physical address space', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x10000000000000 nr_pages=0x200\n', /:2: error: .*past the end of the 64-bit physical address space/],
     ['size that overflows', 'ram 0x100000000 1G\nadd 0x200000000 0x10000000000000000\n', /:2: error: .*overflows 64 bits/],
     ['boot RAM past MAX_PHYSMEM_BITS', 'ram 0x3ffffff00000 4M\n', /:1: error: .*past the end of the physical address space .*MAX_PHYSMEM_BITS 46/],
+    ['kernel line naming a release memhp does not model', '# two\nkernel 9.9\nram 0x100000000 1G\n', /:2: error: kernel 9\.9 is not a release memhp models/],
     ['bad /proc/iomem line (inline)', 'iomem\n00001000-0009fbff : System RAM\n1zz-2 : System RAM\nend\n', /:3: error: /],
   ];
   it.each(cases)('%s', (_name, text, message) => {
