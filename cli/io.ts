@@ -1,5 +1,5 @@
 /** The CLI's input/output: where text goes, whether to colour it, how files are read. */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import pc from 'picocolors';
 
 /** Colour functions (identity when colour is off). */
@@ -28,13 +28,43 @@ export function processIo(): Io {
   };
 }
 
-/** Read a UTF-8 text file, with the system's reason on failure. */
+/** The largest text input memhp reads whole (256 MiB): a scenario of a million steps is ~40 MiB. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Read a UTF-8 text file (a leading byte-order mark dropped), with the system's reason on failure.
+ * At most MAX_INPUT_BYTES are read, also from a pipe or a device that never ends (/dev/zero).
+ */
 export function readTextFile(path: string): { ok: true; text: string } | { ok: false; message: string } {
+  let fd: number;
   try {
-    return { ok: true, text: readFileSync(path, 'utf8') };
+    fd = openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    return { ok: false, message: `cannot read ${path}: ${why}` };
+    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
   }
+  try {
+    if (fstatSync(fd).isDirectory()) return { ok: false, message: `cannot read ${path}: is a directory` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_INPUT_BYTES + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+      total += n;
+      if (total > MAX_INPUT_BYTES) return { ok: false, message: `cannot read ${path}: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` };
+    }
+    const text = Buffer.concat(chunks, total).toString('utf8');
+    return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (e) {
+    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The system's reason for a failed file operation, in words. */
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
 }

@@ -6,6 +6,7 @@
 import { stripComment } from './lexer.js';
 import { hex, isSafe, parseBareHex } from './numbers.js';
 import type { InputError, IomemResource, Result } from './types.js';
+import { checkLineLength } from './limits.js';
 
 /** At most this many errors are collected before parsing stops. */
 const MAX_ERRORS = 20;
@@ -34,11 +35,16 @@ export function parseIomemLines(text: string, file: string, firstLine: number): 
   const lines = text.split(/\r?\n/);
   for (let idx = 0; idx < lines.length && errors.length < MAX_ERRORS; idx++) {
     const line = firstLine + idx;
-    const body = stripComment(lines[idx] ?? '').trimEnd();
-    if (body.trim() === '') continue;
     const error = (message: string, hint?: string): void => {
       errors.push(hint === undefined ? { code: 'E_IOMEM', message, file, line } : { code: 'E_IOMEM', message, file, line, hint });
     };
+    const long = checkLineLength(lines[idx] ?? '');
+    if (!long.ok) {
+      error(long.problem.message, long.problem.hint);
+      continue;
+    }
+    const body = stripComment(lines[idx] ?? '').trimEnd();
+    if (body.trim() === '') continue;
     const indentText = /^\s*/.exec(body)?.[0] ?? '';
     if (indentText.includes('\t')) {
       error('indentation uses a tab', '/proc/iomem indents nested resources with 2 spaces per level');

@@ -6,17 +6,12 @@
 import type { Geometry } from '../machines/geometry.js';
 import type { Altmap, InjectedFailure } from '../machines/types.js';
 import { editDistance, fail, okv, parseOptions, type Checked, type Token } from './lexer.js';
+import { MAX_SECTIONS_PER_CALL } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart, nidOpt, num, numOpt, pageAligned, parseByteRange } from './ranges.js';
 import type { Operation } from './types.js';
 
-/**
- * memhp's own limit: one call may span at most this many sections (2^19, the whole of x86_64's
- * 4-level address space: 64 TiB). The kernel has none, but a model that adds 2^25 sections in one
- * step would hold gigabytes; a range that reaches past MAX_PHYSMEM_BITS still fits when it starts
- * near the end.
- */
-export const MAX_SECTIONS_PER_CALL = 2 ** 19;
+export { MAX_SECTIONS_PER_CALL } from './limits.js';
 
 /** An operation and the allocation failures to inject while it runs. */
 export interface ParsedOperation {

@@ -8,6 +8,7 @@ import { ARCH_NAMES, type Geometry } from '../machines/geometry.js';
 import { parseExpect } from './expect.js';
 import { parseIomemLines, type IomemLine } from './iomem.js';
 import { parseOptions, stripComment, tokenize, type Problem, type Token } from './lexer.js';
+import { checkBootSections, checkLineLength, MAX_BOOT_RANGES, MAX_STEPS } from './limits.js';
 import { hex } from './numbers.js';
 import { isOperationWord, parseOperation, unknownOperation } from './operations.js';
 import { checkSpan, nidOpt, parseByteRange } from './ranges.js';
@@ -60,6 +61,10 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   /** Record one boot RAM range after the overlap check. */
   const addRam = (ram: Ram): void => {
     if (ram.end <= ram.start) return;
+    if (rams.length >= MAX_BOOT_RANGES) {
+      report(ram.source.file, ram.source.line, { code: 'E_RANGE', message: `more than ${MAX_BOOT_RANGES} boot RAM ranges: memhp reads at most ${MAX_BOOT_RANGES} (its own limit)`, hint: 'merge adjacent ranges into one ram line' });
+      return;
+    }
     const other = rams.find((r) => r.start < ram.end && ram.start < r.end);
     if (other !== undefined) {
       const where = other.source.file === ram.source.file ? `line ${other.source.line}` : `${other.source.file}:${other.source.line}`;
@@ -89,9 +94,14 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length && errors.length < MAX_ERRORS; i++) {
     const line = i + 1;
+    const here = (p: Problem): void => report(file, line, p);
+    const long = checkLineLength(lines[i] ?? '');
+    if (!long.ok) {
+      here(long.problem);
+      continue;
+    }
     const body = stripComment(lines[i] ?? '').trim();
     if (body === '') continue;
-    const here = (p: Problem): void => report(file, line, p);
     const toks = tokenize(body);
     if (!toks.ok) {
       here(toks.problem);
@@ -214,6 +224,11 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
           break;
         }
         phase = 'ops';
+        if (steps.length >= MAX_STEPS) {
+          here({ code: 'E_RANGE', message: `more than ${MAX_STEPS} operations: memhp runs at most ${MAX_STEPS} steps from one scenario (its own limit)`, hint: 'split the scenario, or shrink it to the steps that matter (memhp shrink)' });
+          i = lines.length;
+          break;
+        }
         const op = parseOperation(g, word, args);
         if (!op.ok) here(op.problem);
         else steps.push({ op: op.value.op, inject: op.value.inject, source: { file, line }, text: body, expects: [] });
@@ -237,6 +252,8 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
         : 'add a line such as `ram 0x100000000-0x1ffffffff` (bytes, inclusive end), `ram 4G 4G`, or `iomem FILE` with a System RAM line',
     });
   }
+  const size = checkBootSections(g, ranges);
+  if (!size.ok && bootSource !== null) report(bootSource.file, bootSource.line, size.problem);
   if (errors.length > 0 || bootSource === null) return { ok: false, errors };
   return {
     ok: true,

@@ -1,0 +1,55 @@
+/**
+ * memhp's own limits on what one input may ask for (none of them is the kernel's): each reader
+ * refuses more with a `file:line` error naming the limit, so that memory stays proportional to the
+ * work asked for and no input can make memhp crash or run out of memory instead of answering.
+ */
+import type { Geometry } from '../machines/geometry.js';
+import { pfnToSectionNr } from '../machines/geometry.js';
+import { fail, okv, type Checked } from './lexer.js';
+import type { BootRange } from './types.js';
+
+/** The longest scenario or /proc/iomem line (64 KiB): a real line is under 200 characters; longer ones are not a scenario. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
+/** The most operations one scenario may hold (2^20): a recorded log holds ~1 KiB per step, so this is about 1 GiB of log. */
+export const MAX_STEPS = 2 ** 20;
+
+/**
+ * The most boot RAM ranges (ram lines and top-level System RAM lines) one boot layout may have:
+ * 4096, far above what firmware reports (x86's E820 table holds 128 + 3 × MAX_NUMNODES entries).
+ */
+export const MAX_BOOT_RANGES = 4096;
+
+/**
+ * The most sections boot RAM may span (2^19, the whole of x86_64's 4-level address space: 64 TiB):
+ * every present section is modelled, so more would hold gigabytes before the first step.
+ */
+export const MAX_BOOT_SECTIONS = 2 ** 19;
+
+/**
+ * memhp's own limit: one call may span at most this many sections (2^19, the whole of x86_64's
+ * 4-level address space: 64 TiB). The kernel has none, but a model that adds 2^25 sections in one
+ * step would hold gigabytes; a range that reaches past MAX_PHYSMEM_BITS still fits when it starts
+ * near the end.
+ */
+export const MAX_SECTIONS_PER_CALL = 2 ** 19;
+
+/** A line longer than MAX_LINE_LENGTH, refused before it is tokenized. */
+export function checkLineLength(text: string): Checked<void> {
+  if (text.length <= MAX_LINE_LENGTH) return okv(undefined);
+  return fail('E_PARSE', `line of ${text.length} characters: memhp reads lines of at most ${MAX_LINE_LENGTH} characters (its own limit)`, 'is this a scenario or /proc/iomem file? split the line');
+}
+
+/** The sections boot RAM `ranges` (sorted by start) span, counted once each, refused past MAX_BOOT_SECTIONS. */
+export function checkBootSections(g: Geometry, ranges: readonly BootRange[]): Checked<number> {
+  let n = 0;
+  let last = -1;
+  for (const r of ranges) {
+    const first = Math.max(pfnToSectionNr(g, r.startPfn), last + 1);
+    const end = pfnToSectionNr(g, r.endPfn - 1);
+    if (end >= first) n += end - first + 1;
+    last = Math.max(last, end);
+  }
+  if (n <= MAX_BOOT_SECTIONS) return okv(n);
+  return fail('E_RANGE', `boot RAM spans ${n} sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot (its own limit, 64 TiB on x86_64)`, 'describe less boot RAM; hot-add the rest with operations');
+}

@@ -1,0 +1,77 @@
+/**
+ * memhp's own limits on a scenario and a text input: past each one the reader answers with a
+ * `file:line` error naming the limit (exit 2) instead of running out of memory or time.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_STEPS, parseScenario } from '../events/index.js';
+import { MAX_INPUT_BYTES, readTextFile } from '../cli/io.js';
+import { geometryForRelease } from '../machines/geometry.js';
+import { cli } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memhp-limits-'));
+const scn = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('scenario limits: refused at the line that passes them, exit 2', () => {
+  it(`a line longer than ${MAX_LINE_LENGTH} characters`, async () => {
+    const f = scn('long.scn', `ram 4G 4G\n# ${'x'.repeat(MAX_LINE_LENGTH)}\npfn_valid pfn=0x100000\n`);
+    const r = await cli(['run', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:2: error: line of ${MAX_LINE_LENGTH + 2} characters: memhp reads lines of at most ${MAX_LINE_LENGTH}`);
+  });
+
+  it(`a line of ${MAX_LINE_LENGTH} characters is still read`, async () => {
+    const f = scn('edge.scn', `ram 4G 4G\n#${'x'.repeat(MAX_LINE_LENGTH - 1)}\npfn_valid pfn=0x100000\n`);
+    expect((await cli(['run', f])).code).toBe(0);
+  });
+
+  it(`more than ${MAX_BOOT_RANGES} boot RAM ranges`, async () => {
+    const rams = Array.from({ length: MAX_BOOT_RANGES + 1 }, (_, i) => `ram ${0x100000000 + i * 0x200000} 2M`);
+    const f = scn('rams.scn', `${rams.join('\n')}\n`);
+    const r = await cli(['run', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:${MAX_BOOT_RANGES + 1}: error: more than ${MAX_BOOT_RANGES} boot RAM ranges`);
+  });
+
+  it(`boot RAM of more than ${MAX_BOOT_SECTIONS} sections (the whole 5-level address space)`, async () => {
+    const f = scn('huge.scn', 'kernel 6.1\nram 0x100000000-0xfffffffffffff\n');
+    const r = await cli(['run', '--paging', '5', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:2: error: boot RAM spans 33554400 sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot`);
+  });
+
+  it('boot RAM of the whole 4-level address space still fits', () => {
+    const g = geometryForRelease('x86_64', '6.1', 4)!;
+    const r = parseScenario('ram 0x100000000-0x3fffffffffff\n', 'whole.scn', { geometry: g });
+    expect(r.ok).toBe(true);
+  });
+
+  it(`more than ${MAX_STEPS} operations`, () => {
+    const g = geometryForRelease('x86_64', '6.1')!;
+    const text = `ram 4G 4G\n${'pfn_valid pfn=0x100000\n'.repeat(MAX_STEPS + 1)}`;
+    const r = parseScenario(text, 'many.scn', { geometry: g });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([expect.objectContaining({ file: 'many.scn', line: MAX_STEPS + 2, message: expect.stringContaining(`more than ${MAX_STEPS} operations`) })]);
+  });
+});
+
+describe('text inputs', () => {
+  it(`a file that never ends (/dev/zero) is refused after ${MAX_INPUT_BYTES} bytes`, () => {
+    const r = readTextFile('/dev/zero');
+    expect(r).toEqual({ ok: false, message: `cannot read /dev/zero: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` });
+  });
+
+  it('a UTF-8 byte-order mark before the first line is not part of it', async () => {
+    const f = scn('bom.scn', '\ufeffkernel 6.1\nram 4G 4G\npfn_valid pfn=0x100000\nexpect value=true\n');
+    const r = await cli(['run', f]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
