@@ -10,4 +10,4 @@ export { parseNumber, parseSize, parseBareHex, parseSafeInteger, hex, U64_MAX, t
 export { OPERATION_WORDS } from './operations.js';
 export { SECTION_STATES, MEMMAP_CHARS } from './expect.js';
 export { MAX_NUMNODES } from './ranges.js';
-export { MAX_LINE_LENGTH, MAX_STEPS, MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_SECTIONS_PER_CALL } from './limits.js';
+export { MAX_LINE_LENGTH, MAX_STEPS, MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_SECTIONS_PER_CALL, MAX_RUN_SECTIONS } from './limits.js';

@@ -6,7 +6,7 @@
 import type { Geometry } from '../machines/geometry.js';
 import { pfnToSectionNr } from '../machines/geometry.js';
 import { fail, okv, type Checked } from './lexer.js';
-import type { BootRange } from './types.js';
+import type { BootRange, Operation, ScenarioStep } from './types.js';
 
 /** The longest scenario or /proc/iomem line (64 KiB): a real line is under 200 characters; longer ones are not a scenario. */
 export const MAX_LINE_LENGTH = 64 * 1024;
@@ -33,6 +33,32 @@ export const MAX_BOOT_SECTIONS = 2 ** 19;
  * near the end.
  */
 export const MAX_SECTIONS_PER_CALL = 2 ** 19;
+
+/**
+ * The most sections all operations of one run may span together (2^21): a log holds about 1 KiB for
+ * every section a step changes, so four adds and removes of all 64 TiB already take 4 GiB.
+ */
+export const MAX_RUN_SECTIONS = 2 ** 21;
+
+/** The sections the pfn range of `op` spans (0 for an operation on one pfn). */
+export function sectionsSpanned(g: Geometry, op: Operation): number {
+  const span = 'nr_pages' in op ? [op.pfn, op.pfn + op.nr_pages] : 'end_pfn' in op ? [op.start_pfn, op.end_pfn] : null;
+  if (span === null) return 0;
+  const [start, end] = span as [number, number];
+  return end > start ? pfnToSectionNr(g, end - 1) - pfnToSectionNr(g, start) + 1 : 0;
+}
+
+/** The first step at which the sections spanned so far pass MAX_RUN_SECTIONS, refused there. */
+export function checkRunSections(g: Geometry, steps: readonly ScenarioStep[]): Checked<void> & { readonly step?: ScenarioStep } {
+  let n = 0;
+  for (const s of steps) {
+    n += sectionsSpanned(g, s.op);
+    if (n > MAX_RUN_SECTIONS) {
+      return { ...fail('E_RANGE', `the operations up to here span ${n} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all (its own limit: a log holds ~1 KiB for each)`, 'split the scenario into several runs, or use smaller ranges'), step: s };
+    }
+  }
+  return okv(undefined);
+}
 
 /** A line longer than MAX_LINE_LENGTH, refused before it is tokenized. */
 export function checkLineLength(text: string): Checked<void> {

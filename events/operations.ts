@@ -6,7 +6,7 @@
 import type { Geometry } from '../machines/geometry.js';
 import type { Altmap, InjectedFailure } from '../machines/types.js';
 import { editDistance, fail, okv, parseOptions, type Checked, type Token } from './lexer.js';
-import { MAX_SECTIONS_PER_CALL } from './limits.js';
+import { MAX_SECTIONS_PER_CALL, sectionsSpanned } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart, nidOpt, num, numOpt, pageAligned, parseByteRange } from './ranges.js';
 import type { Operation } from './types.js';
@@ -98,13 +98,9 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
   const inject = failOpt(opts.get('fail'));
   if (!inject.ok) return inject;
   const done = (op: Operation): Checked<ParsedOperation> => {
-    const span = 'nr_pages' in op ? [op.pfn, op.pfn + op.nr_pages] : 'end_pfn' in op ? [op.start_pfn, op.end_pfn] : null;
-    if (span !== null) {
-      const [start, end] = span as [number, number];
-      const sections = end > start ? Math.floor((end - 1) / g.PAGES_PER_SECTION) - Math.floor(start / g.PAGES_PER_SECTION) + 1 : 0;
-      if (sections > MAX_SECTIONS_PER_CALL) {
-        return fail('E_RANGE', `${word} spans ${sections} sections: memhp models at most ${MAX_SECTIONS_PER_CALL} sections per call (its own limit, not the kernel's)`, 'split the range into several calls');
-      }
+    const sections = sectionsSpanned(g, op);
+    if (sections > MAX_SECTIONS_PER_CALL) {
+      return fail('E_RANGE', `${word} spans ${sections} sections: memhp models at most ${MAX_SECTIONS_PER_CALL} sections per call (its own limit, not the kernel's)`, 'split the range into several calls');
     }
     return okv({ op, inject: inject.value });
   };

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_STEPS, parseScenario } from '../events/index.js';
+import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_RUN_SECTIONS, MAX_STEPS, parseScenario } from '../events/index.js';
 import { MAX_INPUT_BYTES, readTextFile } from '../cli/io.js';
 import { geometryForRelease } from '../machines/geometry.js';
 import { cli } from './helpers/cli.js';
@@ -60,6 +60,26 @@ describe('scenario limits: refused at the line that passes them, exit 2', () => 
     if (r.ok) return;
     expect(r.errors).toEqual([expect.objectContaining({ file: 'many.scn', line: MAX_STEPS + 2, message: expect.stringContaining(`more than ${MAX_STEPS} operations`) })]);
   });
+});
+
+describe('operations over many sections', () => {
+  it(`operations spanning more than ${MAX_RUN_SECTIONS} sections in all are refused at the operation that passes the limit`, async () => {
+    // Each add or remove spans 2^19 - 7680 sections (all of 4-level x86_64 above 64 GiB).
+    const ops = Array.from({ length: 6 }, (_, i) => (i % 2 ? 'remove' : 'add') + ' 0x1000000000 0x3ff000000000');
+    const f = scn('span.scn', `kernel 6.1\nram 4G 4G\n${ops.join('\n')}\n`);
+    const r = await cli(['run', '--paging', '4', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:7: error: the operations up to here span ${5 * (2 ** 19 - 512)} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all`);
+  });
+
+  it('removing 2^17 sections in one call is linear: one F14 hazard naming them all, written once (it was quadratic: ~5 minutes)', async () => {
+    const f = scn('wide.scn', 'kernel 6.1\nram 4G 4G\nadd 0x200000000 0x100000000000\nremove 0x200000000 0x100000000000\n');
+    const r = await cli(['run', '--paging', '4', f]);
+    expect(r.code).toBe(0);
+    const f14 = r.stdout.split('\n').filter((l) => l.includes('HAZARD RACE F14'));
+    expect(f14).toHaveLength(1);
+    expect(/usage of section\(s\) ([\d,]+) freed/.exec(f14[0]!)?.[1]?.split(',')).toHaveLength(2 ** 17);
+  }, 60_000);
 });
 
 describe('text inputs', () => {

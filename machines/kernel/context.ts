@@ -51,6 +51,8 @@ export interface KernelCtx {
   altmapAlloc: number;
   /** The traceable calls made so far, in Outcome.calls' compact form (machines/subcalls.ts). */
   readonly calls: number[];
+  /** Run when the step ends, before its outcome is frozen: texts that name everything a step touched are written once. */
+  readonly finishers: Array<() => void>;
 }
 
 /** A fresh context for one operation. */
@@ -73,6 +75,7 @@ export function createCtx(p: Profile, s: WorkingState, inject: readonly Injected
     allocCount: { usage: 0, root: 0, memmap: 0 },
     altmapAlloc: 0,
     calls: [],
+    finishers: [],
   };
 }
 

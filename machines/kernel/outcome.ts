@@ -9,6 +9,7 @@ import type { KernelCtx } from './context.js';
 
 /** Freeze the context into the Outcome of the operation. */
 export function finishOutcome(ctx: KernelCtx, ret: number | null, value: boolean | null): Outcome {
+  for (const f of ctx.finishers) f();
   const sections =
     ctx.before.size === 1
       ? singleEffect(ctx, ctx.before.keys().next().value as number)

@@ -162,18 +162,24 @@ function reportF10Teardown(ctx: KernelCtx, ms: SectionDraft, pfn: number, nr_pag
   });
 }
 
-/** One F14 race hazard per step, naming every section whose usage was freed. */
+/** One F14 race hazard per step, naming every section whose usage was freed (its text written once, when the step ends). */
 function noteF14(ctx: KernelCtx, nr: number): void {
-  const i = ctx.hazards.findIndex((h) => h.bug === 'F14' && h.kind === 'race');
-  if (i < 0) {
-    ctx.hazards.push(perSection(F14_HAZARDS, nr, (n) => f14([String(n)])));
+  const open = F14_OPEN.get(ctx);
+  if (open !== undefined) {
+    open.push(nr);
     return;
   }
-  const prev = (F14_SECTIONS.exec(ctx.hazards[i]?.text ?? '')?.[1] ?? '').split(',').filter(Boolean);
-  ctx.hazards[i] = f14([...prev, String(nr)]);
+  const sections = [nr];
+  const i = ctx.hazards.push(perSection(F14_HAZARDS, nr, (n) => f14([n]))) - 1;
+  F14_OPEN.set(ctx, sections);
+  ctx.finishers.push(() => {
+    if (sections.length > 1) ctx.hazards[i] = f14(sections);
+  });
 }
+/** The sections of the current step's F14 hazard, while the step runs. */
+const F14_OPEN = new WeakMap<KernelCtx, number[]>();
 
-function f14(sections: readonly string[]): Hazard {
+function f14(sections: readonly number[]): Hazard {
   return {
     kind: 'race',
     bug: 'F14',
@@ -194,4 +200,3 @@ function perSection<T>(cache: Map<number, T>, nr: number, make: (nr: number) => 
 const F4_NOTES = new Map<number, string>();
 const F14_HAZARDS = new Map<number, Hazard>();
 
-const F14_SECTIONS = /^usage of section\(s\) ([\d,]+) freed/;
