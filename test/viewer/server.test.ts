@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,6 +255,24 @@ describe('memhp view server: Host allow-list (DNS rebinding) and security header
     expect(type('/main.js')).toBe('text/javascript; charset=utf-8');
     expect(type('/style.css')).toBe('text/css; charset=utf-8');
     for (const w of ['/api/info', '/api/state?step=1', '/api/state?step=x', '/../package.json', '/nope.js', '/api/nope', 'POST', 'bad request line', 'bad header']) expect(type(w), w).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('memhp view server: what /api/info says about the input', () => {
+  it('names the input as given on the command line, not as a resolved absolute path', async () => {
+    const bundle = readBundle(bundleDir());
+    if (!bundle.ok) throw new Error(bundle.message);
+    const typed = relative(process.cwd(), SEED);
+    expect(typed).not.toMatch(/^\//);
+    const r = await startViewServer(viewSource(quiet, { file: typed }), { bundle: bundle.bundle });
+    if (!r.ok) throw new Error(r.message);
+    try {
+      const info = await rawGet(r.server.port, '/api/info');
+      expect((JSON.parse(info.body) as { file: string }).file).toBe(typed);
+      expect(info.body).not.toContain(ROOT);
+    } finally {
+      await r.server.close();
+    }
   });
 });
 
