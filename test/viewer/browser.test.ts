@@ -61,16 +61,31 @@ afterAll(async () => {
   await chrome?.close();
 });
 
-/** Open `memhp view ARGS` at `hash` in a fresh page; run `body`; always stop the viewer. */
+/** The page's Content-Security-Policy violations so far: the page's own events, and Chromium's console reports. */
+type CspLog = () => Promise<string[]>;
+
+/** Record every CSP violation of `page` (a securitypolicyviolation listener installed before the page's own script runs). */
+async function watchCsp(page: Page): Promise<CspLog> {
+  const reports: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) reports.push(m.text());
+  });
+  await page.addInitScript(`window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.effectiveDirective + ' ' + e.blockedURI), true);`);
+  return async () => [...((await page.evaluate('window.__csp')) as string[]), ...reports];
+}
+
+/** Open `memhp view ARGS` at `hash` in a fresh page; run `body`; check nothing broke the page's CSP; always stop the viewer. */
 async function withViewer(args: readonly string[], hash: string, body: (page: Page, url: string) => Promise<void>): Promise<void> {
   const v = await startViewer(args);
   const page = await chrome.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const csp = await watchCsp(page);
   try {
     await page.goto(`${v.url}${hash}`);
     await body(page, v.url);
     expect(errors).toEqual([]);
+    expect(await csp()).toEqual([]);
   } finally {
     await page.close();
     await v.stop();
@@ -119,6 +134,53 @@ describe('memhp view in Chromium', () => {
       expect([...drawnMap.keys()]).toEqual(shown.map((ms) => ms.nr));
       for (const ms of shown) expect(drawnMap.get(ms.nr)?.set[0], `section ${ms.nr}`).toEqual(bitsOf(ms, n));
     });
+  });
+
+  it('the page works under its Content-Security-Policy: no violation, every view drawn, and what the policy forbids is blocked', async () => {
+    const v = await startViewer([SEED]);
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const csp = await watchCsp(page);
+    try {
+      const res = await page.goto(v.url);
+      expect(res?.headers()['content-security-policy']).toMatch(/^default-src 'none'; script-src 'self';/);
+      expect(res?.headers()['x-frame-options']).toBe('DENY');
+      await drawn(page, 0);
+      await page.keyboard.press('ArrowRight');
+      await drawn(page, 1);
+      await clickSection(page, 96);
+      await page.waitForSelector('#detail h3:text-is("section 96")');
+      // The header, the step list, the map with its legend and iomem bands, and the detail panel.
+      expect(await page.locator('#file').textContent()).toBe(SEED);
+      expect(await page.locator('#profile').textContent()).not.toBe('');
+      expect(await page.locator('#legend .sw').count()).toBeGreaterThan(0);
+      expect(await page.locator('.band').count()).toBeGreaterThan(0);
+      expect(await page.locator('#detail .flags').count()).toBe(1);
+      // Rows are placed by their style attributes: under a policy that dropped them they would all sit at the top.
+      const tops = async (sel: string): Promise<number[]> => (await page.evaluate(`[...document.querySelectorAll('${sel}')].map((r) => r.offsetTop)`)) as number[];
+      for (const sel of ['#steps .srow', '#map .mrow']) {
+        const t = await tops(sel);
+        expect(t.length, sel).toBeGreaterThan(1);
+        expect(new Set(t).size, sel).toBe(t.length);
+      }
+      // The stylesheet applied (the grid of three columns).
+      expect(await page.evaluate(`getComputedStyle(document.querySelector('main')).display`)).toBe('grid');
+      expect(errors).toEqual([]);
+      expect(await csp()).toEqual([]);
+      // The policy is enforced and the watch sees it: an injected inline script, <style> and foreign image are refused.
+      await page.evaluate(`(() => {
+        const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s);
+        const st = document.createElement('style'); st.textContent = 'body { display: none }'; document.head.append(st);
+        document.body.insertAdjacentHTML('beforeend', '<img src="http://203.0.113.1/x.png">');
+      })()`);
+      await expect.poll(async () => (await csp()).filter((t) => !/Content Security Policy/.test(t)).map((t) => t.split(' ')[0]).sort(), { timeout: 5000 }).toEqual(['img-src', 'script-src-elem', 'style-src-elem']);
+      expect(await page.evaluate('window.__ran')).toBeUndefined();
+      expect(await page.evaluate(`getComputedStyle(document.body).display`)).not.toBe('none');
+    } finally {
+      await page.close();
+      await v.stop();
+    }
   });
 
   it('seed demo: clicking a section shows its flags and the step\'s call path', async () => {

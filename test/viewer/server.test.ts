@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,18 +25,32 @@ const SEED = join(ROOT, 'examples/seed-pmem-shared-section.scn');
 const TRACE = join(TRACES, '6.1.0-56-amd64/legacy_pmem_shared_section');
 const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
 
-/** Send one raw HTTP/1.1 request line (no client-side path normalisation) and read status and body. */
-function rawGet(port: number, target: string, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
+/** A raw HTTP answer: status, headers (lower-case names) and body. */
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Send `request` as-is over a TCP connection to 127.0.0.1:port and read the whole answer. */
+function rawRequest(port: number, request: string): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host, port }, () => sock.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const sock = connect({ host: '127.0.0.1', port }, () => sock.end(request));
     let data = '';
     sock.setEncoding('utf8').on('data', (t: string) => (data += t));
     sock.on('error', reject);
     sock.on('end', () => {
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
-      resolve({ status, body: data.slice(data.indexOf('\r\n\r\n') + 4) });
+      const cut = data.indexOf('\r\n\r\n');
+      const [first = '', ...lines] = data.slice(0, cut).split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(first)?.[1] ?? 0), headers, body: data.slice(cut + 4) });
     });
   });
+}
+
+/** Send one raw HTTP/1.1 GET (no client-side path normalisation); Host is 127.0.0.1:port unless given. */
+function rawGet(port: number, target: string, host = `127.0.0.1:${port}`): Promise<RawAnswer> {
+  return rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
 }
 
 /** Whether a TCP connection to host:port is accepted. */
@@ -145,14 +159,120 @@ describe('memhp view server (in-process, the seed scenario)', () => {
   });
 
   it('writes nothing: POST and other methods are refused', async () => {
-    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const sock = connect({ host: '127.0.0.1', port: server.port }, () => sock.end('POST /api/state?step=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'));
-      let data = '';
-      sock.setEncoding('utf8').on('data', (t: string) => (data += t));
-      sock.on('error', reject);
-      sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), body: data }));
-    });
+    const r = await rawRequest(server.port, `POST /api/state?step=1 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
     expect(r.status).toBe(405);
+  });
+});
+
+/** The headers every answer carries, whatever its status. */
+const SECURITY = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+describe('memhp view server: Host allow-list (DNS rebinding) and security headers', () => {
+  let server: ViewServer;
+  beforeAll(async () => {
+    const bundle = readBundle(bundleDir());
+    if (!bundle.ok) throw new Error(bundle.message);
+    const r = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
+    if (!r.ok) throw new Error(r.message);
+    server = r.server;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** A 421 answer: one line of text, nothing of the input or the page. */
+  const misdirected = (r: RawAnswer, what: string): void => {
+    expect(r.status, what).toBe(421);
+    expect(r.headers['content-type'], what).toBe('text/plain; charset=utf-8');
+    expect(r.body, what).toMatch(/^[^\n]+\n$/);
+    for (const leak of [SEED, 'seed-pmem', '"steps"', '<html', 'main.js', 'sparse_add_section']) expect(r.body, what).not.toContain(leak);
+    expect(r.headers, what).toMatchObject(SECURITY);
+  };
+
+  it('a request naming another host or port gets 421 and nothing of the input, whatever the path', async () => {
+    const p = server.port;
+    for (const host of ['attacker.example', `attacker.example:${p}`, `127.0.0.1`, `localhost`, `127.0.0.1:${p + 1}`, `localhost:${p === 65535 ? 1 : p + 1}`, `127.0.0.1:0${p}`, `localhost.:${p}`, `127.0.0.1.nip.io:${p}`, `[::1]:${p}`, `0.0.0.0:${p}`, `127.1:${p}`, `evil@127.0.0.1:${p}`, `127.0.0.1:${p}.evil`, '']) {
+      for (const target of ['/', '/index.html', '/main.js', '/api/info', '/api/steps?from=0&to=7', '/api/state?step=1', '/api/nope', '/../package.json']) {
+        misdirected(await rawGet(p, target, host), `Host: ${host} GET ${target}`);
+      }
+    }
+  });
+
+  it('127.0.0.1:PORT and localhost:PORT (any case) are served', async () => {
+    const p = server.port;
+    for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LocalHost:${p}`, `LOCALHOST:${p}`]) {
+      const page = await rawGet(p, '/', host);
+      expect(page.status, host).toBe(200);
+      expect(page.body, host).toContain('<script type="module" src="main.js">');
+      const info = await rawGet(p, '/api/info', host);
+      expect(info.status, host).toBe(200);
+      expect((JSON.parse(info.body) as { steps: number }).steps, host).toBe(7);
+    }
+  });
+
+  it('a request without Host (HTTP/1.0 or 1.1), or with two, gets 421', async () => {
+    const p = server.port;
+    misdirected(await rawRequest(p, 'GET /api/info HTTP/1.0\r\n\r\n'), 'HTTP/1.0 without Host');
+    misdirected(await rawRequest(p, 'GET / HTTP/1.0\r\n\r\n'), 'HTTP/1.0 / without Host');
+    misdirected(await rawRequest(p, 'GET /api/info HTTP/1.1\r\nConnection: close\r\n\r\n'), 'HTTP/1.1 without Host');
+    misdirected(await rawRequest(p, `GET /api/info HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nHost: attacker.example\r\nConnection: close\r\n\r\n`), 'two Host headers');
+    misdirected(await rawRequest(p, `GET /api/info HTTP/1.1\r\nHost: attacker.example\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`), 'two Host headers, ours last');
+    // HTTP/1.0 with the right Host is served.
+    expect((await rawRequest(p, `GET /api/info HTTP/1.0\r\nHost: localhost:${p}\r\n\r\n`)).status).toBe(200);
+  });
+
+  it('every answer carries the security headers: 200 (page, script, style, API), 400, 403, 404, 405, 421 and a malformed request', async () => {
+    const p = server.port;
+    const answers: Array<[string, number, RawAnswer]> = [
+      ['/', 200, await rawGet(p, '/')],
+      ['/main.js', 200, await rawGet(p, '/main.js')],
+      ['/style.css', 200, await rawGet(p, '/style.css')],
+      ['/api/info', 200, await rawGet(p, '/api/info')],
+      ['/api/state?step=1', 200, await rawGet(p, '/api/state?step=1')],
+      ['/api/state?step=x', 400, await rawGet(p, '/api/state?step=x')],
+      ['/../package.json', 403, await rawGet(p, '/../package.json')],
+      ['/nope.js', 404, await rawGet(p, '/nope.js')],
+      ['/api/nope', 404, await rawGet(p, '/api/nope')],
+      ['POST', 405, await rawRequest(p, `POST /api/info HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)],
+      ['foreign Host', 421, await rawGet(p, '/api/info', 'attacker.example')],
+      ['bad request line', 400, await rawRequest(p, 'GARBAGE\r\n\r\n')],
+      ['bad header', 400, await rawRequest(p, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nBad Header\r\n\r\n`)],
+    ];
+    for (const [what, status, r] of answers) {
+      expect(r.status, what).toBe(status);
+      expect(r.headers, what).toMatchObject(SECURITY);
+      noStack(r.body);
+    }
+    const type = (target: string): string | undefined => answers.find(([w]) => w === target)?.[2].headers['content-type'];
+    expect(type('/')).toBe('text/html; charset=utf-8');
+    expect(type('/main.js')).toBe('text/javascript; charset=utf-8');
+    expect(type('/style.css')).toBe('text/css; charset=utf-8');
+    for (const w of ['/api/info', '/api/state?step=1', '/api/state?step=x', '/../package.json', '/nope.js', '/api/nope', 'POST', 'bad request line', 'bad header']) expect(type(w), w).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('memhp view server: what /api/info says about the input', () => {
+  it('names the input as given on the command line, not as a resolved absolute path', async () => {
+    const bundle = readBundle(bundleDir());
+    if (!bundle.ok) throw new Error(bundle.message);
+    const typed = relative(process.cwd(), SEED);
+    expect(typed).not.toMatch(/^\//);
+    const r = await startViewServer(viewSource(quiet, { file: typed }), { bundle: bundle.bundle });
+    if (!r.ok) throw new Error(r.message);
+    try {
+      const info = await rawGet(r.server.port, '/api/info');
+      expect((JSON.parse(info.body) as { file: string }).file).toBe(typed);
+      expect(info.body).not.toContain(ROOT);
+    } finally {
+      await r.server.close();
+    }
   });
 });
 

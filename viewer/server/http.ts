@@ -1,11 +1,14 @@
 /**
  * The viewer's HTTP server: the page's bundle and a read-only JSON API over a loaded input, on
- * 127.0.0.1 only. Every query is checked before use: a malformed one gets 400 with a one-line
- * reason, never a stack trace. Nothing here writes a file or prints.
+ * 127.0.0.1 only. A request must name this server in its Host header (127.0.0.1:PORT or
+ * localhost:PORT), else 421 before any routing: a web page that re-binds its own name to 127.0.0.1
+ * (DNS rebinding) cannot read the input. Every response carries SECURITY_HEADERS. Every query is
+ * checked before use: a malformed one gets 400 with a one-line reason, never a stack trace.
+ * Nothing here writes a file or prints.
  */
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiError } from '../api.js';
 import type { Bundle } from './bundle.js';
 import { blameRows, diffView, sectionDetail, stateView, stepRows, viewInfo } from './views.js';
@@ -13,6 +16,25 @@ import type { ViewSource } from './views.js';
 
 /** The only address the viewer listens on. */
 export const VIEWER_HOST = '127.0.0.1';
+
+/** Host names a request may give (with the listening port): the address itself, and localhost. */
+export const VIEWER_HOST_NAMES: readonly string[] = [VIEWER_HOST, 'localhost'];
+
+/**
+ * Sent with every response, errors and 421 included. The page is one module script, one
+ * stylesheet and fetch() to the API, all from this origin; its favicon is a data: URL. Its own
+ * code sets style attributes on the elements it draws (map rows, bands, legend swatches, step rows),
+ * so style attributes are allowed; <style> elements and every script but its own are not.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
 
 /** Most rows one /api/steps request returns. */
 export const MAX_STEP_ROWS = 1000;
@@ -36,14 +58,21 @@ export interface ViewServer {
 /** Start serving `src`; resolves once listening, or with the reason it cannot listen. */
 export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promise<{ ok: true; server: ViewServer } | { ok: false; message: string }> {
   const info = JSON.stringify(viewInfo(src));
-  const server = createServer((req, res) => {
+  // requireHostHeader off: an HTTP/1.1 request without Host gets this server's 421 (with its headers), not Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     try {
+      if (!hostAllowed(req, (server.address() as AddressInfo).port)) {
+        misdirected(res);
+        return;
+      }
       handle(src, opts, info, req, res);
     } catch (e) {
       // A bug, not the user's query: say so without the stack.
       send(res, 500, { error: `internal error: ${e instanceof Error ? e.message.split('\n')[0] : 'unknown'}` });
     }
   });
+  server.on('clientError', refuseMalformed);
   return new Promise((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       resolve({ ok: false, message: e.code === 'EADDRINUSE' ? `port ${opts.port ?? 0} is in use` : e.code === 'EACCES' ? `no permission to listen on port ${opts.port ?? 0}` : e.message });
@@ -68,6 +97,31 @@ export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promi
 }
 
 // --- internal ---
+
+/** Whether the request's only Host header is one of VIEWER_HOST_NAMES (any case) with the listening port (or none, on port 80). */
+function hostAllowed(req: IncomingMessage, port: number): boolean {
+  const hosts = req.headersDistinct.host;
+  if (hosts?.length !== 1) return false;
+  const m = /^([^:]+)(?::(\d+))?$/.exec((hosts[0] ?? '').toLowerCase());
+  if (!m || !VIEWER_HOST_NAMES.includes(m[1] ?? '')) return false;
+  return m[2] === undefined ? port === 80 : m[2] === String(port);
+}
+
+/** 421 with a one-line text body: the request names another server. */
+function misdirected(res: ServerResponse): void {
+  const body = `misdirected request: this viewer answers only Host ${VIEWER_HOST_NAMES.map((h) => `${h}:PORT`).join(' or ')}\n`;
+  res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
+  res.end(body);
+}
+
+/** Answer a request Node's parser refused (bad request line, headers too large, timeout) with SECURITY_HEADERS too. */
+function refuseMalformed(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({ error: `malformed HTTP request (${STATUS_CODES[status] ?? status})` } satisfies ApiError);
+  const head = { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', Connection: 'close' };
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+}
 
 /** A query that cannot be answered as asked (→ 400). */
 class BadQuery extends Error {}
@@ -98,7 +152,7 @@ function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: Inc
       send(res, 404, { error: `no such file: ${path}` });
       return;
     }
-    res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length, 'Cache-Control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : file.body);
     return;
   }
@@ -175,6 +229,6 @@ function send(res: ServerResponse, status: number, body: ApiError): void {
 }
 
 function sendRaw(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(body);
 }
