@@ -133,8 +133,11 @@ function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOption
       opts.onTemp?.(tmp, false);
     }
     // A failure of the file system is the user's to fix; anything else (a bug producing the lines) is not.
-    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
-    return { ok: false, reason: 'io', message: `cannot write ${path}: ${ioReason(e)}` };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw e;
+    // (Another process's temporary file of the same name is left alone: it is not ours to remove.)
+    const why = code === 'EEXIST' && !created ? `its temporary file ${tmp} exists (left by a process that was killed?)` : ioReason(e);
+    return { ok: false, reason: 'io', message: `cannot write ${path}: ${why}` };
   }
 }
 
@@ -195,7 +198,7 @@ function ioReason(e: unknown): string {
     ENOTDIR: 'not a directory',
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
-    EEXIST: 'a temporary file of the same name exists',
+    EEXIST: 'file exists',
     ENOSPC: 'no space left on device',
     EDQUOT: 'disk quota exceeded',
     EIO: 'input/output error',

@@ -86,6 +86,18 @@ describe('a disk that fills up while writing', () => {
     expect(temps(d)).toEqual([]);
   });
 
+  it("a temporary file of the same name (another process's) is refused and left alone", async () => {
+    const d = mkdtempSync(join(dir, 'stale-'));
+    const out = join(d, 'out.memhp');
+    writeFileSync(out, OLD);
+    const stale = join(d, `.out.memhp.${process.pid}.tmp`);
+    writeFileSync(stale, 'not ours\n');
+    const r = await cli(['record', CYCLE, '-o', out]);
+    expect([r.code, r.stderr]).toEqual([2, `memhp: error: cannot write ${out}: its temporary file ${stale} exists (left by a process that was killed?)\n`]);
+    expect(readFileSync(out, 'utf8')).toBe(OLD);
+    expect(readFileSync(stale, 'utf8')).toBe('not ours\n');
+  });
+
   it('writes of a few bytes each still write the whole file', async () => {
     const a = join(dir, 'whole-a.memhp');
     const b = join(dir, 'whole-b.memhp');
