@@ -1,9 +1,24 @@
-/** Write an output text file atomically, never over an input (store/logfile_fs.ts's writer, as a user error). */
-import { writeLinesAtomic } from '../store/logfile_fs.js';
+/**
+ * Write an output file atomically (store/write_atomic.ts) as a user error when it cannot be: never
+ * over a file the run read, and with its temporary file noted for cli/main.ts's signal handler.
+ */
+import { writeLinesAtomicAsync } from '../store/write_atomic.js';
 import { UserError } from './errors.js';
+import type { Io } from './io.js';
+import { noteTempFile } from './temp_files.js';
 
-/** Write `text` to `path` atomically (a temporary file beside it, flushed, renamed); throws UserError when `path` is one of `inputs` or cannot be written. */
-export function writeFileAtomic(path: string, text: string, inputs: readonly string[]): void {
-  const w = writeLinesAtomic(path, [text.endsWith('\n') ? text.slice(0, -1) : text], inputs);
-  if (!w.ok) throw new UserError(w.message, [], w.message.startsWith('refusing') ? 'give -o another file name' : undefined);
+/** Write `lines` (each without its newline) to `path`; `read`: every file the run read. Returns the bytes written; throws UserError (the target then is as it was). */
+export async function writeOutputLines(io: Io, path: string, lines: Iterable<string>, read: readonly string[]): Promise<number> {
+  const w = await writeLinesAtomicAsync(path, lines, { protect: read, onTemp: noteTempFile, fs: io.writeFs });
+  if (w.ok) return w.bytes;
+  if (w.reason === 'protected') {
+    const as = w.file === path ? '' : ` (as ${w.file})`;
+    throw new UserError(`refusing to write over ${path}: the run read it${as}`, [], 'give -o a file the command does not read');
+  }
+  throw new UserError(w.message);
+}
+
+/** Write `text` to `path` as writeOutputLines does. */
+export async function writeFileAtomic(io: Io, path: string, text: string, read: readonly string[]): Promise<void> {
+  await writeOutputLines(io, path, [text.endsWith('\n') ? text.slice(0, -1) : text], read);
 }

@@ -1,6 +1,7 @@
 /** The CLI's input/output: where text goes, whether to colour it, how files are read. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import pc from 'picocolors';
+import type { WriteFs } from '../store/write_atomic.js';
 
 /** Colour functions (identity when colour is off). */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -11,6 +12,8 @@ export interface Io {
   readonly err: (text: string) => void;
   readonly color: Colors;
   readonly readFile: (path: string) => { ok: true; text: string } | { ok: false; message: string };
+  /** The file-system calls output files are written with (default node:fs's; a test's may fail on purpose). */
+  readonly writeFs?: WriteFs;
 }
 
 /** Colours only on a TTY, and never with NO_COLOR set (https://no-color.org). */
@@ -25,6 +28,15 @@ export function processIo(): Io {
     err: (t) => process.stderr.write(t),
     color: pc.createColors(wantsColor(process.env, process.stdout.isTTY)),
     readFile: readTextFile,
+  };
+}
+
+/** `io.readFile`, noting in `into` each file it read. */
+export function readingInto(io: Io, into: string[]): Io['readFile'] {
+  return (path) => {
+    const r = io.readFile(path);
+    if (r.ok) into.push(path);
+    return r;
   };
 }
 

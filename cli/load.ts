@@ -12,6 +12,7 @@ import { isLogFile, readLogFile } from '../store/logfile_fs.js';
 import { LOG_FORMAT, hashInput } from '../store/serialize.js';
 import type { LogMeta, SerializeOptions } from '../store/serialize.js';
 import { UserError } from './errors.js';
+import { readingInto } from './io.js';
 import type { Io } from './io.js';
 import { isTraceInput, loadTrace } from './load_trace.js';
 
@@ -61,6 +62,8 @@ export interface Loaded {
   readonly log: HotplugLog;
   /** Set when the input was a log file (`memhp record`'s output): its header, and the damage found reading it. */
   readonly logFile?: LoadedLogFile;
+  /** Every file read to load it (the input, its iomem files, a trace's run.json, console.log, --iomem): an output must be none of them. */
+  readonly readFiles: readonly string[];
 }
 
 /** Read and record `file`; throws UserError for anything wrong with the input or options. */
@@ -77,7 +80,9 @@ export type ParsedInput = Omit<Loaded, 'log' | 'logFile'>;
 export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput {
   if (isTraceInput(io, file)) return parseTraceInput(io, file, opts);
   if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is a scenario file`, [], 'a scenario gives its boot layout with ram or iomem lines');
-  const read = io.readFile(file);
+  const readFiles: string[] = [];
+  const readFile = readingInto(io, readFiles);
+  const read = readFile(file);
   if (!read.ok) throw new UserError(read.message);
   const archName = opts.arch ?? 'x86_64';
   // The section size of some arches depends on the release (arm64 before/after 5.12, s390): parse
@@ -87,7 +92,7 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
   const first = eraOf(opts.kernel);
   if (!first) throw new UserError(`unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
   const parseWith = (geometry: Geometry): ReturnType<typeof parseScenario> =>
-    parseScenario(read.text, file, { geometry, readFile: (p) => io.readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
+    parseScenario(read.text, file, { geometry, readFile: (p) => readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
   let parsed = parseWith(first);
   if (opts.kernel === undefined && (!parsed.ok || eraOf(parsed.value.kernel)?.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
     for (const g of archGeometries(archName).filter((e) => e.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
@@ -108,7 +113,7 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
     if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw new UserError(`${file}: invalid input`, [{ code: 'E_PARSE', message: r.message, file, line: scenario.kernelLine, hint }]);
     throw new UserError(r.message, [], hint);
   }
-  return { file, text: read.text, scenario, profile: r.profile };
+  return { file, text: read.text, scenario, profile: r.profile, readFiles: [...new Set(readFiles)] };
 }
 
 /** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
@@ -116,7 +121,7 @@ function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, path, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
-  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile };
+  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles };
 }
 
 /**
@@ -132,7 +137,7 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   const n = lf.log.length;
   if (lf.damage) io.err(`${lf.damage.file}:${lf.damage.line}: ${io.color.yellow('warning')}: ${lf.damage.message} (using steps 0..${n - 1})\n`);
   if (lf.format < LOG_FORMAT) io.err(`${file}:1: note: format ${lf.format} log upgraded to format ${LOG_FORMAT} on reading; it has no hash chain to verify\n`);
-  const loaded = { file, text: '', scenario: lf.scenario, profile: lf.profile, log: lf.log, logFile: lf };
+  const loaded = { file, text: '', scenario: lf.scenario, profile: lf.profile, log: lf.log, logFile: lf, readFiles: [file] };
   if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined && opts.paging === undefined) return loaded;
   const paging = parsePagingArg(opts.paging) ?? (opts.kernel === undefined && opts.arch === undefined ? lf.profile.geometry.PAGING_LEVELS : undefined);
   const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) }, paging });

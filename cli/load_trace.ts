@@ -12,6 +12,7 @@ import type { IomemResource, SourceLoc } from '../events/types.js';
 import { pagingOfVmemmapBase } from '../machines/geometry.js';
 import { UserError } from './errors.js';
 import { escapeControls } from './printable.js';
+import { readingInto } from './io.js';
 import type { Io } from './io.js';
 
 /** A trace read and translated into a scenario. */
@@ -38,6 +39,8 @@ export interface LoadedTrace {
   readonly malformed: number;
   /** Where the records were read when not from the trace file itself (an ftrace dump in console.log), else null. */
   readonly readFrom: string | null;
+  /** Every file read to load it (trace.txt, console.log, run.json, --iomem): an output must be none of them. */
+  readonly readFiles: readonly string[];
 }
 
 /** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
@@ -48,7 +51,9 @@ export function isTraceInput(io: Io, path: string): boolean {
 }
 
 /** Read, parse and translate a trace; throws UserError for anything unreadable. `iomemArg`: a /proc/iomem copy for the boot layout. */
-export function loadTrace(io: Io, path: string, kernelArg: string | undefined, iomemArg?: string): LoadedTrace {
+export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined, iomemArg?: string): LoadedTrace {
+  const readFiles: string[] = [];
+  const io: Io = { ...ioIn, readFile: readingInto(ioIn, readFiles) };
   let file = path;
   let read = io.readFile(file);
   if (!read.ok && /is a directory/.test(read.message)) {
@@ -93,6 +98,7 @@ export function loadTrace(io: Io, path: string, kernelArg: string | undefined, i
     bootNotes: ts.value.bootNotes,
     malformed: doc.value.malformed.length,
     readFrom: dumpNote(doc.value, emptyTrace),
+    readFiles: [...new Set(readFiles)],
   };
 }
 

@@ -8,7 +8,9 @@ export { logToJsonLines, logJsonLines, jsonLines, hashInput, LOG_FORMAT, MEMHP_V
 export type { LogMeta, ForkOrigin, ForkChange } from './serialize.js';
 export { readLogLines, splitHash, textLines } from './logfile.js';
 export type { LoadedLogFile, LogDamage, LogLine } from './logfile.js';
-export { readLogFile, writeLinesAtomic, isLogFile } from './logfile_fs.js';
+export { readLogFile, isLogFile } from './logfile_fs.js';
+export { writeLinesAtomic, writeLinesAtomicAsync, sameFile } from './write_atomic.js';
+export type { AtomicWriteOptions, WriteFs, WriteResult } from './write_atomic.js';
 export { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
 export { forkLog } from './fork.js';
 export type { ForkEdit } from './fork.js';

@@ -1,10 +1,8 @@
 /**
- * Log files on disk: recognise one by its first line, read its lines in chunks (a 10^6-step log
- * is larger than a JavaScript string can be), and write one atomically (a temporary file in the
- * same directory, then rename), never over a file it was told to protect (the input).
+ * Log files on disk: recognise one by its first line, and read its lines in chunks (a 10^6-step log
+ * is larger than a JavaScript string can be). store/write_atomic.ts writes them.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readLogLines } from './logfile.js';
 import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfile.js';
 
@@ -64,56 +62,6 @@ export function readLogFile(path: string, opts: ReadLogOptions = {}): { ok: true
     return { ok: false, damage: { file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };
   } finally {
     lines.return(undefined);
-  }
-}
-
-/** True when `a` and `b` name the same existing file (same device and inode). */
-export function sameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Write `lines` (each without its newline) to `path` atomically: into a temporary file beside it,
- * flushed, then renamed over `path`. Refuses when `path` is one of `protect` (the input files).
- */
-export function writeLinesAtomic(path: string, lines: Iterable<string>, protect: readonly string[] = []): { ok: true; bytes: number } | { ok: false; message: string } {
-  const guarded = protect.find((p) => sameFile(p, path));
-  if (guarded !== undefined) return { ok: false, message: `refusing to write over the input ${guarded}` };
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    let bytes = 0;
-    let pending = '';
-    for (const l of lines) {
-      pending += `${l}\n`;
-      if (pending.length >= CHUNK) {
-        bytes += writeSync(fd, pending);
-        pending = '';
-      }
-    }
-    if (pending) bytes += writeSync(fd, pending);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-    return { ok: true, bytes };
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    // A failure of the file system is the user's to fix; anything else (a bug producing the lines) is not.
-    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
-    return { ok: false, message: `cannot write ${path}: ${ioReason(e)}` };
   }
 }
 

@@ -144,8 +144,8 @@ describe('memhp fork', () => {
   it('never writes over LOG; bad arguments are one line, exit 2, no stack', async () => {
     const { path, bytes } = await recorded('orig-bad.memhp');
     const cases: Array<[string[], RegExp]> = [
-      [['fork', path, '--at', '2', '--drop', '3', '-o', path], /refusing to write over the input/],
-      [['fork', path, '--at', '2', '--drop', '3', '-o', join(dir, '..', dir.split('/').pop() as string, 'orig-bad.memhp')], /refusing to write over the input/],
+      [['fork', path, '--at', '2', '--drop', '3', '-o', path], /refusing to write over .*: the run read it/],
+      [['fork', path, '--at', '2', '--drop', '3', '-o', join(dir, '..', dir.split('/').pop() as string, 'orig-bad.memhp')], /refusing to write over .*: the run read it/],
       [['fork', path, '--at', '2', '-o', join(dir, 'x.memhp')], /exactly one of --drop K, --insert 'OP', --replace K 'OP' \(got none\)/],
       [['fork', path, '--at', '2', '--drop', '3', '--insert', 'pfn_valid pfn=1', '-o', join(dir, 'x.memhp')], /got --drop and --insert/],
       [['fork', path, '--drop', '3', '-o', join(dir, 'x.memhp')], /missing --at N/],

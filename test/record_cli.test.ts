@@ -83,7 +83,7 @@ describe('memhp record', () => {
       const r = spawnCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd().split('\n')[0]).toMatch(/^memhp: error: (refusing to write over the input .*in\.scn|missing -o FILE for 'record')$/);
+      expect(r.stderr.trimEnd().split('\n')[0]).toMatch(/^memhp: error: (refusing to write over .*in\.scn: the run read it( \(as .*\))?|missing -o FILE for 'record')$/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(readFileSync(input).equals(before)).toBe(true);

@@ -60,7 +60,7 @@ describe('trace-to-scenario output reproduces the trace under memhp run', () => 
     writeFileSync(`${copyDir}/run.json`, readFileSync(`${dir}/run.json`));
     const refused = await cli(['trace-to-scenario', copy, '-o', copy]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('refusing to write over the input');
+    expect(refused.stderr).toContain(`refusing to write over ${copy}: the run read it`);
     expect(readFileSync(copy)).toEqual(readFileSync(`${dir}/trace.txt`));
   });
 });

@@ -4,11 +4,11 @@ import { defineCommand } from 'citty';
 import { parseOperationLine } from '../../events/operation_line.js';
 import { forkLog } from '../../store/fork.js';
 import type { ForkEdit } from '../../store/fork.js';
-import { writeLinesAtomic } from '../../store/logfile_fs.js';
 import { failedExpectations } from '../../store/record.js';
 import { logJsonLines } from '../../store/serialize.js';
 import type { ForkChange } from '../../store/serialize.js';
 import { inputArgs } from '../args.js';
+import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, logMetaOf, parseStepArg } from '../load.js';
@@ -38,7 +38,7 @@ export const forkCommandDef = defineCommand({
 });
 
 /** Execute `memhp fork`; returns the exit code. */
-export function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; json?: boolean }): number {
+export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; json?: boolean }): Promise<number> {
   const out = requireOutput('fork', args.output);
   const given = (['drop', 'insert', 'replace'] as const).filter((k) => args[k] !== undefined);
   if (given.length !== 1) throw new UserError(`fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
@@ -72,11 +72,10 @@ export function runFork(io: Io, args: { file: string; op?: string; at?: string; 
   if (!forked.ok) throw new UserError(forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
   const { meta, opts } = logMetaOf(loaded);
   const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
-  const w = writeLinesAtomic(out, logJsonLines(forked.log, { ...meta, forkedFrom: origin }, opts), [args.file]);
-  if (!w.ok) throw new UserError(w.message);
+  const bytes = await writeOutputLines(io, out, logJsonLines(forked.log, { ...meta, forkedFrom: origin }, opts), loaded.readFiles);
   const failed = failedExpectations(forked.log).filter((f) => f.seq > at).length;
   const rerun = forked.log.length - at - 1;
-  if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes: w.bytes, failedExpectations: failed })}\n`);
+  if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes, failedExpectations: failed })}\n`);
   else io.out(`forked ${args.file} after step ${at} into ${out}: steps 0..${at} shared, ${rerun} step(s) run again with ${describeChange(change)}${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
   return failed ? EXIT_EXPECT : EXIT_OK;
 }

@@ -1,11 +1,12 @@
 /** `memhp record INPUT -o run.memhp`: record the input's log into a log file (JSON lines, hash-chained). */
 import { defineCommand } from 'citty';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../store/log.js';
-import { isLogFile, writeLinesAtomic } from '../../store/logfile_fs.js';
+import { isLogFile } from '../../store/logfile_fs.js';
 import { failedExpectations, runScenario } from '../../store/record.js';
 import { LOG_FORMAT, jsonLines, logJsonLines } from '../../store/serialize.js';
 import type { LogStep } from '../../store/types.js';
 import { inputArgs } from '../args.js';
+import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { checkpointOpts, loadInput, loadOptions, logMetaOf, parseInput } from '../load.js';
@@ -15,7 +16,7 @@ export const recordCommandDef = defineCommand({
   meta: {
     name: 'record',
     description:
-      'Record the input into a log file: JSON lines, a header then one hash-chained record per step, written atomically (never over the input). ' +
+      'Record the input into a log file: JSON lines, a header then one hash-chained record per step, written atomically (never over a file it read). ' +
       'Every command takes the log file as its input. Exit 1 when an expect line failed (the log is written all the same).',
   },
   args: {
@@ -25,18 +26,20 @@ export const recordCommandDef = defineCommand({
 });
 
 /** Execute `memhp record`; returns the exit code. */
-export function runRecord(io: Io, args: { file: string; output?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+export async function runRecord(io: Io, args: { file: string; output?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): Promise<number> {
   const out = requireOutput('record', args.output);
   const opts = loadOptions(args);
   let failed = 0;
   let lines: Iterable<string>;
   let steps: number;
+  let read: readonly string[];
   if (isLogFile(args.file)) {
     // A log file in: its usable steps out, in the current format (an upgrade, or a repair of a damaged file).
     const loaded = loadInput(io, args.file, opts);
     const m = logMetaOf(loaded);
     failed = failedExpectations(loaded.log).length;
     steps = loaded.log.length;
+    read = loaded.readFiles;
     lines = logJsonLines(loaded.log, m.meta, m.opts);
   } else {
     // A scenario or trace: each step is written as the model runs it, and not kept.
@@ -44,6 +47,7 @@ export function runRecord(io: Io, args: { file: string; output?: string; kernel?
     const m = logMetaOf(parsed);
     const k = checkpointOpts(opts).checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     steps = parsed.scenario.steps.length + 1;
+    read = parsed.readFiles;
     const counted = function* (): Generator<LogStep> {
       for (const r of runScenario(parsed.scenario, parsed.profile)) {
         failed += r.step.expects.filter((e) => !e.ok).length;
@@ -52,10 +56,9 @@ export function runRecord(io: Io, args: { file: string; output?: string; kernel?
     };
     lines = jsonLines(parsed.profile, k, steps, counted(), m.meta, m.opts);
   }
-  const w = writeLinesAtomic(out, lines, [args.file]);
-  if (!w.ok) throw new UserError(w.message);
-  if (args.json) io.out(`${JSON.stringify({ output: out, format: LOG_FORMAT, steps, bytes: w.bytes, failedExpectations: failed })}\n`);
-  else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${w.bytes} bytes, format ${LOG_FORMAT})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
+  const bytes = await writeOutputLines(io, out, lines, read);
+  if (args.json) io.out(`${JSON.stringify({ output: out, format: LOG_FORMAT, steps, bytes, failedExpectations: failed })}\n`);
+  else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${bytes} bytes, format ${LOG_FORMAT})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
   return failed ? EXIT_EXPECT : EXIT_OK;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `memhp shrink INPUT --until PREDICATE -o min.scn`: the smallest sub-sequence of the scenario's
  * operations that still makes the predicate true (store/shrink.ts, ddmin, 1-minimal), written as a
- * hand-editable scenario file (cli/shrink_text.ts) atomically, never over the input, then loaded
+ * hand-editable scenario file (cli/shrink_text.ts) atomically, never over a file it read, then loaded
  * again to check that it reproduces. Exit 0 written, 1 the predicate is not true for the input.
  */
 import { defineCommand } from 'citty';
@@ -24,7 +24,7 @@ export const shrinkCommandDef = defineCommand({
   args: {
     file: { ...inputArgs.file, description: 'scenario file (docs/scenario-format.md)' },
     until: { type: 'string', description: 'required: warn, error, leak, hazard, expect (NAME:TEXT narrows, e.g. hazard:F10), or invariant:NAME', valueHint: 'PREDICATE' },
-    output: { type: 'string', alias: 'o', description: 'required: the scenario file to write (never the input)', valueHint: 'FILE' },
+    output: { type: 'string', alias: 'o', description: 'required: the scenario file to write (never a file it reads)', valueHint: 'FILE' },
     kernel: inputArgs.kernel,
     arch: inputArgs.arch,
     config: inputArgs.config,
@@ -33,7 +33,7 @@ export const shrinkCommandDef = defineCommand({
 });
 
 /** Execute `memhp shrink`; returns the exit code. */
-export function runShrink(io: Io, args: { file: string; until?: string; output?: string; kernel?: string; arch?: string; config?: string; json?: boolean }): number {
+export async function runShrink(io: Io, args: { file: string; until?: string; output?: string; kernel?: string; arch?: string; config?: string; json?: boolean }): Promise<number> {
   if (args.until === undefined) throw new UserError("missing --until for 'shrink'", [], 'e.g. memhp shrink FILE --until hazard:F10 -o min.scn');
   if (args.output === undefined) throw new UserError("missing -o FILE for 'shrink'", [], 'e.g. memhp shrink FILE --until warn -o min.scn');
   const p = parsePredicate(args.until);
@@ -57,7 +57,7 @@ export function runShrink(io: Io, args: { file: string; until?: string; output?:
   ];
   const failing = new Map<number, string>();
   for (const s of recordScenario({ ...loaded.scenario, steps: r.steps }, loaded.profile).steps) for (const e of s.expects) if (!e.ok) failing.set(e.source.line, e.detail);
-  writeFileAtomic(args.output, shrunkScenarioText(loaded.text, loaded.scenario, r.steps, header, failing), [args.file]);
+  await writeFileAtomic(io, args.output, shrunkScenarioText(loaded.text, loaded.scenario, r.steps, header, failing), loaded.readFiles);
   // Load what was written, as a user would, and check it reproduces.
   const again = loadInput(io, args.output, opts);
   const at = firstTrue(again.log, p.value);
