@@ -77,8 +77,8 @@ const headerFields = {
 /** The header of format 1 (memhp before log files: `memhp run --json`). */
 export const HeaderV1 = v.object({ ...headerFields, format: v.literal(1) });
 
-/** Where a line came from: `file:line` with a 1-based line number. */
-const source = v.pipe(v.string(), v.regex(/^.*:[1-9]\d{0,15}$/, 'not file:line'));
+/** Where a line came from: `file:line` (a generated input's steps are at line 0). */
+const source = v.pipe(v.string(), v.regex(/^.*:\d{1,16}$/, 'not file:line'));
 
 /** Boot RAM ranges (pfns, end exclusive) and /proc/iomem lines; bounded by the geometry in store/logfile_check.ts. */
 const bootRange = v.object({ startPfn: nat, endPfn: nat, nid });

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../events/index.js';
 import { createProfile } from '../machines/index.js';
-import { isLogFile, logJsonLines, readLogFile, readLogLines, recordScenario, textLines } from '../store/index.js';
+import { DEFAULT_WORKLOAD, generateWorkload } from '../bench/generate.js';
+import { isLogFile, jsonLines, logJsonLines, readLogFile, readLogLines, recordScenario, runScenario, textLines } from '../store/index.js';
 import type { LogLine } from '../store/index.js';
+import type { LogStep } from '../store/types.js';
 import { fileLines } from '../store/logfile_fs.js';
 import { MAX_LOG_LINE_BYTES, MAX_LOG_STEPS } from '../store/logfile_limits.js';
 import { cli, spawnCli } from './helpers/cli.js';
@@ -225,6 +227,18 @@ describe('limits', () => {
     const h = readLogLines(good.map((l) => (l.line === 1 ? long(l) : l)), 'l.memhp');
     expect(!h.ok && h.damage.line).toBe(1);
     expect(!h.ok && h.damage.message).toMatch(/^line longer than MAX_LOG_LINE_BYTES/);
+  });
+
+  it('a generated workload (as the bench makes one: every kind of operation, steps at line 0) loads clean', () => {
+    const wl = generateWorkload(profile.geometry, { ...DEFAULT_WORKLOAD, steps: 400 });
+    const meta = { input: { name: 'bench', sha256: '0'.repeat(64) }, kernelLine: wl.scenario.kernel, boot: wl.boot, forkedFrom: null };
+    const steps = function* (): Generator<LogStep> {
+      for (const r of runScenario(wl.scenario, profile)) yield r.step;
+    };
+    const text = [...jsonLines(profile, 64, wl.ops.length + 1, steps(), meta)].map((l) => `${l}\n`).join('');
+    const r = readLogLines(textLines(text), 'bench.memhp');
+    expect(r.ok && r.value.damage).toBeNull();
+    expect(r.ok && r.value.log.length).toBe(wl.ops.length + 1);
   });
 
   it('the examples recorded by the CLI all load clean (no record memhp writes is refused)', async () => {
