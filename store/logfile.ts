@@ -88,7 +88,7 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   }
   const profile = p.profile;
   const g = profile.geometry;
-  const bootProblem = header.boot === null ? null : checkBoot(g, header.boot.ranges);
+  const bootProblem = header.boot === null ? null : checkBoot(g, header.boot.ranges, header.boot.iomem);
   if (bootProblem !== null) return fail(1, `header: ${bootProblem}`);
   const log = new HotplugLog(profile, { checkpointEvery: opts.checkpointEvery ?? header.checkpointEvery });
   const steps: ScenarioStep[] = [];

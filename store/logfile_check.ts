@@ -12,7 +12,7 @@ import type { Checked } from '../events/lexer.js';
 import { hex } from '../events/numbers.js';
 import { MAX_SECTIONS_PER_CALL } from '../events/operations.js';
 import { MAX_NUMNODES, checkEnd, checkSpan, checkStart } from '../events/ranges.js';
-import type { BootRange, Expectation, Operation } from '../events/types.js';
+import type { BootRange, Expectation, IomemResource, Operation } from '../events/types.js';
 import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
 import type { Geometry } from '../machines/geometry.js';
@@ -36,8 +36,8 @@ export function boundsOf(g: Geometry): Bounds {
   return { pfnEnd, maxSectionNr, maxRoot: Math.floor(maxSectionNr / g.SECTIONS_PER_ROOT) };
 }
 
-/** The boot layout of a header: RAM ranges below MAX_PHYSMEM_BITS, ascending and disjoint (as the scenario parser makes them). */
-export function checkBoot(g: Geometry, ranges: readonly BootRange[]): string | null {
+/** The boot layout of a header: RAM ranges below MAX_PHYSMEM_BITS, ascending and disjoint (as the scenario parser makes them), /proc/iomem lines with start ≤ end. */
+export function checkBoot(g: Geometry, ranges: readonly BootRange[], iomem: readonly IomemResource[]): string | null {
   let prevEnd = 0;
   for (let i = 0; i < ranges.length; i++) {
     const r = ranges[i] as BootRange;
@@ -47,6 +47,10 @@ export function checkBoot(g: Geometry, ranges: readonly BootRange[]): string | n
     if (!span.ok) return `${at}: ${span.problem.message}`;
     if (r.startPfn < prevEnd) return `${at}: starts at pfn ${hex(r.startPfn)}, below the end ${hex(prevEnd)} of the range before it (boot ranges are ascending and disjoint)`;
     prevEnd = r.endPfn;
+  }
+  for (let i = 0; i < iomem.length; i++) {
+    const r = iomem[i] as IomemResource;
+    if (r.end < r.start) return `boot.iomem.${i}: end ${hex(r.end)} is below start ${hex(r.start)}`;
   }
   return null;
 }
@@ -192,7 +196,7 @@ export function deviceRangesProblem(g: Geometry, value: unknown): string | null 
 }
 
 /** A once-only call site as the model names one: `oops`, or `file:function:kind:text[:condition]` (machines/kernel/context.ts warnOnce). */
-export const ONCE_SITE = /^(oops|[\w./-]+:\w+:(WARN|WARN_ON|WARN_ON_ONCE|pr_warn_once|pr_err_once):[^\n]*)$/;
+export const ONCE_SITE = /^(oops|[\w./-]+:[\w.]+:(WARN|WARN_ON|WARN_ON_ONCE|pr_warn_once|pr_err_once):[\s\S]*)$/;
 
 // --- internal ---
 

@@ -137,6 +137,7 @@ describe('forged headers', () => {
     ['a boot range ending at 2^52 pfns', (h) => (h.boot.ranges[0] = { startPfn: 0x100000, endPfn: 2 ** 52, nid: 0 }), /^header: boot\.ranges\.0: endPfn 0x10000000000000 is past the end of the physical address space \(limit MAX_PFN = 0x400000000, MAX_PHYSMEM_BITS 46\)/],
     ['a boot range that is empty', (h) => (h.boot.ranges[0] = { startPfn: 5, endPfn: 5, nid: 0 }), /^header: boot\.ranges\.0: endPfn 0x5 is not above startPfn 0x5/],
     ['overlapping boot ranges', (h) => h.boot.ranges.push({ startPfn: 0x100000, endPfn: 0x100001, nid: 0 }), /^header: boot\.ranges\.1: starts at pfn 0x100000, below the end/],
+    ['an iomem line ending below its start', (h) => ((h.boot as unknown as { iomem: unknown[] }).iomem = [{ start: 10, end: 5, name: 'System RAM', depth: 0 }]), /^header: boot\.iomem\.0: end 0x5 is below start 0xa/],
     ['a boot range with a string', (h) => (h.boot.ranges[0] = { startPfn: 0, endPfn: '1' as unknown as number, nid: 0 }), /^header: boot\.ranges\.0\.endPfn: /],
     ['more steps than MAX_LOG_STEPS', (h) => (h.steps = 1e12), new RegExp(`^header: steps: more steps than MAX_LOG_STEPS \\(${MAX_LOG_STEPS}\\), the most memhp reads from one log file`)],
   ];
