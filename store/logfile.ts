@@ -1,20 +1,25 @@
 /**
  * Reading a log file (JSON lines, store/serialize.ts) back into a HotplugLog: check the header
  * (an unknown or newer format is refused with what differs; format 1 is upgraded by
- * store/logfile_upgrade.ts), verify each record's hash against the chain, rebuild every state from
- * the records' patches (checkpoints are never read from a file: the log rebuilds them), and on a
- * truncated or corrupted file keep every complete, verified record before the damage and say
- * `file:line: what is wrong`. Pure: lines in, log out (store/logfile_fs.ts reads the lines).
+ * store/logfile_upgrade.ts), verify each record's hash against the chain, check every field of it
+ * (store/logfile_schema.ts, store/logfile_check.ts: a chain anyone can seal again proves nothing
+ * about who wrote a record), rebuild every state from the records' patches (checkpoints are never
+ * read from a file: the log rebuilds them), and on a truncated, corrupted or forged file keep every
+ * complete, verified record before the damage and say `file:line: what is wrong`. A UTF-8 byte
+ * order mark before the header is skipped; the limits of store/logfile_limits.ts are refused by
+ * name. Pure: lines in, log out (store/logfile_fs.ts reads the lines).
  */
-import type { Patch } from 'immer';
 import type { ExpectLine, Expectation, Operation, Scenario, ScenarioStep, SourceLoc } from '../events/types.js';
 import { describeProfile, resolveProfile } from '../machines/profile.js';
 import { emptyState } from '../machines/model.js';
+import type { Geometry } from '../machines/geometry.js';
 import type { InjectedFailure, KernelState, Outcome, Profile } from '../machines/types.js';
 import { HotplugLog, applyPatches } from './log.js';
 import { Interner } from './intern.js';
 import { changesFromPatches } from './logfile_changes.js';
-import { HeaderV1, HeaderV2, Patches, RecordV1, RecordV2, check } from './logfile_schema.js';
+import { checkBoot, checkChangesAgainst, checkEffects, checkExpects, checkOperation } from './logfile_check.js';
+import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
+import { HeaderV1, HeaderV2, RecordV1, RecordV2, check, validate } from './logfile_schema.js';
 import { RecordedStep } from './record.js';
 import type { LogHeader, LogRecord } from './logfile_schema.js';
 import { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
@@ -27,6 +32,8 @@ export interface LogLine {
   readonly text: string;
   readonly line: number;
   readonly complete: boolean;
+  /** Set when the line is longer than MAX_LOG_LINE_BYTES: its text is not kept ('') and this is its length so far. */
+  readonly tooLong?: number;
 }
 
 /** What is wrong with a log file, and where (the first damaged line). */
@@ -63,7 +70,11 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   const first = it.next();
   const fail = (line: number, message: string): { ok: false; damage: LogDamage } => ({ ok: false, damage: { file, line, message } });
   if (first.done) return fail(1, 'empty file: no log header');
-  const h = readHeader(first.value);
+  const long = tooLong(first.value);
+  if (long !== null) return fail(1, long);
+  // A UTF-8 byte order mark (an editor's) is not part of the header.
+  const head = first.value.text.charCodeAt(0) === 0xfeff ? { ...first.value, text: first.value.text.slice(1) } : first.value;
+  const h = readHeader(head);
   if (!h.ok) return fail(1, h.message);
   const { header, format } = h;
   // Logs written before memhp modelled 5-level paging have no `paging`: they were recorded 4-level,
@@ -76,6 +87,9 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
     return fail(1, `header: profile '${header.profile}' is not what memhp ${MEMHP_VERSION} makes of kernel ${header.kernel} ${header.arch} (${describeProfile(p.profile)})`);
   }
   const profile = p.profile;
+  const g = profile.geometry;
+  const bootProblem = header.boot === null ? null : checkBoot(g, header.boot.ranges, header.boot.iomem);
+  if (bootProblem !== null) return fail(1, `header: ${bootProblem}`);
   const log = new HotplugLog(profile, { checkpointEvery: opts.checkpointEvery ?? header.checkpointEvery });
   const steps: ScenarioStep[] = [];
   let bootExpects: readonly ExpectLine[] = [];
@@ -94,6 +108,11 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
       damage = { file, line: l.line, message: `unexpected line after the last step (the header says ${header.steps} steps)` };
       break;
     }
+    const long = tooLong(l);
+    if (long !== null) {
+      damage = { file, line: l.line, message: `${long}${lost(seq)}` };
+      break;
+    }
     // A last line without its newline is kept when it verifies (only the newline is missing).
     const rec = format === 1 ? readRecordV1(l.text, profile) : readRecordV2(l.text, hash);
     if (!rec.ok) {
@@ -106,18 +125,25 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
       damage = { file, line: l.line, message: `corrupted: record of step ${record.seq} where step ${seq} belongs${lost(seq)}` };
       break;
     }
-    const conv = toLogStep(record, profile.geometry.SECTIONS_PER_ROOT, interner);
+    const conv = toLogStep(record, g, state, interner);
     if (!conv.ok) {
       damage = { file, line: l.line, message: `corrupted: ${conv.message}${lost(seq)}` };
       break;
     }
     const step = conv.step;
+    let next: KernelState;
     try {
-      state = applyPatches(state, step.patches);
+      next = applyPatches(state, step.patches);
     } catch (e) {
       damage = { file, line: l.line, message: `corrupted: step ${seq}'s patches do not apply (${e instanceof Error ? e.message : String(e)})${lost(seq)}` };
       break;
     }
+    const effects = checkEffects(g, step.outcome, state, next);
+    if (effects !== null) {
+      damage = { file, line: l.line, message: `corrupted: ${effects}${lost(seq)}` };
+      break;
+    }
+    state = next;
     log.append(step, state);
     hash = rec.hash;
     if (seq === 0) {
@@ -169,6 +195,13 @@ const HASH_TAIL = 9 + 64 + 2;
 
 // --- internal ---
 
+/** The damage message of a line past MAX_LOG_LINE_BYTES, or null. */
+function tooLong(l: LogLine): string | null {
+  const n = l.tooLong ?? (l.text.length > MAX_LOG_LINE_BYTES ? l.text.length : null);
+  if (n === null) return null;
+  return `line longer than MAX_LOG_LINE_BYTES (${MAX_LOG_LINE_BYTES} bytes), the longest log line memhp reads (more than ${n} bytes)`;
+}
+
 function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | { ok: false; message: string } {
   if (!l.complete) return { ok: false, message: 'truncated: the header line is incomplete (the file ends mid-line)' };
   const json = parseJson(l.text);
@@ -200,17 +233,23 @@ function readRecordV2(line: string, prevHash: string): RecordRead {
   if (chainHash(prevHash, sealed.content) !== sealed.hash) return { ok: false, message: 'the record does not match its hash (changed after it was written, or the chain is broken)' };
   const json = parseJson(sealed.content);
   if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
-  const r = check(RecordV2, json.value);
-  return r.ok ? { ok: true, record: r.value, hash: sealed.hash } : { ok: false, message: r.message };
+  const r = validate(RecordV2, json.value);
+  return r.ok ? { ok: true, record: withCalls(r.value), hash: sealed.hash } : { ok: false, message: r.message };
 }
 
 function readRecordV1(line: string, profile: Profile): RecordRead {
   const json = parseJson(line);
   if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
-  const r = check(RecordV1, json.value);
+  const r = validate(RecordV1, json.value);
   if (!r.ok) return { ok: false, message: r.message };
-  const up = upgradeRecord(r.value, profile.geometry);
+  const up = upgradeRecord(withCalls(r.value), profile.geometry);
   return up.ok ? { ok: true, record: up.value, hash: '' } : { ok: false, message: up.message };
+}
+
+/** A record as read, its outcome with the nested calls that logs written before they were recorded lack (none). */
+function withCalls<R extends { outcome: { calls?: number[] } }>(r: R): R & { outcome: { calls: number[] } } {
+  if (r.outcome.calls === undefined) r.outcome.calls = [];
+  return r as R & { outcome: { calls: number[] } };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -221,22 +260,26 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
-/** A record as a log step: in the live log's compact form when its patches are memhp's, else with its patches as read. */
-function toLogStep(r: LogRecord, sectionsPerRoot: number, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
-  const source = parseSource(r.source, interner);
+/** A record as a log step in the live log's compact form, once every field of it is checked against `g` and the state before it. */
+function toLogStep(r: LogRecord, g: Geometry, state: KernelState, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
   const op = r.op as Operation | null;
+  if (op !== null) {
+    const why = checkOperation(g, op);
+    if (why !== null) return { ok: false, message: why };
+  }
+  const badExpect = checkExpects(g, r.expects as ReadonlyArray<{ expect: Expectation }>);
+  if (badExpect !== null) return { ok: false, message: badExpect };
+  const conv = changesFromPatches(r.patches, r.inversePatches, g);
+  if (!conv.ok) return conv;
+  const against = checkChangesAgainst(g, conv.changes, state);
+  if (against !== null) return { ok: false, message: against };
+  const changes = interner.deep(conv.changes);
+  const source = parseSource(r.source, interner);
   // Most steps inject nothing and expect nothing: share one empty list (a loaded log keeps 10^6 steps).
   const inject = r.inject.length === 0 ? NONE : (r.inject as InjectedFailure[]);
-  const outcome = r.outcome as unknown as Outcome;
-  const expects = r.expects.length === 0 ? NONE : r.expects.map((e) => ({ expect: e.expect as unknown as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
-  const changes = changesFromPatches(r.patches, r.inversePatches, sectionsPerRoot);
-  if (changes !== null) interner.deep(changes);
-  if (changes !== null) return { ok: true, step: new RecordedStep(r.seq, source, r.text, op, inject, expects, outcome, changes, sectionsPerRoot) };
-  const patches = check(Patches, r.patches);
-  if (!patches.ok) return { ok: false, message: `patches.${patches.message}` };
-  const inverse = check(Patches, r.inversePatches);
-  if (!inverse.ok) return { ok: false, message: `inversePatches.${inverse.message}` };
-  return { ok: true, step: { seq: r.seq, source, text: r.text, op, inject, outcome, expects, patches: patches.value as Patch[], inversePatches: inverse.value as Patch[] } };
+  const outcome = r.outcome as Outcome;
+  const expects = r.expects.length === 0 ? NONE : r.expects.map((e) => ({ expect: e.expect as Expectation, source: { file: source.file, line: e.line }, text: e.text, ok: e.ok, detail: e.detail }));
+  return { ok: true, step: new RecordedStep(r.seq, source, r.text, op, inject, expects, outcome, changes, g.SECTIONS_PER_ROOT) };
 }
 
 const NONE: readonly never[] = Object.freeze([]);

@@ -1,11 +1,17 @@
 /**
  * A record's immer patches and inverse patches back into the compact change form the live log
  * keeps (machines/changes.ts), so a loaded log costs what a recorded one does in memory. Exact
- * inverse of toPatches / toInversePatches for every patch they write; anything else gives null
- * (the step then keeps its patches as they are).
+ * inverse of toPatches / toInversePatches: a patch may only be one of the forms they write — add a
+ * root (all sections NULL), create a section, replace one section field, replace
+ * highestPresentSectionNr, fire a once-only call site, replace the ZONE_DEVICE ranges — on a path
+ * the state has, with a value shaped as the model's (store/logfile_check.ts); anything else (an
+ * unknown path, `__proto__`, a huge index, a value of another type) is refused naming the patch.
  */
+import * as v from 'valibot';
 import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
+import type { Geometry } from '../machines/geometry.js';
+import { ONCE_SITE, boundsOf, deviceRangesProblem, sectionSchemas } from './logfile_check.js';
 
 /** A patch as read from a file (not yet trusted to be an immer Patch). */
 interface RawPatch {
@@ -14,51 +20,86 @@ interface RawPatch {
   readonly value?: unknown;
 }
 
-/** The compact changes whose patches are `patches` and inverse patches `inverse`, or null when they are not of that form. */
-export function changesFromPatches(patches: readonly unknown[], inverse: readonly unknown[], sectionsPerRoot: number): Changes | null {
-  if (inverse.length !== patches.length) return null;
+/** The compact changes whose patches are `patches` and inverse patches `inverse` under `g`, or what is wrong with them (`patches.K.path: …`). */
+export function changesFromPatches(patches: readonly unknown[], inverse: readonly unknown[], g: Geometry): { ok: true; changes: Changes } | { ok: false; message: string } {
+  const no = (message: string): { ok: false; message: string } => ({ ok: false, message });
+  if (inverse.length !== patches.length) return no(`inversePatches: ${inverse.length} patch(es) undo the ${patches.length} of patches`);
+  const { field: fieldSchema, section: sectionSchema } = sectionSchemas(g);
+  const { maxRoot } = boundsOf(g);
+  const { maxSectionNr } = boundsOf(g);
   const out: unknown[] = [];
   const n = patches.length;
   for (let i = 0; i < n; i++) {
+    const at = `patches.${i}`;
+    const inv = `inversePatches.${n - 1 - i}`;
     const p = patches[i] as RawPatch;
     const q = inverse[n - 1 - i] as RawPatch;
-    if (typeof p !== 'object' || p === null || typeof q !== 'object' || q === null) return null;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) return no(`${at}: not a patch object`);
+    if (typeof q !== 'object' || q === null || Array.isArray(q)) return no(`${inv}: not a patch object`);
     const path = p.path;
-    if (!Array.isArray(path) || !samePath(path, q.path)) return null;
+    if (!Array.isArray(path) || path.length === 0 || path.length > 5) return no(`${at}.path: not a path of the model's state (${PATHS})`);
+    if (!samePath(path, q.path)) return no(`${inv}.path: not the path of ${at}, the patch it undoes`);
+    const ops = `${String(p.op)}/${String(q.op)}`;
     const head = path[0];
     if (head === 'roots') {
       const r = rootNumber(path[1]);
-      if (r === null) return null;
+      if (r === null || r > maxRoot) return no(`${at}.path.1: not a mem_section root number (0..${maxRoot})`);
       if (path.length === 2) {
-        if (p.op !== 'add' || q.op !== 'remove' || !isEmptyRoot(p.value, sectionsPerRoot)) return null;
+        if (ops !== 'add/remove' || 'value' in q) return no(`${at}: a root is added (add, undone by remove), not ${ops}`);
+        if (!isEmptyRoot(p.value, g.SECTIONS_PER_ROOT)) return no(`${at}.value: not a new root ({"sections": [${g.SECTIONS_PER_ROOT} × null]})`);
         out.push(ROOT, r);
         continue;
       }
       const idx = path[3];
-      if (path[2] !== 'sections' || typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || idx >= sectionsPerRoot) return null;
-      if (p.op !== 'replace' || q.op !== 'replace') return null;
+      if (path[2] !== 'sections') return no(`${at}.path.2: a root has only "sections"`);
+      if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || idx >= g.SECTIONS_PER_ROOT) return no(`${at}.path.3: not a section index of a root (0..${g.SECTIONS_PER_ROOT - 1})`);
+      if (ops !== 'replace/replace') return no(`${at}: a section or its field is replaced (replace, undone by replace), not ${ops}`);
       if (path.length === 4) {
-        if (q.value !== null || typeof p.value !== 'object' || p.value === null) return null;
+        if (q.value !== null) return no(`${inv}.value: a created section is undone by null`);
+        const s = v.safeParse(sectionSchema, p.value);
+        if (!s.success) return no(`${at}.value${dotPath(s.issues[0])}: ${s.issues[0].message}`);
+        const nr = r * g.SECTIONS_PER_ROOT + idx;
+        if ((p.value as { nr: number }).nr !== nr || nr > maxSectionNr) return no(`${at}.value.nr: section ${String((p.value as { nr: unknown }).nr)} at the place of section ${nr}`);
         out.push(CREATE, r, idx, p.value);
         continue;
       }
-      const f = SECTION_FIELDS.indexOf(path[4] as (typeof SECTION_FIELDS)[number]);
-      if (path.length !== 5 || f < 0 || !('value' in p) || !('value' in q)) return null;
+      const name = path[4];
+      const f = SECTION_FIELDS.indexOf(name as (typeof SECTION_FIELDS)[number]);
+      if (typeof name !== 'string' || f < 0) return no(`${at}.path.4: not a section field (${SECTION_FIELDS.join(', ')})`);
+      const schema = fieldSchema[name as (typeof SECTION_FIELDS)[number]];
+      for (const [w, x] of [[at, p], [inv, q]] as const) {
+        if (!('value' in x)) return no(`${w}: no value`);
+        const s = v.safeParse(schema, x.value);
+        if (!s.success) return no(`${w}.value${dotPath(s.issues[0])}: ${s.issues[0].message} (section field ${name})`);
+      }
       out.push(FIELD, r, idx, f, p.value, q.value);
-    } else if (path.length === 1 && head === 'highestPresentSectionNr' && p.op === 'replace' && q.op === 'replace' && typeof p.value === 'number' && typeof q.value === 'number') {
+    } else if (head === 'highestPresentSectionNr' && path.length === 1) {
+      if (ops !== 'replace/replace') return no(`${at}: highestPresentSectionNr is replaced, not ${ops}`);
+      for (const [w, x] of [[at, p], [inv, q]] as const) {
+        if (!Number.isSafeInteger(x.value) || (x.value as number) < -1 || (x.value as number) > maxSectionNr) return no(`${w}.value: not a section number (-1..${maxSectionNr})`);
+      }
       out.push(HIGHEST, p.value, q.value);
-    } else if (path.length === 2 && head === 'once' && typeof path[1] === 'string' && p.op === 'add' && p.value === true && q.op === 'remove' && !('value' in q)) {
+    } else if (head === 'once' && path.length === 2) {
+      if (typeof path[1] !== 'string' || !ONCE_SITE.test(path[1])) return no(`${at}.path.1: not a once-only call site (oops, or file:function:kind:text)`);
+      if (ops !== 'add/remove' || p.value !== true || 'value' in q) return no(`${at}: a call site fires (add true, undone by remove), not ${ops}`);
       out.push(ONCE, path[1]);
-    } else if (path.length === 1 && head === 'deviceRanges' && p.op === 'replace' && q.op === 'replace' && Array.isArray(p.value) && Array.isArray(q.value)) {
+    } else if (head === 'deviceRanges' && path.length === 1) {
+      if (ops !== 'replace/replace') return no(`${at}: deviceRanges are replaced, not ${ops}`);
+      for (const [w, x] of [[at, p], [inv, q]] as const) {
+        const why = deviceRangesProblem(g, x.value);
+        if (why !== null) return no(`${w}.value.${why}`);
+      }
       out.push(DEVICE, p.value, q.value);
     } else {
-      return null;
+      return no(`${at}.path: not a path of the model's state (${PATHS})`);
     }
   }
-  return out;
+  return { ok: true, changes: out };
 }
 
 // --- internal ---
+
+const PATHS = 'roots.R, roots.R.sections.I, roots.R.sections.I.FIELD, highestPresentSectionNr, once.SITE, deviceRanges';
 
 function samePath(a: readonly unknown[], b: unknown): boolean {
   return Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -66,7 +107,7 @@ function samePath(a: readonly unknown[], b: unknown): boolean {
 
 /** A root's key as toPatches writes it (the decimal string of the root number). */
 function rootNumber(key: unknown): number | null {
-  if (typeof key !== 'string' || !/^(0|[1-9]\d*)$/.test(key)) return null;
+  if (typeof key !== 'string' || !/^(0|[1-9]\d{0,15})$/.test(key)) return null;
   return Number(key);
 }
 
@@ -75,4 +116,10 @@ function isEmptyRoot(v: unknown, sectionsPerRoot: number): boolean {
   const keys = Object.keys(v);
   const sections = (v as { sections?: unknown }).sections;
   return keys.length === 1 && Array.isArray(sections) && sections.length === sectionsPerRoot && sections.every((s) => s === null);
+}
+
+/** `.a.b` of an issue inside a value ('' at its top). */
+function dotPath(issue: v.BaseIssue<unknown>): string {
+  const p = v.getDotPath(issue);
+  return p === null || p === '' ? '' : `.${p}`;
 }

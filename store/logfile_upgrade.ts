@@ -38,7 +38,8 @@ export function upgradeRecord(r: LogRecordV1, g: Geometry): { ok: true; value: L
     if (head?.text !== 'expect') return { ok: false, message: `expect line ${e.line}: '${e.text}' is not an expect line` };
     const parsed = parseExpect(g, args);
     if (!parsed.ok) return { ok: false, message: `expect line ${e.line}: ${parsed.problem.message}` };
-    expects.push({ line: e.line, text: e.text, expect: parsed.value, ok: e.ok, detail: e.detail });
+    // memhp's own parser made it: of the shape a format-2 record holds.
+    expects.push({ line: e.line, text: e.text, expect: parsed.value as LogRecord['expects'][number]['expect'], ok: e.ok, detail: e.detail });
   }
   return { ok: true, value: { ...r, expects } };
 }

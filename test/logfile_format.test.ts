@@ -178,30 +178,31 @@ describe('records memhp did not write', () => {
     return `${lines.join('\n')}\n`;
   }
 
-  it('loaded steps keep the compact form of a recorded log; patches of another form are kept as they are', () => {
+  it('loaded steps keep the compact form of a recorded log; an added patch that is exact against the state loads', () => {
     const plain = readLogLines(textLines(resealed(1, (r) => r)), 'a.memhp');
     expect(plain.ok && plain.value.log.step(1).constructor.name).toBe('RecordedStep');
-    // The same change as two patches of a form toPatches never writes (a whole section's flags as one object key path).
-    const odd = readLogLines(
-      textLines(
-        resealed(1, (r) => ({
-          ...r,
-          patches: [...(r.patches as unknown[]), { op: 'replace', path: ['highestPresentSectionNr'], value: 200 }],
-          inversePatches: [{ op: 'replace', path: ['highestPresentSectionNr'], value: 199 }, ...(r.inversePatches as unknown[])],
-        })),
-      ),
-      'b.memhp',
-    );
+    // One more change memhp did not make, with the inverse that undoes it (step 1 left highestPresentSectionNr at 144).
+    const extra = (old: number) => (r: Record<string, unknown>): Record<string, unknown> => ({
+      ...r,
+      patches: [...(r.patches as unknown[]), { op: 'replace', path: ['highestPresentSectionNr'], value: 200 }],
+      inversePatches: [{ op: 'replace', path: ['highestPresentSectionNr'], value: old }, ...(r.inversePatches as unknown[])],
+    });
+    const odd = readLogLines(textLines(resealed(1, extra(144))), 'b.memhp');
     if (!odd.ok) throw new Error(odd.damage.message);
     expect(odd.value.damage).toBeNull();
     expect(odd.value.log.stateAt(1).highestPresentSectionNr).toBe(200);
+    expect(odd.value.log.stateAt(0).highestPresentSectionNr).toBe(39);
+    // An inverse that would not restore the state before the step is damage.
+    const wrong = readLogLines(textLines(resealed(1, extra(199))), 'b.memhp');
+    expect(wrong.ok && wrong.value.damage).toMatchObject({ line: 3, message: expect.stringMatching(/^corrupted: inversePatches: the highestPresentSectionNr it restores \(199\) is not the state's \(144\)/) as unknown });
   });
 
   it('a sealed record whose patches are not patches, or do not apply, is damage at its line', () => {
-    const bad = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'explode', path: 7 }] }))), 'c.memhp');
-    expect(bad.ok && bad.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: patches\.0\.op: /) as unknown });
+    const bad = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'explode', path: 7 }], inversePatches: [{ op: 'explode', path: 7 }] }))), 'c.memhp');
+    expect(bad.ok && bad.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: patches\.0\.path: /) as unknown });
     expect(bad.ok && bad.value.log.length).toBe(2);
-    const noApply = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'replace', path: ['roots', '77', 'sections', 3, 'flags'], value: 1 }], inversePatches: [] }))), 'd.memhp');
-    expect(noApply.ok && noApply.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: step 2's patches do not apply/) as unknown });
+    const path = ['roots', '77', 'sections', 3, 'flags'];
+    const noApply = readLogLines(textLines(resealed(2, (r) => ({ ...r, patches: [{ op: 'replace', path, value: 1 }], inversePatches: [{ op: 'replace', path, value: 0 }] }))), 'd.memhp');
+    expect(noApply.ok && noApply.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: patches\.0: changes flags of section 9859, which does not exist/) as unknown });
   });
 });
