@@ -18,6 +18,7 @@ import type { Changes } from '../machines/changes.js';
 import type { Geometry } from '../machines/geometry.js';
 import type { KernelState, MemSection, Outcome } from '../machines/types.js';
 import { MAP_KINDS, SECTION_STATE_VALUES, USAGE_KINDS } from './logfile_schema.js';
+import { checkBootSections, MAX_BOOT_RANGES } from '../events/limits.js';
 
 /** The bounds of the 64-bit physical address space in a geometry's pfns and sections (what a hotplug call may name). */
 export interface Bounds {
@@ -48,6 +49,9 @@ export function checkBoot(g: Geometry, ranges: readonly BootRange[], iomem: read
     if (r.startPfn < prevEnd) return `${at}: starts at pfn ${hex(r.startPfn)}, below the end ${hex(prevEnd)} of the range before it (boot ranges are ascending and disjoint)`;
     prevEnd = r.endPfn;
   }
+  if (ranges.length > MAX_BOOT_RANGES) return `boot.ranges: ${ranges.length} ranges, more than MAX_BOOT_RANGES (${MAX_BOOT_RANGES})`;
+  const size = checkBootSections(g, ranges);
+  if (!size.ok) return `boot.ranges: ${size.problem.message}`;
   for (let i = 0; i < iomem.length; i++) {
     const r = iomem[i] as IomemResource;
     if (r.end < r.start) return `boot.iomem.${i}: end ${hex(r.end)} is below start ${hex(r.start)}`;

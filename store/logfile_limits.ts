@@ -4,13 +4,14 @@
  * one operation of a log is held to the scenario's own limits (MAX_SECTIONS_PER_CALL,
  * events/operations.ts; the address-space checks of events/ranges.ts).
  */
+import { MAX_STEPS } from '../events/limits.js';
 
 /**
- * The most steps (boot included) one log file may hold: ten times the 10^6-step log the bench
- * records and loads. A loaded log keeps every step in memory (a few hundred bytes each at least),
- * so a header announcing more is refused before any record is read.
+ * The most steps (boot included) one log file may hold: the operations one scenario or trace may
+ * have (MAX_STEPS, events/limits.ts) and the boot step, since every log is recorded from one. A
+ * header announcing more is refused before any record is read.
  */
-export const MAX_LOG_STEPS = 10_000_000;
+export const MAX_LOG_STEPS = MAX_STEPS + 1;
 
 /**
  * The longest line of a log file, in bytes: just under the longest string JavaScript can hold

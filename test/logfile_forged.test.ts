@@ -135,6 +135,12 @@ describe('forged headers', () => {
     });
   const CASES: ReadonlyArray<readonly [string, (h: Header) => void, RegExp]> = [
     ['a boot range ending at 2^52 pfns', (h) => (h.boot.ranges[0] = { startPfn: 0x100000, endPfn: 2 ** 52, nid: 0 }), /^header: boot\.ranges\.0: endPfn 0x10000000000000 is past the end of the physical address space \(limit MAX_PFN = 0x400000000, MAX_PHYSMEM_BITS 46\)/],
+    ['5-level boot RAM of 2^25 sections, past MAX_BOOT_SECTIONS', (h) => {
+      const x = h as unknown as { paging: number; profile: string };
+      x.paging = 5;
+      x.profile = x.profile.replace('MAX_PHYSMEM_BITS=46 (4-level paging)', 'MAX_PHYSMEM_BITS=52 (5-level paging)');
+      h.boot.ranges[0] = { startPfn: 0x100000, endPfn: 2 ** 40, nid: 0 };
+    }, /^header: boot\.ranges: boot RAM spans 33554400 sections: memhp models at most 524288 present sections at boot/],
     ['a boot range that is empty', (h) => (h.boot.ranges[0] = { startPfn: 5, endPfn: 5, nid: 0 }), /^header: boot\.ranges\.0: endPfn 0x5 is not above startPfn 0x5/],
     ['overlapping boot ranges', (h) => h.boot.ranges.push({ startPfn: 0x100000, endPfn: 0x100001, nid: 0 }), /^header: boot\.ranges\.1: starts at pfn 0x100000, below the end/],
     ['an iomem line ending below its start', (h) => ((h.boot as unknown as { iomem: unknown[] }).iomem = [{ start: 10, end: 5, name: 'System RAM', depth: 0 }]), /^header: boot\.iomem\.0: end 0x5 is below start 0xa/],
