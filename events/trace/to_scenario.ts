@@ -182,8 +182,18 @@ export function stepOfLine(scenario: Scenario, line: number): number {
 export function kernelFromBanner(text: string): string | null {
   const m = /Linux version (\S+)/.exec(text);
   if (!m) return null;
-  const pkg = /\s(\d+\.\d+\.\d+)[-~+][^\s]*\s+\(\d{4}-\d\d-\d\d\)\s*$/.exec(text) ?? /#\S+.*?\s(\d+\.\d+\.\d+)(?:[-~+]\S*)?(?:\s|$)/.exec(text);
-  if (pkg?.[1]) return pkg[1];
+  // Word by word (a pattern over the whole line backtracks cubically on a line of '#'s).
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  const last = words.length - 1;
+  // `… 6.1.192-2 (2025-01-01)`: the package version before the build date at the end.
+  const dated = last >= 1 && /^\(\d{4}-\d\d-\d\d\)$/.test(words[last] ?? '') ? /^(\d+\.\d+\.\d+)[-~+]/.exec(words[last - 1] ?? '') : null;
+  if (dated?.[1]) return dated[1];
+  // `#1 SMP … 6.12.95-1 …`: the first version word after the build number.
+  const hash = words.findIndex((w) => /#\S/.test(w));
+  for (let i = hash < 0 ? words.length : hash + 1; i < words.length; i++) {
+    const v = /^(\d+\.\d+\.\d+)(?:[-~+]\S*)?$/.exec(words[i] ?? '');
+    if (v?.[1]) return v[1];
+  }
   return kernelForRelease(m[1] ?? '');
 }
 
