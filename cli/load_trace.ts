@@ -68,6 +68,7 @@ export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined,
     const logFile = join(dirname(file), 'console.log');
     const log = logFile === file ? null : io.readFile(logFile);
     const dumped = log?.ok ? readFtraceDump(log.text, logFile) : null;
+    if (dumped?.ok === false) throw new UserError(`${logFile}: unreadable console log`, dumped.errors);
     if (log?.ok && dumped?.ok) {
       emptyTrace = file;
       file = logFile;
@@ -82,7 +83,11 @@ export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined,
   const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(io, iomemArg) }) });
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? run?.kernel ?? kernelForRelease(basename(dirname(dirname(file))));
-  if (kernel === null) throw new UserError(`${file}: no kernel banner and no release directory name`, [], 'give --kernel VERSION, e.g. --kernel 6.1.192');
+  // A whole-trace condition: said at the trace's line 1 (like "nothing usable" in traceToScenario).
+  if (kernel === null) {
+    const hint = 'give --kernel VERSION, e.g. --kernel 6.1.192';
+    throw new UserError(`${file}: no kernel banner`, [{ code: 'E_PARSE', message: 'no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?', file, line: 1, hint }]);
+  }
   const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
   return {
     file,

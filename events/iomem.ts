@@ -11,7 +11,8 @@ import { checkLineLength } from './limits.js';
 /** At most this many errors are collected before parsing stops. */
 const MAX_ERRORS = 20;
 
-const LINE_RE = /^([^\s:-]+)-([^\s:]+)\s*:\s*(.*?)\s*$/;
+// The name's trailing spaces are trimmed after the match (a lazy `(.*?)\s*$` backtracks quadratically).
+const LINE_RE = /^([^\s:-]+)-([^\s:]+)\s*:\s*(.*)$/;
 
 /** A resource with the line it was read from. */
 export interface IomemLine {
@@ -92,7 +93,8 @@ function parseResource(text: string, depth: number): Parsed {
   if (m === null) {
     return { ok: false, message: `not a /proc/iomem line: ${text}`, hint: 'expected START-END : NAME, e.g. 100000000-1ffffffff : System RAM' };
   }
-  const [, startText = '', endText = '', name = ''] = m;
+  const [, startText = '', endText = '', nameText = ''] = m;
+  const name = nameText.trimEnd();
   if (/^0[xX]/.test(startText) || /^0[xX]/.test(endText)) {
     const fixed = `${startText.replace(/^0[xX]/, '')}-${endText.replace(/^0[xX]/, '')}`;
     return { ok: false, message: `/proc/iomem addresses have no 0x prefix: ${text}`, hint: `write ${fixed}` };

@@ -134,7 +134,7 @@ describe('check that compares nothing', () => {
     const r = spawnCli(['check', 'test/fixtures/trace-cuts/markers-only', '--kernel', '6.1.192']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('memhp: error: test/fixtures/trace-cuts/markers-only/trace.txt: 0 steps, no section snapshots, no recorded returns, no nested calls, no WARN, no oops: nothing to compare\n  hint: check needs secstate snapshots, return probes, WARN splats or an oops in the trace\n');
+    expect(r.stderr).toBe('test/fixtures/trace-cuts/markers-only/trace.txt:1: error: 0 steps, no section snapshots, no recorded returns, no nested calls, no WARN, no oops: nothing to compare\n  hint: check needs secstate snapshots, return probes, WARN splats or an oops in the trace\n');
   });
 });
 

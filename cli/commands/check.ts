@@ -33,7 +33,11 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
 
   const res = checkTrace(trace, r.profile, warns);
-  if (res.fieldsCompared === 0) throw new UserError(`${file}: ${nothingCompared(trace, warns.length)}: nothing to compare`, [], 'check needs secstate snapshots, return probes, WARN splats or an oops in the trace');
+  if (res.fieldsCompared === 0) {
+    // A whole-trace condition: said at the trace's line 1.
+    const message = `${nothingCompared(trace, warns.length)}: nothing to compare`;
+    throw new UserError(`${file}: ${message}`, [{ code: 'E_PARSE', message, file, line: 1, hint: 'check needs secstate snapshots, return probes, WARN splats or an oops in the trace' }]);
+  }
   const where = (line: number): string => `${basename(file)}:${line}`;
   if (args.json) {
     io.out(

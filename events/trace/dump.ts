@@ -8,6 +8,7 @@
  */
 import type { Result, SourceLoc } from '../types.js';
 import { parseEvent, parseLost, type LineResult } from './line.js';
+import { traceLimitError } from './limits.js';
 import { findOopses } from './oops_splat.js';
 import { splitPrintk } from './printk.js';
 import { buildDocument, type NumberedLine } from './reader.js';
@@ -117,6 +118,8 @@ export function consoleLines(consoleLog: string): NumberedLine[] {
  * printed in as its last record; null when the log holds no dump with entries.
  */
 export function readFtraceDump(consoleLog: string, file: string): Result<TraceDocument> | null {
+  const limit = traceLimitError(consoleLog, file);
+  if (limit !== null) return { ok: false, errors: [limit] };
   const lines = consoleLines(consoleLog);
   const dump = findFtraceDumps(lines).find((d) => d.instance === null && d.lines.length > 0);
   if (dump === undefined) return null;

@@ -16,9 +16,6 @@ export type LineResult =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'error'; readonly message: string };
 
-/** `TASK-PID [CPU] FLAGS TIMESTAMP: rest`; trace-cmd report prints no FLAGS column. */
-// The task starts at its first non-space character (`\s*(\S…` cannot split a run of spaces two ways: no quadratic backtracking).
-const HEADER_RE = /^\s*(\S.*)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$/s;
 /** trace-cmd report's own header and notes: `cpus=2`, `version = 6`, `CPU 1 is empty`. */
 const TRACE_CMD_NOTE_RE = /^(cpus=\d+|version = \d+|CPU \d+ is empty|trace-cmd: .*)$/;
 const EVENT_RE = /^([^\s:]+):(?: (.*))?$/s;
@@ -34,16 +31,87 @@ export function parseLine(text: string, source: SourceLoc): LineResult {
   if (text.trim() === '' || text.startsWith('#') || TRACE_CMD_NOTE_RE.test(text.trim())) return { kind: 'skip' };
   const lost = parseLost(text.trim(), source);
   if (lost !== null) return lost;
-  const h = HEADER_RE.exec(text);
+  const h = scanHeader(text);
   if (h === null) return UNKNOWN;
-  const header: TraceHeader = {
-    task: (h[1] ?? '').trim(),
-    pid: Number(h[2]),
-    cpu: Number(h[3]),
-    flags: h[4] ?? '',
-    timestamp: Number(h[5]),
-  };
-  return parseEvent(h[6] ?? '', header, source);
+  return parseEvent(h.body, h.header, source);
+}
+
+/**
+ * `TASK-PID [CPU] FLAGS TIMESTAMP: rest` (trace-cmd report prints no FLAGS column), as
+ * `^\s*(\S.*)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$` would read it (the task may
+ * hold '-' and spaces: the last `-PID [CPU]` that is followed by a time stamp ends it), scanned by
+ * hand in time linear in the line: each `[` is tried once, from the right, and every run of
+ * digits or spaces is looked at by at most two tries (that regex backtracks quadratically).
+ */
+function scanHeader(text: string): { header: TraceHeader; body: string } | null {
+  let first = 0;
+  while (first < text.length && isSpace(text, first)) first++;
+  for (let k = text.lastIndexOf('['); k > first; k = text.lastIndexOf('[', k - 1)) {
+    // Backwards from `[`: spaces, the pid's digits, the '-' that ends the task (at least one character).
+    let i = k - 1;
+    while (i > first && isSpace(text, i)) i--;
+    if (i === k - 1) continue;
+    const pidEnd = i + 1;
+    while (i > first && isDigit(text, i)) i--;
+    if (i + 1 === pidEnd || text[i] !== '-' || i <= first) continue;
+    const dash = i;
+    // Forwards: CPU digits, `]`, spaces, an optional flags word and spaces, `SECONDS.FRACTION:` and one space.
+    let j = k + 1;
+    while (isDigit(text, j)) j++;
+    if (j === k + 1 || text[j] !== ']') continue;
+    const cpuEnd = j;
+    j = skipSpaces(text, j + 1);
+    if (j === cpuEnd + 1) continue;
+    let flags = '';
+    let ts = timestampAt(text, j);
+    if (ts < 0) {
+      let w = j;
+      while (w < text.length && !isSpace(text, w)) w++;
+      const next = skipSpaces(text, w);
+      if (w === j || next === w) continue;
+      ts = timestampAt(text, next);
+      if (ts < 0) continue;
+      flags = text.slice(j, w);
+      j = next;
+    }
+    const header: TraceHeader = {
+      task: text.slice(first, dash).trim(),
+      pid: Number(text.slice(dash + 1, pidEnd)),
+      cpu: Number(text.slice(k + 1, cpuEnd)),
+      flags,
+      timestamp: Number(text.slice(j, ts)),
+    };
+    return { header, body: text.slice(ts + 2) };
+  }
+  return null;
+}
+
+/** The end of `\d+\.\d+` at `at` when it is followed by `:` and a space, else -1. */
+function timestampAt(text: string, at: number): number {
+  let j = at;
+  while (isDigit(text, j)) j++;
+  if (j === at || text[j] !== '.') return -1;
+  const frac = ++j;
+  while (isDigit(text, j)) j++;
+  if (j === frac || text[j] !== ':' || !isSpace(text, j + 1)) return -1;
+  return j;
+}
+
+function skipSpaces(text: string, at: number): number {
+  let j = at;
+  while (j < text.length && isSpace(text, j)) j++;
+  return j;
+}
+
+function isDigit(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
+}
+
+const SPACE_RE = /\s/;
+function isSpace(text: string, at: number): boolean {
+  const c = text[at];
+  return c !== undefined && SPACE_RE.test(c);
 }
 
 /** A `[LOST N EVENTS]` line as a record (or an error for a count that is no number); null for other lines. */

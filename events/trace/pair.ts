@@ -146,15 +146,16 @@ function label(origin: CallOrigin, name: string): string {
   return origin === 'kprobe' ? name : `${origin}/${name}`;
 }
 
-/** All calls of a tree, depth first (parents before children). */
+/** All calls of a tree, depth first (parents before children); an explicit stack, so any depth. */
 export function flattenCalls(calls: readonly Call[]): Call[] {
   const out: Call[] = [];
-  const walk = (cs: readonly Call[]): void => {
-    for (const c of cs) {
-      out.push(c);
-      walk(c.children);
+  const stack: Call[] = [...calls].reverse();
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    out.push(c);
+    for (let i = c.children.length - 1; i >= 0; i--) {
+      const k = c.children[i];
+      if (k !== undefined) stack.push(k);
     }
-  };
-  walk(calls);
+  }
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import { parseIomemLines } from '../iomem.js';
 import type { InputError, Result, SourceLoc } from '../types.js';
+import { traceLimitError } from './limits.js';
 import { parseLine, type LineResult } from './line.js';
 import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
 import { parseWarningLine } from './warning.js';
@@ -45,6 +46,8 @@ interface SnapBuilder {
 
 /** Read ftrace text; `firstLine` is the line number of the text's first line within `file`. */
 export function readTrace(text: string, file: string, firstLine = 1): Result<TraceDocument> {
+  const limit = traceLimitError(text, file, firstLine);
+  if (limit !== null) return { ok: false, errors: [limit] };
   const lines = text.split(/\r?\n/);
   // ftrace ends every line with a newline: a last line without one was cut short (a truncated copy).
   const cut = lines.length > 0 && (lines[lines.length - 1] ?? '') !== '' ? lines.length - 1 : -1;
@@ -192,6 +195,8 @@ export function buildDocument(input: readonly NumberedLine[], file: string, pars
 
 /** Read the trace embedded in a console.log, with console.log line numbers in every location. */
 export function readConsoleTrace(consoleLog: string, file: string): Result<TraceDocument> {
+  const limit = traceLimitError(consoleLog, file);
+  if (limit !== null) return { ok: false, errors: [limit] };
   const found = findTraceText(consoleLog);
   if (found === null) {
     return { ok: false, errors: [{ code: 'E_PARSE', message: `no ${BEGIN} line: not a lab console.log`, file, line: 1 }] };

@@ -11,7 +11,7 @@ import { SUBCALL_FNS } from '../../machines/subcalls.js';
 import type { Operation, Result, Scenario, ScenarioStep, SourceLoc } from '../types.js';
 import { traceBoot } from './boot.js';
 import type { BootSource, TraceBootOptions } from './boot.js';
-import { pairCalls } from './pair.js';
+import { flattenCalls, pairCalls } from './pair.js';
 import type { Call, Memblk, SectionState, TraceDocument, TraceValue, TraceWarning } from './types.js';
 
 /** A secstate snapshot as a check point: compared with the model's state after step `afterStep`. */
@@ -104,16 +104,25 @@ export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBoo
   const labelAt = userActions(doc);
 
   const found: Array<{ call: Call; op: Operation; ret: number | null; chain: string }> = [];
-  const walk = (calls: readonly Call[], above: string): void => {
-    for (const c of calls) {
-      const m = mapCall(c);
-      const chain = `${above}${describeCall(c)}`;
-      if (m === 'descend') walk(c.children, `${chain} › `);
-      else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32, chain });
-    }
-  };
   const paired = pairCalls(doc.records);
-  walk(paired.calls, '');
+  // Depth first with an explicit stack: entries that never returned nest as deep as the trace is long.
+  const above: string[] = [];
+  const stack: Array<{ calls: readonly Call[]; next: number }> = [{ calls: paired.calls, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const c = top?.calls[top.next];
+    if (top === undefined || c === undefined) {
+      stack.pop();
+      above.pop();
+      continue;
+    }
+    top.next++;
+    const m = mapCall(c);
+    if (m === 'descend') {
+      above.push(describeCall(c));
+      stack.push({ calls: c.children, next: 0 });
+    } else if (m !== 'skip') found.push({ call: c, op: m, ret: c.retInt32, chain: chainText(above, c) });
+  }
   found.sort((a, b) => a.call.entry.line - b.call.entry.line);
 
   const steps: ScenarioStep[] = [];
@@ -182,8 +191,18 @@ export function stepOfLine(scenario: Scenario, line: number): number {
 export function kernelFromBanner(text: string): string | null {
   const m = /Linux version (\S+)/.exec(text);
   if (!m) return null;
-  const pkg = /\s(\d+\.\d+\.\d+)[-~+][^\s]*\s+\(\d{4}-\d\d-\d\d\)\s*$/.exec(text) ?? /#\S+.*?\s(\d+\.\d+\.\d+)(?:[-~+]\S*)?(?:\s|$)/.exec(text);
-  if (pkg?.[1]) return pkg[1];
+  // Word by word (a pattern over the whole line backtracks cubically on a line of '#'s).
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  const last = words.length - 1;
+  // `… 6.1.192-2 (2025-01-01)`: the package version before the build date at the end.
+  const dated = last >= 1 && /^\(\d{4}-\d\d-\d\d\)$/.test(words[last] ?? '') ? /^(\d+\.\d+\.\d+)[-~+]/.exec(words[last - 1] ?? '') : null;
+  if (dated?.[1]) return dated[1];
+  // `#1 SMP … 6.12.95-1 …`: the first version word after the build number.
+  const hash = words.findIndex((w) => /#\S/.test(w));
+  for (let i = hash < 0 ? words.length : hash + 1; i < words.length; i++) {
+    const v = /^(\d+\.\d+\.\d+)(?:[-~+]\S*)?$/.exec(words[i] ?? '');
+    if (v?.[1]) return v[1];
+  }
   return kernelForRelease(m[1] ?? '');
 }
 
@@ -237,31 +256,38 @@ function describeCall(c: Call): string {
   return `${origin}${c.name} ${args}`.trim() + ret;
 }
 
+/** At most this many calls (the innermost) are shown in a step's call chain; more are cut to `…`. */
+const MAX_CHAIN_CALLS = 16;
+
+/** The call chain from the outermost caller (`above`) down to `c`, its outermost part cut when deeper than MAX_CHAIN_CALLS. */
+function chainText(above: readonly string[], c: Call): string {
+  const shown = [...above.slice(Math.max(0, above.length - (MAX_CHAIN_CALLS - 1))), describeCall(c)];
+  return `${above.length >= MAX_CHAIN_CALLS ? '… › ' : ''}${shown.join(' › ')}`;
+}
+
 /** The calls below `c` of the functions the model records (SUBCALL_FNS), in entry order. */
 function nestedCalls(c: Call): TraceSubCall[] {
   const out: TraceSubCall[] = [];
-  const visit = (calls: readonly Call[]): void => {
-    for (const k of calls) {
-      if ((SUBCALL_FNS as readonly string[]).includes(k.name)) {
-        const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
-        const nr = num(k.args['nr_pages']);
-        if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit, crashed: k.crash !== null });
-      }
-      visit(k.children);
+  for (const k of callsBelow(c)) {
+    if ((SUBCALL_FNS as readonly string[]).includes(k.name)) {
+      const pfn = num(k.args['pfn']) ?? num(k.args['start_pfn']);
+      const nr = num(k.args['nr_pages']);
+      if (pfn !== null && nr !== null) out.push({ fn: k.name, pfn, nr_pages: nr, ret: k.name === 'sparse_add_section' ? k.retInt32 : null, source: k.entry, exit: k.exit, crashed: k.crash !== null });
     }
-  };
-  visit(c.children);
+  }
   return out;
 }
 
 /** The oops `c` or a call inside it never returned from, or null. */
 function crashOf(c: Call): Call['crash'] {
   if (c.crash !== null) return c.crash;
-  for (const k of c.children) {
-    const found = crashOf(k);
-    if (found !== null) return found;
-  }
+  for (const k of callsBelow(c)) if (k.crash !== null) return k.crash;
   return null;
+}
+
+/** The calls below `c`, depth first in entry order (parents before children). */
+function callsBelow(c: Call): Call[] {
+  return flattenCalls(c.children);
 }
 
 function countStepsBefore(steps: readonly ScenarioStep[], line: number): number {

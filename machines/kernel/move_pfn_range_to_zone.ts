@@ -77,8 +77,25 @@ function checkMemmapInit(ctx: KernelCtx, pfn: number, nr_pages: number): void {
   }
 }
 
+/**
+ * The ZONE_DEVICE ranges with [s, e) added, sorted, as a set of pfns: a range overlapping ones already
+ * there is merged with them (the same range moved again adds nothing), so the list never holds a
+ * pfn twice and does not grow with repeated moves; unchanged input comes back as the same array.
+ */
 function addRange(list: ReadonlyArray<readonly [number, number]>, s: number, e: number): ReadonlyArray<readonly [number, number]> {
-  return [...list, [s, e] as const].sort((a, b) => a[0] - b[0]);
+  if (list.some(([a, b]) => a <= s && e <= b)) return list;
+  const out: Array<readonly [number, number]> = [];
+  let lo = s;
+  let hi = e;
+  for (const r of list) {
+    if (r[1] <= s || r[0] >= e) out.push(r);
+    else {
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
+    }
+  }
+  out.push([lo, hi]);
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 function removeRange(list: ReadonlyArray<readonly [number, number]>, s: number, e: number): ReadonlyArray<readonly [number, number]> {
