@@ -15,6 +15,7 @@ import { UserError } from './errors.js';
 import { readingInto } from './io.js';
 import type { Io } from './io.js';
 import { isTraceInput, loadTrace } from './load_trace.js';
+import { scenarioBoundsErrors } from '../events/operation_bounds.js';
 
 /** Options shared by every command that takes an input. */
 export interface LoadOptions {
@@ -121,7 +122,14 @@ function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, path, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  checkTraceBounds(t.file, t.trace.scenario, r.profile);
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles };
+}
+
+/** A trace's calls held to the bounds of a scenario's operations before the model runs them; throws UserError. */
+export function checkTraceBounds(file: string, scenario: Scenario, profile: Profile): void {
+  const errors = scenarioBoundsErrors(profile.geometry, scenario);
+  if (errors.length) throw new UserError(`${file}: a call memhp cannot model`, errors);
 }
 
 /**

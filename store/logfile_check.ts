@@ -10,8 +10,8 @@
 import * as v from 'valibot';
 import type { Checked } from '../events/lexer.js';
 import { hex } from '../events/numbers.js';
-import { MAX_SECTIONS_PER_CALL } from '../events/operations.js';
-import { MAX_NUMNODES, checkEnd, checkSpan, checkStart } from '../events/ranges.js';
+import { MAX_NUMNODES, checkSpan } from '../events/ranges.js';
+import { operationProblem } from '../events/operation_bounds.js';
 import type { BootRange, Expectation, IomemResource, Operation } from '../events/types.js';
 import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
@@ -240,53 +240,6 @@ function isBitmap(g: Geometry, m: readonly unknown[], short: boolean): boolean {
     if (bits < 32 && w >= 2 ** Math.max(0, bits)) return false;
   }
   return true;
-}
-
-function operationProblem(g: Geometry, op: Operation): string | null {
-  const first = (...checks: Array<() => Checked<void>>): string | null => {
-    for (const c of checks) {
-      const r = c();
-      if (!r.ok) return r.problem.message;
-    }
-    return null;
-  };
-  let span: [number, number];
-  let why: string | null;
-  switch (op.kind) {
-    case 'online_mem_sections':
-    case 'offline_mem_sections': {
-      const [s, e] = [op.start_pfn, op.end_pfn];
-      why = first(
-        () => checkStart(g, 'pfn', `start_pfn=${hex(s)}`, BigInt(s)),
-        () => checkEnd(g, 'pfn', `end_pfn=${hex(e)}`, BigInt(e)),
-      );
-      if (why === null && e < s) why = `end_pfn=${hex(e)} is below start_pfn=${hex(s)}`;
-      span = [s, e];
-      break;
-    }
-    case 'pfn_valid':
-    case 'pfn_to_online_page':
-      return first(() => checkStart(g, 'pfn', `pfn=${hex(op.pfn)}`, BigInt(op.pfn)));
-    default: {
-      const { pfn, nr_pages: nr } = op;
-      why = first(() => checkSpan(g, 'pfn', `pfn=${hex(pfn)}`, BigInt(pfn), `pfn=${hex(pfn)} + nr_pages=${hex(nr)}`, BigInt(nr)));
-      if (why === null && 'altmap' in op && op.altmap !== null) {
-        const a = op.altmap;
-        why = first(() => checkSpan(g, 'pfn', `altmap base_pfn ${hex(a.base_pfn)}`, BigInt(a.base_pfn), `altmap base_pfn ${hex(a.base_pfn)} + reserve ${hex(a.reserve)} + free ${hex(a.free)}`, BigInt(a.reserve) + BigInt(a.free)));
-      }
-      if (why === null && op.kind === 'sparse_remove_section' && op.map_offset > nr) why = `map_offset=${hex(op.map_offset)} is greater than nr_pages=${hex(nr)}`;
-      if (why === null && (op.kind === 'sparse_add_section' || op.kind === 'sparse_remove_section') && nr > 0) {
-        const boundary = (Math.floor(pfn / g.PAGES_PER_SECTION) + 1) * g.PAGES_PER_SECTION;
-        if (pfn + nr > boundary) why = `${op.kind} pfn=${hex(pfn)} nr_pages=${hex(nr)} crosses the section boundary at pfn ${hex(boundary)}: it must lie within one section`;
-      }
-      span = [pfn, pfn + nr];
-    }
-  }
-  if (why !== null) return why;
-  const [start, end] = span;
-  const sections = end > start ? Math.floor((end - 1) / g.PAGES_PER_SECTION) - Math.floor(start / g.PAGES_PER_SECTION) + 1 : 0;
-  if (sections > MAX_SECTIONS_PER_CALL) return `${op.kind} spans ${sections} sections: memhp models at most MAX_SECTIONS_PER_CALL (${MAX_SECTIONS_PER_CALL}) sections per call`;
-  return null;
 }
 
 function machineOf(g: Geometry, state: KernelState, nr: number): string {

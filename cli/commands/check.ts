@@ -13,6 +13,7 @@ import { loadTrace } from '../load_trace.js';
 import { parsePagingArg } from '../load.js';
 import type { TraceScenario } from '../../events/trace/to_scenario.js';
 import { printable } from '../printable.js';
+import { checkTraceBounds } from '../load.js';
 
 /** The `check` command's definition (meta and arguments). */
 export const checkCommandDef = defineCommand({
@@ -31,6 +32,7 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
   const { file, trace, kernel, paging, warns, lostEvents, unknownLines, unknown, notes, bootNotes, malformed, readFrom } = loadTrace(io, args.trace, args.kernel, args.iomem);
   const r = resolveProfile({ kernel, paging: parsePagingArg(args.paging) ?? paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
+  checkTraceBounds(file, trace.scenario, r.profile);
 
   const res = checkTrace(trace, r.profile, warns);
   if (res.fieldsCompared === 0) {
