@@ -157,7 +157,7 @@ describe('memhp view in Chromium', () => {
       expect(await page.locator('#legend .sw').count()).toBeGreaterThan(0);
       expect(await page.locator('.band').count()).toBeGreaterThan(0);
       expect(await page.locator('#detail .flags').count()).toBe(1);
-      // Rows are placed by their style attributes: under a policy that dropped them they would all sit at the top.
+      // Rows are placed through the CSSOM (data-style, as inline style attributes are refused): unplaced they would all sit at the top.
       const tops = async (sel: string): Promise<number[]> => (await page.evaluate(`[...document.querySelectorAll('${sel}')].map((r) => r.offsetTop)`)) as number[];
       for (const sel of ['#steps .srow', '#map .mrow']) {
         const t = await tops(sel);
@@ -168,15 +168,16 @@ describe('memhp view in Chromium', () => {
       expect(await page.evaluate(`getComputedStyle(document.querySelector('main')).display`)).toBe('grid');
       expect(errors).toEqual([]);
       expect(await csp()).toEqual([]);
-      // The policy is enforced and the watch sees it: an injected inline script, <style> and foreign image are refused.
+      // The policy is enforced and the watch sees it: an injected inline script, <style>, style attribute and foreign image are refused.
       await page.evaluate(`(() => {
         const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s);
         const st = document.createElement('style'); st.textContent = 'body { display: none }'; document.head.append(st);
-        document.body.insertAdjacentHTML('beforeend', '<img src="http://203.0.113.1/x.png">');
+        document.body.insertAdjacentHTML('beforeend', '<img src="http://203.0.113.1/x.png"><div id="styled" style="display:none">x</div>');
       })()`);
-      await expect.poll(async () => (await csp()).filter((t) => !/Content Security Policy/.test(t)).map((t) => t.split(' ')[0]).sort(), { timeout: 5000 }).toEqual(['img-src', 'script-src-elem', 'style-src-elem']);
+      await expect.poll(async () => (await csp()).filter((t) => !/Content Security Policy/.test(t)).map((t) => t.split(' ')[0]).sort(), { timeout: 5000 }).toEqual(['img-src', 'script-src-elem', 'style-src-attr', 'style-src-elem']);
       expect(await page.evaluate('window.__ran')).toBeUndefined();
       expect(await page.evaluate(`getComputedStyle(document.body).display`)).not.toBe('none');
+      expect(await page.evaluate(`getComputedStyle(document.getElementById('styled')).display`)).not.toBe('none');
     } finally {
       await page.close();
       await v.stop();

@@ -21,3 +21,17 @@ export function hex(n: number): string {
 export function stateClass(state: string): string {
   return `st-${state.split('.')[0] ?? state}`;
 }
+
+/**
+ * Set `html` as the content of `el`, then apply each element's `data-style` (`prop:value;…`) through
+ * the CSSOM: the page's Content-Security-Policy refuses inline `style` attributes.
+ */
+export function setHtml(el: HTMLElement, html: string): void {
+  el.innerHTML = html;
+  for (const e of el.querySelectorAll<HTMLElement>('[data-style]')) {
+    for (const decl of (e.dataset['style'] ?? '').split(';')) {
+      const colon = decl.indexOf(':');
+      if (colon > 0) e.style.setProperty(decl.slice(0, colon).trim(), decl.slice(colon + 1).trim());
+    }
+  }
+}

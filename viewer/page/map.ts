@@ -6,7 +6,7 @@
  * mode one strip per kernel. Rows are virtualised: only those in view are in the DOM.
  */
 import type { DiffView, IomemBand, SectionView, StateView, ViewInfo } from '../api.js';
-import { byId, esc, hex, stateClass } from './dom.js';
+import { byId, esc, hex, setHtml, stateClass } from './dom.js';
 
 interface MapRow {
   readonly nr: number;
@@ -50,7 +50,7 @@ export class AddressMap {
       this.fitCells();
       this.render();
     }).observe(this.box);
-    byId('legend').innerHTML = legend(info);
+    setHtml(byId('legend'), legend(info));
   }
 
   /** Show the state after a step (one StateView per run). */
@@ -127,7 +127,7 @@ export class AddressMap {
       const main = r.views.find((v) => v);
       const cls = ['mrow', r.nr === this.selected ? 'selected' : '', r.diverges ? 'diverges' : '', r.mismatch ? 'mismatch' : ''].filter(Boolean).join(' ');
       const state = main?.state ?? 'absent.never';
-      html += `<div class="${cls}" data-nr="${r.nr}" data-state="${esc(state)}" style="top:${i * this.rowH}px">`;
+      html += `<div class="${cls}" data-nr="${r.nr}" data-state="${esc(state)}" data-style="top:${i * this.rowH}px">`;
       html += `<span class="nr"><span class="sw ${stateClass(state)}" title="${esc(state)}"></span>${r.nr}</span>`;
       html += `<span class="range">${hex(r.start)}-${hex(end)}</span>`;
       html += '<span class="lane">';
@@ -139,7 +139,7 @@ export class AddressMap {
       html += '</span>';
       html += `<span class="dim">${esc(this.diff ? r.note : `${state} · ${main?.flags ?? '0'}`)}</span></div>`;
     }
-    this.pad.innerHTML = html;
+    setHtml(this.pad, html);
   }
 }
 
@@ -170,7 +170,7 @@ function bands(iomem: readonly IomemBand[], start: number, size: number): string
     const lo = Math.max(r.start, start) - start;
     const hi = Math.min(r.end + 1, start + size) - start;
     const kind = /System RAM/i.test(r.name) ? 'ram' : /Persistent Memory/i.test(r.name) ? 'pmem' : /namespace|dax|pmem\d/i.test(r.name) ? 'ns' : /reserved/i.test(r.name) ? 'res' : 'other';
-    html += `<span class="band band-${kind}" style="left:${(100 * lo) / size}%;width:${(100 * (hi - lo)) / size}%;top:${r.depth ? 4 : 0}px" title="${esc(`${r.name} ${hex(r.start)}-${hex(r.end)}`)}">${esc(r.name)}</span>`;
+    html += `<span class="band band-${kind}" data-style="left:${(100 * lo) / size}%;width:${(100 * (hi - lo)) / size}%;top:${r.depth ? 4 : 0}px" title="${esc(`${r.name} ${hex(r.start)}-${hex(r.end)}`)}">${esc(r.name)}</span>`;
   }
   return html;
 }
@@ -184,7 +184,7 @@ function legend(info: ViewInfo): string {
   ]
     .map(([k, t]) => `<span><span class="sw st-${k}"></span>${t}</span>`)
     .join('');
-  const cells = `<span><span class="sw" style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw" style="outline:2px solid #fa4549"></span>changed by the step</span>`;
-  const diff = `<span class="dim">diff:</span><span><span class="sw" style="background:#2da44e"></span>bit set</span><span><span class="sw" style="background:#fa4549"></span>bit cleared</span><span><span class="sw" style="background:#d4a72c"></span>memmap only</span>`;
+  const cells = `<span><span class="sw" data-style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" data-style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" data-style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw" data-style="outline:2px solid #fa4549"></span>changed by the step</span>`;
+  const diff = `<span class="dim">diff:</span><span><span class="sw" data-style="background:#2da44e"></span>bit set</span><span><span class="sw" data-style="background:#fa4549"></span>bit cleared</span><span><span class="sw" data-style="background:#d4a72c"></span>memmap only</span>`;
   return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}${diff}`;
 }

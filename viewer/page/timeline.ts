@@ -6,7 +6,7 @@
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../api.js';
 import type { StepRow, ViewInfo } from '../api.js';
 import { getJson } from './client.js';
-import { byId, esc } from './dom.js';
+import { byId, esc, setHtml } from './dom.js';
 
 /** Pixel height of one step row (matches --step in style.css). */
 const ROW_H = 22;
@@ -145,7 +145,7 @@ export class Timeline {
       const seq = this.filtered[i] ?? 0;
       const row = this.row(seq);
       const cls = seq === this.current ? 'srow current' : 'srow';
-      const top = `style="top:${i * ROW_H}px"`;
+      const top = `data-style="top:${i * ROW_H}px"`;
       if (!row) {
         html += `<div class="${cls}" data-seq="${seq}" ${top}><span>${seq}</span><span class="dim">…</span></div>`;
         continue;
@@ -158,7 +158,7 @@ export class Timeline {
         `<div class="${cls}" data-seq="${seq}" ${top} title="${esc(row.text)}"><span>${seq}</span><span class="dim">${esc(row.source.split('/').pop() ?? row.source)}</span>` +
         `<span class="op">${esc(row.text)}</span><span class="ret${bad}">${esc(row.ret)}</span><span>${marks}</span></div>`;
     }
-    this.pad.innerHTML = html;
+    setHtml(this.pad, html);
   }
 
   /** The row of `seq` if its page is loaded; starts loading it otherwise. */
