@@ -10,7 +10,8 @@ import type { InputError, IomemResource, Result } from './types.js';
 /** At most this many errors are collected before parsing stops. */
 const MAX_ERRORS = 20;
 
-const LINE_RE = /^([^\s:-]+)-([^\s:]+)\s*:\s*(.*?)\s*$/;
+/** `START-END : NAME` of a trimmed line (the name runs to the end: a lazy name before `\s*$` was quadratic in the spaces inside it). */
+const LINE_RE = /^([^\s:-]+)-([^\s:]+)\s*:\s*(.*)$/;
 
 /** A resource with the line it was read from. */
 export interface IomemLine {
