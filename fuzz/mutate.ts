@@ -29,6 +29,9 @@ export interface MutateLimits {
   readonly repeat: number;
 }
 
+/** Most bytes repeat-line makes an input grow to (64 MiB). */
+export const MAX_INPUT = 64 * 1024 * 1024;
+
 /** The limits of a full fuzz run. */
 export const FULL_LIMITS: MutateLimits = { longLine: 1_000_000, repeat: 10_000 };
 
@@ -139,7 +142,8 @@ function lineMutation(b: Buffer, kind: MutationKind, rng: Rng, others: readonly 
       break;
     }
     case 'repeat-line': {
-      const n = Math.min(limits.repeat, pick(rng, [100, 1000, 10_000]));
+      // Stacked on a long line, 10^4 copies would not fit in a string: at most MAX_INPUT bytes.
+      const n = Math.max(1, Math.min(limits.repeat, pick(rng, [100, 1000, 10_000]), Math.floor(MAX_INPUT / (line.length + 1))));
       lines.splice(i, 1, ...Array.from({ length: n }, () => line));
       break;
     }
