@@ -133,6 +133,10 @@ async function runCase(reader: Reader, c: FuzzCase, dir: string, pool: Pool, opt
   const r = o.result as CliResult;
   const wrong = (why: string): CaseRun => ({ m, dir, verdict: { cls: 'wrong', why, code: r.code } });
   if (m.run.oracle === 'detect' && r.code === 0 && !/warning|error/.test(r.stderr)) return wrong('a log with a flipped bit was read without a warning (exit 0)');
+  if (m.run.oracle === 'clobber') {
+    const changed = m.files.find((f) => !existsSync(join(dir, f.path)) || !readFileSync(join(dir, f.path)).equals(f.bytes));
+    if (changed) return wrong(`record -o over its input (exit ${r.code}) changed ${changed.path}`);
+  }
   const out = join(dir, 'out.memhp');
   if (m.run.oracle === 'record') {
     if (r.code !== 0 && r.code !== 1) {

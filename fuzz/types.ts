@@ -13,9 +13,12 @@ export interface FuzzCase {
   readonly variant: number;
 }
 
+/** What a CLI case checks besides its class: a record's output, a flipped log detected, the input left alone by `-o` over it. */
+export type Oracle = 'none' | 'record' | 'detect' | 'clobber';
+
 /** What a case runs: a CLI command (argv with `%D` for the case's directory), or one raw request to a viewer. */
 export type RunSpec =
-  | { readonly kind: 'cli'; readonly argv: readonly string[]; readonly oracle: 'none' | 'record' | 'detect' }
+  | { readonly kind: 'cli'; readonly argv: readonly string[]; readonly oracle: Oracle }
   | { readonly kind: 'viewer'; readonly input: string; readonly request: Buffer };
 
 /** A case made concrete: files to write under the case's directory, what to run, and how to describe it. */
