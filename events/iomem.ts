@@ -11,7 +11,7 @@ import { checkLineLength } from './limits.js';
 /** At most this many errors are collected before parsing stops. */
 const MAX_ERRORS = 20;
 
-// The name's trailing spaces are trimmed after the match (a lazy `(.*?)\s*$` backtracks quadratically).
+/** `START-END : NAME` of a trimmed line (the name runs to the end: a lazy name before `\s*$` was quadratic in the spaces inside it). */
 const LINE_RE = /^([^\s:-]+)-([^\s:]+)\s*:\s*(.*)$/;
 
 /** A resource with the line it was read from. */

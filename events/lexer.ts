@@ -116,8 +116,9 @@ export function parseOptions(tokens: readonly Token[], allowed: readonly string[
   return okv(out);
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
+/** Levenshtein distance, for "did you mean" hints; with `max`, any distance above it is returned as max + 1 without computing it (an input word may be 10^6 characters long). */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -65,7 +65,7 @@ export function isOperationWord(word: string): boolean {
 /** The E_UNKNOWN_OP problem for a line starting with `word`, with a "did you mean" when close. */
 export function unknownOperation(word: string, otherWords: readonly string[]): Checked<never> {
   const all = [...OPERATION_WORDS, ...otherWords];
-  const near = all.filter((w) => editDistance(word, w) <= 2);
+  const near = all.filter((w) => editDistance(word, w, 2) <= 2);
   const known = `operations: ${OPERATION_WORDS.join(', ')}; other lines: ${otherWords.join(', ')}`;
   return fail('E_UNKNOWN_OP', `unknown operation ${word}`, near.length > 0 ? `did you mean ${near.join(' or ')}? Known ${known}` : `known ${known}`);
 }

@@ -103,6 +103,13 @@ describe('parseIomem', () => {
     expect(e.message).toBe('1f0000000-20fffffff : Kernel data is not inside its parent 100000000-1ffffffff : System RAM');
   });
 
+  it('reads a name with 50000 spaces inside it in linear time (fuzz: the name pattern was quadratic)', () => {
+    const t0 = performance.now();
+    const r = parseIomem(`100000000-1ffffffff : System${' '.repeat(50_000)}RAM   `, 'x', 1);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.ok && r.value[0]?.name).toBe(`System${' '.repeat(50_000)}RAM`);
+  });
+
   it('does not also report the children of a bad line', () => {
     const e = onlyError(parseIomem('100000000-1fffffffg : System RAM\n  100000000-100ffffff : Kernel code', 'f', 1));
     expect(e).toMatchObject({ code: 'E_IOMEM', line: 1 });

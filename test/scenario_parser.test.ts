@@ -263,6 +263,14 @@ describe('errors', () => {
     expect(onlyError(BOOT + 'sparse_add_sectoin pfn=1 nr_pages=1').hint).toMatch(/^did you mean sparse_add_section\?/);
   });
 
+  it('an unknown operation word of 10^6 characters is refused at once (fuzz: "did you mean" compared it in full with every known word)', () => {
+    const t0 = performance.now();
+    const e = onlyError(`${BOOT}${'x'.repeat(1_000_000)}`);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(e).toMatchObject({ code: 'E_UNKNOWN_OP', line: 2 });
+    expect(e.hint).toMatch(/^known operations: /);
+  });
+
   it('a call past MAX_PHYSMEM_BITS is parsed (the model answers it); one past the 64-bit physical address space is not', () => {
     const ok = parseScenario(BOOT + '__add_pages pfn=0x400000001 nr_pages=0\n', FILE, { geometry });
     expect(ok.ok).toBe(true);
