@@ -68,7 +68,9 @@ export function classifyViewer(o: Outcome, request: Buffer, oracles: ViewerOracl
   const fromViewer = has('x-content-type-options');
   if (oracles.expectHardening && fromViewer) {
     const host = foreignHost(request);
-    if (host !== null && status !== 421) return { cls: 'wrong', why: `foreign Host '${host.slice(0, 60)}' answered ${status}, not 421`, code: status };
+    // Node's parser refuses an unparsable request before any Host is read: 400/408/431 "malformed HTTP request", nothing of the input.
+    const malformed = /"malformed HTTP request/.test(r.response.slice(head.length + 4));
+    if (host !== null && status !== 421 && !malformed) return { cls: 'wrong', why: `foreign Host '${host.slice(0, 60)}' answered ${status}, not 421`, code: status };
     if (!has('content-security-policy')) return { cls: 'wrong', why: `status ${status} without Content-Security-Policy`, code: status };
   }
   return { cls: status < 400 ? 'ok' : 'clean error', why: `status ${status}`, code: status };
