@@ -106,7 +106,7 @@ describe('parseIomem', () => {
   it('reads a name with 50000 spaces inside it in linear time (fuzz: the name pattern was quadratic)', () => {
     const t0 = performance.now();
     const r = parseIomem(`100000000-1ffffffff : System${' '.repeat(50_000)}RAM   `, 'x', 1);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(5000);
     expect(r.ok && r.value[0]?.name).toBe(`System${' '.repeat(50_000)}RAM`);
   });
 
