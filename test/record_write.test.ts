@@ -9,11 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pc from 'picocolors';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/app.js';
-import { readTextFile } from '../cli/io.js';
-import type { Io } from '../cli/io.js';
 import { NODE_WRITE_FS } from '../store/write_atomic.js';
 import type { WriteFs } from '../store/write_atomic.js';
 import { ROOT, cli } from './helpers/cli.js';
@@ -33,25 +29,6 @@ function bigScenario(n: number): string {
 
 /** The temporary files left in `d`. */
 const temps = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.tmp'));
-
-/** Run the CLI in-process with the given file-system calls for writing. */
-async function cliWith(args: readonly string[], writeFs: WriteFs): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    color: pc.createColors(false),
-    readFile: readTextFile,
-    writeFs,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 /** node:fs's calls, but writes take at most `per` bytes each and fail with `code` once `budget` bytes are written. */
 function fillingDisk(budget: number, per: number, code = 'ENOSPC', message = 'no space left on device'): WriteFs {
@@ -80,7 +57,7 @@ describe('a disk that fills up while writing', () => {
     writeFileSync(scn, bigScenario(2000));
     const out = join(d, 'out.memhp');
     writeFileSync(out, OLD);
-    const r = await cliWith(['record', scn, '-o', out], fs);
+    const r = await cli(['record', scn, '-o', out], { writeFs: fs });
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error: cannot write ${out}: ${reason}\n`]);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     expect(temps(d)).toEqual([]);
@@ -102,7 +79,7 @@ describe('a disk that fills up while writing', () => {
     const a = join(dir, 'whole-a.memhp');
     const b = join(dir, 'whole-b.memhp');
     expect((await cli(['record', CYCLE, '-o', a])).code).toBe(0);
-    expect((await cliWith(['record', CYCLE, '-o', b], { ...NODE_WRITE_FS, writeSync: (fd, buf, off, len) => NODE_WRITE_FS.writeSync(fd, buf, off, Math.min(len, 7)) })).code).toBe(0);
+    expect((await cli(['record', CYCLE, '-o', b], { writeFs: { ...NODE_WRITE_FS, writeSync: (fd, buf, off, len) => NODE_WRITE_FS.writeSync(fd, buf, off, Math.min(len, 7)) } })).code).toBe(0);
     expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
   });
 

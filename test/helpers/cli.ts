@@ -5,6 +5,7 @@ import pc from 'picocolors';
 import { runCli } from '../../cli/app.js';
 import { readTextFile } from '../../cli/io.js';
 import type { Io } from '../../cli/io.js';
+import type { WriteFs } from '../../store/write_atomic.js';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,8 +17,8 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Run `memhp ARGS` in-process with colour off (or on). */
-export async function cli(args: readonly string[], opts: { color?: boolean } = {}): Promise<CliRun> {
+/** Run `memhp ARGS` in-process with colour off (or on), writing files through `writeFs` when given. */
+export async function cli(args: readonly string[], opts: { color?: boolean; writeFs?: WriteFs } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -29,6 +30,7 @@ export async function cli(args: readonly string[], opts: { color?: boolean } = {
     },
     color: pc.createColors(opts.color ?? false),
     readFile: readTextFile,
+    ...(opts.writeFs ? { writeFs: opts.writeFs } : {}),
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };

@@ -70,14 +70,19 @@ function noStack(body: string): void {
   expect(body).not.toMatch(/\n\s+at |\.ts:\d+|\.js:\d+|node:internal/);
 }
 
+/** A viewer of the seed scenario on a free port. */
+async function seedServer(): Promise<ViewServer> {
+  const bundle = readBundle(bundleDir());
+  if (!bundle.ok) throw new Error(bundle.message);
+  const r = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
+  if (!r.ok) throw new Error(r.message);
+  return r.server;
+}
+
 describe('memhp view server (in-process, the seed scenario)', () => {
   let server: ViewServer;
   beforeAll(async () => {
-    const bundle = readBundle(bundleDir());
-    if (!bundle.ok) throw new Error(bundle.message);
-    const r = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
-    if (!r.ok) throw new Error(r.message);
-    server = r.server;
+    server = await seedServer();
   });
   afterAll(async () => {
     await server?.close();
@@ -177,11 +182,7 @@ const SECURITY = {
 describe('memhp view server: Host allow-list (DNS rebinding) and security headers', () => {
   let server: ViewServer;
   beforeAll(async () => {
-    const bundle = readBundle(bundleDir());
-    if (!bundle.ok) throw new Error(bundle.message);
-    const r = await startViewServer(viewSource(quiet, { file: SEED }), { bundle: bundle.bundle });
-    if (!r.ok) throw new Error(r.message);
-    server = r.server;
+    server = await seedServer();
   });
   afterAll(async () => {
     await server?.close();
