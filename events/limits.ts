@@ -40,6 +40,26 @@ export const MAX_SECTIONS_PER_CALL = 2 ** 19;
  */
 export const MAX_RUN_SECTIONS = 2 ** 21;
 
+/**
+ * The most distinct ZONE_DEVICE ranges (`move_pfn_range_to_zone … zone=device` with distinct pfn and
+ * nr_pages) one run may name: 1024. A step copies the list of ranges it changes, so each step costs
+ * at most that much; real machines have one range per pmem namespace or CXL region.
+ */
+export const MAX_DEVICE_RANGES = 1024;
+
+/** The first step that names a ZONE_DEVICE range past MAX_DEVICE_RANGES distinct ones, refused there. */
+export function checkDeviceRanges(steps: readonly ScenarioStep[]): Checked<void> & { readonly step?: ScenarioStep } {
+  const seen = new Set<string>();
+  for (const s of steps) {
+    if (s.op.kind !== 'move_pfn_range_to_zone' || s.op.zone !== 'device') continue;
+    seen.add(`${s.op.pfn}+${s.op.nr_pages}`);
+    if (seen.size > MAX_DEVICE_RANGES) {
+      return { ...fail('E_RANGE', `more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges: memhp models at most ${MAX_DEVICE_RANGES} in one run (its own limit)`, 'split the scenario into several runs'), step: s };
+    }
+  }
+  return okv(undefined);
+}
+
 /** The sections the pfn range of `op` spans (0 for an operation on one pfn). */
 export function sectionsSpanned(g: Geometry, op: Operation): number {
   const span = 'nr_pages' in op ? [op.pfn, op.pfn + op.nr_pages] : 'end_pfn' in op ? [op.start_pfn, op.end_pfn] : null;

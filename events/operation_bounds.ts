@@ -5,7 +5,7 @@
  */
 import { pfnToSectionNr, type Geometry } from '../machines/geometry.js';
 import type { Checked } from './lexer.js';
-import { checkBootSections, checkRunSections, MAX_SECTIONS_PER_CALL } from './limits.js';
+import { checkBootSections, checkDeviceRanges, checkRunSections, MAX_SECTIONS_PER_CALL } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart } from './ranges.js';
 import type { InputError, Operation, Scenario } from './types.js';
@@ -73,6 +73,8 @@ export function scenarioBoundsErrors(g: Geometry, scenario: Scenario): InputErro
   if (errors.length) return errors;
   const run = checkRunSections(g, scenario.steps);
   if (!run.ok && run.step !== undefined) errors.push({ ...run.problem, file: run.step.source.file, line: run.step.source.line });
+  const dev = checkDeviceRanges(scenario.steps);
+  if (!dev.ok && dev.step !== undefined) errors.push({ ...dev.problem, file: dev.step.source.file, line: dev.step.source.line });
   const boot = checkBootSections(g, scenario.boot.ranges);
   if (!boot.ok) errors.push({ ...boot.problem, file: scenario.boot.source.file, line: scenario.boot.source.line });
   return errors;

@@ -8,7 +8,7 @@ import { ARCH_NAMES, type Geometry } from '../machines/geometry.js';
 import { parseExpect } from './expect.js';
 import { parseIomemLines, type IomemLine } from './iomem.js';
 import { parseOptions, stripComment, tokenize, type Problem, type Token } from './lexer.js';
-import { checkBootSections, checkLineLength, checkRunSections, MAX_BOOT_RANGES, MAX_STEPS } from './limits.js';
+import { checkBootSections, checkDeviceRanges, checkLineLength, checkRunSections, MAX_BOOT_RANGES, MAX_STEPS } from './limits.js';
 import { hex } from './numbers.js';
 import { isOperationWord, parseOperation, unknownOperation } from './operations.js';
 import { checkSpan, nidOpt, parseByteRange } from './ranges.js';
@@ -256,6 +256,8 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   if (!size.ok && bootSource !== null) report(bootSource.file, bootSource.line, size.problem);
   const run = checkRunSections(g, steps);
   if (!run.ok && run.step !== undefined) report(run.step.source.file, run.step.source.line, run.problem);
+  const dev = checkDeviceRanges(steps);
+  if (!dev.ok && dev.step !== undefined) report(dev.step.source.file, dev.step.source.line, dev.problem);
   if (errors.length > 0 || bootSource === null) return { ok: false, errors };
   return {
     ok: true,

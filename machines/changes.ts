@@ -9,10 +9,14 @@
  *   FIELD r idx field new old       one field of section r:idx replaced
  *   HIGHEST new old                 __highest_present_section_nr replaced
  *   ONCE site                       a once-only call site fired
- *   DEVICE new old                  the ZONE_DEVICE pfn ranges replaced
+ *   DEVICE i removed inserted       ZONE_DEVICE ranges spliced at index i: `removed` there replaced by
+ *                                   `inserted` (one immer patch per range, so a step stores what it changed)
  */
 import type { Patch } from 'immer';
 import type { MemSection } from './types.js';
+
+/** A ZONE_DEVICE range: [start, end) pfns. */
+export type DeviceRange = readonly [number, number];
 
 /** Fields of a section that a FIELD record can name, by index. */
 export const SECTION_FIELDS = ['flags', 'map', 'nid', 'usage', 'subsectionMap', 'bootMap', 'memmap', 'machine'] as const;
@@ -59,7 +63,12 @@ export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
     field: (r, idx, f, now) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: now }),
     highest: (now) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: now }),
     once: (site) => out.push({ op: 'add', path: ['once', site], value: true }),
-    device: (now) => out.push({ op: 'replace', path: ['deviceRanges'], value: now }),
+    device: (i, removed, inserted) => {
+      const common = Math.min(removed.length, inserted.length);
+      for (let j = 0; j < common; j++) out.push({ op: 'replace', path: ['deviceRanges', i + j], value: inserted[j] });
+      for (let j = common; j < inserted.length; j++) out.push({ op: 'add', path: ['deviceRanges', i + j], value: inserted[j] });
+      for (let j = common; j < removed.length; j++) out.push({ op: 'remove', path: ['deviceRanges', i + common] });
+    },
   });
   return out;
 }
@@ -73,7 +82,13 @@ export function toInversePatches(changes: Changes): Patch[] {
     field: (r, idx, f, _now, old) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: old }),
     highest: (_now, old) => out.push({ op: 'replace', path: ['highestPresentSectionNr'], value: old }),
     once: (site) => out.push({ op: 'remove', path: ['once', site] }),
-    device: (_now, old) => out.push({ op: 'replace', path: ['deviceRanges'], value: old }),
+    // Pushed in the forward patches' order, then reversed with the rest: each undoes its forward patch.
+    device: (i, removed, inserted) => {
+      const common = Math.min(removed.length, inserted.length);
+      for (let j = 0; j < common; j++) out.push({ op: 'replace', path: ['deviceRanges', i + j], value: removed[j] });
+      for (let j = common; j < inserted.length; j++) out.push({ op: 'remove', path: ['deviceRanges', i + j] });
+      for (let j = common; j < removed.length; j++) out.push({ op: 'add', path: ['deviceRanges', i + common], value: removed[j] });
+    },
   });
   return out.reverse();
 }
@@ -86,7 +101,7 @@ interface Visitor {
   field(r: number, idx: number, f: SectionField, now: unknown, old: unknown): void;
   highest(now: number, old: number): void;
   once(site: string): void;
-  device(now: unknown, old: unknown): void;
+  device(i: number, removed: readonly DeviceRange[], inserted: readonly DeviceRange[]): void;
 }
 
 function walk(c: Changes, v: Visitor): void {
@@ -114,8 +129,8 @@ function walk(c: Changes, v: Visitor): void {
         i += 2;
         break;
       case DEVICE:
-        v.device(c[i + 1], c[i + 2]);
-        i += 3;
+        v.device(c[i + 1] as number, c[i + 2] as readonly DeviceRange[], c[i + 3] as readonly DeviceRange[]);
+        i += 4;
         break;
       default:
         throw new Error(`corrupt change record at ${i}: tag ${String(c[i])}`);
@@ -128,4 +143,14 @@ const rootKeys: string[] = [];
 /** The root number as the patch path's object key, one shared string per root. */
 function rootKey(r: number): string {
   return (rootKeys[r] ??= String(r));
+}
+
+/** The splice that turns `old` into `now` (ranges compared by value): the common head and tail are left out. */
+export function deviceSplice(old: readonly DeviceRange[], now: readonly DeviceRange[]): { i: number; removed: DeviceRange[]; inserted: DeviceRange[] } {
+  const same = (a: DeviceRange | undefined, b: DeviceRange | undefined): boolean => a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1];
+  let head = 0;
+  while (head < old.length && head < now.length && same(old[head], now[head])) head++;
+  let tail = 0;
+  while (tail < old.length - head && tail < now.length - head && same(old[old.length - 1 - tail], now[now.length - 1 - tail])) tail++;
+  return { i: head, removed: old.slice(head, old.length - tail), inserted: now.slice(head, now.length - tail) };
 }

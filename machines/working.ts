@@ -6,7 +6,7 @@
  * plain immer Patch objects, replayed and reversed by immer's applyPatches in store/. Property
  * tests check replay == live and reverse.
  */
-import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from './changes.js';
+import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, deviceSplice } from './changes.js';
 import type { Changes, SectionField } from './changes.js';
 import { sectionNrToRoot } from './geometry.js';
 import type { Geometry } from './geometry.js';
@@ -125,7 +125,11 @@ export class WorkingState {
     }
     if (this.highestPresentSectionNr !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highestPresentSectionNr, this.base.highestPresentSectionNr);
     for (const site of this.newOnce_) c.push(ONCE, site);
-    if (this.deviceRanges !== this.base.deviceRanges) c.push(DEVICE, this.deviceRanges, this.base.deviceRanges);
+    if (this.deviceRanges !== this.base.deviceRanges) {
+      const d = deviceSplice(this.base.deviceRanges, this.deviceRanges);
+      if (d.removed.length || d.inserted.length) c.push(DEVICE, d.i, d.removed, d.inserted);
+      else this.deviceRanges = this.base.deviceRanges;
+    }
     if (!c.length) return { state: this.base, changes: NO_CHANGES };
     const state: KernelState = {
       roots: this.rootsCopied_ ? this.roots_ : this.base.roots,

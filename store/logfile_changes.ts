@@ -3,12 +3,13 @@
  * keeps (machines/changes.ts), so a loaded log costs what a recorded one does in memory. Exact
  * inverse of toPatches / toInversePatches: a patch may only be one of the forms they write — add a
  * root (all sections NULL), create a section, replace one section field, replace
- * highestPresentSectionNr, fire a once-only call site, replace the ZONE_DEVICE ranges — on a path
+ * highestPresentSectionNr, fire a once-only call site, replace, add or remove one ZONE_DEVICE range (or, in older logs, replace the whole list) — on a path
  * the state has, with a value shaped as the model's (store/logfile_check.ts); anything else (an
  * unknown path, `__proto__`, a huge index, a value of another type) is refused naming the patch.
  */
 import * as v from 'valibot';
-import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from '../machines/changes.js';
+import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, deviceSplice, type DeviceRange } from '../machines/changes.js';
+import { MAX_DEVICE_RANGES } from '../events/limits.js';
 import type { Changes } from '../machines/changes.js';
 import type { Geometry } from '../machines/geometry.js';
 import { ONCE_SITE, boundsOf, deviceRangesProblem, sectionSchemas } from './logfile_check.js';
@@ -84,12 +85,25 @@ export function changesFromPatches(patches: readonly unknown[], inverse: readonl
       if (ops !== 'add/remove' || p.value !== true || 'value' in q) return no(`${at}: a call site fires (add true, undone by remove), not ${ops}`);
       out.push(ONCE, path[1]);
     } else if (head === 'deviceRanges' && path.length === 1) {
+      // Format 2 before per-range patches: the whole list replaced.
       if (ops !== 'replace/replace') return no(`${at}: deviceRanges are replaced, not ${ops}`);
       for (const [w, x] of [[at, p], [inv, q]] as const) {
         const why = deviceRangesProblem(g, x.value);
         if (why !== null) return no(`${w}.value.${why}`);
       }
-      out.push(DEVICE, p.value, q.value);
+      const d = deviceSplice(q.value as DeviceRange[], p.value as DeviceRange[]);
+      out.push(DEVICE, d.i, d.removed, d.inserted);
+    } else if (head === 'deviceRanges' && path.length === 2) {
+      const i = path[1];
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= MAX_DEVICE_RANGES) return no(`${at}.path.1: not an index of the ZONE_DEVICE ranges (0..${MAX_DEVICE_RANGES - 1})`);
+      const values = ops === 'replace/replace' ? [p, q] : ops === 'add/remove' ? [p] : ops === 'remove/add' ? [q] : null;
+      if (values === null) return no(`${at}: a ZONE_DEVICE range is replaced, added or removed, not ${ops}`);
+      for (const x of values) {
+        const why = deviceRangesProblem(g, [x.value]);
+        if (why !== null) return no(`${x === p ? at : inv}.value: not a [start, end) pair of pfns`);
+      }
+      const range = (x: RawPatch): DeviceRange[] => [x.value as DeviceRange];
+      out.push(DEVICE, i, ops === 'add/remove' ? [] : range(q), ops === 'remove/add' ? [] : range(p));
     } else {
       return no(`${at}.path: not a path of the model's state (${PATHS})`);
     }
@@ -99,7 +113,7 @@ export function changesFromPatches(patches: readonly unknown[], inverse: readonl
 
 // --- internal ---
 
-const PATHS = 'roots.R, roots.R.sections.I, roots.R.sections.I.FIELD, highestPresentSectionNr, once.SITE, deviceRanges';
+const PATHS = 'roots.R, roots.R.sections.I, roots.R.sections.I.FIELD, highestPresentSectionNr, once.SITE, deviceRanges, deviceRanges.I';
 
 function samePath(a: readonly unknown[], b: unknown): boolean {
   return Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);

@@ -13,7 +13,7 @@ import { hex } from '../events/numbers.js';
 import { MAX_NUMNODES, checkSpan } from '../events/ranges.js';
 import { operationProblem } from '../events/operation_bounds.js';
 import type { BootRange, Expectation, IomemResource, Operation } from '../events/types.js';
-import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS } from '../machines/changes.js';
+import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, type DeviceRange } from '../machines/changes.js';
 import type { Changes } from '../machines/changes.js';
 import type { Geometry } from '../machines/geometry.js';
 import type { KernelState, MemSection, Outcome } from '../machines/types.js';
@@ -104,7 +104,8 @@ export function checkChangesAgainst(g: Geometry, changes: Changes, state: Kernel
   const fields = new Map<string, unknown>();
   const once = new Set<string>();
   let highest = state.highestPresentSectionNr;
-  let device: unknown = state.deviceRanges;
+  let device: readonly DeviceRange[] = state.deviceRanges;
+  let deviceAt: string | null = null;
   const SPR = g.SECTIONS_PER_ROOT;
   const slot = (r: number, idx: number): MemSection | null | undefined => {
     const made = sections.get(r * SPR + idx);
@@ -156,15 +157,21 @@ export function checkChangesAgainst(g: Geometry, changes: Changes, state: Kernel
         i += 2;
         break;
       }
-      case DEVICE:
-        if (!sameValue(device, changes[i + 2])) return 'inversePatches: the deviceRanges it restores are not the state\'s';
-        device = changes[i + 1];
-        i += 3;
+      case DEVICE: {
+        const [at0, removed, inserted] = [changes[i + 1] as number, changes[i + 2] as DeviceRange[], changes[i + 3] as DeviceRange[]];
+        if (at0 > device.length || !sameValue(device.slice(at0, at0 + removed.length), removed)) return `${at}: the ZONE_DEVICE ranges it replaces at ${at0} are not the state's`;
+        device = [...device.slice(0, at0), ...inserted, ...device.slice(at0 + removed.length)];
+        deviceAt = at;
+        i += 4;
         break;
+      }
       default:
         return `${at}: not a change memhp writes`;
     }
   }
+  // Checked when the step's changes are all made: one range at a time, a merge may overlap on the way.
+  const why = deviceAt === null ? null : deviceRangesProblem(g, device);
+  if (why !== null) return `${deviceAt}: the ZONE_DEVICE ranges the step makes are not ascending and disjoint (${why})`;
   return null;
 }
 

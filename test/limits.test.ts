@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_RUN_SECTIONS, MAX_STEPS, parseScenario } from '../events/index.js';
+import { MAX_DEVICE_RANGES } from '../events/limits.js';
+import { statSync } from 'node:fs';
 import { MAX_INPUT_BYTES, readTextFile } from '../cli/io.js';
 import { geometryForRelease } from '../machines/geometry.js';
 import { cli } from './helpers/cli.js';
@@ -80,6 +82,36 @@ describe('operations over many sections', () => {
     expect(f14).toHaveLength(1);
     expect(/usage of section\(s\) ([\d,]+) freed/.exec(f14[0]!)?.[1]?.split(',')).toHaveLength(2 ** 17);
   }, 60_000);
+});
+
+describe('ZONE_DEVICE ranges', () => {
+  /** `n` distinct ZONE_DEVICE moves 2 MiB apart, then `n` removes and re-adds of the last one. */
+  const moves = (n: number): string =>
+    `kernel 6.1\nram 4G 4G\n${Array.from({ length: n }, (_, i) => `move_pfn_range_to_zone pfn=0x${(0x480000 + i * 0x400).toString(16)} nr_pages=0x200 zone=device`).join('\n')}\n` +
+    `remove_pfn_range_from_zone pfn=0x${(0x480000 + (n - 1) * 0x400).toString(16)} nr_pages=0x200 zone=device\n`.repeat(1) +
+    `move_pfn_range_to_zone pfn=0x${(0x480000 + (n - 1) * 0x400).toString(16)} nr_pages=0x200 zone=device\n`;
+
+  it('a log stores each step\'s change to the ranges, not the whole list: 4n distinct ranges make a log about 4 times that of n (it was 16: quadratic)', async () => {
+    const size = async (n: number): Promise<number> => {
+      const f = scn(`dev${n}.scn`, moves(n));
+      const out = join(dir, `dev${n}.memhp`);
+      expect((await cli(['record', f, '-o', out])).code).toBe(0);
+      // The log replays to the live run's last state.
+      const state = async (input: string): Promise<unknown> => ({ ...(JSON.parse((await cli(['state', input, '--json'])).stdout) as object), source: null });
+      expect(await state(out)).toEqual(await state(f));
+      return statSync(out).size;
+    };
+    const ratio = (await size(800)) / (await size(200));
+    expect(ratio).toBeGreaterThan(3);
+    expect(ratio).toBeLessThan(6);
+  });
+
+  it(`more than ${MAX_DEVICE_RANGES} distinct ranges are refused at the move that names one more`, async () => {
+    const f = scn('dev-many.scn', moves(MAX_DEVICE_RANGES + 1));
+    const r = await cli(['run', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:${MAX_DEVICE_RANGES + 3}: error: more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges`);
+  });
 });
 
 describe('text inputs', () => {
