@@ -11,7 +11,7 @@ import { MAX_DEVICE_RANGES } from '../events/limits.js';
 import { statSync } from 'node:fs';
 import { MAX_INPUT_BYTES, readTextFile } from '../cli/io.js';
 import { geometryForRelease } from '../machines/geometry.js';
-import { cli } from './helpers/cli.js';
+import { ROOT, cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-limits-'));
 const scn = (name: string, text: string): string => {
@@ -104,6 +104,16 @@ describe('ZONE_DEVICE ranges', () => {
     const ratio = (await size(800)) / (await size(200));
     expect(ratio).toBeGreaterThan(3);
     expect(ratio).toBeLessThan(6);
+  });
+
+  it('a log written before per-range patches (the whole list replaced) still reads: every step as a fresh run of its scenario', async () => {
+    const log = join(ROOT, 'test/fixtures/format2-whole-device-ranges.memhp');
+    const state = async (input: string, n: number): Promise<unknown> => {
+      const r = await cli(['state', input, '--at', String(n), '--json']);
+      expect(r.stderr).toBe('');
+      return { ...(JSON.parse(r.stdout) as object), source: null };
+    };
+    for (let n = 0; n <= 5; n++) expect(await state(log, n)).toEqual(await state(join(ROOT, 'test/fixtures/format2-whole-device-ranges.scn'), n));
   });
 
   it(`more than ${MAX_DEVICE_RANGES} distinct ranges are refused at the move that names one more`, async () => {
