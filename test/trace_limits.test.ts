@@ -171,3 +171,21 @@ describe("a trace's calls are held to a scenario's bounds before the model runs 
     expect(r.stderr).toMatch(new RegExp(`^${dir}/trace.txt:269: error: __add_pages spans 33554432 sections: memhp models at most MAX_SECTIONS_PER_CALL \\(524288\\) sections per call`));
   });
 });
+
+describe('a boot layout from the trace is ascending and disjoint', () => {
+  it('an IOMEM System RAM line recorded twice: the ranges merge, and the recorded log reads back (fuzz: it was refused on reading)', async () => {
+    const run = `${TRACES}/6.12.95+deb12-amd64/sparse_error_paths`;
+    const lines = readFileSync(`${run}/trace.txt`, 'utf8').split('\n');
+    const i = lines.findIndex((l) => /IOMEM boot\|00100000-[0-9a-f]+ : System RAM/.test(l));
+    expect(i).toBeGreaterThan(0);
+    const dir = mkdtempSync(`${tmpdir()}/memhp-boot-`);
+    dirs.push(dir);
+    writeFileSync(`${dir}/trace.txt`, [...lines.slice(0, i + 1), ...lines.slice(i)].join('\n'));
+    copyFileSync(`${run}/run.json`, `${dir}/run.json`);
+    const log = `${dir}/out.memhp`;
+    expect((await cli(['record', dir, '-o', log])).code).toBe(0);
+    const r = await cli(['state', log]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

@@ -100,13 +100,24 @@ export function memmapRanges(cmdline: string): MemmapRange[] {
 
 // --- internal ---
 
-/** Top-level `System RAM` resources as boot ranges (whole pages inside each), sorted. */
+/**
+ * Top-level `System RAM` resources as boot ranges (whole pages inside each), sorted; ranges that
+ * overlap (a copied line twice — the kernel's resource tree never has overlapping siblings) are
+ * merged, so the boot layout is ascending and disjoint as a scenario's.
+ */
 function systemRam(iomem: readonly IomemResource[]): BootRange[] {
-  return iomem
+  const sorted = iomem
     .filter((r) => r.depth === 0 && r.name === 'System RAM')
     .map((r) => ({ startPfn: Math.ceil(r.start / PAGE_SIZE), endPfn: Math.floor((r.end + 1) / PAGE_SIZE), nid: 0 }))
     .filter((r) => r.startPfn < r.endPfn)
     .sort((a, b) => a.startPfn - b.startPfn);
+  const out: BootRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && r.startPfn < last.endPfn) out[out.length - 1] = { ...last, endPfn: Math.max(last.endPfn, r.endPfn) };
+    else out.push(r);
+  }
+  return out;
 }
 
 /** Boot ranges from the set sub-section bits of EARLY sections (runs of bits merged). */
