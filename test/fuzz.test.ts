@@ -82,7 +82,8 @@ describe('fuzz short run', () => {
   it('500 inputs per reader (seed 12): no crash, no hang, no wrong result; every reader reaches ok and clean error', async () => {
     const ctx = { root: ROOT, baseDir: join(OUT, 'base'), limits: { longLine: 20_000, repeat: 1000 }, small: true };
     const readers = await Promise.all(READER_NAMES.map((n) => makeReader(n, ctx)));
-    const reports: ReaderReport[] = await runFuzz(readers, { count: 500, seed: 12, timeoutMs: 20_000, binarySample: 0, outDir: join(OUT, 'short'), expectViewerHardening: true, bin: join(ROOT, 'bin/memhp.js') });
+    // One worker: vitest runs the other test files (the browser's among them) on the other core.
+    const reports: ReaderReport[] = await runFuzz(readers, { count: 500, seed: 12, timeoutMs: 20_000, binarySample: 0, outDir: join(OUT, 'short'), expectViewerHardening: true, bin: join(ROOT, 'bin/memhp.js'), poolSize: 1 });
     const summary = reports.map((r) => ({ reader: r.reader, ...r.counts, failures: r.failures.slice(0, 3).map((f) => `${f.label} ${f.mutation}: ${f.command}: ${f.verdict.cls}: ${f.verdict.why}`) }));
     // Every reader's failures at once (the other readers' results are not hidden by the first).
     expect(summary.filter((r) => r.crash + r.hang + r.wrong > 0 || r.ok === 0 || r['clean error'] === 0)).toEqual([]);
