@@ -70,7 +70,7 @@ const headerFields = {
   paging: v.optional(v.picklist([4, 5])),
   config,
   checkpointEvery: v.pipe(nat, v.minValue(1)),
-  input: v.object({ name: v.string(), sha256: v.string() }),
+  input: v.object({ name: v.string(), sha256: hex64 }),
   steps: v.pipe(nat, v.maxValue(MAX_LOG_STEPS, `more steps than MAX_LOG_STEPS (${MAX_LOG_STEPS}), the most memhp reads from one log file`)),
 };
 

@@ -206,3 +206,17 @@ describe('records memhp did not write', () => {
     expect(noApply.ok && noApply.value.damage).toMatchObject({ line: 4, message: expect.stringMatching(/^corrupted: patches\.0: changes flags of section 9859, which does not exist/) as unknown });
   });
 });
+
+describe('a format-1 header is held to the fields format 2 writes', () => {
+  it('an input sha256 that is not 64 hex digits is refused at line 1, not written into a log that then cannot be read (fuzz)', async () => {
+    const text = readFileSync(V1, 'utf8');
+    const bad = text.replace(/"sha256":"([0-9a-f]{9})[0-9a-f]/, '"sha256":"$1\ufffd');
+    expect(bad).not.toBe(text);
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-v1-'));
+    const f = join(dir, 'bad.memhp');
+    writeFileSync(f, bad);
+    const r = await cli(['record', f, '-o', join(dir, 'out.memhp')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${f}:1: error: header: input\\.sha256: `));
+  });
+});
