@@ -1,6 +1,7 @@
 /** The CLI's input/output: where text goes, whether to colour it, how files are read. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import pc from 'picocolors';
+import { ioReason } from '../store/io_reason.js';
 import type { WriteFs } from '../store/write_atomic.js';
 
 /** Colour functions (identity when colour is off). */
@@ -75,8 +76,7 @@ export function readTextFile(path: string): { ok: true; text: string } | { ok: f
   }
 }
 
-/** The system's reason for a failed file operation, in words. */
+/** The system's reason for a failed read, in words (a missing input is "no such file"). */
 function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ioReason(e);
 }

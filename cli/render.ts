@@ -48,11 +48,13 @@ export function stateColor(c: Colors, s: SectionStateValue): (t: string) => stri
  */
 export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean): string[] {
   const lines: string[] = [];
-  const tagW = widest(steps.map(stepTag), 14);
+  const tags = steps.map(stepTag);
+  const tagW = widest(tags, 14);
   const opW = Math.min(48, widest(steps.map((s) => s.text), 9));
   lines.push(c.bold(`${'[step file:line]'.padEnd(tagW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
-  for (const s of steps) {
-    const tag = stepTag(s);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i] as LogStep;
+    const tag = tags[i] as string;
     const died = deathOf(s.outcome);
     const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : (died ?? formatRet(s.outcome.ret));
     const retC = (s.outcome.ret !== null && s.outcome.ret !== 0) || died ? c.red(ret.padEnd(7)) : ret.padEnd(7);

@@ -3,12 +3,12 @@
  * record): pfns within the 64-bit physical address space, an altmap within it, a
  * sparse_*_section call within one section, at most MAX_SECTIONS_PER_CALL sections.
  */
-import { pfnToSectionNr, type Geometry } from '../machines/geometry.js';
+import type { Geometry } from '../machines/geometry.js';
 import type { Checked } from './lexer.js';
-import { checkBootSections, checkDeviceRanges, checkRunSections, MAX_SECTIONS_PER_CALL } from './limits.js';
+import { checkBootSections, checkDeviceRanges, checkRunSections, MAX_SECTIONS_PER_CALL, sectionsSpanned } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart } from './ranges.js';
-import type { InputError, Operation, Scenario } from './types.js';
+import type { BootRange, InputError, Operation, Scenario, ScenarioStep, SourceLoc } from './types.js';
 
 /** What takes `op` out of those bounds, in words (`pfn=… is past …`), or null. */
 export function operationProblem(g: Geometry, op: Operation): string | null {
@@ -19,7 +19,6 @@ export function operationProblem(g: Geometry, op: Operation): string | null {
     }
     return null;
   };
-  let span: [number, number];
   let why: string | null;
   switch (op.kind) {
     case 'online_mem_sections':
@@ -30,7 +29,6 @@ export function operationProblem(g: Geometry, op: Operation): string | null {
         () => checkEnd(g, 'pfn', `end_pfn=${hex(e)}`, BigInt(e)),
       );
       if (why === null && e < s) why = `end_pfn=${hex(e)} is below start_pfn=${hex(s)}`;
-      span = [s, e];
       break;
     }
     case 'pfn_valid':
@@ -48,21 +46,30 @@ export function operationProblem(g: Geometry, op: Operation): string | null {
         const boundary = (Math.floor(pfn / g.PAGES_PER_SECTION) + 1) * g.PAGES_PER_SECTION;
         if (pfn + nr > boundary) why = `${op.kind} pfn=${hex(pfn)} nr_pages=${hex(nr)} crosses the section boundary at pfn ${hex(boundary)}: it must lie within one section`;
       }
-      span = [pfn, pfn + nr];
     }
   }
   if (why !== null) return why;
-  const [start, end] = span;
-  const sections = end > start ? pfnToSectionNr(g, end - 1) - pfnToSectionNr(g, start) + 1 : 0;
+  const sections = sectionsSpanned(g, op);
   if (sections > MAX_SECTIONS_PER_CALL) return `${op.kind} spans ${sections} sections: memhp models at most MAX_SECTIONS_PER_CALL (${MAX_SECTIONS_PER_CALL}) sections per call`;
   return null;
 }
 
 /**
- * A scenario made other than by the scenario parser (a trace's calls) held to the parser's bounds:
- * every operation, the sections all of them span (MAX_RUN_SECTIONS) and the boot RAM
- * (MAX_BOOT_SECTIONS); each problem at the line of its step, or of the boot layout.
+ * What a whole run may not pass, each at the line that passes it: the sections all operations span
+ * (MAX_RUN_SECTIONS), the distinct ZONE_DEVICE ranges (MAX_DEVICE_RANGES) and the boot RAM
+ * (MAX_BOOT_SECTIONS, at the boot layout's line when it has one).
  */
+export function runBoundsErrors(g: Geometry, boot: { readonly ranges: readonly BootRange[]; readonly source: SourceLoc | null }, steps: readonly ScenarioStep[]): InputError[] {
+  const errors: InputError[] = [];
+  for (const c of [checkRunSections(g, steps), checkDeviceRanges(steps)]) {
+    if (!c.ok && c.step !== undefined) errors.push({ ...c.problem, file: c.step.source.file, line: c.step.source.line });
+  }
+  const size = checkBootSections(g, boot.ranges);
+  if (!size.ok && boot.source !== null) errors.push({ ...size.problem, file: boot.source.file, line: boot.source.line });
+  return errors;
+}
+
+/** A scenario made other than by the scenario parser (a trace's calls) held to the parser's bounds: every operation, then the whole run. */
 export function scenarioBoundsErrors(g: Geometry, scenario: Scenario): InputError[] {
   const errors: InputError[] = [];
   for (const s of scenario.steps) {
@@ -70,12 +77,5 @@ export function scenarioBoundsErrors(g: Geometry, scenario: Scenario): InputErro
     if (why !== null) errors.push({ code: 'E_RANGE', message: why, file: s.source.file, line: s.source.line });
     if (errors.length >= 20) return errors;
   }
-  if (errors.length) return errors;
-  const run = checkRunSections(g, scenario.steps);
-  if (!run.ok && run.step !== undefined) errors.push({ ...run.problem, file: run.step.source.file, line: run.step.source.line });
-  const dev = checkDeviceRanges(scenario.steps);
-  if (!dev.ok && dev.step !== undefined) errors.push({ ...dev.problem, file: dev.step.source.file, line: dev.step.source.line });
-  const boot = checkBootSections(g, scenario.boot.ranges);
-  if (!boot.ok) errors.push({ ...boot.problem, file: scenario.boot.source.file, line: scenario.boot.source.line });
-  return errors;
+  return errors.length ? errors : runBoundsErrors(g, scenario.boot, scenario.steps);
 }

@@ -8,7 +8,8 @@ import { ARCH_NAMES, type Geometry } from '../machines/geometry.js';
 import { parseExpect } from './expect.js';
 import { parseIomemLines, type IomemLine } from './iomem.js';
 import { parseOptions, stripComment, tokenize, type Problem, type Token } from './lexer.js';
-import { checkBootSections, checkDeviceRanges, checkLineLength, checkRunSections, MAX_BOOT_RANGES, MAX_STEPS } from './limits.js';
+import { checkLineLength, MAX_BOOT_RANGES, MAX_STEPS } from './limits.js';
+import { runBoundsErrors } from './operation_bounds.js';
 import { hex } from './numbers.js';
 import { isOperationWord, parseOperation, unknownOperation } from './operations.js';
 import { checkSpan, nidOpt, parseByteRange } from './ranges.js';
@@ -252,12 +253,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
         : 'add a line such as `ram 0x100000000-0x1ffffffff` (bytes, inclusive end), `ram 4G 4G`, or `iomem FILE` with a System RAM line',
     });
   }
-  const size = checkBootSections(g, ranges);
-  if (!size.ok && bootSource !== null) report(bootSource.file, bootSource.line, size.problem);
-  const run = checkRunSections(g, steps);
-  if (!run.ok && run.step !== undefined) report(run.step.source.file, run.step.source.line, run.problem);
-  const dev = checkDeviceRanges(steps);
-  if (!dev.ok && dev.step !== undefined) report(dev.step.source.file, dev.step.source.line, dev.problem);
+  for (const e of runBoundsErrors(g, { ranges, source: bootSource }, steps)) report(e.file, e.line, e);
   if (errors.length > 0 || bootSource === null) return { ok: false, errors };
   return {
     ok: true,

@@ -4,6 +4,7 @@
  * store/write_atomic.ts writes them.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ioReason } from './io_reason.js';
 import { readLogLines } from './logfile.js';
 import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
 import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfile.js';
@@ -92,15 +93,4 @@ export function readLogFile(path: string, opts: ReadLogOptions = {}): { ok: true
   } finally {
     lines.return(undefined);
   }
-}
-
-// --- internal ---
-
-function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EEXIST') return 'a temporary file of the same name exists';
-  return e instanceof Error ? e.message : String(e);
 }

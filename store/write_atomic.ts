@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ioReason } from './io_reason.js';
 
 /** The file-system calls the writer makes: node:fs's, or a test's that fails on purpose. */
 export interface WriteFs {
@@ -187,27 +188,4 @@ function canonicalPath(p: string): string {
   } catch {
     return abs;
   }
-}
-
-/** The system's reason, as `ls` or `cp` would say it. */
-function ioReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const known: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EEXIST: 'file exists',
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EIO: 'input/output error',
-    EROFS: 'read-only file system',
-    EFBIG: 'file too large',
-  };
-  const k = err.code === undefined ? undefined : known[err.code];
-  if (k !== undefined) return k;
-  // node:fs says `CODE: reason, syscall 'path'`: keep the reason.
-  const m = /^[A-Z0-9_]+: (.*?)(?:, \w+(?: '.*')?)?$/.exec(err.message ?? '');
-  return m?.[1] ?? String(err.message ?? e);
 }

@@ -4,14 +4,12 @@
  */
 import type { Result } from '../types.js';
 import { readFtraceDump } from './dump.js';
-import { traceLimitError } from './limits.js';
 import { readConsoleTrace } from './reader.js';
 import type { TraceDocument } from './types.js';
 
 /** Read a console.log: its LAB TRACE section, or its ftrace dump when the section has no records (or is missing). */
 export function readConsoleLog(consoleLog: string, file: string): Result<TraceDocument> {
-  const limit = traceLimitError(consoleLog, file);
-  if (limit !== null) return { ok: false, errors: [limit] };
+  // Both readers refuse a console.log past the trace limits (traceLimitError).
   const section = readConsoleTrace(consoleLog, file);
   if (section.ok && section.value.records.length > 0) return section;
   return readFtraceDump(consoleLog, file) ?? section;

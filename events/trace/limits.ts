@@ -4,15 +4,17 @@
  *   - a line of at most MAX_TRACE_LINE_LENGTH characters: the kernel formats one ftrace line in a
  *     trace_seq of one page (4 KiB; kernel/trace/trace_seq.c) and one console line in at most
  *     1024 bytes (printk's PRINTKRB_RECORD_MAX / LOG_LINE_MAX), so 64 KiB is 16 times the longest
- *     line a kernel writes and still bounds what a line parser can be made to do;
+ *     line a kernel writes and still bounds what a line parser can be made to do (the same limit as a
+ *     scenario line's, MAX_LINE_LENGTH);
  *   - at most MAX_TRACE_LINES lines: the recorded runs have about a thousand, a busy ftrace ring
  *     buffer of a few MiB per CPU some tens of thousands; every line can become a step of the model,
  *     so a million lines bounds the work and memory of one check or record.
  */
+import { MAX_LINE_LENGTH } from '../limits.js';
 import type { InputError } from '../types.js';
 
 /** The longest line (in UTF-16 code units, without its line end) the trace reader reads. */
-export const MAX_TRACE_LINE_LENGTH = 65536;
+export const MAX_TRACE_LINE_LENGTH = MAX_LINE_LENGTH;
 /** The most lines a trace (or a console.log) may have. */
 export const MAX_TRACE_LINES = 1_000_000;
 
