@@ -1,5 +1,5 @@
 /**
- * The bare baseline: the same v5.3 `__add_pages` / `__remove_pages` decisions as machines/ — span
+ * The bare baseline: the same v5.3 `__add_pages` / `__remove_pages` decisions as model/ — span
  * check, per-section chunks, sparse_index_init, section_activate's mask / -EINVAL / -EEXIST / OR,
  * section_deactivate's subset test / XOR / empty → usage freed unless early, flags cleared — on flat
  * typed arrays, with return codes and nothing else: no log, no patches, no outcome, no memmap, no
@@ -8,8 +8,8 @@
  * Scope: x86_64 4K geometry (64 sub-sections a section), SPARSEMEM_VMEMMAP, no altmap, no injected
  * failures, pfns below 2^31 (so 32-bit integer arithmetic is exact).
  */
-import type { BootRange } from '../events/types.js';
-import type { Geometry } from '../machines/geometry.js';
+import type { BootRange } from '../kernel/operation.js';
+import type { Geometry } from '../kernel/geometry.js';
 
 const PRESENT = 1 << 0;
 const HAS_MEM_MAP = 1 << 1;
@@ -30,7 +30,7 @@ function bits32(a: number, b: number): number {
 export class BareModel {
   /** subsection_map, words 2·nr (bits 0–31) and 2·nr+1 (bits 32–63). */
   readonly maps: Uint32Array;
-  /** section_mem_map flag bits, as machines/types.ts numbers them. */
+  /** section_mem_map flag bits, as kernel/types.ts numbers them. */
   readonly flags: Uint8Array;
   /** ms->usage: none, memblock (boot) or kzalloc (slab). */
   readonly usage: Uint8Array;

@@ -15,8 +15,9 @@
  * bookkeeping is not the kernel's: random removals make it drift, so the mix of successes and errors
  * comes from the model, not from the generator.
  */
-import type { BootLayout, Operation, Scenario, ScenarioStep } from '../events/types.js';
-import type { Geometry } from '../machines/geometry.js';
+import type { BootLayout, Operation } from '../kernel/operation.js';
+import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import type { Geometry } from '../kernel/geometry.js';
 import { mulberry32 } from './prng.js';
 import type { Rng } from './prng.js';
 

@@ -11,11 +11,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KernelState, Profile } from '../machines/index.js';
-import { applyPatches, hashInput, jsonLines, readLogFile, recordScenario, runScenario, writeLinesAtomic } from '../store/index.js';
-import type { HotplugLog } from '../store/index.js';
-import { fileLines } from '../store/logfile_fs.js';
-import type { LogStep } from '../store/types.js';
+import type { KernelState, Profile } from '../kernel/index.js';
+import { applyPatches, hashInput, jsonLines, readLogFile, recordScenario, runScenario, writeLinesAtomic } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
+import { fileLines } from '../log/logfile_fs.js';
+import type { LogStep } from '../log/types.js';
 import { generateWorkload } from './generate.js';
 import type { Workload, WorkloadOptions } from './generate.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, heapUsed, sink, timeRuns } from './measure.js';

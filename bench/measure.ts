@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { widest } from '../cli/widest.js';
+import { widest } from '../present/widest.js';
 
 /** A full collection, or undefined when the runtime gives none. */
 export const gc: (() => void) | undefined = obtainGc();

@@ -9,8 +9,9 @@
  *   - at step `stepAt`: a misaligned __add_pages (check_pfn_span: WARN, -EINVAL), the first `warn`
  *     and `error` step.
  */
-import type { Operation, Scenario, ScenarioStep } from '../events/types.js';
-import type { Geometry } from '../machines/geometry.js';
+import type { Operation } from '../kernel/operation.js';
+import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import type { Geometry } from '../kernel/geometry.js';
 import { mulberry32 } from './prng.js';
 
 /** Where the violations are planted (step numbers: step 0 is boot). */

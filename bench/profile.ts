@@ -1,6 +1,6 @@
 /**
- * Summarise V8 CPU profiles (`node --cpu-prof`): time by module (immer, machines/kernel, the rest of
- * machines, store, xstate, gc, …) and the top functions by self and by inclusive time.
+ * Summarise V8 CPU profiles (`node --cpu-prof`): time by module (immer, model/kernel, the rest of
+ * kernel, model, log, xstate, gc, …) and the top functions by self and by inclusive time.
  *
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile [--top 25]
@@ -81,7 +81,7 @@ export function formatSummary(s: ProfileSummary, top: number): string {
   lines.push('', `top ${top} self:`);
   for (const [k, v] of s.self.slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
   lines.push('', `top ${top} inclusive (memhp and immer frames):`);
-  for (const [k, v] of s.inclusive.filter(([k]) => /machines|store|immer|xstate|bench/.test(k)).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
+  for (const [k, v] of s.inclusive.filter(([k]) => /kernel|model|log|query|immer|xstate|bench/.test(k)).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
   return lines.join('\n');
 }
 
@@ -101,9 +101,11 @@ function moduleOf(f: CallFrame): string {
   if (f.functionName === '(garbage collector)') return 'gc';
   if (u.includes('/immer/')) return 'immer';
   if (u.includes('/xstate/')) return 'xstate';
-  if (u.includes('/machines/kernel/')) return 'machines/kernel';
-  if (u.includes('/machines/')) return 'machines (other)';
-  if (u.includes('/store/')) return 'store';
+  if (u.includes('/model/mm/')) return 'model/mm';
+  if (u.includes('/model/')) return 'model (other)';
+  if (u.includes('/kernel/')) return 'kernel';
+  if (u.includes('/log/')) return 'log';
+  if (u.includes('/query/')) return 'query';
   if (u.includes('/bench/')) return 'bench';
   if (u === '') return f.functionName || '(native)';
   return u.startsWith('node:') ? 'node internals' : 'other';

@@ -13,15 +13,15 @@
  * per state is flat: one step's patches and one check). memhp's side is the median of `runs`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { getSection } from '../machines/model.js';
-import type { MemSection, Profile } from '../machines/types.js';
-import { bisect } from '../store/bisect.js';
-import { blame } from '../store/blame.js';
-import { LogCursor } from '../store/log.js';
-import type { HotplugLog } from '../store/log.js';
-import { parsePredicate } from '../store/predicates.js';
-import type { Predicate } from '../store/predicates.js';
-import { recordScenario } from '../store/record.js';
+import { getSection } from '../model/model.js';
+import type { MemSection, Profile } from '../kernel/types.js';
+import { bisect } from '../query/bisect.js';
+import { blame } from '../query/blame.js';
+import { LogCursor } from '../log/log.js';
+import type { HotplugLog } from '../log/log.js';
+import { parsePredicate } from '../query/predicates.js';
+import type { Predicate } from '../query/predicates.js';
+import { recordScenario } from '../log/record.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, heapUsed, sink, timeRuns } from './measure.js';
 import { plantedScenario } from './planted.js';
 

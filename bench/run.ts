@@ -27,10 +27,12 @@
  */
 import { parseArgs } from 'node:util';
 import { transition } from 'xstate';
-import { bootState, createProfile, describeProfile, nextSectionState, sectionMachine, step, transitionUncached } from '../machines/index.js';
-import type { KernelState, SectionEvent, SectionStateValue } from '../machines/index.js';
-import { applyPatches, DEFAULT_CHECKPOINT_EVERY } from '../store/index.js';
-import type { HotplugLog } from '../store/index.js';
+import { bootState, nextSectionState, sectionMachine, step, transitionUncached } from '../model/index.js';
+import { createProfile, describeProfile } from '../kernel/index.js';
+import type { KernelState, SectionStateValue } from '../kernel/index.js';
+import type { SectionEvent } from '../model/index.js';
+import { applyPatches, DEFAULT_CHECKPOINT_EVERY } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
 import { benchLogfile } from './logfile.js';
@@ -38,7 +40,7 @@ import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, t
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
-import { append } from '../cli/widest.js';
+import { append } from '../present/widest.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
@@ -177,7 +179,7 @@ if (only.has('memory')) {
   // Drop each step's outcome, then its patches, to see what they hold (the log is thrown away after).
   for (const s of fresh.steps) (s as unknown as { outcome: unknown }).outcome = null;
   const noOutcomes = heapUsed();
-  // Recorded steps keep their patches compact (machines/changes.ts); drop that form.
+  // Recorded steps keep their patches compact (model/changes.ts); drop that form.
   for (const s of fresh.steps) (s as unknown as { changes: unknown }).changes = null;
   const noPatches = heapUsed();
   sink(fresh);

@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import type { Profile } from '../machines/types.js';
-import type { HotplugLog } from '../store/log.js';
+import type { Profile } from '../kernel/types.js';
+import type { HotplugLog } from '../log/log.js';
 import { bundleDir, readBundle } from '../viewer/server/bundle.js';
 import { startViewServer } from '../viewer/server/http.js';
-import { stateView } from '../viewer/server/views.js';
-import type { ViewSource } from '../viewer/server/views.js';
+import { stateView } from '../present/views.js';
+import type { ViewSource } from '../present/views.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, median, sink, timeRuns } from './measure.js';
 import { mulberry32 } from './prng.js';
-import { append } from '../cli/widest.js';
+import { append } from '../present/widest.js';
 
 /** What the viewer bench measures on. */
 export interface ViewerBenchInput {

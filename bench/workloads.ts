@@ -4,10 +4,10 @@
  */
 import type { Workload } from './generate.js';
 import { BareModel } from './bare.js';
-import { getSection } from '../machines/index.js';
-import type { Profile } from '../machines/index.js';
-import { recordScenario } from '../store/index.js';
-import type { HotplugLog } from '../store/index.js';
+import { getSection } from '../model/index.js';
+import type { Profile } from '../kernel/index.js';
+import { recordScenario } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
 
 /** Boot plus every operation through the model, each step appended to a log (recordScenario). */
 export function recordLogged(profile: Profile, wl: Workload, checkpointEvery: number): HotplugLog {

@@ -6,7 +6,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
-import { MEMHP_VERSION } from '../store/serialize.js';
+import { MEMHP_VERSION } from '../log/serialize.js';
 import { bisectCommandDef, runBisect } from './commands/bisect.js';
 import { blameCommandDef, runBlame } from './commands/blame.js';
 import { checkCommandDef, runCheck } from './commands/check.js';

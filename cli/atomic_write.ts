@@ -1,8 +1,8 @@
 /**
- * Write an output file atomically (store/write_atomic.ts) as a user error when it cannot be: never
+ * Write an output file atomically (log/write_atomic.ts) as a user error when it cannot be: never
  * over a file the run read, and with its temporary file noted for cli/main.ts's signal handler.
  */
-import { writeLinesAtomicAsync } from '../store/write_atomic.js';
+import { writeLinesAtomicAsync } from '../log/write_atomic.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { noteTempFile } from './temp_files.js';

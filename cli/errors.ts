@@ -1,7 +1,7 @@
 /** User errors of the CLI and their one-line rendering (`file:line: message`), never a stack trace. */
-import type { InputError } from '../events/types.js';
+import type { InputError } from '../inputs/types.js';
 import type { Io } from './io.js';
-import { escapeControls } from './printable.js';
+import { escapeControls } from '../present/printable.js';
 
 /** Exit codes: 0 ok, 1 an `expect` failed, 2 usage or input error. */
 export const EXIT_OK = 0;

@@ -1,11 +1,9 @@
 /** The CLI's input/output: where text goes, whether to colour it, how files are read. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import pc from 'picocolors';
-import { ioReason } from '../store/io_reason.js';
-import type { WriteFs } from '../store/write_atomic.js';
-
-/** Colour functions (identity when colour is off). */
-export type Colors = ReturnType<typeof pc.createColors>;
+import { ioReason } from '../log/io_reason.js';
+import type { WriteFs } from '../log/write_atomic.js';
+import type { Colors } from '../present/colors.js';
 
 /** What a command may do to the outside world. */
 export interface Io {

@@ -1,21 +1,21 @@
 /** Load an input file into a recorded log: read, parse, pick the profile, run the model. */
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { parseScenario } from '../events/index.js';
-import type { Scenario } from '../events/types.js';
-import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../machines/geometry.js';
-import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../machines/profile.js';
-import type { KernelConfig, Profile } from '../machines/types.js';
-import { recordScenario } from '../store/record.js';
-import type { HotplugLog } from '../store/log.js';
-import type { LoadedLogFile } from '../store/logfile.js';
-import { isLogFile, readLogFile } from '../store/logfile_fs.js';
-import { LOG_FORMAT, hashInput } from '../store/serialize.js';
-import type { LogMeta, SerializeOptions } from '../store/serialize.js';
+import { parseScenario } from '../inputs/index.js';
+import type { Scenario } from '../inputs/types.js';
+import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../kernel/geometry.js';
+import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../kernel/profile.js';
+import type { KernelConfig, Profile } from '../kernel/types.js';
+import { recordScenario } from '../log/record.js';
+import type { HotplugLog } from '../log/log.js';
+import type { LoadedLogFile } from '../log/logfile.js';
+import { isLogFile, readLogFile } from '../log/logfile_fs.js';
+import { LOG_FORMAT, hashInput } from '../log/serialize.js';
+import type { LogMeta, SerializeOptions } from '../log/serialize.js';
 import { UserError } from './errors.js';
 import { readingInto } from './io.js';
 import type { Io } from './io.js';
 import { isTraceInput, loadTrace } from './load_trace.js';
-import { scenarioBoundsErrors } from '../events/operation_bounds.js';
+import { scenarioBoundsErrors } from '../inputs/operation_bounds.js';
 
 /** Options shared by every command that takes an input. */
 export interface LoadOptions {

@@ -4,14 +4,14 @@
  * it, or the release directory name.
  */
 import { basename, dirname, join } from 'node:path';
-import { readConsoleLog, readFtraceDump, readTrace, type TraceDocument } from '../events/trace/index.js';
-import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
-import type { TraceScenario } from '../events/trace/to_scenario.js';
-import { parseIomem } from '../events/iomem.js';
-import type { IomemResource, SourceLoc } from '../events/types.js';
-import { pagingOfVmemmapBase } from '../machines/geometry.js';
+import { readConsoleLog, readFtraceDump, readTrace, type TraceDocument } from '../inputs/trace/index.js';
+import { kernelForRelease, kernelFromBanner, traceToScenario } from '../inputs/trace/to_scenario.js';
+import type { TraceScenario } from '../inputs/trace/to_scenario.js';
+import { parseIomem } from '../inputs/iomem.js';
+import type { IomemResource, SourceLoc } from '../kernel/operation.js';
+import { pagingOfVmemmapBase } from '../kernel/geometry.js';
 import { UserError } from './errors.js';
-import { escapeControls } from './printable.js';
+import { escapeControls } from '../present/printable.js';
 import { readingInto } from './io.js';
 import type { Io } from './io.js';
 

@@ -1,8 +1,8 @@
 /** The options of the section queries (`blame`, `print`): --section, --field, --bit, --from, --to. */
 import type { ArgsDef } from 'citty';
-import { SECTION_FLAG_NAMES } from '../machines/types.js';
-import type { HotplugLog } from '../store/log.js';
-import { BIT_FIELDS, FIELD_NAMES, sectionFieldOf } from '../store/values.js';
+import { SECTION_FLAG_NAMES } from '../kernel/types.js';
+import type { HotplugLog } from '../log/log.js';
+import { BIT_FIELDS, FIELD_NAMES, sectionFieldOf } from '../query/values.js';
 import { UserError } from './errors.js';
 import { parseSectionArg, parseStepArg } from './load.js';
 

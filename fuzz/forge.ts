@@ -1,13 +1,13 @@
 /**
  * Forged log files: a log whose records were edited and whose hash chain was then computed again
- * (store/logfile.ts verifies `"hash"` = sha256(previous hash + the line's JSON without its hash),
+ * (log/logfile.ts verifies `"hash"` = sha256(previous hash + the line's JSON without its hash),
  * the header chained from ''), so it passes the chain check and only the reader's schema stands
  * between the edit and the model. The fuzzer's `log` reader feeds these to every command.
  */
 import { mulberry32 } from '../bench/prng.js';
 import type { Rng } from '../bench/prng.js';
-import { splitHash } from '../store/logfile.js';
-import { sealLine } from '../store/serialize.js';
+import { splitHash } from '../log/logfile.js';
+import { sealLine } from '../log/serialize.js';
 
 /** A parsed line of a log: the header is line 0, step K's record is line K+1. */
 export type LogJson = Record<string, unknown>;
@@ -15,7 +15,7 @@ export type LogJson = Record<string, unknown>;
 /**
  * Re-chain a log file's text: every line's `"hash"` is dropped, `edit` may change the parsed
  * lines (header first) in place, and each line is sealed again with sha256(previous hash + JSON)
- * exactly as store/serialize.ts's sealLine does, so the result verifies as an unchanged log.
+ * exactly as log/serialize.ts's sealLine does, so the result verifies as an unchanged log.
  */
 export function forgeLog(text: string, edit: (lines: LogJson[]) => void): string {
   const lines = text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(splitHash(l)?.content ?? l) as LogJson);

@@ -1,6 +1,7 @@
 /** The fuzz run's table: reader × class counts, time per reader, and the first minimized repros of every failure class. */
 import { CLASSES } from './classify.js';
 import type { ReaderReport } from './engine.js';
+import { widest } from '../present/widest.js';
 
 /** How many repros are listed per reader and class. */
 export const REPROS_SHOWN = 5;
@@ -9,7 +10,7 @@ export const REPROS_SHOWN = 5;
 export function renderReport(reports: readonly ReaderReport[], outDir: string): string {
   const head = ['reader', ...CLASSES, 'binary (ok/clean/crash/hang/wrong)', 'time'];
   const rows = reports.map((r) => [r.reader, ...CLASSES.map((k) => String(r.counts[k])), CLASSES.map((k) => r.binary[k]).join('/'), `${(r.ms / 1000).toFixed(1)} s`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((h, i) => widest(rows.map((r) => r[i] ?? ''), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out = [line(head), ...rows.map(line)];
   for (const r of reports) {

@@ -10,31 +10,9 @@
  * section 40 (pfn 0x140000) early with sub-sections 0-31.
  */
 import { expect, it } from 'vitest';
-import { getSection, step } from '../machines/index.js';
-import { parseScenario } from '../events/index.js';
-import {
-  FULL_BOOT,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  W_ADD_PAGES,
-  W_INVALID_ALTMAP,
-  ZERO_VIEW,
-  __addPages,
-  addPages,
-  bootModel,
-  cells,
-  checkFourWays,
-  forEachProfile,
-  hazardsOf,
-  mapOf,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  subPfn,
-  view,
-  wMisaligned,
-} from './helpers/model.js';
+import { getSection, step } from '../model/index.js';
+import { parseScenario } from '../inputs/index.js';
+import { FULL_BOOT, HOT_FLAGS, SEC40_BOOT, W_ADD_PAGES, W_INVALID_ALTMAP, ZERO_VIEW, __addPages, addPages, bootModel, cells, checkFourWays, forEachProfile, hazardsOf, mapOf, run, runAll, secPfn, sectionView, subPfn, view, wMisaligned } from './helpers/model.js';
 
 /** Section 41, whole, hot-added with a PMD-mapped memmap and not yet onlined. */
 const SEC41_FULL = view({ flags: HOT_FLAGS, map: 'vmemmap', usage: 'slab', subsectionMap: '0xffffffffffffffff', machine: 'full-hotplug', memmap: 'V'.repeat(64) });

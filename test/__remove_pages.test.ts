@@ -9,24 +9,7 @@
  * early with sub-sections 0-31; root 0 holds sections 0-127.
  */
 import { expect, it } from 'vitest';
-import {
-  W_REMOVE_SECTION,
-  addPages,
-  bootModel,
-  cells,
-  forEachProfile,
-  hazardsOf,
-  mapOf,
-  removePages,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  view,
-  HOT_FLAGS,
-  wMisaligned,
-  ZERO_VIEW,
-} from './helpers/model.js';
+import { W_REMOVE_SECTION, addPages, bootModel, cells, forEachProfile, hazardsOf, mapOf, removePages, run, runAll, secPfn, sectionView, view, HOT_FLAGS, wMisaligned, ZERO_VIEW } from './helpers/model.js';
 
 forEachProfile(['5.3'], (p) => {
   /*

@@ -10,24 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ARCH_NAMES,
-  GEOMETRY_ROWS,
-  bitmapBits,
-  bitmapToLongs,
-  bootState,
-  createProfile,
-  geometryFor,
-  geometryForRelease,
-  getSection,
-  pfnToSectionNr,
-  resolveProfile,
-  sectionNrToPfn,
-  step,
-  subsectionMapIndex,
-  type Profile,
-} from '../machines/index.js';
-import { parseVersion } from '../machines/versions.js';
+import { ARCH_NAMES, GEOMETRY_ROWS, bitmapBits, bitmapToLongs, createProfile, geometryFor, geometryForRelease, pfnToSectionNr, resolveProfile, sectionNrToPfn, subsectionMapIndex, type Profile } from '../kernel/index.js';
+import { bootState, getSection, step } from '../model/index.js';
+import { parseVersion } from '../kernel/versions.js';
 import { cli } from './helpers/cli.js';
 
 /** The physical address every row maps (64K-aligned, below 2^46): 0x123456780000. */
@@ -264,7 +249,8 @@ describe('arm64 pfn_valid before v5.14 (its own, memblock-based) and F16', () =>
     ['5.11', false],
     ['5.13', false],
   ] as const)('%s: a ZONE_DEVICE pfn in an early section is not in memblock', async (kernel, devValid) => {
-    const { bootState, step, createProfile } = await import('../machines/index.js');
+    const { bootState, step } = await import('../model/index.js');
+    const { createProfile } = await import('../kernel/index.js');
     const p = createProfile({ kernel, arch: 'arm64-4k' });
     const base = p.geometry.PAGES_PER_SECTION; // section 1
     const boot = bootState(p, { ranges: [{ startPfn: base, endPfn: base + 0x4000, nid: 0 }], iomem: [], source: { file: 't', line: 1 } }).state;
@@ -286,7 +272,8 @@ describe('arm64 pfn_valid before v5.14 (its own, memblock-based) and F16', () =>
     ['5.12', true],
     ['6.1.192', true],
   ] as const)('%s: a ZONE_DEVICE pfn of a hot-added section', async (kernel, valid) => {
-    const { bootState, step, createProfile } = await import('../machines/index.js');
+    const { bootState, step } = await import('../model/index.js');
+    const { createProfile } = await import('../kernel/index.js');
     const p = createProfile({ kernel, arch: 'arm64-4k' });
     const pps = p.geometry.PAGES_PER_SECTION;
     const boot = bootState(p, { ranges: [{ startPfn: pps, endPfn: 2 * pps, nid: 0 }], iomem: [], source: { file: 't', line: 1 } }).state;

@@ -1,18 +1,18 @@
 /**
- * store/bisect.ts: on generated logs of 10^5 steps with a planted first violation (bench/planted.ts)
+ * query/bisect.ts: on generated logs of 10^5 steps with a planted first violation (bench/planted.ts)
  * bisect finds exactly that step, with at most ⌈log2 n⌉ + 2 state materialisations (counted by the
  * log, not timed); on random logs it agrees with a brute-force scan of every step and state.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createProfile } from '../machines/index.js';
-import { INVARIANTS } from '../machines/invariants.js';
+import { createProfile } from '../kernel/index.js';
+import { INVARIANTS } from '../model/invariants.js';
 import { PLANTED_SECTION, plantedScenario } from '../bench/planted.js';
-import { bisect } from '../store/bisect.js';
-import { parsePredicate, STEP_PREDICATES } from '../store/predicates.js';
-import type { Predicate } from '../store/predicates.js';
-import { recordScenario } from '../store/index.js';
-import type { HotplugLog } from '../store/index.js';
+import { bisect } from '../query/bisect.js';
+import { parsePredicate, STEP_PREDICATES } from '../query/predicates.js';
+import type { Predicate } from '../query/predicates.js';
+import { recordScenario } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
 import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3' });

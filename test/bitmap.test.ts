@@ -4,23 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bitmapAndNot,
-  bitmapBits,
-  bitmapEmpty,
-  bitmapFromLongs,
-  bitmapFull,
-  bitmapIntersects,
-  bitmapOr,
-  bitmapSet,
-  bitmapSubset,
-  bitmapToLongs,
-  bitmapWeight,
-  bitmapXor,
-  bitmapZero,
-} from '../machines/bitmap.js';
-import { X86_64, deriveGeometry } from '../machines/geometry.js';
-import { subsection_mask_set } from '../machines/kernel/subsection_mask_set.js';
+import { bitmapAndNot, bitmapBits, bitmapEmpty, bitmapFromLongs, bitmapFull, bitmapIntersects, bitmapOr, bitmapSet, bitmapSubset, bitmapToLongs, bitmapWeight, bitmapXor, bitmapZero } from '../kernel/bitmap.js';
+import { X86_64, deriveGeometry } from '../kernel/geometry.js';
+import { subsection_mask_set } from '../model/mm/subsection_mask_set.js';
 
 /** BigInt reference: the bits [start, start + count) of an nbits-wide map. */
 function ref(start: number, count: number): bigint {

@@ -1,5 +1,5 @@
 /**
- * store/blame.ts: every step that changed a section / field / bit, last writer first, from the
+ * query/blame.ts: every step that changed a section / field / bit, last writer first, from the
  * patch paths. Checked against a brute-force scan that compares the section in the live states
  * before and after every step (fast-check over random scenarios), and on an example file.
  */
@@ -7,17 +7,18 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseScenario } from '../events/index.js';
-import type { Scenario } from '../events/types.js';
-import { bootState, createProfile, getSection, listSections, step } from '../machines/index.js';
-import type { KernelState, MemSection } from '../machines/index.js';
-import { SECTION_FIELDS } from '../machines/changes.js';
-import type { SectionField } from '../machines/changes.js';
-import { zeroSection } from '../machines/kernel/context.js';
-import { blame } from '../store/blame.js';
-import type { BlameEntry } from '../store/blame.js';
-import { recordScenario } from '../store/index.js';
-import { FIELD_NAMES, fieldBitText, fieldText } from '../store/values.js';
+import { parseScenario } from '../inputs/index.js';
+import type { Scenario } from '../inputs/types.js';
+import { bootState, getSection, listSections, step } from '../model/index.js';
+import { createProfile } from '../kernel/index.js';
+import type { KernelState, MemSection } from '../kernel/index.js';
+import { SECTION_FIELDS } from '../model/changes.js';
+import type { SectionField } from '../model/changes.js';
+import { zeroSection } from '../kernel/zero_section.js';
+import { blame } from '../query/blame.js';
+import type { BlameEntry } from '../query/blame.js';
+import { recordScenario } from '../log/index.js';
+import { FIELD_NAMES, fieldBitText, fieldText } from '../query/values.js';
 import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
 import { ROOT } from './helpers/cli.js';
 

@@ -1,11 +1,11 @@
 /**
  * `memhp check TRACE`: real traces (test/fixtures/traces) replayed through the model
- * (events/trace/to_scenario.ts + store/check.ts), compared snapshot by snapshot and call by call.
+ * (inputs/trace/to_scenario.ts + query/check.ts), compared snapshot by snapshot and call by call.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readTrace } from '../events/trace/index.js';
-import { kernelForRelease, kernelFromBanner, traceToScenario } from '../events/trace/to_scenario.js';
+import { readTrace } from '../inputs/trace/index.js';
+import { kernelForRelease, kernelFromBanner, traceToScenario } from '../inputs/trace/to_scenario.js';
 import { cli, spawnCli } from './helpers/cli.js';
 import { TRACES, recordedRuns } from './helpers/traces.js';
 

@@ -7,11 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../cli/compare.js';
-import type { Comparison } from '../cli/compare.js';
-import { parseScenario } from '../events/index.js';
-import { createProfile } from '../machines/profile.js';
-import { recordScenario } from '../store/record.js';
+import { compareRuns } from '../query/compare.js';
+import type { Comparison } from '../query/compare.js';
+import { parseScenario } from '../inputs/index.js';
+import { createProfile } from '../kernel/profile.js';
+import { recordScenario } from '../log/record.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const SEED = 'examples/seed-pmem-shared-section.scn';

@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Scenario, ScenarioStep } from '../events/types.js';
-import { createProfile } from '../machines/index.js';
-import { forkLog, readLogFile, recordScenario } from '../store/index.js';
-import type { ForkEdit, HotplugLog } from '../store/index.js';
-import { stepRecord } from '../store/serialize.js';
+import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import { createProfile } from '../kernel/index.js';
+import { forkLog } from '../query/index.js';
+import { readLogFile, recordScenario } from '../log/index.js';
+import type { ForkEdit } from '../query/index.js';
+import type { HotplugLog } from '../log/index.js';
+import { stepRecord } from '../log/serialize.js';
 import { scenarioArb, scenarioStep } from './helpers/arbitraries.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
@@ -21,7 +23,7 @@ const profile = createProfile({ kernel: '5.3' });
 const dir = mkdtempSync(join(tmpdir(), 'memhp-fork-'));
 const EXAMPLE = 'examples/partial-cycle.scn';
 
-/** The edited list of operations (the fork's semantics spelled out independently of store/fork.ts). */
+/** The edited list of operations (the fork's semantics spelled out independently of query/fork.ts). */
 function edited(steps: readonly ScenarioStep[], at: number, e: ForkEdit): ScenarioStep[] {
   const out: ScenarioStep[] = [];
   steps.forEach((st, i) => {

@@ -14,7 +14,7 @@ import { forgeLog } from '../fuzz/forge.js';
 import { applySteps, parseSteps } from '../fuzz/mutate.js';
 import { READER_NAMES, makeReader } from '../fuzz/readers/index.js';
 import type { Reader } from '../fuzz/types.js';
-import { readLogLines, textLines } from '../store/logfile.js';
+import { readLogLines, textLines } from '../log/logfile.js';
 import { cli } from './helpers/cli.js';
 
 const OUT = mkdtempSync(join(tmpdir(), 'memhp-fuzz-test-'));

@@ -3,7 +3,7 @@
  * page-flags-layout.h, arch/x86/include/asm/sparsemem.h), and another architecture is one row.
  */
 import { describe, expect, it } from 'vitest';
-import { X86_64, deriveGeometry, pfnToSectionNr, sectionNrToRoot, subsectionMapIndex } from '../machines/geometry.js';
+import { X86_64, deriveGeometry, pfnToSectionNr, sectionNrToRoot, subsectionMapIndex } from '../kernel/geometry.js';
 
 describe('x86_64 geometry (PAGE_SHIFT 12, SECTION_SIZE_BITS 27, SUBSECTION_SHIFT 21, MAX_PHYSMEM_BITS 46)', () => {
   const g = deriveGeometry(X86_64);
@@ -53,7 +53,8 @@ describe('other rows are one line each', () => {
 
 describe('the model on a 512-sub-section geometry (1 GiB sections, 8 unsigned longs a map)', () => {
   it('boots, adds a sub-section into an early section hole and removes it again', async () => {
-    const { bootState, step, getSection, createProfile, bitmapToLongs } = await import('../machines/index.js');
+    const { bootState, step, getSection } = await import('../model/index.js');
+    const { createProfile, bitmapToLongs } = await import('../kernel/index.js');
     const g = deriveGeometry({ ...X86_64, name: 'arm64-4k-v5.3', SECTION_SIZE_BITS: 30, MAX_PHYSMEM_BITS: 48 });
     const p = { ...createProfile({ kernel: '5.3' }), geometry: g };
     // Boot RAM: the first 130 MiB of section 1 (pfn 0x40000 ..), i.e. sub-sections 0-64.

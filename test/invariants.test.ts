@@ -1,11 +1,12 @@
 /**
- * machines/invariants.ts: every invariant holds after every step of random runs on kernels with the
+ * model/invariants.ts: every invariant holds after every step of random runs on kernels with the
  * fixes (5.9: F5, F10; 6.1.192; newest), and v5.3's bugs break the ones they should.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bootState, createProfile, step } from '../machines/index.js';
-import { INVARIANTS, invariantNamed } from '../machines/invariants.js';
+import { bootState, step } from '../model/index.js';
+import { createProfile } from '../kernel/index.js';
+import { INVARIANTS, invariantNamed } from '../model/invariants.js';
 import { RAM_4G_64M, __addPages, bootModel, removePages, subPfn } from './helpers/model.js';
 import { scenarioArb } from './helpers/arbitraries.js';
 

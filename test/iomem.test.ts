@@ -1,10 +1,11 @@
 /**
- * The /proc/iomem parser (events/iomem.ts): resources, nesting depth, line numbers and E_IOMEM
+ * The /proc/iomem parser (inputs/iomem.ts): resources, nesting depth, line numbers and E_IOMEM
  * errors, both on its own and through a scenario's `iomem FILE` / inline `iomem … end` block.
  */
 import { describe, expect, it } from 'vitest';
-import { parseIomem, parseScenario, type InputError, type IomemResource, type Result } from '../events/index.js';
-import { deriveGeometry, X86_64 } from '../machines/geometry.js';
+import { parseIomem, parseScenario, type InputError, type Result } from '../inputs/index.js';
+import { type IomemResource } from '../kernel/index.js';
+import { deriveGeometry, X86_64 } from '../kernel/geometry.js';
 
 const geometry = deriveGeometry(X86_64);
 

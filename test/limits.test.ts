@@ -6,11 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_RUN_SECTIONS, MAX_STEPS, parseScenario } from '../events/index.js';
-import { MAX_DEVICE_RANGES } from '../events/limits.js';
+import { MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_LINE_LENGTH, MAX_RUN_SECTIONS, MAX_STEPS, parseScenario } from '../inputs/index.js';
+import { MAX_DEVICE_RANGES } from '../inputs/limits.js';
 import { statSync } from 'node:fs';
 import { MAX_INPUT_BYTES, readTextFile } from '../cli/io.js';
-import { geometryForRelease } from '../machines/geometry.js';
+import { geometryForRelease } from '../kernel/geometry.js';
 import { ROOT, cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-limits-'));

@@ -10,12 +10,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bootState, classifySection, createProfile, step } from '../machines/index.js';
-import type { KernelState, MemSection, Outcome, SectionStateValue } from '../machines/index.js';
-import { LogCursor, diffStates, isEmptyDiff, logToJsonLines, recordScenario } from '../store/index.js';
-import type { SectionDiff, StateDiff } from '../store/index.js';
-import { splitHash } from '../store/logfile.js';
-import type { Operation, Scenario } from '../events/types.js';
+import { bootState, step } from '../model/index.js';
+import { classifySection, createProfile } from '../kernel/index.js';
+import type { KernelState, MemSection, Outcome, SectionStateValue } from '../kernel/index.js';
+import { LogCursor, logToJsonLines, recordScenario } from '../log/index.js';
+import { diffStates, isEmptyDiff } from '../query/index.js';
+import type { SectionDiff, StateDiff } from '../log/index.js';
+import { splitHash } from '../log/logfile.js';
+import type { Operation } from '../kernel/operation.js';
+import type { Scenario } from '../inputs/types.js';
 import { SEC, SUB, SUBS, buildScenario, checkpointEveryArb, scenarioArb, scenarioText } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });
@@ -45,14 +48,14 @@ function runLive(s: Scenario): Live {
   return { states, copies: states.map((x) => structuredClone(x)), outcomes };
 }
 
-/** Every stored section of a state, by number (independent of machines/model listSections). */
+/** Every stored section of a state, by number (independent of model/model listSections). */
 function sectionsOf(s: KernelState): Map<number, MemSection> {
   const out = new Map<number, MemSection>();
   for (const root of Object.values(s.roots)) for (const ms of root.sections) if (ms) out.set(ms.nr, ms);
   return out;
 }
 
-/** The all-zero section a fresh root holds (spelled out, not taken from machines/). */
+/** The all-zero section a fresh root holds (spelled out, not taken from model/). */
 function zero(nr: number): MemSection {
   return { nr, flags: 0, map: 'zero', nid: 0, usage: 'none', subsectionMap: [0, 0], bootMap: null, memmap: '.'.repeat(SUBS), machine: 'absent.never' };
 }

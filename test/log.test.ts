@@ -1,16 +1,17 @@
 /**
- * Unit scenarios for the time-travel log (store/log.ts): step 0 is boot, seq numbers are
+ * Unit scenarios for the time-travel log (log/log.ts): step 0 is boot, seq numbers are
  * contiguous, out-of-range steps are RangeErrors that say what exists, checkpointEvery must be a
  * positive integer, stateAt applies at most K - 1 patches after a checkpoint (counted by reading
  * each step's patches through a getter), evicted checkpoints are rebuilt to the same states, and a
  * cursor stops at both ends.
  */
 import { describe, expect, it } from 'vitest';
-import { bootState, createProfile, emptyState, step } from '../machines/index.js';
-import type { KernelState } from '../machines/index.js';
-import { DEFAULT_CHECKPOINT_EVERY, HotplugLog, LogCursor, recordScenario } from '../store/index.js';
-import type { LogStep } from '../store/index.js';
-import type { Operation } from '../events/types.js';
+import { bootState, emptyState, step } from '../model/index.js';
+import { createProfile } from '../kernel/index.js';
+import type { KernelState } from '../kernel/index.js';
+import { DEFAULT_CHECKPOINT_EVERY, HotplugLog, LogCursor, recordScenario } from '../log/index.js';
+import type { LogStep } from '../log/index.js';
+import type { Operation } from '../kernel/operation.js';
 import { SEC, SUB, buildScenario, pfnOf } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ExpectLine, Scenario } from '../events/types.js';
-import { createProfile } from '../machines/index.js';
-import { hashInput, logJsonLines, logToJsonLines, readLogLines, recordScenario, textLines } from '../store/index.js';
-import type { HotplugLog, LoadedLogFile, LogMeta } from '../store/index.js';
+import type { ExpectLine, Scenario } from '../inputs/types.js';
+import { createProfile } from '../kernel/index.js';
+import { hashInput, logJsonLines, logToJsonLines, readLogLines, recordScenario, textLines } from '../log/index.js';
+import type { HotplugLog, LoadedLogFile, LogMeta } from '../log/index.js';
 import { checkpointEveryArb, scenarioArb, scenarioText } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });

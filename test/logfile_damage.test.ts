@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readLogFile } from '../store/index.js';
-import type { HotplugLog } from '../store/index.js';
+import { readLogFile } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-damage-'));

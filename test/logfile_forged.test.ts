@@ -4,20 +4,20 @@
  * its line naming the field, as a hash mismatch is (the steps before it load, nothing after), and
  * a forged header is refused at line 1 (exit 2). No forged value reaches a command as a crash or
  * an allocation beyond the scenario limits. Also: a UTF-8 byte order mark before the header, and
- * the limits of store/logfile_limits.ts (steps, line length).
+ * the limits of log/logfile_limits.ts (steps, line length).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../events/index.js';
-import { createProfile } from '../machines/index.js';
+import { parseScenario } from '../inputs/index.js';
+import { createProfile } from '../kernel/index.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from '../bench/generate.js';
-import { isLogFile, jsonLines, logJsonLines, readLogFile, readLogLines, recordScenario, runScenario, textLines } from '../store/index.js';
-import type { LogLine } from '../store/index.js';
-import type { LogStep } from '../store/types.js';
-import { fileLines } from '../store/logfile_fs.js';
-import { MAX_LOG_LINE_BYTES, MAX_LOG_STEPS } from '../store/logfile_limits.js';
+import { isLogFile, jsonLines, logJsonLines, readLogFile, readLogLines, recordScenario, runScenario, textLines } from '../log/index.js';
+import type { LogLine } from '../log/index.js';
+import type { LogStep } from '../log/types.js';
+import { fileLines } from '../log/logfile_fs.js';
+import { MAX_LOG_LINE_BYTES, MAX_LOG_STEPS } from '../log/logfile_limits.js';
 import { cli, spawnCli } from './helpers/cli.js';
 import { forgeLine, logObjects } from './helpers/forge.js';
 import type { ForgedLine } from './helpers/forge.js';

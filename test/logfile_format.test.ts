@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../events/index.js';
-import { createProfile } from '../machines/index.js';
-import { LOG_FORMAT, MEMHP_VERSION, logJsonLines, readLogLines, recordScenario, textLines, upgradeHeader, upgradeRecord } from '../store/index.js';
-import { HeaderV1, RecordV1, check } from '../store/logfile_schema.js';
-import { sealLine } from '../store/serialize.js';
+import { parseScenario } from '../inputs/index.js';
+import { createProfile } from '../kernel/index.js';
+import { LOG_FORMAT, MEMHP_VERSION, logJsonLines, readLogLines, recordScenario, textLines, upgradeHeader, upgradeRecord } from '../log/index.js';
+import { HeaderV1, RecordV1, check } from '../log/logfile_schema.js';
+import { sealLine } from '../log/serialize.js';
 import { cli } from './helpers/cli.js';
 
 const V1 = 'test/fixtures/format1-partial-cycle.memhp';

@@ -4,9 +4,11 @@
  * bitmap and its double-add detection gone from ~v5.7, F6 and F7.
  */
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../events/types.js';
-import { bitmapToLongs, bootState, createProfile, getSection, step } from '../machines/index.js';
-import type { KernelState, Profile, StepResult } from '../machines/index.js';
+import type { Operation } from '../kernel/operation.js';
+import { bitmapToLongs, createProfile } from '../kernel/index.js';
+import { bootState, getSection, step } from '../model/index.js';
+import type { KernelState, Profile } from '../kernel/index.js';
+import type { StepResult } from '../model/index.js';
 
 const VM_OFF = { SPARSEMEM_VMEMMAP: false };
 /** Boot RAM 0x100000000-0x143ffffff: sections 32-40 (section 40 half RAM). */

@@ -10,25 +10,7 @@
  * early with sub-sections 0-31.
  */
 import { expect, it } from 'vitest';
-import {
-  BOOT_FLAGS,
-  F,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  addPages,
-  bootModel,
-  forEachProfile,
-  hazardsOf,
-  mapOf,
-  onlineSections,
-  removePages,
-  runAll,
-  secPfn,
-  sectionView,
-  view,
-  wOnlineInvalid,
-  ZERO_VIEW,
-} from './helpers/model.js';
+import { BOOT_FLAGS, F, HOT_FLAGS, SEC40_BOOT, addPages, bootModel, forEachProfile, hazardsOf, mapOf, onlineSections, removePages, runAll, secPfn, sectionView, view, wOnlineInvalid, ZERO_VIEW } from './helpers/model.js';
 
 forEachProfile(['5.3'], (p) => {
   /*

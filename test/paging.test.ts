@@ -13,11 +13,11 @@
  * `RIP: 0010:sparse_add_section+0x55/0x290`), with no later step run.
  */
 import { describe, expect, it } from 'vitest';
-import { createProfile, resolveProfile } from '../machines/profile.js';
-import { defaultPaging, pagingOfVmemmapBase, X86_64_VMEMMAP_BASE } from '../machines/geometry.js';
-import { parseVersion } from '../machines/versions.js';
-import { oopsOf } from '../machines/oops.js';
-import type { Operation } from '../events/types.js';
+import { createProfile, resolveProfile } from '../kernel/profile.js';
+import { defaultPaging, pagingOfVmemmapBase, X86_64_VMEMMAP_BASE } from '../kernel/geometry.js';
+import { parseVersion } from '../kernel/versions.js';
+import { oopsOf } from '../model/oops.js';
+import type { Operation } from '../kernel/operation.js';
 import { bootModel, run } from './helpers/model.js';
 import { cli } from './helpers/cli.js';
 

@@ -10,27 +10,9 @@
  * early with sub-sections 0-31.
  */
 import { expect, it } from 'vitest';
-import type { KernelState, Profile, StepResult } from '../machines/index.js';
-import {
-  F,
-  HOT_FLAGS,
-  addPages,
-  bootModel,
-  cells,
-  forEachProfile,
-  hazardsOf,
-  mapOf,
-  onlineSections,
-  pfnToOnlinePage,
-  pfnValid,
-  removePages,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  subPfn,
-  view,
-} from './helpers/model.js';
+import type { KernelState, Profile } from '../kernel/index.js';
+import type { StepResult } from '../model/index.js';
+import { F, HOT_FLAGS, addPages, bootModel, cells, forEachProfile, hazardsOf, mapOf, onlineSections, pfnToOnlinePage, pfnValid, removePages, run, runAll, secPfn, sectionView, subPfn, view } from './helpers/model.js';
 
 /** Run a query and check it is one: no return code, no warning, no state change. */
 function query(p: Profile, s: KernelState, op: Parameters<typeof run>[2]): StepResult {

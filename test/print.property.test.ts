@@ -1,18 +1,19 @@
 /**
- * store/print.ts: the value of a section field at every step of a range, one entry per change,
+ * query/print.ts: the value of a section field at every step of a range, one entry per change,
  * against a brute-force walk over every live state (fast-check over random logs).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Scenario } from '../events/types.js';
-import { bootState, createProfile, getSection, listSections, step } from '../machines/index.js';
-import type { KernelState } from '../machines/index.js';
-import { SECTION_FIELDS } from '../machines/changes.js';
-import type { SectionField } from '../machines/changes.js';
-import { zeroSection } from '../machines/kernel/context.js';
-import { fieldHistory } from '../store/print.js';
-import { recordScenario } from '../store/index.js';
-import { FIELD_NAMES, fieldBitText, fieldText } from '../store/values.js';
+import type { Scenario } from '../inputs/types.js';
+import { bootState, getSection, listSections, step } from '../model/index.js';
+import { createProfile } from '../kernel/index.js';
+import type { KernelState } from '../kernel/index.js';
+import { SECTION_FIELDS } from '../model/changes.js';
+import type { SectionField } from '../model/changes.js';
+import { zeroSection } from '../kernel/zero_section.js';
+import { fieldHistory } from '../query/print.js';
+import { recordScenario } from '../log/index.js';
+import { FIELD_NAMES, fieldBitText, fieldText } from '../query/values.js';
 import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3' });

@@ -4,9 +4,9 @@
  * it lacks, the named releases and the architectures; --json as data; a bad release is a usage error.
  */
 import { describe, expect, it } from 'vitest';
-import { GEOMETRY_ROWS } from '../machines/geometry.js';
-import { KERNELS } from '../machines/profile.js';
-import { CHANGES } from '../machines/versions.js';
+import { GEOMETRY_ROWS } from '../kernel/geometry.js';
+import { KERNELS } from '../kernel/profile.js';
+import { CHANGES } from '../kernel/versions.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 interface Change {

@@ -4,7 +4,7 @@
  * (0 ran / found, 1 bisect found nothing, 2 usage or input error) and one-line user errors.
  */
 import { describe, expect, it } from 'vitest';
-import { INVARIANTS } from '../machines/invariants.js';
+import { INVARIANTS } from '../model/invariants.js';
 import { spawnCli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 

@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLogFile } from '../store/index.js';
+import { readLogFile } from '../log/index.js';
 import { ROOT, cli, spawnCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-record-'));

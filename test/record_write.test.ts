@@ -10,8 +10,8 @@ import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NODE_WRITE_FS } from '../store/write_atomic.js';
-import type { WriteFs } from '../store/write_atomic.js';
+import { NODE_WRITE_FS } from '../log/write_atomic.js';
+import type { WriteFs } from '../log/write_atomic.js';
 import { ROOT, cli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 

@@ -1,16 +1,17 @@
 /**
- * The v5.3 model in machines/ agrees with an independent reference model written from the seed
+ * The v5.3 model in model/ agrees with an independent reference model written from the seed
  * patch (test/reference/seedModel.ts): same return codes and same subsection_maps over random
  * sequences of __add_pages / __remove_pages across a few sections with random alignments.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EEXIST, EINVAL, SeedModel, subsectionMask, type RefRange } from './reference/seedModel.js';
-import { bootState, createProfile, getSection, step } from '../machines/index.js';
-import type { KernelState, Profile } from '../machines/types.js';
-import type { Operation } from '../events/types.js';
+import { bootState, getSection, step } from '../model/index.js';
+import { createProfile } from '../kernel/index.js';
+import type { KernelState, Profile } from '../kernel/types.js';
+import type { Operation } from '../kernel/operation.js';
 
-/** Sizes in pfns, spelled out here so the test does not lean on machines/geometry. */
+/** Sizes in pfns, spelled out here so the test does not lean on model/geometry. */
 const SEC = 32768;
 const SUB = 512;
 const pfnOf = (section: number, offset = 0): number => section * SEC + offset;
@@ -224,7 +225,7 @@ const CHECKED_SECTIONS = Array.from({ length: 20 }, (_, i) => 28 + i);
 
 // ---- Comparison ------------------------------------------------------------------------------
 
-/** machines/ bitmap (32-bit words, bit i in word i >>> 5) as 16 hex digits; undefined → zero. */
+/** model/ bitmap (32-bit words, bit i in word i >>> 5) as 16 hex digits; undefined → zero. */
 function modelMapHex(profile: Profile, state: KernelState, nr: number): string {
   const ms = getSection(profile, state, nr);
   let v = 0n;
@@ -302,7 +303,7 @@ function runBoth(s: Scenario, flags: boolean): string | null {
 
 const NUM_RUNS = Number(process.env.MEMHP_PROP_RUNS ?? 1000);
 
-describe('machines/ v5.3 agrees with the seed reference model', () => {
+describe('model/ v5.3 agrees with the seed reference model', () => {
   it(`return codes and subsection_maps agree on ${NUM_RUNS} random add/remove sequences`, () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {

@@ -7,14 +7,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
-import { compareRuns, type ProfileRun } from '../cli/compare.js';
+import { compareRuns, type ProfileRun } from '../query/compare.js';
 import type { Io } from '../cli/io.js';
 import { readTextFile } from '../cli/io.js';
 import { loadInput } from '../cli/load.js';
-import { runRows } from '../cli/render.js';
-import { compareLines } from '../cli/render_compare.js';
-import { recordScenario } from '../store/index.js';
-import { resolveProfile } from '../machines/index.js';
+import { runRows } from '../present/render.js';
+import { compareLines } from '../present/render_compare.js';
+import { recordScenario } from '../log/index.js';
+import { resolveProfile } from '../kernel/index.js';
 import { ROOT } from './helpers/cli.js';
 
 const STEPS = 150_000;
@@ -47,7 +47,7 @@ describe('rendering is linear in the steps and never spreads them into arguments
   it('no source file spreads a list into a call (push(...x), Math.max(...x), fn.apply)', () => {
     const offenders: string[] = [];
     const SPREAD = /\b(?:push|unshift|fromCharCode|fromCodePoint|apply)\(\s*\.\.\.|\bMath\.(?:max|min)\([^(){}]*?\.\.\.|\.(?:push|unshift)\([^(){}]*,\s*\.\.\./;
-    for (const dir of ['cli', 'events', 'machines', 'store', 'viewer', 'bench']) {
+    for (const dir of ['kernel', 'inputs', 'model', 'log', 'query', 'present', 'cli', 'viewer', 'bench', 'fuzz']) {
       const walk = (d: string): void => {
         for (const name of readdirSync(d)) {
           const p = join(d, name);

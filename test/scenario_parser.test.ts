@@ -1,10 +1,10 @@
 /**
- * The scenario parser (events/scenario.ts and the files it uses): every operation form, the boot
+ * The scenario parser (inputs/scenario.ts and the files it uses): every operation form, the boot
  * layout, expectations, number syntax, and one test per kind of input error.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_LENGTH, parseNumber, parseSafeInteger, parseScenario, parseSize, type InputError, type Result, type Scenario } from '../events/index.js';
-import { deriveGeometry, X86_64 } from '../machines/geometry.js';
+import { MAX_LINE_LENGTH, parseNumber, parseSafeInteger, parseScenario, parseSize, type InputError, type Result, type Scenario } from '../inputs/index.js';
+import { deriveGeometry, X86_64 } from '../kernel/geometry.js';
 
 const geometry = deriveGeometry(X86_64);
 const FILE = 'test.scn';

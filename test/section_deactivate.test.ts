@@ -12,28 +12,7 @@
  * section 40 (pfn 0x140000) early with sub-sections 0-31.
  */
 import { expect, it } from 'vitest';
-import {
-  BOOT_FLAGS,
-  FULL_BOOT,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  addPages,
-  bootModel,
-  cells,
-  forEachProfile,
-  hazardsOf,
-  mapOf,
-  profileOf,
-  removePages,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  subPfn,
-  view,
-  wAlreadyDeactivated,
-  wordOf,
-} from './helpers/model.js';
+import { BOOT_FLAGS, FULL_BOOT, HOT_FLAGS, SEC40_BOOT, addPages, bootModel, cells, forEachProfile, hazardsOf, mapOf, profileOf, removePages, run, runAll, secPfn, sectionView, subPfn, view, wAlreadyDeactivated, wordOf } from './helpers/model.js';
 
 /** A fully deactivated hot-added section in v5.3: word ENCODED_NULL, all flags clear, usage freed. */
 const DEACTIVATED = view({ flags: 0, map: 'encoded_null', usage: 'none', subsectionMap: mapOf(), machine: 'absent.deactivated', memmap: '.'.repeat(64) });

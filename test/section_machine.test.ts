@@ -1,14 +1,16 @@
 /**
- * The section machine (machines/section_machine.ts) against the kernel fields that define each of
- * its states (machines/classify.ts): one `it` per transition, each driven through the real model
+ * The section machine (model/section_machine.ts) against the kernel fields that define each of
+ * its states (kernel/classify.ts): one `it` per transition, each driven through the real model
  * with real operations and pfns (x86_64: 512 pfns per sub-section, 32768 per section). Then the
  * memoised nextSectionState against xstate's uncached transition for every (state, event), and the
  * shape of the machine definition.
  */
 import { describe, expect, it } from 'vitest';
-import { bootState, classifySection, createProfile, getSection, nextSectionState, sectionMachine, step, transitionUncached } from '../machines/index.js';
-import type { BootRelation, InjectedFailure, KernelState, MemSection, Outcome, SectionEvent, SectionStateValue } from '../machines/index.js';
-import type { BootRange, Operation } from '../events/types.js';
+import { bootState, getSection, nextSectionState, sectionMachine, step, transitionUncached } from '../model/index.js';
+import { classifySection, createProfile } from '../kernel/index.js';
+import type { BootRelation, SectionEvent } from '../model/index.js';
+import type { InjectedFailure, KernelState, MemSection, Outcome, SectionStateValue } from '../kernel/index.js';
+import type { BootRange, Operation } from '../kernel/operation.js';
 import { SEC, SUB, bootLayout, pfnOf } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });

@@ -1,5 +1,5 @@
 /**
- * shrink (store/shrink.ts, `memhp shrink`): planted failures inside 200-step scenarios shrink to a
+ * shrink (query/shrink.ts, `memhp shrink`): planted failures inside 200-step scenarios shrink to a
  * sub-sequence that still fails and is 1-minimal (removing any one remaining operation loses the
  * failure), here exactly the planted operations; random scenarios shrink 1-minimally for any
  * predicate that holds on them; the CLI writes a scenario file that reproduces, atomically, never
@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Operation, Scenario } from '../events/types.js';
-import { createProfile } from '../machines/index.js';
-import { parsePredicate } from '../store/predicates.js';
-import type { Predicate } from '../store/predicates.js';
-import { ddmin, runHolds, shrinkScenario } from '../store/shrink.js';
+import type { Operation } from '../kernel/operation.js';
+import type { Scenario } from '../inputs/types.js';
+import { createProfile } from '../kernel/index.js';
+import { parsePredicate } from '../query/predicates.js';
+import type { Predicate } from '../query/predicates.js';
+import { ddmin, runHolds, shrinkScenario } from '../query/shrink.js';
 import { buildScenario, opText, scenarioArb, SEC, SUB } from './helpers/arbitraries.js';
 import { spawnCli } from './helpers/cli.js';
 

@@ -10,29 +10,8 @@
  * section 40 (pfn 0x140000) early with sub-sections 0-31; root 0 holds sections 0-127.
  */
 import { expect, it } from 'vitest';
-import { getSection } from '../machines/index.js';
-import {
-  BOOT_FLAGS,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  W_ADD_PAGES,
-  ZERO_VIEW,
-  __addPages,
-  addPages,
-  bootModel,
-  cells,
-  hazardsOf,
-  mapOf,
-  forEachProfile,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  sparseAddSection,
-  subPfn,
-  view,
-  wordOf,
-} from './helpers/model.js';
+import { getSection } from '../model/index.js';
+import { BOOT_FLAGS, HOT_FLAGS, SEC40_BOOT, W_ADD_PAGES, ZERO_VIEW, __addPages, addPages, bootModel, cells, hazardsOf, mapOf, forEachProfile, run, runAll, secPfn, sectionView, sparseAddSection, subPfn, view, wordOf } from './helpers/model.js';
 
 /** A hot-added section whose first rollback left it: word ENCODED_NULL, no usage, no bits, no memmap. */
 const ROLLED_BACK = view({ flags: 0, map: 'encoded_null', usage: 'none', subsectionMap: mapOf(), machine: 'absent.deactivated', memmap: '.'.repeat(64) });

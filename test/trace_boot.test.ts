@@ -1,12 +1,12 @@
 /**
- * The boot layout of a trace (events/trace/boot.ts): the trace's own /proc/iomem, a copy given with
+ * The boot layout of a trace (inputs/trace/boot.ts): the trace's own /proc/iomem, a copy given with
  * --iomem, the EARLY sections of the first secstate, or nothing; and the kernel command line's
  * memmap= ranges checked against it. Real runs from test/fixtures/traces with their IOMEM lines removed.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { memmapRanges } from '../events/trace/boot.js';
+import { memmapRanges } from '../inputs/trace/boot.js';
 import { cli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 

@@ -1,17 +1,17 @@
 /**
  * A kernel that crashed: the ring buffer exists only as ftrace_dump_on_oops printed it into the
- * console (events/trace/dump.ts), around the oops splat (events/trace/oops_splat.ts). The fixture is
+ * console (inputs/trace/dump.ts), around the oops splat (inputs/trace/oops_splat.ts). The fixture is
  * lines 400–559 of the 7.3.4 sparse_add_beyond_maxphys console.log (the step, the oops, the dump),
  * with that run's empty trace.txt and run.json.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { findFtraceDumps, readConsoleLog, readTrace } from '../events/trace/index.js';
-import { consoleLines, parseDumpLine } from '../events/trace/dump.js';
-import { findOopses } from '../events/trace/oops_splat.js';
-import { pairCalls } from '../events/trace/pair.js';
-import { traceToScenario } from '../events/trace/to_scenario.js';
+import { findFtraceDumps, readConsoleLog, readTrace } from '../inputs/trace/index.js';
+import { consoleLines, parseDumpLine } from '../inputs/trace/dump.js';
+import { findOopses } from '../inputs/trace/oops_splat.js';
+import { pairCalls } from '../inputs/trace/pair.js';
+import { traceToScenario } from '../inputs/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
 
 const DIR = new URL('./fixtures/trace-cuts/sparse_add_beyond_maxphys/', import.meta.url).pathname;
@@ -106,7 +106,7 @@ describe('the ftrace dump in a console log', () => {
 });
 
 describe('memhp check on a run that crashed', () => {
-  // Needs the model's 5-level geometry and the root >= NR_SECTION_ROOTS NULL dereference (machines/).
+  // Needs the model's 5-level geometry and the root >= NR_SECTION_ROOTS NULL dereference (model/).
   it('reads the dump (says so), compares the oops: 0 mismatches, the crash compared', async () => {
     const r = await cli(['check', DIR]);
     expect(r.stdout).toContain('note: trace.txt has no trace lines: read the ftrace_dump_on_oops dump of the ring buffer in console.log:79–137\n');

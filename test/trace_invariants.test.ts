@@ -1,13 +1,13 @@
 /**
- * Every named invariant (machines/invariants.ts) holds after every step of every recorded run in
+ * Every named invariant (model/invariants.ts) holds after every step of every recorded run in
  * test/fixtures/traces, replayed under the profile of the kernel that recorded it: the invariants are
  * true of real kernels, not only of the model's random runs.
  */
 import { describe, expect, it } from 'vitest';
-import { kernelForRelease, traceToScenario } from '../events/trace/to_scenario.js';
-import { INVARIANTS } from '../machines/invariants.js';
-import { resolveProfile } from '../machines/profile.js';
-import { recordScenario } from '../store/record.js';
+import { kernelForRelease, traceToScenario } from '../inputs/trace/to_scenario.js';
+import { INVARIANTS } from '../model/invariants.js';
+import { resolveProfile } from '../kernel/profile.js';
+import { recordScenario } from '../log/record.js';
 import { readRun, recordedRuns } from './helpers/traces.js';
 
 const RUNS = recordedRuns();

@@ -7,12 +7,12 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseIomem } from '../events/iomem.js';
-import { readTrace } from '../events/trace/index.js';
-import { MAX_TRACE_LINE_LENGTH, MAX_TRACE_LINES } from '../events/trace/limits.js';
-import { parseLine } from '../events/trace/line.js';
-import { parseDumpLine } from '../events/trace/dump.js';
-import { kernelFromBanner } from '../events/trace/to_scenario.js';
+import { parseIomem } from '../inputs/iomem.js';
+import { readTrace } from '../inputs/trace/index.js';
+import { MAX_TRACE_LINE_LENGTH, MAX_TRACE_LINES } from '../inputs/trace/limits.js';
+import { parseLine } from '../inputs/trace/line.js';
+import { parseDumpLine } from '../inputs/trace/dump.js';
+import { kernelFromBanner } from '../inputs/trace/to_scenario.js';
 import { cli, spawnCli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 

@@ -1,15 +1,15 @@
 /**
- * printk prefixes (events/trace/printk.ts) in console text — raw console.log lines and 5.10's
+ * printk prefixes (inputs/trace/printk.ts) in console text — raw console.log lines and 5.10's
  * `console:` events carry `[    1.234567] `, 6.1+ events none — and the WARNING line of every
- * release's __warn() (events/trace/warning.ts), read from real lines cut out of the recorded traces
+ * release's __warn() (inputs/trace/warning.ts), read from real lines cut out of the recorded traces
  * (test/fixtures/trace-cuts/).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../events/trace/line.js';
-import { splitPrintk } from '../events/trace/printk.js';
-import { readTrace } from '../events/trace/reader.js';
-import { parseWarningLine } from '../events/trace/warning.js';
+import { parseLine } from '../inputs/trace/line.js';
+import { splitPrintk } from '../inputs/trace/printk.js';
+import { readTrace } from '../inputs/trace/reader.js';
+import { parseWarningLine } from '../inputs/trace/warning.js';
 
 const CUTS = new URL('./fixtures/trace-cuts/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, CUTS), 'utf8');

@@ -1,22 +1,11 @@
 /**
- * The ftrace text reader (events/trace/): real traces from test/fixtures/traces
+ * The ftrace text reader (inputs/trace/): real traces from test/fixtures/traces
  * (facts quoted in its README), console.log extraction, call pairing, and synthetic inputs for
  * every error and special line kind.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  findTraceText,
-  flattenCalls,
-  pairCalls,
-  readConsoleTrace,
-  readTrace,
-  type Call,
-  type EntryRecord,
-  type ReturnRecord,
-  type TraceDocument,
-  type TraceRecord,
-} from '../events/trace/index.js';
+import { findTraceText, flattenCalls, pairCalls, readConsoleTrace, readTrace, type Call, type EntryRecord, type ReturnRecord, type TraceDocument, type TraceRecord } from '../inputs/trace/index.js';
 import { TRACES } from './helpers/traces.js';
 
 /** The recorded traces (test/fixtures/traces). */

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../events/trace/line.js';
-import { readConsoleTrace, readTrace } from '../events/trace/index.js';
-import { traceToScenario } from '../events/trace/to_scenario.js';
+import { parseLine } from '../inputs/trace/line.js';
+import { readConsoleTrace, readTrace } from '../inputs/trace/index.js';
+import { traceToScenario } from '../inputs/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
 

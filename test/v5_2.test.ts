@@ -4,9 +4,10 @@
  * (kernel-semantics.md §3 "v5.2" and §4, v5.2 column).
  */
 import { describe, expect, it } from 'vitest';
-import { bitmapToLongs, bootState, createProfile, getSection, step } from '../machines/index.js';
-import type { Operation } from '../events/types.js';
-import type { KernelState } from '../machines/index.js';
+import { bitmapToLongs, createProfile } from '../kernel/index.js';
+import { bootState, getSection, step } from '../model/index.js';
+import type { Operation } from '../kernel/operation.js';
+import type { KernelState } from '../kernel/index.js';
 
 const p = createProfile({ kernel: '5.2' });
 const FULL = ['0xffffffffffffffff'];

@@ -4,10 +4,12 @@
  * pfn_to_online_page() then asks get_dev_pagemap() for pfns of a tainted online section.
  */
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../events/types.js';
-import { bootState, createProfile, getSection, SECTION_TAINT_ZONE_DEVICE, step } from '../machines/index.js';
-import type { KernelState, Profile, StepResult } from '../machines/index.js';
-import { applyPatches } from '../store/index.js';
+import type { Operation } from '../kernel/operation.js';
+import { bootState, getSection, step } from '../model/index.js';
+import { createProfile, SECTION_TAINT_ZONE_DEVICE } from '../kernel/index.js';
+import type { KernelState, Profile } from '../kernel/index.js';
+import type { StepResult } from '../model/index.js';
+import { applyPatches } from '../log/index.js';
 
 /** Boot RAM 0x100000000-0x143ffffff: section 40 holds RAM in sub-sections 0-31. */
 function boot(kernel: string, config: object = {}): { p: Profile; s: KernelState } {

@@ -1,19 +1,19 @@
 /**
  * `memhp bisect FILE --until PREDICATE [--from A] [--to B]`: the first step at which the predicate
- * turns true (store/bisect.ts says how), with its source line, deciding call path, warnings,
+ * turns true (query/bisect.ts says how), with its source line, deciding call path, warnings,
  * hazards and the state diff against the step before. Exit 0 found, 1 not true in the range.
  */
 import { defineCommand } from 'citty';
-import { emptyState } from '../../machines/model.js';
-import { describeProfile } from '../../machines/profile.js';
-import { bisect } from '../../store/bisect.js';
-import { diffStates } from '../../store/diff.js';
-import { parsePredicate } from '../../store/predicates.js';
+import { emptyState } from '../../model/model.js';
+import { describeProfile } from '../../kernel/profile.js';
+import { bisect } from '../../query/bisect.js';
+import { diffStates } from '../../query/diff.js';
+import { parsePredicate } from '../../query/predicates.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseStepArg } from '../load.js';
-import { diffLines, hazardLine, stepTag, warningLine } from '../render.js';
+import { diffLines, hazardLine, stepTag, warningLine } from '../../present/render.js';
 
 /** The `bisect` command's definition (meta and arguments). */
 export const bisectCommandDef = defineCommand({

@@ -1,12 +1,12 @@
 /** `memhp blame FILE --section S [--bit K] [--field F]`: every step that changed it, last writer first. */
 import { defineCommand } from 'citty';
-import { blame } from '../../store/blame.js';
+import { blame } from '../../query/blame.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions } from '../load.js';
 import { parseQuery, queryArgs } from '../query.js';
-import { stepTag } from '../render.js';
+import { stepTag } from '../../present/render.js';
 
 /** The `blame` command's definition (meta and arguments). */
 export const blameCommandDef = defineCommand({

@@ -4,15 +4,15 @@
  */
 import { basename } from 'node:path';
 import { defineCommand } from 'citty';
-import { describeProfile, resolveProfile } from '../../machines/profile.js';
-import { checkTrace } from '../../store/check.js';
+import { describeProfile, resolveProfile } from '../../kernel/profile.js';
+import { checkTrace } from '../../query/check.js';
 import { inputArgs, traceArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
 import { parsePagingArg } from '../load.js';
-import type { TraceScenario } from '../../events/trace/to_scenario.js';
-import { printable } from '../printable.js';
+import type { TraceScenario } from '../../inputs/trace/to_scenario.js';
+import { printable } from '../../present/printable.js';
 import { checkTraceBounds } from '../load.js';
 
 /** The `check` command's definition (meta and arguments). */

@@ -1,16 +1,16 @@
 /** `memhp compare FILE --kernels V1,V2,…`: one scenario under several profiles, step by step. */
 import { defineCommand } from 'citty';
-import type { Scenario } from '../../events/types.js';
-import { resolveProfile } from '../../machines/profile.js';
-import { parseVersion } from '../../machines/versions.js';
-import { recordScenario } from '../../store/record.js';
+import type { Scenario } from '../../inputs/types.js';
+import { resolveProfile } from '../../kernel/profile.js';
+import { parseVersion } from '../../kernel/versions.js';
+import { recordScenario } from '../../log/record.js';
 import { inputArgs } from '../args.js';
-import { compareRuns } from '../compare.js';
-import type { ProfileRun } from '../compare.js';
+import { compareRuns } from '../../query/compare.js';
+import type { ProfileRun } from '../../query/compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, parseConfigArg, parsePagingArg } from '../load.js';
-import { compareLines } from '../render_compare.js';
+import { compareLines } from '../../present/render_compare.js';
 
 /** The `compare` command's definition (meta and arguments). */
 export const compareCommandDef = defineCommand({

@@ -1,14 +1,14 @@
 /** `memhp diff FILE A B` (two steps of one input) or `memhp diff a.memhp@A b.memhp@B` (two logs). */
-import { sameSections } from '../../machines/geometry.js';
+import { sameSections } from '../../kernel/geometry.js';
 import { defineCommand } from 'citty';
-import { diffStates } from '../../store/diff.js';
-import type { StateDiff } from '../../store/types.js';
+import { diffStates } from '../../query/diff.js';
+import type { StateDiff } from '../../log/types.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseStepArg } from '../load.js';
 import type { LoadOptions } from '../load.js';
-import { diffLines } from '../render.js';
+import { diffLines } from '../../present/render.js';
 
 /** The `diff` command's definition (meta and arguments). */
 export const diffCommandDef = defineCommand({

@@ -1,12 +1,12 @@
 /** `memhp fork LOG --at N (--drop K | --insert 'OP' | --replace K 'OP') -o new.memhp`: a what-if log. */
 import { basename } from 'node:path';
 import { defineCommand } from 'citty';
-import { parseOperationLine } from '../../events/operation_line.js';
-import { forkLog } from '../../store/fork.js';
-import type { ForkEdit } from '../../store/fork.js';
-import { failedExpectations } from '../../store/record.js';
-import { logJsonLines } from '../../store/serialize.js';
-import type { ForkChange } from '../../store/serialize.js';
+import { parseOperationLine } from '../../inputs/operation_line.js';
+import { forkLog } from '../../query/fork.js';
+import type { ForkEdit } from '../../query/fork.js';
+import { failedExpectations } from '../../log/record.js';
+import { logJsonLines } from '../../log/serialize.js';
+import type { ForkChange } from '../../log/serialize.js';
 import { inputArgs } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 /** `memhp invariants`: the named invariants bisect and shrink can check, with their kernel source. */
 import { defineCommand } from 'citty';
-import { INVARIANTS } from '../../machines/invariants.js';
-import { STEP_PREDICATES } from '../../store/predicates.js';
+import { INVARIANTS } from '../../model/invariants.js';
+import { STEP_PREDICATES } from '../../query/predicates.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 

@@ -1,12 +1,12 @@
 /** `memhp print FILE --section S --field F [--bit K] [--from A --to B]`: a field's value at every step of a range. */
 import { defineCommand } from 'citty';
-import { fieldHistory } from '../../store/print.js';
+import { fieldHistory } from '../../query/print.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions } from '../load.js';
 import { parseQuery, queryArgs } from '../query.js';
-import { stepTag } from '../render.js';
+import { stepTag } from '../../present/render.js';
 
 /** The `print` command's definition (meta and arguments). */
 export const printCommandDef = defineCommand({

@@ -1,12 +1,13 @@
 /** `memhp profiles [--kernel V]`: the kernel changes memhp knows (with the source lines checked), the named releases, the architectures. */
 import { defineCommand } from 'citty';
-import { GEOMETRY_ROWS } from '../../machines/geometry.js';
-import { KERNELS, describeProfile, profileChanges, resolveProfile } from '../../machines/profile.js';
-import { CHANGES } from '../../machines/versions.js';
-import type { KernelChange } from '../../machines/versions.js';
+import { GEOMETRY_ROWS } from '../../kernel/geometry.js';
+import { KERNELS, describeProfile, profileChanges, resolveProfile } from '../../kernel/profile.js';
+import { CHANGES } from '../../kernel/versions.js';
+import type { KernelChange } from '../../kernel/versions.js';
 import { EXIT_OK, UserError } from '../errors.js';
-import type { Colors, Io } from '../io.js';
-import { append, widest } from '../widest.js';
+import type { Colors } from '../../present/colors.js';
+import type { Io } from '../io.js';
+import { append, widest } from '../../present/widest.js';
 
 /** The `profiles` command's definition (meta and arguments). */
 export const profilesCommandDef = defineCommand({

@@ -1,10 +1,10 @@
 /** `memhp record INPUT -o run.memhp`: record the input's log into a log file (JSON lines, hash-chained). */
 import { defineCommand } from 'citty';
-import { DEFAULT_CHECKPOINT_EVERY } from '../../store/log.js';
-import { isLogFile } from '../../store/logfile_fs.js';
-import { failedExpectations, runScenario } from '../../store/record.js';
-import { LOG_FORMAT, jsonLines, logJsonLines } from '../../store/serialize.js';
-import type { LogStep } from '../../store/types.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../log/log.js';
+import { isLogFile } from '../../log/logfile_fs.js';
+import { failedExpectations, runScenario } from '../../log/record.js';
+import { LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
+import type { LogStep } from '../../log/types.js';
 import { inputArgs } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';

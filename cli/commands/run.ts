@@ -1,13 +1,13 @@
 /** `memhp run FILE`: one row per step (source, operation, return code, WARNs, sections touched). */
 import { defineCommand } from 'citty';
-import { describeProfile } from '../../machines/profile.js';
-import { failedExpectations } from '../../store/record.js';
-import { logJsonLines } from '../../store/serialize.js';
+import { describeProfile } from '../../kernel/profile.js';
+import { failedExpectations } from '../../log/record.js';
+import { logJsonLines } from '../../log/serialize.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, logMetaOf } from '../load.js';
-import { runRows } from '../render.js';
+import { runRows } from '../../present/render.js';
 
 /** The `run` command's definition (meta and arguments). */
 export const runCommandDef = defineCommand({

@@ -1,22 +1,22 @@
 /**
  * `memhp shrink INPUT --until PREDICATE -o min.scn`: the smallest sub-sequence of the scenario's
- * operations that still makes the predicate true (store/shrink.ts, ddmin, 1-minimal), written as a
- * hand-editable scenario file (cli/shrink_text.ts) atomically, never over a file it read, then loaded
+ * operations that still makes the predicate true (query/shrink.ts, ddmin, 1-minimal), written as a
+ * hand-editable scenario file (present/shrink_text.ts) atomically, never over a file it read, then loaded
  * again to check that it reproduces. Exit 0 written, 1 the predicate is not true for the input.
  */
 import { defineCommand } from 'citty';
-import { describeProfile } from '../../machines/profile.js';
-import { parsePredicate } from '../../store/predicates.js';
-import { recordScenario } from '../../store/record.js';
-import { firstTrue, shrinkScenario } from '../../store/shrink.js';
+import { describeProfile } from '../../kernel/profile.js';
+import { parsePredicate } from '../../query/predicates.js';
+import { recordScenario } from '../../log/record.js';
+import { firstTrue, shrinkScenario } from '../../query/shrink.js';
 import { inputArgs } from '../args.js';
 import { writeFileAtomic } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput } from '../load.js';
 import { isTraceInput } from '../load_trace.js';
-import { stepTag } from '../render.js';
-import { shrunkScenarioText } from '../shrink_text.js';
+import { stepTag } from '../../present/render.js';
+import { shrunkScenarioText } from '../../present/shrink_text.js';
 
 /** The `shrink` command's definition (meta and arguments). */
 export const shrinkCommandDef = defineCommand({

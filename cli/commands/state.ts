@@ -1,15 +1,15 @@
 /** `memhp state FILE --at N [--section S]`: every non-absent section after step N. */
 import { defineCommand } from 'citty';
-import { bitmapBits, bitmapToLongs } from '../../machines/bitmap.js';
-import { listSections } from '../../machines/model.js';
-import { layoutForVmemmapBase, sectionWord } from '../../machines/section_word.js';
-import { fmtHex16 } from '../../machines/format.js';
-import { flagNames } from '../../store/diff.js';
+import { bitmapBits, bitmapToLongs } from '../../kernel/bitmap.js';
+import { listSections } from '../../model/model.js';
+import { layoutForVmemmapBase, sectionWord } from '../../kernel/section_word.js';
+import { fmtHex16 } from '../../kernel/format.js';
+import { flagNames } from '../../query/diff.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseSectionArg, parseStepArg } from '../load.js';
-import { stateLines, stepTag, where } from '../render.js';
+import { stateLines, stepTag, where } from '../../present/render.js';
 
 /** The `state` command's definition (meta and arguments). */
 export const stateCommandDef = defineCommand({

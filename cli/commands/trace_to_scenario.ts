@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { defineCommand } from 'citty';
-import { traceScenarioText } from '../../events/trace/scenario_text.js';
+import { traceScenarioText } from '../../inputs/trace/scenario_text.js';
 import { writeFileAtomic } from '../atomic_write.js';
 import { traceArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';

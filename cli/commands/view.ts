@@ -1,22 +1,22 @@
 /**
  * `memhp view INPUT [--kernel V | --kernels V1,V2,…] [--port N]`: serve the web viewer of an input
  * on 127.0.0.1 (a free port by default), print its URL, and stop cleanly on Ctrl-C (SIGINT) or
- * SIGTERM. A recorded trace also opens check mode (store/check.ts); --kernels opens compare mode.
+ * SIGTERM. A recorded trace also opens check mode (query/check.ts); --kernels opens compare mode.
  */
-import { sameSections } from '../../machines/geometry.js';
+import { sameSections } from '../../kernel/geometry.js';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import { defineCommand } from 'citty';
-import { readConsoleTrace, readTrace } from '../../events/trace/index.js';
-import { resolveProfile } from '../../machines/profile.js';
-import { checkTrace } from '../../store/check.js';
-import { recordScenario } from '../../store/record.js';
+import { readConsoleTrace, readTrace } from '../../inputs/trace/index.js';
+import { resolveProfile } from '../../kernel/profile.js';
+import { checkTrace } from '../../query/check.js';
+import { recordScenario } from '../../log/record.js';
 import { bundleDir, readBundle } from '../../viewer/server/bundle.js';
 import { startViewServer } from '../../viewer/server/http.js';
-import type { ViewRun, ViewSource } from '../../viewer/server/views.js';
+import type { ViewRun, ViewSource } from '../../present/views.js';
 import { inputArgs } from '../args.js';
 import { parseKernelList } from './compare.js';
-import { compareRuns } from '../compare.js';
+import { compareRuns } from '../../query/compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseConfigArg, parsePagingArg } from '../load.js';
@@ -87,7 +87,7 @@ export function viewSource(io: Io, args: ViewArgs): ViewSource {
 
 // --- internal ---
 
-/** A trace's check (store/check.ts) and its later /proc/iomem snapshots, each placed after the steps before it. */
+/** A trace's check (query/check.ts) and its later /proc/iomem snapshots, each placed after the steps before it. */
 function traceExtras(io: Io, args: ViewArgs, loaded: Loaded): { check: ViewSource['check']; iomemAt: ViewSource['iomemAt'] } {
   const t = loadTrace(io, args.file, loaded.profile.kernel);
   const res = checkTrace(t.trace, loaded.profile, t.warns);

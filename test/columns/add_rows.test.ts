@@ -14,34 +14,14 @@
  * sections 0-127.
  */
 import { describe, expect, it } from 'vitest';
-import { createProfile, getSection } from '../../machines/index.js';
-import type { KernelState, Profile } from '../../machines/index.js';
-import { oopsOf } from '../../machines/oops.js';
-import type { Operation } from '../../events/index.js';
+import { createProfile } from '../../kernel/index.js';
+import { getSection } from '../../model/index.js';
+import type { KernelState, Profile } from '../../kernel/index.js';
+import { oopsOf } from '../../model/oops.js';
+import type { Operation } from '../../kernel/index.js';
 import { bootModel } from '../helpers/model.js';
-import { parseScenario } from '../../events/index.js';
-import {
-  BOOT_FLAGS,
-  FULL_BOOT,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  W_ADD_PAGES,
-  W_INVALID_ALTMAP,
-  ZERO_VIEW,
-  __addPages,
-  addPages,
-  cells,
-  hazardsOf,
-  mapOf,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  sparseAddSection,
-  subPfn,
-  view,
-  wordOf,
-} from '../helpers/model.js';
+import { parseScenario } from '../../inputs/index.js';
+import { BOOT_FLAGS, FULL_BOOT, HOT_FLAGS, SEC40_BOOT, W_ADD_PAGES, W_INVALID_ALTMAP, ZERO_VIEW, __addPages, addPages, cells, hazardsOf, mapOf, run, runAll, secPfn, sectionView, sparseAddSection, subPfn, view, wordOf } from '../helpers/model.js';
 import { ALL, ALL_COLUMNS, boot, LATE_COLUMNS, misaligned, SUBSECTION_COLUMNS, V5_2_BOOT, W_POPULATE } from './columns.js';
 
 /** A whole hot-added section with a PMD-mapped memmap, not onlined. */

@@ -5,7 +5,7 @@
  *
  *   column            release(s)   why
  *   v5.2              '5.2'        the only release of the column
- *   v5.3 – v5.5       '5.5'        end of the column; '5.3' as well where machines/versions.ts
+ *   v5.3 – v5.5       '5.5'        end of the column; '5.3' as well where kernel/versions.ts
  *                                  switches a change inside it (F3, LOOP_REWRITE, ZONELESS_REMOVE
  *                                  at 5.5; E2BIG at 5.4 is not modelled)
  *   v5.6 – 6.1.192    '6.1.192'    Debian's 6.1 (F14/F15 backported); the model switches F4/F8
@@ -17,8 +17,9 @@
  * files pin the outcome of each row in each column, with the exact WARN text of that release.
  */
 import { expect } from 'vitest';
-import type { Operation } from '../../events/index.js';
-import type { KernelState, KernelConfig, Profile, StepResult, Warning } from '../../machines/index.js';
+import type { Operation } from '../../kernel/index.js';
+import type { KernelState, KernelConfig, Profile, Warning } from '../../kernel/index.js';
+import type { StepResult } from '../../model/index.js';
 import { F, bootModel, mapOf, profileOf, run, view } from '../helpers/model.js';
 import type { SectionView } from '../helpers/model.js';
 

@@ -10,28 +10,7 @@
  * early with sub-sections 0-31 (in v5.2: sections 32-40 wholly valid, no EARLY flag).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  BOOT_FLAGS,
-  F,
-  HOT_FLAGS,
-  SEC40_BOOT,
-  ZERO_VIEW,
-  addPages,
-  cells,
-  hazardsOf,
-  mapOf,
-  onlineSections,
-  pfnToOnlinePage,
-  pfnValid,
-  removePages,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  subPfn,
-  view,
-  wOnlineInvalid,
-} from '../helpers/model.js';
+import { BOOT_FLAGS, F, HOT_FLAGS, SEC40_BOOT, ZERO_VIEW, addPages, cells, hazardsOf, mapOf, onlineSections, pfnToOnlinePage, pfnValid, removePages, run, runAll, secPfn, sectionView, subPfn, view, wOnlineInvalid } from '../helpers/model.js';
 import { ALL_COLUMNS, boot, LATE_COLUMNS, query, SUBSECTION_COLUMNS, V5_2_BOOT, V5_2_BOOT_FLAGS } from './columns.js';
 
 describe('row 23: pfn_valid racing with the last-sub-section removal (v5.2: n/a)', () => {

@@ -13,24 +13,7 @@
  * early with sub-sections 0-31 (in v5.2: sections 32-40 wholly valid, no EARLY flag).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  BOOT_FLAGS,
-  HOT_FLAGS,
-  W_REMOVE_SECTION,
-  ZERO_VIEW,
-  addPages,
-  cells,
-  hazardsOf,
-  mapOf,
-  removePages,
-  run,
-  runAll,
-  secPfn,
-  sectionView,
-  subPfn,
-  view,
-  wordOf,
-} from '../helpers/model.js';
+import { BOOT_FLAGS, HOT_FLAGS, W_REMOVE_SECTION, ZERO_VIEW, addPages, cells, hazardsOf, mapOf, removePages, run, runAll, secPfn, sectionView, subPfn, view, wordOf } from '../helpers/model.js';
 import { ALL, alreadyDeactivated, boot, LATE_COLUMNS, misaligned, V5_2_BOOT, W_SPARSE_REMOVE_SECTION } from './columns.js';
 
 const DEACTIVATED_NULL = view({ flags: 0, map: 'encoded_null', usage: 'none', subsectionMap: mapOf(), machine: 'absent.deactivated', memmap: '.'.repeat(64) });

@@ -2,11 +2,12 @@
  * fast-check arbitraries for property tests of the model and the log (x86_64, 4K pages): a boot
  * layout of 0–2 RAM ranges inside sections 32–40, and sequences of 1–40 operations over sections
  * 30–42 with random alignments, built directly into a `Scenario` (file `prop.scn`, boot on line 1,
- * step i on line i + 2). Sizes are spelled out here rather than read from machines/geometry.
+ * step i on line i + 2). Sizes are spelled out here rather than read from model/geometry.
  */
 import fc from 'fast-check';
-import type { BootLayout, BootRange, Operation, Scenario, ScenarioStep } from '../../events/types.js';
-import type { Altmap, InjectedFailure } from '../../machines/types.js';
+import type { BootLayout, BootRange, Operation } from '../../kernel/operation.js';
+import type { Scenario, ScenarioStep } from '../../inputs/types.js';
+import type { Altmap, InjectedFailure } from '../../kernel/types.js';
 
 /** Pages per section (x86_64: 128 MiB / 4 KiB). */
 export const SEC = 32768;

@@ -5,7 +5,7 @@ import pc from 'picocolors';
 import { runCli } from '../../cli/app.js';
 import { readTextFile } from '../../cli/io.js';
 import type { Io } from '../../cli/io.js';
-import type { WriteFs } from '../../store/write_atomic.js';
+import type { WriteFs } from '../../log/write_atomic.js';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Forging log files: the hash chain of a log (store/serialize.ts) proves a file is whole, not who
+ * Forging log files: the hash chain of a log (log/serialize.ts) proves a file is whole, not who
  * wrote it — anyone can edit a record and seal the chain again. A line's hash is
  * sha256(previous line's hash + the line's JSON without its `"hash"`), the header's previous hash
  * being ''; the hash is appended as the line's last key. These helpers do that, independently of

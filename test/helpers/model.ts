@@ -6,30 +6,12 @@
  * Every scenario starts from `bootModel()`: nothing is shared between `it`s.
  */
 import { describe, expect } from 'vitest';
-import type { BootRange, Operation } from '../../events/index.js';
-import {
-  bitmapToLongs,
-  bootState,
-  classifySection,
-  createProfile,
-  describeProfile,
-  getSection,
-  sectionWord,
-  step,
-} from '../../machines/index.js';
-import type {
-  InjectedFailure,
-  KernelState,
-  KernelConfig,
-  MapKind,
-  MemSection,
-  Profile,
-  SectionStateValue,
-  StepResult,
-  UsageKind,
-  Warning,
-} from '../../machines/index.js';
-import { applyPatches } from '../../store/index.js';
+import type { BootRange, Operation } from '../../kernel/index.js';
+import { bitmapToLongs, classifySection, createProfile, describeProfile, sectionWord } from '../../kernel/index.js';
+import { bootState, getSection, step } from '../../model/index.js';
+import type { InjectedFailure, KernelState, KernelConfig, MapKind, MemSection, Profile, SectionStateValue, UsageKind, Warning } from '../../kernel/index.js';
+import type { StepResult } from '../../model/index.js';
+import { applyPatches } from '../../log/index.js';
 
 // ---- geometry of the x86_64 profile, as the tests write addresses --------------------------------
 

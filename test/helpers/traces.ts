@@ -1,7 +1,7 @@
 /** The real-kernel traces the tests replay: copies kept in the repository (test/fixtures/traces, see its README). */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readFtraceDump, readTrace, type TraceDocument } from '../../events/trace/index.js';
+import { readFtraceDump, readTrace, type TraceDocument } from '../../inputs/trace/index.js';
 
 /** The traces' root directory. */
 export const TRACES = fileURLToPath(new URL('../fixtures/traces', import.meta.url));

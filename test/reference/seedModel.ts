@@ -5,9 +5,9 @@
  * (`check_pfn_span`, `__add_pages`, `__remove_pages`, `__remove_section`) and f46edbd1b151
  * (`subsection_mask_set`, `subsection_map_init`), as summarised in kernel-semantics.md §2.1–2.9.
  *
- * It deliberately shares nothing with `machines/`: no bitmap helpers, no geometry, no types.
+ * It deliberately shares nothing with `model/`: no bitmap helpers, no geometry, no types.
  * One `bigint` holds the whole 64-bit `usage->subsection_map` of a section (x86_64 4K has
- * SUBSECTIONS_PER_SECTION = 64, i.e. exactly one unsigned long), where `machines/` keeps 32-bit
+ * SUBSECTIONS_PER_SECTION = 64, i.e. exactly one unsigned long), where `model/` keeps 32-bit
  * words. Loop variables that are `unsigned long` in the kernel are `bigint`s wrapped to 64 bits.
  *
  * Scope: x86_64, 4K pages, 4-level paging, CONFIG_SPARSEMEM_VMEMMAP=y, CONFIG_SPARSEMEM_EXTREME=y,
@@ -74,7 +74,7 @@ export interface RefRange {
   readonly endPfn: number;
 }
 
-/** What a call did, for debugging a counterexample (not compared against `machines/`). */
+/** What a call did, for debugging a counterexample (not compared against `model/`). */
 export type RefNote =
   | { readonly kind: 'misaligned'; readonly fn: '__add_pages' | '__remove_pages' }
   | { readonly kind: 'add_section'; readonly section: number; readonly pfn: number; readonly nr: number; readonly ret: number }

@@ -1,13 +1,15 @@
 /**
  * Helpers for the version-boundary tests (test/versions/*.test.ts): run one scenario, from a fresh
  * boot, under two (or more) kernel releases, and check that two releases differ in exactly the
- * changes of machines/versions.ts a boundary is about — so a test that compares 5.4.13 with 5.4.14
+ * changes of kernel/versions.ts a boundary is about — so a test that compares 5.4.13 with 5.4.14
  * also proves that F3 (and nothing else) is what the model switches between them.
  */
 import { expect } from 'vitest';
-import type { BootRange, Operation } from '../../events/index.js';
-import { bitmapToLongs, getSection } from '../../machines/index.js';
-import type { InjectedFailure, KernelState, Profile, StepResult } from '../../machines/index.js';
+import type { BootRange, Operation } from '../../kernel/index.js';
+import { bitmapToLongs } from '../../kernel/index.js';
+import { getSection } from '../../model/index.js';
+import type { InjectedFailure, KernelState, Profile } from '../../kernel/index.js';
+import type { StepResult } from '../../model/index.js';
 import { RAM_4G_64M, ZERO_VIEW, bootModel, profileOf, runAll } from '../helpers/model.js';
 import type { SectionView } from '../helpers/model.js';
 

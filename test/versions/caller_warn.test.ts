@@ -16,8 +16,8 @@
  * v6.0:  WARNs from __add_pages / __remove_pages, same text; steps 3-4 hazard 'undefined'.
  */
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../machines/index.js';
-import type { Warning } from '../../machines/index.js';
+import { ERRNO } from '../../kernel/index.js';
+import type { Warning } from '../../kernel/index.js';
 import { __addPages, hazardsOf, removePages, secPfn, subPfn } from '../helpers/model.js';
 import { across, expectBoundary } from './boundary.js';
 

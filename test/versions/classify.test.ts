@@ -1,5 +1,5 @@
 /**
- * The section machine against classifySection() (machines/classify.ts) outside v5.3. classify.ts
+ * The section machine against classifySection() (kernel/classify.ts) outside v5.3. classify.ts
  * reads the machine state off the kernel fields "(v5.3)", and test/helpers/model.ts sectionView()
  * asserts that the two agree for every section it shows — so once forEachProfile() runs other
  * releases, every view of the sections below fails. The kernel fields alone no longer separate the
@@ -14,7 +14,8 @@
  * its boot usage.
  */
 import { describe, expect, it } from 'vitest';
-import { classifySection, getSection } from '../../machines/index.js';
+import { classifySection } from '../../kernel/index.js';
+import { getSection } from '../../model/index.js';
 import { SECTION, addPages, removePages, secPfn } from '../helpers/model.js';
 import { runOn } from './boundary.js';
 

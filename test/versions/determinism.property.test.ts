@@ -1,13 +1,13 @@
 /**
  * Properties of versioned recording over random scenarios (test/helpers/arbitraries.ts):
  *   (a) every profile records deterministically: the same scenario recorded twice under the same
- *       release gives byte-identical JSON lines (store/index.js recordScenario + logToJsonLines);
+ *       release gives byte-identical JSON lines (log/index.js recordScenario + logToJsonLines);
  *   (b) two releases that differ only in changes a scenario never triggers record identical logs
  *       apart from the header line (which names the kernel). Each pair states its trigger exactly,
  *       and where the trigger can be stated exactly the converse is checked too: a scenario that
  *       triggers the change records a different log.
  *
- * Pairs (machines/versions.ts; expectBoundary pins what each pair differs in):
+ * Pairs (kernel/versions.ts; expectBoundary pins what each pair differs in):
  *   6.7 / 6.8        F14: triggered iff a section_deactivate() frees a usage — in 6.8 the only
  *                    resource event with how = 'kfree_rcu' (6.7: 'kfree' plus the F14 race hazard).
  *   5.19 / 6.0       CALLER_WARN: triggered iff an add_pages/__add_pages whose altmap passes the
@@ -27,10 +27,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createProfile } from '../../machines/index.js';
-import type { Operation, Scenario } from '../../events/types.js';
-import { logToJsonLines, recordScenario } from '../../store/index.js';
-import { splitHash } from '../../store/logfile.js';
+import { createProfile } from '../../kernel/index.js';
+import type { Operation } from '../../kernel/operation.js';
+import type { Scenario } from '../../inputs/types.js';
+import { logToJsonLines, recordScenario } from '../../log/index.js';
+import { splitHash } from '../../log/logfile.js';
 import { PROP_FILE, SUB, buildScenario, scenarioArb, scenarioText } from '../helpers/arbitraries.js';
 import { expectBoundary } from './boundary.js';
 

@@ -8,7 +8,7 @@
  * §4 row 10).
  */
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../machines/index.js';
+import { ERRNO } from '../../kernel/index.js';
 import { BOOT_FLAGS, HOT_FLAGS, SEC40_BOOT_MAP, SUB, addPages, cells, hazardsOf, mapOf, removePages, sparseAddSection, subPfn } from '../helpers/model.js';
 import { across, expectBoundary, fieldsOf } from './boundary.js';
 

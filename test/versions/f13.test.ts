@@ -5,7 +5,8 @@
  * SECTION_TAINT_ZONE_DEVICE set; v5.14 moved the shift to 6 (kernel-semantics.md §1.3, §2.10).
  */
 import { describe, expect, it } from 'vitest';
-import { bootState, createProfile, getSection, SECTION_TAINT_ZONE_DEVICE } from '../../machines/index.js';
+import { bootState, getSection } from '../../model/index.js';
+import { createProfile, SECTION_TAINT_ZONE_DEVICE } from '../../kernel/index.js';
 import { expectBoundary } from './boundary.js';
 
 /** Two nodes: node 0 RAM in section 32, node 2 RAM in section 33. */

@@ -17,7 +17,7 @@
  *   4. pfn_valid(0x148200): false ("section 41 not valid"), before and after F15
  */
 import { describe, expect, it } from 'vitest';
-import { has } from '../../machines/profile.js';
+import { has } from '../../kernel/profile.js';
 import { SECTION, addPages, pfnValid, profileOf, removePages, secPfn, subPfn } from '../helpers/model.js';
 import { across, expectBoundary } from './boundary.js';
 import type { VersionRun } from './boundary.js';

@@ -10,8 +10,8 @@
  *   6.4: "… end: #145000"; 6.5: "… end: 0x145000".
  */
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../machines/index.js';
-import type { Warning } from '../../machines/index.js';
+import { ERRNO } from '../../kernel/index.js';
+import type { Warning } from '../../kernel/index.js';
 import { W_ADD_PAGES, addPages, removePages } from '../helpers/model.js';
 import { across, expectBoundary, runOn } from './boundary.js';
 import type { VersionRun } from './boundary.js';

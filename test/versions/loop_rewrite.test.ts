@@ -18,7 +18,7 @@
  *   3. __remove_pages(pfn 0x148800, nr_pages 0) — v5.4: WARN_ON_ONCE in __remove_section; v5.5: nothing
  */
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../machines/index.js';
+import { ERRNO } from '../../kernel/index.js';
 import { SUB, W_REMOVE_SECTION, ZERO_VIEW, __addPages, removePages, secPfn, subPfn } from '../helpers/model.js';
 import { across, expectBoundary, fieldsOf } from './boundary.js';
 

@@ -1,11 +1,11 @@
 /**
- * Version strings (machines/versions.ts parseVersion, machines/profile.ts resolveProfile): any
+ * Version strings (kernel/versions.ts parseVersion, kernel/profile.ts resolveProfile): any
  * mainline X.Y from 5.2 on (5.x ends at 5.19), any stable X.Y.Z, and `newest`; and the change set
  * a stable release picks up from its series' backports (kernel-semantics.md §3 stable table).
  */
 import { describe, expect, it } from 'vitest';
-import { resolveProfile } from '../../machines/profile.js';
-import { CHANGES, parseVersion } from '../../machines/versions.js';
+import { resolveProfile } from '../../kernel/profile.js';
+import { CHANGES, parseVersion } from '../../kernel/versions.js';
 import { profileOf } from '../helpers/model.js';
 
 const ids = (kernel: string): string[] => [...profileOf(kernel).changes].sort();

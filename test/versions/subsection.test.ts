@@ -11,7 +11,7 @@
  * Boot RAM 0x100000000-0x143ffffff: sections 32-39 full, section 40 with RAM in its lower 64 MiB.
  */
 import { describe, expect, it } from 'vitest';
-import { ERRNO } from '../../machines/index.js';
+import { ERRNO } from '../../kernel/index.js';
 import { BOOT_FLAGS, F, SECTION, SEC40_BOOT_MAP, W_ADD_PAGES, __addPages, addPages, hazardsOf, mapOf, removePages, secPfn, wMisaligned } from '../helpers/model.js';
 import { across, expectBoundary, fieldsOf } from './boundary.js';
 

@@ -1,5 +1,5 @@
 /**
- * 6.12 → 7.3 (machines/versions.ts rows HOTPLUG_IN_SPARSE_VMEMMAP and ONLINE_UNCHECKED, checked
+ * 6.12 → 7.3 (kernel/versions.ts rows HOTPLUG_IN_SPARSE_VMEMMAP and ONLINE_UNCHECKED, checked
  * against the Debian sources 6.12.95 and 7.3.4): the remove-path WARNs are printed from
  * mm/sparse-vmemmap.c (:727 section_deactivate, :924 sparse_remove_section), and
  * online_mem_sections() / offline_mem_sections() no longer WARN_ON an invalid section — they set or

@@ -1,6 +1,6 @@
 /**
  * The viewer in Debian's headless Chromium (playwright-core): `memhp view` runs as the real binary,
- * and what the page draws is compared with the model's own states (cli/load.ts → store/).
+ * and what the page draws is compared with the model's own states (cli/load.ts → log/).
  * Screenshots for a reviewer go to /screenshots/ at the repository root (gitignored).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,15 +15,15 @@ import type { Io } from '../../cli/io.js';
 import { loadInput } from '../../cli/load.js';
 import { loadTrace } from '../../cli/load_trace.js';
 import type { Loaded } from '../../cli/load.js';
-import type { Scenario } from '../../events/types.js';
-import { bitmapTest } from '../../machines/bitmap.js';
-import { zeroSection } from '../../machines/kernel/context.js';
-import { getSection, listSections } from '../../machines/model.js';
-import { createProfile } from '../../machines/profile.js';
+import type { Scenario } from '../../inputs/types.js';
+import { bitmapTest } from '../../kernel/bitmap.js';
+import { zeroSection } from '../../kernel/zero_section.js';
+import { getSection, listSections } from '../../model/model.js';
+import { createProfile } from '../../kernel/profile.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from '../../bench/generate.js';
-import type { MemSection } from '../../machines/types.js';
-import { blame } from '../../store/blame.js';
-import { diffStates, flagNames } from '../../store/diff.js';
+import type { MemSection } from '../../kernel/types.js';
+import { blame } from '../../query/blame.js';
+import { diffStates, flagNames } from '../../query/diff.js';
 import { opText, scenarioArb } from '../helpers/arbitraries.js';
 import { drawn, launchChromium, screenshot, startViewer } from '../helpers/browser.js';
 import { ROOT, cli } from '../helpers/cli.js';

@@ -1,5 +1,5 @@
 /**
- * The viewer's answers as data (viewer/server/views.ts): which sections a step's state shows, each
+ * The viewer's answers as data (present/views.ts): which sections a step's state shows, each
  * cell's origin (boot RAM, hot-added, ZONE_DEVICE), the cells a step changed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { viewSource } from '../../cli/commands/view.js';
 import { readTextFile } from '../../cli/io.js';
 import type { Io } from '../../cli/io.js';
-import { diffView, stateView } from '../../viewer/server/views.js';
+import { diffView, stateView } from '../../present/views.js';
 import { ROOT } from '../helpers/cli.js';
 
 const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };

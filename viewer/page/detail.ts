@@ -1,11 +1,11 @@
 /** The section detail panel: flags, usage, memmap backing per sub-section, the step's call path and WARNs, the blame list. */
-import type { BlameRow, SectionDetail } from '../api.js';
+import type { BlameRow, SectionDetail } from '../../present/api.js';
 import { byId, esc, hex } from './dom.js';
 
 /** The most blame entries drawn (the latest writers). */
 const BLAME_SHOWN = 200;
 
-/** What each memmap character means (machines/types.ts MemmapCell). */
+/** What each memmap character means (kernel/types.ts MemmapCell). */
 const MEMMAP: Readonly<Record<string, string>> = {
   '.': 'not mapped',
   B: 'boot memmap, PMD-mapped',

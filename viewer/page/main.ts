@@ -3,7 +3,7 @@
  * view in the URL hash, and handles the keyboard (←/→ one step, PgUp/PgDn ten, Home/End, Alt+←/→
  * back and forward through the jump history). The page holds one step's state at a time.
  */
-import type { BlameRow, DiffView, SectionDetail, StateView, ViewInfo } from '../api.js';
+import type { BlameRow, DiffView, SectionDetail, StateView, ViewInfo } from '../../present/api.js';
 import { getJson, isAbort } from './client.js';
 import { renderDetail, renderDetailError } from './detail.js';
 import { byId, esc } from './dom.js';

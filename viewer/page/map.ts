@@ -5,7 +5,7 @@
  * labelled bands over the cells. Diff mode shows only differing sections, cell by cell; compare
  * mode one strip per kernel. Rows are virtualised: only those in view are in the DOM.
  */
-import type { DiffView, IomemBand, SectionView, StateView, ViewInfo } from '../api.js';
+import type { DiffView, IomemBand, SectionView, StateView, ViewInfo } from '../../present/api.js';
 import { byId, esc, hex, setHtml, stateClass } from './dom.js';
 
 interface MapRow {

@@ -3,8 +3,8 @@
  * operation kind and outcome, and a virtualised step list: only the rows in view are in the DOM, and
  * their text is fetched from the server a page at a time, so 10^5 steps stay fluid.
  */
-import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../api.js';
-import type { StepRow, ViewInfo } from '../api.js';
+import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../../present/api.js';
+import type { StepRow, ViewInfo } from '../../present/api.js';
 import { getJson } from './client.js';
 import { byId, esc, setHtml } from './dom.js';
 

@@ -9,10 +9,10 @@
 import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ApiError } from '../api.js';
+import type { ApiError } from '../../present/api.js';
 import type { Bundle } from './bundle.js';
-import { blameRows, diffView, sectionDetail, stateView, stepRows, viewInfo } from './views.js';
-import type { ViewSource } from './views.js';
+import { blameRows, diffView, sectionDetail, stateView, stepRows, viewInfo } from '../../present/views.js';
+import type { ViewSource } from '../../present/views.js';
 
 /** The only address the viewer listens on. */
 export const VIEWER_HOST = '127.0.0.1';

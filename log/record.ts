@@ -1,0 +1,87 @@
+/** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
+import type { Operation, SourceLoc } from '../kernel/operation.js';
+import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import { bootState, step } from '../model/model.js';
+import type { StepResult } from '../model/model.js';
+import { ChangeSet } from '../model/changes.js';
+import type { Changes } from '../model/changes.js';
+import type { InjectedFailure, KernelState, Outcome, Profile } from '../kernel/types.js';
+import { checkExpectations } from './expectations.js';
+import { HotplugLog } from './log.js';
+import type { LogOptions } from './log.js';
+import type { ExpectResult, LogStep } from './types.js';
+
+/** Run every step of `scenario` under `profile` and return the log. */
+export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOptions = {}): HotplugLog {
+  const log = new HotplugLog(profile, opts);
+  const boot = bootStep(scenario, profile);
+  log.append(boot.step, boot.state);
+  return appendSteps(log, scenario.steps);
+}
+
+/** Run `steps` after the log's last step (under the log's profile), appending each; returns the log. */
+export function appendSteps(log: HotplugLog, steps: readonly ScenarioStep[]): HotplugLog {
+  for (const s of steps) {
+    const r = runStep(log.profile, log.length, s, log.live);
+    log.append(r.step, r.state);
+  }
+  return log;
+}
+
+/** Boot and every step of `scenario`, one at a time with the state after it, nothing kept (for writing a log as it runs). */
+export function* runScenario(scenario: Scenario, profile: Profile): Generator<StepAndState> {
+  let r = bootStep(scenario, profile);
+  yield r;
+  for (const s of scenario.steps) {
+    r = runStep(profile, r.step.seq + 1, s, r.state);
+    yield r;
+  }
+}
+
+/** A recorded step and the state after it. */
+export interface StepAndState {
+  readonly step: RecordedStep;
+  readonly state: KernelState;
+}
+
+function bootStep(scenario: Scenario, profile: Profile): StepAndState {
+  const boot = bootState(profile, scenario.boot);
+  const expects = checkExpectations(profile, scenario.bootExpects, boot.outcome, boot.state);
+  return { step: RecordedStep.of(0, scenario.boot.source, 'boot', null, NO_INJECT, expects, boot, profile), state: boot.state };
+}
+
+function runStep(profile: Profile, seq: number, s: ScenarioStep, state: KernelState): StepAndState {
+  const r = step(profile, state, s.op, s.inject);
+  return { step: RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), state: r.state };
+}
+
+/** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */
+export class RecordedStep extends ChangeSet implements LogStep {
+  constructor(
+    readonly seq: number,
+    readonly source: SourceLoc,
+    readonly text: string,
+    readonly op: Operation | null,
+    readonly inject: readonly InjectedFailure[],
+    readonly expects: readonly ExpectResult[],
+    readonly outcome: Outcome,
+    changes: Changes,
+    sectionsPerRoot: number,
+  ) {
+    super(changes, sectionsPerRoot);
+  }
+
+  /** A log step from a model step (keeps the outcome and the changes, not the state). */
+  static of(seq: number, source: SourceLoc, text: string, op: Operation | null, inject: readonly InjectedFailure[], expects: readonly ExpectResult[], r: StepResult, p: Profile): RecordedStep {
+    return new RecordedStep(seq, source, text, op, inject, expects, r.outcome, r.changes, p.geometry.SECTIONS_PER_ROOT);
+  }
+}
+
+const NO_INJECT: readonly InjectedFailure[] = Object.freeze([]);
+
+/** The expectations that failed, in step order. */
+export function failedExpectations(log: HotplugLog): Array<{ seq: number; result: ExpectResult }> {
+  const out: Array<{ seq: number; result: ExpectResult }> = [];
+  for (const s of log.steps) for (const e of s.expects) if (!e.ok) out.push({ seq: s.seq, result: e });
+  return out;
+}

@@ -1,0 +1,170 @@
+/**
+ * The state a step works on: copy-on-write over the previous KernelState, recording immer-format
+ * patches and inverse patches as it goes (what immer's produceWithPatches does, specialised to
+ * this one state shape: a step copies the state, the roots map, one root's section array and the
+ * sections it writes — never the table). The changes are kept compact (changes.ts) and expand to
+ * plain immer Patch objects, replayed and reversed by immer's applyPatches in log/. Property
+ * tests check replay == live and reverse.
+ */
+import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, deviceSplice } from './changes.js';
+import type { Changes, SectionField } from './changes.js';
+import { sectionNrToRoot } from '../kernel/geometry.js';
+import type { Geometry } from '../kernel/geometry.js';
+import type { KernelState, MemRoot, MemSection } from '../kernel/types.js';
+
+/** A section a kernel function may write during the current step. */
+export type MutableSection = { -readonly [K in keyof MemSection]: MemSection[K] };
+
+/** Copy-on-write state for one step. */
+export class WorkingState {
+  private roots_: Record<number, MemRoot>;
+  private rootsCopied_ = false;
+  private readonly newRoots_: number[] = [];
+  private readonly copiedRoots_: number[] = [];
+  /** Sections written this step: the original (null when created this step) and the working copy. */
+  private readonly written_ = new Map<number, { readonly before: MemSection | null; readonly now: MutableSection }>();
+  private once_: Record<string, true>;
+  private readonly newOnce_: string[] = [];
+  highestPresentSectionNr: number;
+  deviceRanges: ReadonlyArray<readonly [number, number]>;
+
+  constructor(
+    private readonly base: KernelState,
+    private readonly g: Geometry,
+  ) {
+    this.roots_ = base.roots as Record<number, MemRoot>;
+    this.once_ = base.once as Record<string, true>;
+    this.highestPresentSectionNr = base.highestPresentSectionNr;
+    this.deviceRanges = base.deviceRanges;
+  }
+
+  /** True when mem_section root `r` is allocated. */
+  hasRoot(r: number): boolean {
+    return this.roots_[r] !== undefined;
+  }
+
+  /** Allocate root `r` (all sections zero). */
+  addRoot(r: number): void {
+    if (this.hasRoot(r)) return;
+    this.ownRoots()[r] = { sections: new Array<MemSection | null>(this.g.SECTIONS_PER_ROOT).fill(null) };
+    this.newRoots_.push(r);
+    this.copiedRoots_.push(r);
+  }
+
+  /** Root numbers in ascending order. */
+  rootNumbers(): number[] {
+    return Object.keys(this.roots_).map(Number).sort((a, b) => a - b);
+  }
+
+  /** The current section `nr` (read-only), undefined when its root is NULL or it was never touched. */
+  peek(nr: number): MemSection | undefined {
+    return this.roots_[sectionNrToRoot(this.g, nr)]?.sections[nr % this.g.SECTIONS_PER_ROOT] ?? undefined;
+  }
+
+  /** Section `nr` for writing (copied on first write, created zero if untouched); undefined for a NULL root. */
+  write(nr: number, zero: () => MemSection): MutableSection | undefined {
+    const hit = this.written_.get(nr);
+    if (hit) return hit.now;
+    const r = sectionNrToRoot(this.g, nr);
+    const root = this.roots_[r];
+    if (!root) return undefined;
+    const before = root.sections[nr % this.g.SECTIONS_PER_ROOT] ?? null;
+    const now: MutableSection = { ...(before ?? zero()) };
+    this.ownRoot(r)[nr % this.g.SECTIONS_PER_ROOT] = now;
+    this.written_.set(nr, { before, now });
+    return now;
+  }
+
+  /** Section numbers written during this step, in first-write order. */
+  writtenSections(): number[] {
+    return [...this.written_.keys()];
+  }
+
+  /** Has the once-only call site `site` fired in this run? */
+  fired(site: string): boolean {
+    return this.once_[site] === true;
+  }
+
+  /** Mark `site` as fired. */
+  fire(site: string): void {
+    if (this.fired(site)) return;
+    if (this.once_ === this.base.once) this.once_ = { ...this.base.once };
+    this.once_[site] = true;
+    this.newOnce_.push(site);
+  }
+
+  /** Freeze the step: the next state and its compact changes (changes.ts). */
+  finish(isZero: (ms: MemSection) => boolean): { state: KernelState; changes: Changes } {
+    const c: unknown[] = [];
+    if (this.newRoots_.length) for (const r of this.newRoots_.slice().sort((a, b) => a - b)) c.push(ROOT, r);
+    const written = this.written_.size > 1 ? [...this.written_].sort((a, b) => a[0] - b[0]) : this.written_;
+    for (const [nr, { before, now }] of written) {
+      const r = sectionNrToRoot(this.g, nr);
+      const idx = nr % this.g.SECTIONS_PER_ROOT;
+      const sections = this.roots_[r]?.sections as Array<MemSection | null>;
+      if (!before) {
+        // A section created this step: kept whole, or dropped again if still all zero.
+        if (isZero(now)) sections[idx] = null;
+        else c.push(CREATE, r, idx, now);
+        continue;
+      }
+      let changed = false;
+      for (let f = 0; f < SECTION_FIELDS.length; f++) {
+        const key = SECTION_FIELDS[f] as SectionField;
+        const was = before[key];
+        const is = now[key];
+        if (was === is) continue;
+        if (Array.isArray(was) && Array.isArray(is) && sameWords(was, is)) {
+          now[key] = was as never;
+          continue;
+        }
+        changed = true;
+        c.push(FIELD, r, idx, f, is, was);
+      }
+      if (!changed) sections[idx] = before;
+    }
+    if (this.highestPresentSectionNr !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highestPresentSectionNr, this.base.highestPresentSectionNr);
+    for (const site of this.newOnce_) c.push(ONCE, site);
+    if (this.deviceRanges !== this.base.deviceRanges) {
+      const d = deviceSplice(this.base.deviceRanges, this.deviceRanges);
+      if (d.removed.length || d.inserted.length) c.push(DEVICE, d.i, d.removed, d.inserted);
+      else this.deviceRanges = this.base.deviceRanges;
+    }
+    if (!c.length) return { state: this.base, changes: NO_CHANGES };
+    const state: KernelState = {
+      roots: this.rootsCopied_ ? this.roots_ : this.base.roots,
+      highestPresentSectionNr: this.highestPresentSectionNr,
+      once: this.once_,
+      deviceRanges: this.deviceRanges,
+    };
+    return { state, changes: c.slice() };
+  }
+
+  // --- internal ---
+
+  private ownRoots(): Record<number, MemRoot> {
+    if (!this.rootsCopied_) {
+      this.roots_ = { ...this.roots_ };
+      this.rootsCopied_ = true;
+    }
+    return this.roots_;
+  }
+
+  private ownRoot(r: number): Array<MemSection | null> {
+    const roots = this.ownRoots();
+    const root = roots[r] as MemRoot;
+    if (!this.copiedRoots_.includes(r)) {
+      roots[r] = { sections: root.sections.slice() };
+      this.copiedRoots_.push(r);
+    }
+    return roots[r]?.sections as Array<MemSection | null>;
+  }
+}
+
+const NO_CHANGES: Changes = Object.freeze([]);
+
+function sameWords(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

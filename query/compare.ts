@@ -1,0 +1,347 @@
+/**
+ * One scenario under several profiles, as data: per step, one cell per profile (return code or
+ * query value, warnings, hazards, the state after the step of every section any profile touched),
+ * whether the profiles differ there and why, the first divergence, and the final state of each
+ * profile diffed against the first. Pure: recorded logs in, comparison out; no printing.
+ */
+import { sameSections } from '../kernel/geometry.js';
+import { bitmapBits, bitmapFromLongs, bitmapToLongs } from '../kernel/bitmap.js';
+import { formatRet } from '../kernel/errno.js';
+import { zeroSection } from '../kernel/zero_section.js';
+import { getSection } from '../model/model.js';
+import { describeProfile, has } from '../kernel/profile.js';
+import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../kernel/types.js';
+import { diffStates, flagNames } from './diff.js';
+import type { LogStep, SectionDiff } from '../log/types.js';
+import { ranges } from '../kernel/format.js';
+
+/** What compareRuns needs of a recorded log (HotplugLog has it). */
+export interface RecordedRun {
+  readonly steps: readonly LogStep[];
+  stateAt(n: number): KernelState;
+}
+
+/** One profile's recording of the scenario. */
+export interface ProfileRun {
+  readonly profile: Profile;
+  readonly log: RecordedRun;
+}
+
+/** A section's state after a step, in one profile. */
+export interface CellSection {
+  readonly nr: number;
+  /** Whether this profile's step touched the section (others may have). */
+  readonly touched: boolean;
+  readonly state: SectionStateValue;
+  readonly flags: string;
+  readonly usage: string;
+  readonly map: string;
+  /** The kernel's `unsigned long`s, "0x%016lx", lowest first. */
+  readonly subsection_map: readonly string[];
+  readonly memmap: string;
+}
+
+/** One profile's outcome of one step. */
+export interface CompareCell {
+  readonly kernel: string;
+  readonly ret: number | null;
+  readonly value: boolean | null;
+  readonly warnings: readonly Warning[];
+  readonly hazards: readonly Hazard[];
+  /** The call path that decided the outcome, and the notes (shown, not compared). */
+  readonly path: string;
+  readonly notes: readonly string[];
+  /** Every section a profile touched at this step, ascending. */
+  readonly sections: readonly CellSection[];
+}
+
+/** The profiles that agree on one value, and that value as text. */
+export interface ValueGroup {
+  readonly kernels: readonly string[];
+  readonly value: string;
+}
+
+/** The section fields compared after a step. */
+export type SectionField = 'state' | 'flags' | 'usage' | 'map' | 'subsection_map' | 'memmap';
+
+/** Why the profiles differ at a step. */
+export interface DivergenceReason {
+  readonly kind: 'ret' | 'value' | 'warnings' | 'hazards' | 'section';
+  /** For kind `section`: the (consecutive) sections that differ the same way, and the field. */
+  readonly sections?: readonly number[];
+  readonly field?: SectionField;
+  /** The profiles grouped by value, in the order of first appearance. */
+  readonly groups: readonly ValueGroup[];
+  /** e.g. `5.2 ret 0 vs 5.3 ret -EEXIST`. */
+  readonly text: string;
+}
+
+/** One step of the comparison. */
+export interface CompareStep {
+  readonly seq: number;
+  /** "file:line". */
+  readonly source: string;
+  readonly text: string;
+  readonly cells: readonly CompareCell[];
+  readonly differs: boolean;
+  readonly reasons: readonly DivergenceReason[];
+}
+
+/** The final state of one profile against the first profile's (sections only). */
+export interface FinalDiff {
+  readonly kernel: string;
+  readonly against: string;
+  readonly sections: readonly SectionDiff[];
+}
+
+/** One profile's totals over the whole scenario. */
+export interface ProfileTotals {
+  readonly kernel: string;
+  readonly warnings: number;
+  readonly hazards: number;
+  readonly expects: number;
+  /** Expectations that held (the scenario's `expect` lines were written for one kernel). */
+  readonly expectsHeld: number;
+}
+
+/** The whole comparison. */
+export interface Comparison {
+  /** describeProfile() of each profile, in the order given. */
+  readonly profiles: readonly string[];
+  readonly kernels: readonly string[];
+  readonly totals: readonly ProfileTotals[];
+  /**
+   * False when the profiles' geometries differ (an architecture whose section size changed between
+   * the releases): section numbers then name different ranges, so only return codes, values,
+   * warnings and hazards are compared, and there are no final diffs.
+   */
+  readonly sectionsCompared: boolean;
+  /**
+   * What is left out of the comparison because a profile's kernel does not have it: with a kernel
+   * before SUBSECTION (v5.2) next to one after, the EARLY flag, subsection_map and the boot map
+   * (v5.2 has neither; memhp shows its map full). Null when everything is compared.
+   */
+  readonly notCompared: { readonly fields: readonly string[]; readonly why: string } | null;
+  readonly steps: readonly CompareStep[];
+  readonly firstDivergence: { readonly seq: number; readonly source: string; readonly text: string; readonly reasons: readonly DivergenceReason[] } | null;
+  readonly finalDiffs: readonly FinalDiff[];
+}
+
+/** Compare the recordings of one scenario under several profiles (same arch, same steps). */
+export function compareRuns(runs: readonly ProfileRun[]): Comparison {
+  const first = runs[0];
+  if (!first) throw new Error('compareRuns: no run');
+  const n = first.log.steps.length;
+  for (const r of runs) {
+    if (r.log.steps.length !== n) throw new Error(`compareRuns: ${r.profile.kernel} has ${r.log.steps.length} steps, ${first.profile.kernel} has ${n}`);
+  }
+  const kernels = runs.map((r) => r.profile.kernel);
+  const sectionsCompared = runs.every((r) => sameSections(r.profile.geometry, first.profile.geometry));
+  const without = runs.filter((r) => !has(r.profile, 'SUBSECTION')).map((r) => r.profile.kernel);
+  const mixed = without.length > 0 && without.length < runs.length;
+  const notCompared = mixed
+    ? { fields: ['EARLY flag', 'subsection_map', 'bootMap'], why: `${without.join(', ')} ${without.length > 1 ? 'are' : 'is'} before sub-section hotplug (SUBSECTION, v5.3), without SECTION_IS_EARLY or subsection_map` }
+    : null;
+  const steps: CompareStep[] = [];
+  for (let seq = 0; seq < n; seq++) steps.push(compareStep(runs, kernels, seq, sectionsCompared, mixed));
+  const div = steps.find((s) => s.differs);
+  const last = n - 1;
+  const base = first.log.stateAt(last);
+  const finalDiffs = (sectionsCompared ? runs.slice(1) : []).map((r) => ({
+    kernel: r.profile.kernel,
+    against: first.profile.kernel,
+    sections: diffStates(first.profile.geometry, base, r.log.stateAt(last), last, last).sections.flatMap((d) => (mixed ? withoutSubsection(d) : [d])),
+  }));
+  return {
+    profiles: runs.map((r) => describeProfile(r.profile)),
+    kernels,
+    totals: runs.map((r) => totals(r)),
+    sectionsCompared,
+    notCompared,
+    steps,
+    firstDivergence: div ? { seq: div.seq, source: div.source, text: div.text, reasons: div.reasons } : null,
+    finalDiffs,
+  };
+}
+
+/** A memmap string run-length encoded: `F×32 B×32`. */
+export function compactMemmap(memmap: string): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < memmap.length) {
+    let j = i;
+    while (j < memmap.length && memmap[j] === memmap[i]) j++;
+    out.push(`${memmap[i]}×${j - i}`);
+    i = j;
+  }
+  return out.join(' ');
+}
+
+/** The id a hazard is compared by: its bug id, else its kind in capitals. */
+export function hazardId(h: Hazard): string {
+  return h.bug ?? h.kind.toUpperCase();
+}
+
+/** A cell's return code as shown: the query value, the return code, or '' for boot. */
+export function cellRet(c: CompareCell, isBoot: boolean): string {
+  if (isBoot) return '';
+  return c.value !== null ? String(c.value) : formatRet(c.ret);
+}
+
+/** "section 96" or "sections 64-95". */
+export function sectionLabel(nrs: readonly number[]): string {
+  return nrs.length === 1 ? `section ${nrs[0]}` : `sections ${ranges(nrs)}`;
+}
+
+// --- internal ---
+
+const FIELDS: readonly SectionField[] = ['state', 'flags', 'usage', 'map', 'subsection_map', 'memmap'];
+
+function compareStep(runs: readonly ProfileRun[], kernels: readonly string[], seq: number, sectionsCompared: boolean, mixed: boolean): CompareStep {
+  const logSteps = runs.map((r) => r.log.steps[seq] as LogStep);
+  const s0 = logSteps[0] as LogStep;
+  const union = [...new Set(logSteps.flatMap((s) => s.outcome.sections.map((e) => e.nr)))].sort((a, b) => a - b);
+  const cells = runs.map((r, i): CompareCell => {
+    const s = logSteps[i] as LogStep;
+    const state = r.log.stateAt(seq);
+    const touched = new Set(s.outcome.sections.map((e) => e.nr));
+    const nrs = sectionsCompared ? union : [...touched].sort((a, b) => a - b);
+    return {
+      kernel: r.profile.kernel,
+      ret: s.outcome.ret,
+      value: s.outcome.value,
+      warnings: s.outcome.warnings,
+      hazards: s.outcome.hazards,
+      path: s.outcome.path,
+      notes: s.outcome.notes,
+      sections: nrs.map((nr) => cellSection(getSection(r.profile, state, nr) ?? zeroSection(r.profile.geometry, nr), touched.has(nr))),
+    };
+  });
+  const reasons: DivergenceReason[] = [];
+  const scalar = (kind: DivergenceReason['kind'], label: string, key: (c: CompareCell) => string, show: (c: CompareCell) => string): void => {
+    const groups = groupBy(kernels, cells, key, show);
+    if (groups.length > 1) reasons.push({ kind, groups, text: groups.map((g) => `${g.kernels.join(',')} ${label} ${g.value}`).join(' vs ') });
+  };
+  if (s0.op !== null) {
+    scalar('ret', 'ret', (c) => String(c.ret), (c) => formatRet(c.ret));
+    scalar('value', 'value', (c) => String(c.value), (c) => String(c.value));
+  }
+  scalar('warnings', 'warnings', (c) => JSON.stringify(c.warnings.map((w) => [w.kind, w.text, w.func, w.file])), (c) => warningsText(c.warnings));
+  scalar('hazards', 'hazards', (c) => hazardIds(c.hazards), (c) => hazardIds(c.hazards) || 'none');
+  if (sectionsCompared) for (const r of sectionReasons(kernels, cells, union, mixed ? FIELDS.filter((f) => f !== 'subsection_map') : FIELDS, mixed)) reasons.push(r);
+  return { seq, source: `${s0.source.file}:${s0.source.line}`, text: s0.text, cells, differs: reasons.length > 0, reasons };
+}
+
+function totals(r: ProfileRun): ProfileTotals {
+  let warnings = 0;
+  let hazards = 0;
+  let expects = 0;
+  let expectsHeld = 0;
+  for (const s of r.log.steps) {
+    warnings += s.outcome.warnings.length;
+    hazards += s.outcome.hazards.length;
+    expects += s.expects.length;
+    expectsHeld += s.expects.filter((e) => e.ok).length;
+  }
+  return { kernel: r.profile.kernel, warnings, hazards, expects, expectsHeld };
+}
+
+function cellSection(ms: MemSection, touched: boolean): CellSection {
+  return {
+    nr: ms.nr,
+    touched,
+    state: ms.machine,
+    flags: flagNames(ms.flags),
+    usage: ms.usage,
+    map: ms.map,
+    subsection_map: bitmapToLongs(ms.subsectionMap),
+    memmap: ms.memmap,
+  };
+}
+
+/** Per section and field, the profiles grouped by value; consecutive sections that differ alike merge. */
+function sectionReasons(kernels: readonly string[], cells: readonly CompareCell[], nrs: readonly number[], fields: readonly SectionField[], noEarly: boolean): DivergenceReason[] {
+  const perNr = nrs.map((nr, i) => {
+    const diffs: Array<{ field: SectionField; groups: ValueGroup[] }> = [];
+    for (const field of fields) {
+      const masked = field === 'flags' && noEarly;
+      const sec = (c: CompareCell): CellSection => c.sections[i] as CellSection;
+      const groups = groupBy(
+        kernels,
+        cells,
+        (c) => (masked ? withoutEarly(sec(c).flags) : fieldKey(sec(c), field)),
+        (c) => (masked ? withoutEarly(sec(c).flags) : fieldText(sec(c), field)),
+      );
+      if (groups.length > 1) diffs.push({ field, groups });
+    }
+    return { nr, diffs, sig: JSON.stringify(diffs) };
+  });
+  const out: DivergenceReason[] = [];
+  let i = 0;
+  while (i < perNr.length) {
+    const head = perNr[i] as (typeof perNr)[number];
+    let j = i + 1;
+    while (j < perNr.length && perNr[j]?.sig === head.sig && perNr[j]?.nr === (perNr[j - 1]?.nr ?? 0) + 1) j++;
+    const group = perNr.slice(i, j).map((p) => p.nr);
+    const label = sectionLabel(group);
+    for (const d of head.diffs) {
+      out.push({ kind: 'section', sections: group, field: d.field, groups: d.groups, text: d.groups.map((g) => `${g.kernels.join(',')} ${label} ${d.field} ${g.value}`).join(' vs ') });
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Flag names without EARLY. */
+function withoutEarly(flags: string): string {
+  return flags.split('|').filter((f) => f !== 'EARLY').join('|') || '0';
+}
+
+/** A final section diff without what a kernel before SUBSECTION lacks; none if nothing is left. */
+function withoutSubsection(d: SectionDiff): SectionDiff[] {
+  const out: SectionDiff = {
+    ...d,
+    flagsSet: d.flagsSet.filter((f) => f !== 'EARLY'),
+    flagsCleared: d.flagsCleared.filter((f) => f !== 'EARLY'),
+    bitsSet: [],
+    bitsCleared: [],
+    fields: d.fields.filter(([f]) => f !== 'bootMap'),
+  };
+  const empty = out.state[0] === out.state[1] && !out.flagsSet.length && !out.flagsCleared.length && !out.fields.length;
+  return empty ? [] : [out];
+}
+
+function fieldKey(s: CellSection, f: SectionField): string {
+  return f === 'subsection_map' ? s.subsection_map.join(' ') : s[f];
+}
+
+function fieldText(s: CellSection, f: SectionField): string {
+  if (f === 'memmap') return compactMemmap(s.memmap);
+  if (f === 'subsection_map') {
+    const map = bitmapFromLongs(s.subsection_map, s.subsection_map.length * 64);
+    const bits = map ? bitmapBits(map) : [];
+    return bits.length ? `bits ${ranges(bits)}` : 'empty';
+  }
+  return s[f];
+}
+
+function groupBy(kernels: readonly string[], cells: readonly CompareCell[], key: (c: CompareCell) => string, show: (c: CompareCell) => string): ValueGroup[] {
+  const groups = new Map<string, { kernels: string[]; value: string }>();
+  cells.forEach((c, i) => {
+    const k = key(c);
+    const g = groups.get(k);
+    if (g) g.kernels.push(kernels[i] ?? c.kernel);
+    else groups.set(k, { kernels: [kernels[i] ?? c.kernel], value: show(c) });
+  });
+  return [...groups.values()];
+}
+
+function hazardIds(hs: readonly Hazard[]): string {
+  return [...new Set(hs.map(hazardId))].sort().join(',');
+}
+
+function warningsText(ws: readonly Warning[]): string {
+  if (!ws.length) return 'none';
+  return ws.map((w) => (w.text ? `${w.kind} "${w.text}" (${w.func})` : `${w.kind} (${w.func})`)).join(", ");
+}
+
