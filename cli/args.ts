@@ -1,5 +1,6 @@
 /** Argument definitions shared by the commands (citty ArgsDef). */
 import type { ArgsDef } from 'citty';
+import { configText, DEFAULT_CONFIG } from '../kernel/config.js';
 
 /** Options every command that loads an input accepts. */
 export const inputArgs = {
@@ -7,7 +8,7 @@ export const inputArgs = {
   kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
   arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
   paging: { type: 'string', description: 'x86_64 page-table levels: 4 (MAX_PHYSMEM_BITS 46) or 5 (52); default: what Debian\'s build of the release runs with on a CPU with LA57 (4 before 6.1.8, 5 from it), for a trace what its vmemmap_base shows', valueHint: '4|5' },
-  config: { type: 'string', description: 'kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: SPARSEMEM_VMEMMAP=y PSE=y DEBUG_VM=n MEMORY_FAILURE=y)', valueHint: 'NAME=y|n,…' },
+  config: { type: 'string', description: `kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: ${configText(DEFAULT_CONFIG)})`, valueHint: 'NAME=y|n,…' },
   'checkpoint-every': { type: 'string', description: 'keep a full state every K steps (default 64)', valueHint: 'K' },
   iomem: { type: 'string', description: 'for a recorded trace without IOMEM snapshots: a copy of /proc/iomem for the boot layout', valueHint: 'FILE' },
   json: { type: 'boolean', description: 'machine-readable output' },

@@ -5,28 +5,13 @@
 import { bitmapFromLongs } from '../kernel/bitmap.js';
 import { parseRet } from '../kernel/errno.js';
 import type { Geometry } from '../kernel/geometry.js';
+import { MEMMAP_CHARS, SECTION_STATE_NAMES, USAGE_KINDS } from '../kernel/section_fields.js';
 import { SECTION_FLAG_NAMES } from '../kernel/types.js';
 import { fail, okv, parseOptions, type Checked, type Token } from './lexer.js';
 import { hex } from './numbers.js';
+import { orList } from './operations.js';
 import { num } from './ranges.js';
 import type { Expectation } from './types.js';
-
-/** Section machine states an `expect section … state=` may name (leaves, or the prefixes absent/early). */
-export const SECTION_STATES: readonly string[] = [
-  'absent',
-  'absent.never',
-  'absent.deactivated',
-  'absent.emptied-early',
-  'early',
-  'early.boot',
-  'early.grown',
-  'early.trimmed',
-  'partial',
-  'full-hotplug',
-];
-
-/** Characters of an `expect section … memmap=` string, one per sub-section. */
-export const MEMMAP_CHARS = '.BbvVAFMK';
 
 const FORMS =
   'expect ret=0|-EEXIST|-17|void, value=true|false, warn "text", no-warn, hazard F10|any, no-hazard, section NR [state=…] [flags=…] [map=…] [usage=…] [memmap=…]';
@@ -95,7 +80,7 @@ function parseSectionExpect(g: Geometry, args: readonly Token[]): Checked<Expect
   };
   const state = o.get('state');
   if (state !== undefined) {
-    if (!SECTION_STATES.includes(state)) return fail('E_PARSE', `unknown section state ${state}`, `states: ${SECTION_STATES.join(', ')}`);
+    if (!SECTION_STATE_NAMES.includes(state)) return fail('E_PARSE', `unknown section state ${state}`, `states: ${SECTION_STATE_NAMES.join(', ')}`);
     out.state = state;
   }
   const flags = o.get('flags');
@@ -118,7 +103,7 @@ function parseSectionExpect(g: Geometry, args: readonly Token[]): Checked<Expect
   }
   const usage = o.get('usage');
   if (usage !== undefined) {
-    if (!['none', 'boot', 'slab'].includes(usage)) return fail('E_PARSE', `unknown usage ${usage}`, 'write usage=none, usage=boot or usage=slab');
+    if (!(USAGE_KINDS as readonly string[]).includes(usage)) return fail('E_PARSE', `unknown usage ${usage}`, `write ${orList(USAGE_KINDS.map((u) => `usage=${u}`))}`);
     out.usage = usage;
   }
   const memmap = o.get('memmap');

@@ -8,6 +8,5 @@ export { parseScenario, MAX_ERRORS, type ParseScenarioOptions, type ReadFile } f
 export { parseIomem } from './iomem.js';
 export { parseNumber, parseSize, parseBareHex, parseSafeInteger, hex, U64_MAX, type NumberResult } from './numbers.js';
 export { OPERATION_WORDS } from './operations.js';
-export { SECTION_STATES, MEMMAP_CHARS } from './expect.js';
 export { MAX_NUMNODES } from './ranges.js';
 export { MAX_LINE_LENGTH, MAX_STEPS, MAX_BOOT_RANGES, MAX_BOOT_SECTIONS, MAX_SECTIONS_PER_CALL, MAX_RUN_SECTIONS } from './limits.js';

@@ -4,12 +4,12 @@
  * the geometry and turned into an `Operation` plus the failures to inject.
  */
 import type { Geometry } from '../kernel/geometry.js';
-import type { Altmap, InjectedFailure } from '../kernel/types.js';
+import { ALLOC_KINDS, type Altmap, type InjectedFailure } from '../kernel/types.js';
 import { editDistance, fail, okv, parseOptions, type Checked, type Token } from './lexer.js';
 import { MAX_SECTIONS_PER_CALL, sectionsSpanned } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart, nidOpt, num, numOpt, pageAligned, parseByteRange } from './ranges.js';
-import type { Operation } from '../kernel/operation.js';
+import { ZONES, type Operation, type OperationKind, type Zone } from '../kernel/operation.js';
 
 export { MAX_SECTIONS_PER_CALL } from './limits.js';
 
@@ -31,7 +31,9 @@ const ALTMAP = '[altmap=BASE_PFN,FREE[,RESERVE]]';
 const FAIL = '[fail=KIND[@N],…]';
 const ADD_OPTS = ['nid', ...ALTMAP_KEYS, 'fail'];
 
-/** Every operation word, with its usage line and keys. */
+const ZONE_USAGE = `zone=${ZONES.join('|')}`;
+
+/** Every operation word — the byte-range short forms and each kind of kernel/operation.ts — with its usage line and keys. */
 const SPECS: Readonly<Record<string, OpSpec>> = {
   add: { usage: `add ADDR SIZE | add START-END [nid=N] ${ALTMAP} ${FAIL}`, required: [], optional: ADD_OPTS },
   remove: { usage: `remove ADDR SIZE | remove START-END ${ALTMAP}`, required: [], optional: ALTMAP_KEYS },
@@ -50,9 +52,9 @@ const SPECS: Readonly<Record<string, OpSpec>> = {
   offline_mem_sections: { usage: 'offline_mem_sections start_pfn=PFN end_pfn=PFN', required: ['start_pfn', 'end_pfn'], optional: [] },
   pfn_valid: { usage: 'pfn_valid pfn=PFN', required: ['pfn'], optional: [] },
   pfn_to_online_page: { usage: 'pfn_to_online_page pfn=PFN', required: ['pfn'], optional: [] },
-  move_pfn_range_to_zone: { usage: 'move_pfn_range_to_zone pfn=PFN nr_pages=N zone=normal|movable|device', required: ['pfn', 'nr_pages', 'zone'], optional: [] },
-  remove_pfn_range_from_zone: { usage: 'remove_pfn_range_from_zone pfn=PFN nr_pages=N zone=normal|movable|device', required: ['pfn', 'nr_pages', 'zone'], optional: [] },
-};
+  move_pfn_range_to_zone: { usage: `move_pfn_range_to_zone pfn=PFN nr_pages=N ${ZONE_USAGE}`, required: ['pfn', 'nr_pages', 'zone'], optional: [] },
+  remove_pfn_range_from_zone: { usage: `remove_pfn_range_from_zone pfn=PFN nr_pages=N ${ZONE_USAGE}`, required: ['pfn', 'nr_pages', 'zone'], optional: [] },
+} satisfies Record<'add' | 'remove' | 'online' | 'offline' | OperationKind, OpSpec>;
 
 /** The operation words a scenario line may start with. */
 export const OPERATION_WORDS: readonly string[] = Object.keys(SPECS);
@@ -146,7 +148,7 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
   }
   if (word === 'move_pfn_range_to_zone' || word === 'remove_pfn_range_from_zone') {
     const zone = opts.get('zone') ?? '';
-    if (zone !== 'normal' && zone !== 'movable' && zone !== 'device') return fail('E_PARSE', `zone=${zone} is not a zone memhp knows`, 'write zone=normal, zone=movable or zone=device');
+    if (!isZone(zone)) return fail('E_PARSE', `zone=${zone} is not a zone memhp knows`, `write ${orList(ZONES.map((z) => `zone=${z}`))}`);
     return done({ kind: word, pfn: Number(pfn), nr_pages: Number(nr), zone });
   }
   const base = { pfn: Number(pfn), nr_pages: Number(nr), altmap: altmap.value };
@@ -167,6 +169,10 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
       return done({ kind: 'sparse_remove_section', ...base, map_offset: Number(mapOffset) });
     }
   }
+}
+
+function isZone(text: string): text is Zone {
+  return (ZONES as readonly string[]).includes(text);
 }
 
 /** sparse_add_section / sparse_remove_section take a range inside one section. */
@@ -212,17 +218,24 @@ function altmapOpts(g: Geometry, opts: ReadonlyMap<string, string>): Checked<Alt
   return okv({ base_pfn: Number(base.value), reserve: Number(reserve.value), free: Number(free.value) });
 }
 
+const FAIL_ITEM = new RegExp(`^(${ALLOC_KINDS.join('|')})(?:@(\\d+))?$`);
+
 /** The `fail=KIND[@N],…` list (N counts allocations of that kind from 1). */
 function failOpt(text: string | undefined): Checked<InjectedFailure[]> {
   if (text === undefined) return okv([]);
   const out: InjectedFailure[] = [];
   for (const item of text.split(',')) {
-    const m = /^(usage|root|memmap)(?:@(\d+))?$/.exec(item);
+    const m = FAIL_ITEM.exec(item);
     const nth = Number(m?.[2] ?? '1');
     if (m === null || nth < 1 || !Number.isSafeInteger(nth)) {
-      return fail('E_PARSE', `fail=${text}: bad item "${item}"`, 'write fail=KIND[@N],… with KIND usage, root or memmap and N ≥ 1 (the Nth allocation of that kind fails with -ENOMEM)');
+      return fail('E_PARSE', `fail=${text}: bad item "${item}"`, `write fail=KIND[@N],… with KIND ${orList(ALLOC_KINDS)} and N ≥ 1 (the Nth allocation of that kind fails with -ENOMEM)`);
     }
     out.push({ kind: m[1] as InjectedFailure['kind'], nth });
   }
   return okv(out);
+}
+
+/** Words as prose: `a, b or c`. */
+export function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1] ?? ''}`;
 }

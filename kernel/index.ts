@@ -2,6 +2,9 @@
 export { createProfile, resolveProfile, describeProfile, KERNELS, DEFAULT_CONFIG } from './profile.js';
 export type { ProfileOptions } from './profile.js';
 export * from './types.js';
+export * from './section_fields.js';
+export { CONFIG_OPTIONS, CONFIG_NAMES, configText, type ConfigName } from './config.js';
+export type { ChangeId, KernelChange } from './versions.js';
 export type * from './operation.js';
 export * from './geometry.js';
 export * from './bitmap.js';

@@ -35,7 +35,34 @@ export interface BootLayout {
 }
 
 /**
- * One operation, named for the kernel function it calls.
+ * The kinds of operation, each the name of the kernel function it calls: the operation words of a
+ * scenario besides the byte-range short forms, the `op.kind` of a log record.
+ */
+export const OPERATION_KINDS = [
+  'add_pages',
+  '__add_pages',
+  '__remove_pages',
+  'sparse_add_section',
+  'sparse_remove_section',
+  'online_mem_sections',
+  'offline_mem_sections',
+  'pfn_valid',
+  'pfn_to_online_page',
+  'move_pfn_range_to_zone',
+  'remove_pfn_range_from_zone',
+] as const;
+
+/** The kinds of operation. */
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/** The zones move_pfn_range_to_zone / remove_pfn_range_from_zone take (ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE). */
+export const ZONES = ['normal', 'movable', 'device'] as const;
+
+/** A zone an operation names. */
+export type Zone = (typeof ZONES)[number];
+
+/**
+ * One operation, named for the kernel function it calls (one of OPERATION_KINDS).
  * `add_pages` / `arch_remove_memory` are the x86_64 paths (`arch_add_memory` → `add_pages` →
  * `__add_pages`, and `arch_remove_memory` → `__remove_pages`); the others call the function directly.
  */
@@ -73,8 +100,10 @@ export type Operation =
       readonly kind: 'move_pfn_range_to_zone' | 'remove_pfn_range_from_zone';
       readonly pfn: number;
       readonly nr_pages: number;
-      readonly zone: 'normal' | 'movable' | 'device';
+      readonly zone: Zone;
     };
 
-/** The kinds of operation. */
-export type OperationKind = Operation['kind'];
+// Operation has a variant for every kind of OPERATION_KINDS and no other: this fails to compile otherwise.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _kindsOk: Same<Operation['kind'], OperationKind> = true;
+void _kindsOk;

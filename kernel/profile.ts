@@ -2,9 +2,12 @@
  * Profiles: a kernel version × architecture geometry × configuration. A version is the v5.3 model
  * plus the changes of kernel/versions.ts up to it (v5.2 is the model without the seed change).
  */
+import { configText, DEFAULT_CONFIG, type KernelConfig } from './config.js';
 import { ARCH_NAMES, archRowFor, defaultPaging, geometryFor, type Geometry } from './geometry.js';
-import type { KernelConfig, Profile } from './types.js';
-import { CHANGES, changesAt, NEWEST_RELEASE, parseVersion } from './versions.js';
+import type { Profile } from './types.js';
+import { CHANGES, changesAt, NEWEST_RELEASE, parseVersion, type ChangeId, type KernelChange } from './versions.js';
+
+export { DEFAULT_CONFIG } from './config.js';
 
 /** Kernel releases worth naming (any release string from 5.2 to NEWEST_RELEASE is accepted, plus `newest`); the X.Y.Z ones are traced Debian kernels. */
 export const KERNELS: readonly string[] = ['5.2', '5.3', '5.4', '5.5', '5.6', '5.9', '5.10.223', '5.12', '5.14', '6.0', '6.1', '6.1.192', '6.5', '6.8', '6.10', '6.12.95', '7.3.4', 'newest'];
@@ -18,12 +21,9 @@ export function tracksSubsections(p: Profile): boolean {
 }
 
 /** True when change `id` (kernel/versions.ts) is in effect in profile `p`. */
-export function has(p: Profile, id: string): boolean {
+export function has(p: Profile, id: ChangeId): boolean {
   return p.changes.has(id);
 }
-
-/** Debian x86_64 kernel configuration (config.amd64): VMEMMAP, PSE CPUs, no DEBUG_VM, MEMORY_FAILURE. */
-export const DEFAULT_CONFIG: KernelConfig = { SPARSEMEM_VMEMMAP: true, PSE: true, DEBUG_VM: false, MEMORY_FAILURE: true, ZONE_DEVICE: true };
 
 /** Options for createProfile. */
 export interface ProfileOptions {
@@ -58,15 +58,13 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
 }
 
 /** The changes in effect in `p`, oldest first (for `memhp profiles`). */
-export function profileChanges(p: Profile): typeof CHANGES {
+export function profileChanges(p: Profile): readonly KernelChange[] {
   return CHANGES.filter((ch) => p.changes.has(ch.id));
 }
 
 /** One line naming the profile and every option, e.g. `linux 5.3 x86_64 VMEMMAP=y PSE=y …`. */
 export function describeProfile(p: Profile): string {
-  const yn = (b: boolean): string => (b ? 'y' : 'n');
-  const c = p.config;
   const g = p.geometry;
   const paging = g.PAGING_LEVELS === undefined ? '' : ` (${g.PAGING_LEVELS}-level paging)`;
-  return `linux ${p.kernel} ${g.name} SPARSEMEM_VMEMMAP=${yn(c.SPARSEMEM_VMEMMAP)} PSE=${yn(c.PSE)} DEBUG_VM=${yn(c.DEBUG_VM)} MEMORY_FAILURE=${yn(c.MEMORY_FAILURE)} ZONE_DEVICE=${yn(c.ZONE_DEVICE)} SECTIONS_PER_ROOT=${g.SECTIONS_PER_ROOT} MAX_PHYSMEM_BITS=${g.MAX_PHYSMEM_BITS}${paging}`;
+  return `linux ${p.kernel} ${g.name} ${configText(p.config)} SECTIONS_PER_ROOT=${g.SECTIONS_PER_ROOT} MAX_PHYSMEM_BITS=${g.MAX_PHYSMEM_BITS}${paging}`;
 }

@@ -3,10 +3,10 @@
  * four numbers per call: the function (an index into SUBCALL_FNS), pfn, nr_pages, and the return
  * (read for sparse_add_section only: the others are void) — and their decoding.
  */
+import { SUBCALL_FNS } from './types.js';
 import type { Outcome, SubCall } from './types.js';
 
-/** The functions of SubCall, by the index the compact form stores. */
-export const SUBCALL_FNS: readonly SubCall['fn'][] = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'];
+export { SUBCALL_FNS } from './types.js';
 
 /** The calls of `outcome`, decoded, in call order. */
 export function subCalls(outcome: Pick<Outcome, 'calls'>): SubCall[] {

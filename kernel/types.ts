@@ -3,7 +3,13 @@
  * and the outcome of an operation. This file is the layer's type hub (as xstate's types.ts is).
  */
 import type { Bitmap } from './bitmap.js';
+import type { KernelConfig } from './config.js';
 import type { Geometry } from './geometry.js';
+import type { MapKind, SectionStateValue, UsageKind } from './section_fields.js';
+import type { ChangeId } from './versions.js';
+
+export type { KernelConfig } from './config.js';
+export type { MapKind, MemmapCell, SectionStateValue, UsageKind } from './section_fields.js';
 
 /** section_mem_map flag bits, v5.3 – v5.11 (include/linux/mmzone.h; SECTION_MAP_LAST_BIT = 1UL<<4). */
 export const SECTION_MARKED_PRESENT = 1 << 0;
@@ -21,40 +27,6 @@ export const SECTION_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
   ['EARLY', SECTION_IS_EARLY],
   ['TAINT_ZONE_DEVICE', SECTION_TAINT_ZONE_DEVICE],
 ];
-
-/**
- * What the encoded memmap part of section_mem_map holds (kernel-semantics §1.3):
- * `zero` the word's map part is 0; `vmemmap` the correct encoding (the vmemmap base for every
- * section); `direct_map` pfn_to_kaddr(section start) written by a sub-section add (bug F5);
- * `encoded_null` sparse_encode_mem_map(NULL, nr) written by a full deactivate in v5.3 – v5.5;
- * `memmap_array` the section's own memmap array (SPARSEMEM_VMEMMAP=n).
- */
-export type MapKind = 'zero' | 'vmemmap' | 'direct_map' | 'encoded_null' | 'memmap_array';
-
-/** Where `ms->usage` came from: none (NULL), memblock at boot (PageReserved), kzalloc at hot-add. */
-export type UsageKind = 'none' | 'boot' | 'slab';
-
-/**
- * The memmap (struct page array) backing of one sub-section, one character each:
- * `.` not mapped; `B` boot memmap (section-sized, PMD-mapped with PSE); `b` boot memmap mapped with
- * 4K pages (no PSE); `v` hot-added, 4K-mapped (sub-section-sized populate, altmap ignored);
- * `V` hot-added, PMD-mapped from regular memory; `A` hot-added, PMD-mapped from the altmap;
- * `F` freed part of a PMD mapping, filled with 0xFD (PAGE_INUSE) by x86 remove_pmd_table.
- * Without SPARSEMEM_VMEMMAP a section's memmap is one array: `M` allocated from memblock at boot,
- * `K` allocated at hot-add (alloc_pages / vmalloc, kvmalloc from ~v5.7).
- */
-export type MemmapCell = '.' | 'B' | 'b' | 'v' | 'V' | 'A' | 'F' | 'M' | 'K';
-
-/** The section machine's state values, as dotted paths (xstate state values flattened). */
-export type SectionStateValue =
-  | 'absent.never'
-  | 'absent.deactivated'
-  | 'absent.emptied-early'
-  | 'early.boot'
-  | 'early.grown'
-  | 'early.trimmed'
-  | 'partial'
-  | 'full-hotplug';
 
 /** One `struct mem_section` plus what memhp tracks beside it, as plain immutable data. */
 export interface MemSection {
@@ -96,22 +68,12 @@ export interface KernelState {
   readonly deviceRanges: ReadonlyArray<readonly [number, number]>;
 }
 
-/** Kernel configuration options that change behaviour (Debian x86_64 defaults). */
-export interface KernelConfig {
-  readonly SPARSEMEM_VMEMMAP: boolean;
-  /** The CPU has PSE: x86 vmemmap_populate maps section-sized ranges with PMDs. */
-  readonly PSE: boolean;
-  readonly DEBUG_VM: boolean;
-  readonly MEMORY_FAILURE: boolean;
-  readonly ZONE_DEVICE: boolean;
-}
-
 /** A kernel version × architecture × configuration to run the model under. */
 export interface Profile {
   /** Kernel release the rules come from, as given, e.g. `5.3`, `6.1.192`, `newest`. */
   readonly kernel: string;
   /** Ids of the kernel changes (kernel/versions.ts) in effect at that release. */
-  readonly changes: ReadonlySet<string>;
+  readonly changes: ReadonlySet<ChangeId>;
   readonly geometry: Geometry;
   readonly config: KernelConfig;
 }
@@ -124,7 +86,10 @@ export interface Altmap {
 }
 
 /** Allocation kinds whose failure can be injected. */
-export type AllocKind = 'usage' | 'root' | 'memmap';
+export const ALLOC_KINDS = ['usage', 'root', 'memmap'] as const;
+
+/** An allocation kind whose failure can be injected. */
+export type AllocKind = (typeof ALLOC_KINDS)[number];
 
 /** Inject -ENOMEM into the Nth allocation of a kind within one operation (1-based). */
 export interface InjectedFailure {
@@ -132,9 +97,12 @@ export interface InjectedFailure {
   readonly nth: number;
 }
 
+/** The kinds of kernel warning: the macro or printk that prints it. */
+export const WARNING_KINDS = ['WARN', 'WARN_ON', 'WARN_ON_ONCE', 'pr_warn_once', 'pr_err_once'] as const;
+
 /** A kernel warning: a WARN splat, a WARN_ON(_ONCE) without text, or a pr_warn/pr_err line. */
 export interface Warning {
-  readonly kind: 'WARN' | 'WARN_ON' | 'WARN_ON_ONCE' | 'pr_warn_once' | 'pr_err_once';
+  readonly kind: (typeof WARNING_KINDS)[number];
   /**
    * Kernel function whose source holds the WARN. Builds inline some of them, so the splat's
    * "WARNING: … at FILE:LINE SYMBOL" can name the caller: in Debian's 6.1 / 6.12 traces
@@ -148,9 +116,12 @@ export interface Warning {
   readonly text: string;
 }
 
+/** The kinds of hazard. */
+export const HAZARD_KINDS = ['crash', 'leak', 'race', 'corruption', 'wrong-result', 'undefined'] as const;
+
 /** Something a real kernel would do wrong at this step: a crash, a leak, a race, corrupted data. */
 export interface Hazard {
-  readonly kind: 'crash' | 'leak' | 'race' | 'corruption' | 'wrong-result' | 'undefined';
+  readonly kind: (typeof HAZARD_KINDS)[number];
   /** Bug catalogue id from kernel-semantics.md (e.g. F10), if it has one. */
   readonly bug: string | null;
   readonly text: string;
@@ -168,9 +139,12 @@ export interface Oops {
   readonly func: string;
 }
 
+/** The kinds of resource event. */
+export const RESOURCE_KINDS = ['root-alloc', 'usage-alloc', 'usage-free', 'memmap-populate', 'memmap-free', 'memmap-fill'] as const;
+
 /** A resource the step allocated or freed. */
 export interface ResourceEvent {
-  readonly kind: 'root-alloc' | 'usage-alloc' | 'usage-free' | 'memmap-populate' | 'memmap-free' | 'memmap-fill';
+  readonly kind: (typeof RESOURCE_KINDS)[number];
   readonly section: number;
   /** First pfn and page count the memmap event covers (usage/root events: the section's range). */
   readonly pfn: number;
@@ -186,9 +160,12 @@ export interface SectionEffect {
   readonly after: SectionStateValue;
 }
 
+/** The functions a trace can record and an outcome keeps the calls of, by the index Outcome.calls stores (kernel/subcalls.ts). */
+export const SUBCALL_FNS = ['sparse_add_section', 'sparse_remove_section', 'section_deactivate', '__populate_section_memmap'] as const;
+
 /** A call of a kernel function a trace can record (sparse_add_section …), decoded from Outcome.calls (kernel/subcalls.ts). */
 export interface SubCall {
-  readonly fn: 'sparse_add_section' | 'sparse_remove_section' | 'section_deactivate' | '__populate_section_memmap';
+  readonly fn: (typeof SUBCALL_FNS)[number];
   readonly pfn: number;
   readonly nr_pages: number;
   /** The int returned (sparse_add_section), else null. */

@@ -6,9 +6,9 @@
  */
 
 /** One dated kernel change. */
-export interface KernelChange {
+export interface KernelChange<Id extends string = ChangeId> {
   /** Stable id used by the model (`F3`, `SUBSECTION`, …). */
-  readonly id: string;
+  readonly id: Id;
   /** Mainline release that first has it. */
   readonly version: string;
   /** Stable series that took a backport, and the first stable release carrying it. */
@@ -23,10 +23,10 @@ export interface KernelChange {
   readonly source: readonly string[];
 }
 
-const c = (id: string, version: string, commit: string | null, func: string, what: string, modelled = true, backports: Record<string, string> = {}, source: readonly string[] = []): KernelChange => ({ id, version, backports, commit, func, what, modelled, source });
+const c = <Id extends string>(id: Id, version: string, commit: string | null, func: string, what: string, modelled = true, backports: Record<string, string> = {}, source: readonly string[] = []): KernelChange<Id> => ({ id, version, backports, commit, func, what, modelled, source });
 
-/** Every change after v5.2, oldest first. */
-export const CHANGES: readonly KernelChange[] = [
+/** Every change after v5.2, oldest first (each entry keeps its id's literal type: ChangeId is their union). */
+export const CHANGES = [
   c('SUBSECTION', '5.3', 'ba72b4c8cf60', '__add_pages, sparse_add_section, section_activate, section_deactivate, __remove_pages', 'sub-section hotplug: subsection_map, check_pfn_span, -EEXIST propagated, SECTION_IS_EARLY, ENCODED_NULL on full removal', true, {}, ['mm/memory_hotplug.c:260 @5.10.223', 'mm/sparse.c:685 @5.10.223']),
   c('E2BIG', '5.5', null, '__add_pages', 'check_hotplug_memory_addressable(): a range ending above MAX_PHYSMEM_BITS WARNs "Hotplugged memory exceeds maximum addressable address, …" and returns -E2BIG [release inferred: v7 of the patch was posted 2019-10-02, after the v5.4 merge window]', true, {}, ['mm/memory_hotplug.c:287 @5.10.223', 'mm/memory_hotplug.c:320 @5.10.223']),
   c('ZONELESS_REMOVE', '5.5', null, '__remove_pages', '"mm/memory_hotplug: shrink zones when offlining memory": __remove_pages() takes no zone, no contiguous-zone handling', true, { '5.4': '5.4.9' }, ['mm/memory_hotplug.c:532 @5.10.223']),
@@ -61,7 +61,10 @@ export const CHANGES: readonly KernelChange[] = [
   c('VMEMMAP_PREINIT_BIT', '7.3', null, 'sparse_init_nid, section_mem_map flags', 'SECTION_IS_VMEMMAP_PREINIT is flag bit 5 (CONFIG_SPARSEMEM_VMEMMAP_PREINIT, x86_64 HugeTLB vmemmap pre-init): SECTION_MAP_LAST_BIT 6, so SECTION_NID_SHIFT 6 and SECTION_MAP_MASK ~0x3f; only boot sections pre-initialised by hugetlb get it, no hot-added one [first release between 6.13 and 7.3 unverified]', false, {}, ['include/linux/mmzone.h:1913 @6.12.95', 'include/linux/mmzone.h:2094 @7.3.4', 'mm/sparse.c:301 @7.3.4']),
   c('NO_INACCESSIBLE_ALTMAP', '7.3', null, 'sparse_add_section, mhp_init_memmap_on_memory', 'MHP_OFFLINE_INACCESSIBLE / altmap->inaccessible gone: sparse_add_section() always poisons the new memmap (DEBUG_VM only) [first release between 6.13 and 7.3 unverified]', false, {}, ['mm/sparse.c:917 @6.12.95', 'mm/sparse-vmemmap.c:906 @7.3.4']),
   c('ADD_MEMORY_ONLINE_TYPE', '7.3', null, '__add_memory_resource, __add_memory_driver_managed', 'add_memory_resource() / add_memory_driver_managed() wrap __add_memory_resource() / __add_memory_driver_managed() that take an online_type (kmem passes its own); the default comes from mhp_get_default_online_type() (MHP_DEFAULT_ONLINE_TYPE_* choice) — above __add_pages, not modelled [first release between 6.13 and 7.3 unverified]', false, {}, ['mm/memory_hotplug.c:1478 @6.12.95', 'mm/memory_hotplug.c:1500 @7.3.4', 'mm/memory_hotplug.c:1609 @7.3.4', 'mm/memory_hotplug.c:1675 @7.3.4']),
-];
+] as const;
+
+/** The id of a change in CHANGES: `has(p, id)` takes nothing else, so a misspelt id does not compile. */
+export type ChangeId = (typeof CHANGES)[number]['id'];
 
 /** The newest release memhp models; `newest` names it. */
 export const NEWEST_RELEASE = '7.3';
@@ -93,8 +96,8 @@ export function parseVersion(text: string): KernelVersion | undefined {
 }
 
 /** The change ids in effect at `v`. */
-export function changesAt(v: KernelVersion): ReadonlySet<string> {
-  const out = new Set<string>();
+export function changesAt(v: KernelVersion): ReadonlySet<ChangeId> {
+  const out = new Set<ChangeId>();
   for (const ch of CHANGES) {
     const main = parseVersion(ch.version);
     if (main && compare(main, { ...v, patch: 0 }) <= 0) {

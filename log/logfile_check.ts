@@ -18,7 +18,8 @@ import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, type Device
 import type { Changes } from '../model/changes.js';
 import type { Geometry } from '../kernel/geometry.js';
 import type { KernelState, MemSection, Outcome } from '../kernel/types.js';
-import { MAP_KINDS, SECTION_STATE_VALUES, USAGE_KINDS } from './logfile_schema.js';
+import { MAP_KINDS, SECTION_STATES, USAGE_KINDS } from '../kernel/section_fields.js';
+import { memmapChars } from './logfile_schema.js';
 import { checkBootSections, MAX_BOOT_RANGES } from '../inputs/limits.js';
 
 /** The bounds of the 64-bit physical address space in a geometry's pfns and sections (what a hotplug call may name). */
@@ -229,9 +230,9 @@ function makeSectionSchemas(g: Geometry): SectionSchemas {
     memmap: v.pipe(
       v.string(),
       v.length(g.SUBSECTIONS_PER_SECTION, `not ${g.SUBSECTIONS_PER_SECTION} characters (one per sub-section)`),
-      v.regex(/^[.BbvVAFMK]*$/, 'not memmap characters (.BbvVAFMK)'),
+      memmapChars,
     ),
-    machine: v.picklist(SECTION_STATE_VALUES),
+    machine: v.picklist(SECTION_STATES),
   } as const;
   const { maxSectionNr } = boundsOf(g);
   const section = v.strictObject({ nr: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(maxSectionNr)), ...field });

@@ -10,8 +10,10 @@
 import * as v from 'valibot';
 import { MAX_NUMNODES } from '../inputs/ranges.js';
 import type { Expectation } from '../inputs/types.js';
-import type { Operation } from '../kernel/operation.js';
-import type { AllocKind, Hazard, MapKind, ResourceEvent, SectionStateValue, UsageKind, Warning } from '../kernel/types.js';
+import { CONFIG_NAMES, type ConfigName } from '../kernel/config.js';
+import { ZONES, type Operation } from '../kernel/operation.js';
+import { MAP_KINDS, MEMMAP_CHARS, SECTION_STATE_GROUPS, SECTION_STATES, USAGE_KINDS } from '../kernel/section_fields.js';
+import { ALLOC_KINDS, HAZARD_KINDS, RESOURCE_KINDS, SUBCALL_FNS, WARNING_KINDS, type Hazard } from '../kernel/types.js';
 import { MAX_LOG_STEPS } from './logfile_limits.js';
 
 /** A safe integer (a JSON number that is exactly an integer in a double). */
@@ -20,45 +22,10 @@ const nat = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const nid = v.pipe(nat, v.maxValue(MAX_NUMNODES - 1, `a node number must be below MAX_NUMNODES (${MAX_NUMNODES})`));
 
-/** The keys of an exhaustive `Record<T, true>` as a picklist's options. */
-function keysOf<T extends string>(all: Record<T, true>): [T, ...T[]] {
-  return Object.keys(all) as [T, ...T[]];
-}
+/** The check that a string holds only memmap characters (kernel/section_fields.ts MEMMAP_CELLS). */
+export const memmapChars = v.regex(new RegExp(`^[${MEMMAP_CHARS.replace(/[\]\\^-]/g, '\\$&')}]*$`), `not memmap characters (${MEMMAP_CHARS})`);
 
-/** Operation kinds a record's `op` may name (inputs/types.ts Operation). */
-export const OPERATION_KINDS = keysOf<Operation['kind']>({
-  add_pages: true,
-  __add_pages: true,
-  __remove_pages: true,
-  sparse_add_section: true,
-  sparse_remove_section: true,
-  online_mem_sections: true,
-  offline_mem_sections: true,
-  pfn_valid: true,
-  pfn_to_online_page: true,
-  move_pfn_range_to_zone: true,
-  remove_pfn_range_from_zone: true,
-});
-
-/** The section machine's states (kernel/types.ts SectionStateValue). */
-export const SECTION_STATE_VALUES = keysOf<SectionStateValue>({
-  'absent.never': true,
-  'absent.deactivated': true,
-  'absent.emptied-early': true,
-  'early.boot': true,
-  'early.grown': true,
-  'early.trimmed': true,
-  partial: true,
-  'full-hotplug': true,
-});
-
-/** What the memmap part of a section word holds (kernel/types.ts MapKind). */
-export const MAP_KINDS = keysOf<MapKind>({ zero: true, vmemmap: true, direct_map: true, encoded_null: true, memmap_array: true });
-
-/** Where ms->usage came from (kernel/types.ts UsageKind). */
-export const USAGE_KINDS = keysOf<UsageKind>({ none: true, boot: true, slab: true });
-
-const config = v.object({ SPARSEMEM_VMEMMAP: v.boolean(), PSE: v.boolean(), DEBUG_VM: v.boolean(), MEMORY_FAILURE: v.boolean(), ZONE_DEVICE: v.boolean() });
+const config = v.object(Object.fromEntries(CONFIG_NAMES.map((k) => [k, v.boolean()])) as Record<ConfigName, v.BooleanSchema<undefined>>);
 
 /** Fields every header format has. */
 const headerFields = {
@@ -117,28 +84,28 @@ const op = v.nullable(
     v.object({ kind: v.literal('sparse_remove_section'), ...range, map_offset: nat, altmap }),
     v.object({ kind: v.picklist(['online_mem_sections', 'offline_mem_sections']), start_pfn: nat, end_pfn: nat }),
     v.object({ kind: v.picklist(['pfn_valid', 'pfn_to_online_page']), pfn: nat }),
-    v.object({ kind: v.picklist(['move_pfn_range_to_zone', 'remove_pfn_range_from_zone']), ...range, zone: v.picklist(['normal', 'movable', 'device']) }),
+    v.object({ kind: v.picklist(['move_pfn_range_to_zone', 'remove_pfn_range_from_zone']), ...range, zone: v.picklist(ZONES) }),
   ]),
 );
-const inject = v.array(v.object({ kind: v.picklist(keysOf<AllocKind>({ usage: true, root: true, memmap: true })), nth: v.pipe(nat, v.minValue(1)) }));
+const inject = v.array(v.object({ kind: v.picklist(ALLOC_KINDS), nth: v.pipe(nat, v.minValue(1)) }));
 
 const warning = v.object({
-  kind: v.picklist(keysOf<Warning['kind']>({ WARN: true, WARN_ON: true, WARN_ON_ONCE: true, pr_warn_once: true, pr_err_once: true })),
+  kind: v.picklist(WARNING_KINDS),
   func: v.string(),
   file: v.string(),
   text: v.string(),
 });
-const sectionState = v.picklist(SECTION_STATE_VALUES);
+const sectionState = v.picklist(SECTION_STATES);
 const effect = v.object({ nr: nat, before: sectionState, after: sectionState });
 const resource = v.object({
-  kind: v.picklist(keysOf<ResourceEvent['kind']>({ 'root-alloc': true, 'usage-alloc': true, 'usage-free': true, 'memmap-populate': true, 'memmap-free': true, 'memmap-fill': true })),
+  kind: v.picklist(RESOURCE_KINDS),
   section: nat,
   pfn: nat,
   nrPages: nat,
   how: v.string(),
 });
 const hazard = v.object({
-  kind: v.picklist(keysOf<Hazard['kind']>({ crash: true, leak: true, race: true, corruption: true, 'wrong-result': true, undefined: true })),
+  kind: v.picklist(HAZARD_KINDS),
   bug: v.nullable(v.string()),
   text: v.string(),
   fixedBy: v.nullable(v.string()),
@@ -148,7 +115,7 @@ const hazard = v.object({
 const calls = v.pipe(
   v.array(int),
   v.check((c) => c.length % 4 === 0, 'not a whole number of calls (four numbers each)'),
-  v.check((c) => c.every((x, i) => i % 4 !== 0 || (x >= 0 && x <= 3)), 'a call names no traced function (its first number is not 0-3)'),
+  v.check((c) => c.every((x, i) => i % 4 !== 0 || (x >= 0 && x < SUBCALL_FNS.length)), `a call names no traced function (its first number is not 0-${SUBCALL_FNS.length - 1})`),
   v.check((c) => c.every((x, i) => i % 4 === 0 || i % 4 === 3 || x >= 0), 'a call has a negative pfn or nr_pages'),
 );
 const outcome = v.object({
@@ -174,11 +141,11 @@ const expectation = v.variant('kind', [
   v.object({
     kind: v.literal('section'),
     nr: nat,
-    state: v.optional(v.picklist(['absent', 'early', ...SECTION_STATE_VALUES])),
+    state: v.optional(v.picklist([...SECTION_STATE_GROUPS, ...SECTION_STATES])),
     flags: v.optional(v.pipe(nat, v.maxValue(31, 'bits beyond the section flags (0x1f)'))),
     map: v.optional(v.array(v.pipe(nat, v.maxValue(0xffffffff)))),
     usage: v.optional(v.picklist(USAGE_KINDS)),
-    memmap: v.optional(v.pipe(v.string(), v.regex(/^[.BbvVAFMK]*$/, 'not memmap characters (.BbvVAFMK)'))),
+    memmap: v.optional(v.pipe(v.string(), memmapChars)),
   }),
 ]);
 

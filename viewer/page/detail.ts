@@ -1,22 +1,13 @@
 /** The section detail panel: flags, usage, memmap backing per sub-section, the step's call path and WARNs, the blame list. */
+import { MEMMAP_CELLS } from '../../kernel/section_fields.js';
 import type { BlameRow, SectionDetail } from '../../present/api.js';
 import { byId, esc, hex } from './dom.js';
 
 /** The most blame entries drawn (the latest writers). */
 const BLAME_SHOWN = 200;
 
-/** What each memmap character means (kernel/types.ts MemmapCell). */
-const MEMMAP: Readonly<Record<string, string>> = {
-  '.': 'not mapped',
-  B: 'boot memmap, PMD-mapped',
-  b: 'boot memmap, 4K-mapped',
-  v: 'hot-added, 4K-mapped',
-  V: 'hot-added, PMD-mapped',
-  A: 'hot-added, PMD from the altmap',
-  F: 'freed part of a PMD, 0xFD-filled',
-  M: 'memmap array from memblock',
-  K: 'memmap array allocated at hot-add',
-};
+/** What each memmap character means (kernel/section_fields.ts MEMMAP_CELLS). */
+const MEMMAP: Readonly<Record<string, string>> = Object.fromEntries(MEMMAP_CELLS);
 
 /**
  * Render the panel for section details `ds` (one per run: several kernels side by side in compare
