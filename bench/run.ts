@@ -21,16 +21,15 @@
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate,query, --query-steps N, --strict (exit 1 when a target fails). To profile:
+ * --only record,seek,memory,xstate,logfile,viewer,query, --query-steps N, --log-steps N, --strict
+ * (exit 1 when a target fails), --report FILE (default docs/benchmarks.md), --no-report. To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
  */
 import { parseArgs } from 'node:util';
-import { transition } from 'xstate';
-import { bootState, nextSectionState, sectionMachine, step, transitionUncached } from '../model/index.js';
+import { bootState, step } from '../model/index.js';
 import { createProfile, describeProfile } from '../kernel/index.js';
-import type { KernelState, SectionStateValue } from '../kernel/index.js';
-import type { SectionEvent } from '../model/index.js';
+import type { KernelState } from '../kernel/index.js';
 import { applyPatches, DEFAULT_CHECKPOINT_EVERY } from '../log/index.js';
 import type { HotplugLog } from '../log/index.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
@@ -41,6 +40,8 @@ import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 import { append } from '../present/widest.js';
+import { DEFAULT_REPORT, writeReport } from './report.js';
+import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
@@ -57,11 +58,13 @@ const { values: args } = parseArgs({
     'log-steps': { type: 'string' },
     only: { type: 'string' },
     strict: { type: 'boolean', default: false },
+    report: { type: 'string' },
+    'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -80,10 +83,12 @@ const workload = generateWorkload(profile.geometry, { ...DEFAULT_WORKLOAD, steps
 const nOps = workload.ops.length;
 const rows: string[][] = [];
 const verdicts: string[] = [];
+const notes: string[] = [];
+const started = performance.now();
 let failed = false;
 
-console.log(`memhp bench — ${describeProfile(profile)}`);
-console.log(`node ${process.version}, gc between runs: ${gc ? 'yes' : 'no (heap figures approximate)'}, median of ${RUNS} run(s) after a warm-up`);
+say(`memhp bench — ${describeProfile(profile)}`);
+say(`node ${process.version}, gc between runs: ${gc ? 'yes' : 'no (heap figures approximate)'}, median of ${RUNS} run(s) after a warm-up`);
 
 // --- record ----------------------------------------------------------------------------------------
 
@@ -195,30 +200,7 @@ if (only.has('memory')) {
 
 // --- xstate ----------------------------------------------------------------------------------------
 
-if (only.has('xstate')) {
-  const pairs = sectionEventPairs();
-  for (const [v, e] of pairs) {
-    if (nextSectionState(v, e) !== transitionUncached(v, e)) throw new Error(`xstate: memo and transition() disagree on ${v} + ${JSON.stringify(e)}`);
-  }
-  const snapshots = pairs.map(([v]) => sectionMachine.resolveState({ value: v.includes('.') ? { [v.split('.')[0] as string]: v.split('.')[1] as string } : v, context: {} }));
-  const loop = (n: number, f: (i: number) => unknown): (() => unknown) => () => {
-    let out: unknown;
-    for (let i = 0; i < n; i++) out = f(i % pairs.length);
-    return out;
-  };
-  const pair = (i: number): readonly [SectionStateValue, SectionEvent] => pairs[i] as readonly [SectionStateValue, SectionEvent];
-  progress('xstate: transition() vs memo');
-  const nSlow = 20_000;
-  const nFast = 1_000_000;
-  const uncached = timeRuns(RUNS, () => undefined, loop(nSlow, (i) => transitionUncached(...pair(i))));
-  const raw = timeRuns(RUNS, () => undefined, loop(nSlow, (i) => transition(sectionMachine, snapshots[i] as (typeof snapshots)[number], pair(i)[1])));
-  const memo = timeRuns(RUNS, () => undefined, loop(nFast, (i) => nextSectionState(...pair(i))));
-  const uncachedUs = (uncached.ms * 1000) / nSlow;
-  const rawUs = (raw.ms * 1000) / nSlow;
-  const memoUs = (memo.ms * 1000) / nFast;
-  row('xstate transitionUncached()', `${fmtUs(uncachedUs)}/call, ${fmtRate(1e6 / uncachedUs, 'calls')}`, `memo nextSectionState: ${fmtUs(memoUs)}/call`, fmtRatio(uncachedUs / memoUs), '');
-  row('  of which transition()', `${fmtUs(rawUs)}/call (snapshot resolved beforehand)`, `memo: ${fmtUs(memoUs)}/call`, fmtRatio(rawUs / memoUs), '');
-}
+if (only.has('xstate')) append(rows, xstateBench(RUNS, progress));
 
 // --- logfile ---------------------------------------------------------------------------------------
 
@@ -247,10 +229,16 @@ if (only.has('query')) {
 
 // --- report ----------------------------------------------------------------------------------------
 
+const report = table(['measure', 'memhp', 'baseline', 'ratio', 'target'], rows);
 console.log('');
-console.log(table(['measure', 'memhp', 'baseline', 'ratio', 'target'], rows));
+console.log(report);
 console.log('');
 for (const v of verdicts) console.log(v);
+if (!args['no-report']) {
+  const path = args.report ?? DEFAULT_REPORT;
+  writeReport(path, { notes, table: report, verdicts, args: process.argv.slice(2), seconds: (performance.now() - started) / 1000 });
+  console.log(`report written to ${path}`);
+}
 if (failed && args.strict) process.exitCode = 1;
 
 // --- helpers ---------------------------------------------------------------------------------------
@@ -268,6 +256,12 @@ function perStepUs(ms: number, n: number): number {
 
 function row(...cells: string[]): void {
   rows.push(cells);
+}
+
+/** Print a line before the table, and keep it for the report. */
+function say(line: string): void {
+  console.log(line);
+  notes.push(line);
 }
 
 function progress(what: string): void {
@@ -288,27 +282,10 @@ function describeWorkload(wl: Workload, l: HotplugLog): void {
   const { firstSection, sections } = wl.opts;
   const spr = profile.geometry.SECTIONS_PER_ROOT;
   const roots = Math.floor((firstSection + sections - 1) / spr) - Math.floor(firstSection / spr) + 1;
-  console.log(`workload: ${nOps} steps (seed ${SEED}) over sections ${firstSection}..${firstSection + sections - 1} (${roots} roots), ${wl.boot.ranges.length} boot ranges`);
-  console.log(
+  say(`workload: ${nOps} steps (seed ${SEED}) over sections ${firstSection}..${firstSection + sections - 1} (${roots} roots), ${wl.boot.ranges.length} boot ranges`);
+  say(
     `  ${adds} __add_pages (0: ${pct(mix.addOk, adds)}, -EEXIST: ${pct(mix.addEexist, adds)}, -EINVAL: ${pct(mix.addEinval, adds)}), ` +
       `${removes} __remove_pages (clean: ${pct(mix.removeOk, removes)}, WARN: ${pct(mix.removeWarned, removes)}); ` +
       `${mix.patchesPerStep.toFixed(2)} patches/step; return codes and subsection_maps match the bare model`,
   );
-}
-
-/** Representative (state, event) pairs of the section machine. */
-function sectionEventPairs(): Array<readonly [SectionStateValue, SectionEvent]> {
-  type Rel = 'boot' | 'grown' | 'trimmed';
-  const act = (full: boolean, early: boolean, relation: Rel): SectionEvent => ({ type: 'activate', full, early, relation });
-  const deact = (empty: boolean, full: boolean, early: boolean, relation: Rel, usageKept: boolean): SectionEvent => ({ type: 'deactivate', empty, full, early, relation, usageKept });
-  return [
-    ['absent.never', { type: 'boot' }],
-    ['absent.never', act(false, false, 'trimmed')],
-    ['absent.deactivated', act(true, false, 'trimmed')],
-    ['partial', act(true, false, 'trimmed')],
-    ['full-hotplug', deact(false, false, false, 'trimmed', true)],
-    ['partial', deact(true, false, false, 'trimmed', false)],
-    ['early.boot', act(true, true, 'grown')],
-    ['early.grown', deact(false, false, true, 'trimmed', true)],
-  ];
 }
