@@ -1,4 +1,8 @@
-/** Argument definitions shared by the commands (citty ArgsDef). */
+/**
+ * Argument definitions shared by the commands (citty ArgsDef). Every command that takes an input
+ * builds its options from `inputArgs`, leaving out by name only what it replaces or cannot honour,
+ * so a new input option reaches them all.
+ */
 import type { ArgsDef } from 'citty';
 import { configText, DEFAULT_CONFIG } from '../kernel/config.js';
 
@@ -14,8 +18,15 @@ export const inputArgs = {
   json: { type: 'boolean', description: 'machine-readable output' },
 } as const satisfies ArgsDef;
 
+/** `inputArgs` without the options named (those a command replaces with its own, or cannot honour). */
+export function inputArgsWithout<K extends keyof typeof inputArgs>(...omit: readonly K[]): Omit<typeof inputArgs, K> {
+  const args: Partial<Record<keyof typeof inputArgs, unknown>> = { ...inputArgs };
+  for (const k of omit) delete args[k];
+  return args as Omit<typeof inputArgs, K>;
+}
+
 /** The input of the commands that read a recorded trace only (check, trace-to-scenario). */
 export const traceArgs = {
-  trace: { type: 'positional', description: 'trace.txt, console.log, or a directory holding trace.txt', required: true, valueHint: 'TRACE' },
-  iomem: { type: 'string', description: 'a copy of /proc/iomem for the boot layout, for a trace without IOMEM snapshots', valueHint: 'FILE' },
+  trace: { ...inputArgs.file, description: 'trace.txt, console.log, or a directory holding trace.txt', valueHint: 'TRACE' },
+  iomem: inputArgs.iomem,
 } as const satisfies ArgsDef;

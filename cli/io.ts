@@ -10,10 +10,16 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly color: Colors;
-  readonly readFile: (path: string) => { ok: true; text: string } | { ok: false; message: string };
+  readonly readFile: (path: string) => ReadResult;
   /** The file-system calls output files are written with (default node:fs's; a test's may fail on purpose). */
   readonly writeFs?: WriteFs;
 }
+
+/** Why a file could not be read: the branch a caller takes is on this, never on the message's words. */
+export type ReadFailure = 'missing' | 'directory' | 'too-large' | 'io';
+
+/** A text file read whole, or why it was not (`message`: `cannot read PATH: reason`, for the user). */
+export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: ReadFailure; readonly message: string };
 
 /** Colours only on a TTY, and never with NO_COLOR set (https://no-color.org). */
 export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
@@ -46,35 +52,52 @@ export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
  * Read a UTF-8 text file (a leading byte-order mark dropped), with the system's reason on failure.
  * At most MAX_INPUT_BYTES are read, also from a pipe or a device that never ends (/dev/zero).
  */
-export function readTextFile(path: string): { ok: true; text: string } | { ok: false; message: string } {
+export function readTextFile(path: string): ReadResult {
+  return readUpTo(path, MAX_INPUT_BYTES, false);
+}
+
+/** The first `bytes` bytes of a file as UTF-8 text (a leading byte-order mark dropped): enough to tell what it is. */
+export function readFileHead(path: string, bytes: number): ReadResult {
+  return readUpTo(path, bytes, true);
+}
+
+// --- internal ---
+
+/** Read at most `limit` bytes of `path`; past them, the text so far (`head`) or a 'too-large' failure. */
+function readUpTo(path: string, limit: number, head: boolean): ReadResult {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
+    return failed(path, e);
   }
   try {
-    if (fstatSync(fd).isDirectory()) return { ok: false, message: `cannot read ${path}: is a directory` };
+    if (fstatSync(fd).isDirectory()) return { ok: false, reason: 'directory', message: `cannot read ${path}: is a directory` };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_INPUT_BYTES + 1 - total));
+      const want = head ? limit - total : limit + 1 - total;
+      if (want === 0) break;
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, want));
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       total += n;
-      if (total > MAX_INPUT_BYTES) return { ok: false, message: `cannot read ${path}: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` };
+      if (!head && total > limit) return { ok: false, reason: 'too-large', message: `cannot read ${path}: more than ${limit} bytes (memhp reads text inputs of at most 256 MiB)` };
     }
     const text = Buffer.concat(chunks, total).toString('utf8');
     return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (e) {
-    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
+    return failed(path, e);
   } finally {
     closeSync(fd);
   }
 }
 
-/** The system's reason for a failed read, in words (a missing input is "no such file"). */
-function reason(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ioReason(e);
+/** A failed read as a ReadResult (a missing input is "no such file"). */
+function failed(path: string, e: unknown): ReadResult {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { ok: false, reason: 'missing', message: `cannot read ${path}: no such file` };
+  if (code === 'EISDIR') return { ok: false, reason: 'directory', message: `cannot read ${path}: is a directory` };
+  return { ok: false, reason: 'io', message: `cannot read ${path}: ${ioReason(e)}` };
 }

@@ -1,6 +1,6 @@
 /** Load an input file into a recorded log: read, parse, pick the profile, run the model. */
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { parseScenario } from '../inputs/index.js';
+import { LOG_FILE, SCENARIO_FILE, inputFormat } from '../inputs/registry.js';
 import type { Scenario } from '../inputs/types.js';
 import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../kernel/geometry.js';
 import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../kernel/profile.js';
@@ -8,13 +8,13 @@ import type { KernelConfig, Profile } from '../kernel/types.js';
 import { recordScenario } from '../log/record.js';
 import type { HotplugLog } from '../log/log.js';
 import type { LoadedLogFile } from '../log/logfile.js';
-import { isLogFile, readLogFile } from '../log/logfile_fs.js';
+import { readLogFile } from '../log/logfile_fs.js';
 import { LOG_FORMAT, hashInput } from '../log/serialize.js';
 import type { LogMeta, SerializeOptions } from '../log/serialize.js';
 import { UserError } from './errors.js';
-import { readingInto } from './io.js';
 import type { Io } from './io.js';
-import { isTraceInput, loadTrace } from './load_trace.js';
+import { openInput, type InputFile } from './input_file.js';
+import { loadTrace, type LoadedTrace } from './load_trace.js';
 import { scenarioBoundsErrors } from '../inputs/operation_bounds.js';
 
 /** Options shared by every command that takes an input. */
@@ -65,26 +65,42 @@ export interface Loaded {
   readonly logFile?: LoadedLogFile;
   /** Every file read to load it (the input, its iomem files, a trace's run.json, console.log, --iomem): an output must be none of them. */
   readonly readFiles: readonly string[];
+  /** Set when the input was a recorded trace: the trace as read (its snapshots, WARNs, notes), so nothing reads it again. */
+  readonly trace?: LoadedTrace;
 }
 
-/** Read and record `file`; throws UserError for anything wrong with the input or options. */
-export function loadInput(io: Io, file: string, opts: LoadOptions): Loaded {
-  if (isLogFile(file)) return loadLogInput(io, file, opts);
-  const p = parseInput(io, file, opts);
+/** Read and record the input at `input` (a path, or an input opened by openInput); throws UserError for anything wrong with the input or options. */
+export function loadInput(io: Io, input: string | InputFile, opts: LoadOptions): Loaded {
+  const opened = typeof input === 'string' ? openInput(io, input) : input;
+  if (opened.kind === 'log') return loadLogInput(io, opened.path, opts);
+  const p = parseInput(io, opened, opts);
   return { ...p, log: recordScenario(p.scenario, p.profile, checkpointOpts(opts)) };
 }
 
 /** A scenario file or recorded trace, parsed, with its profile (not yet run). */
 export type ParsedInput = Omit<Loaded, 'log' | 'logFile'>;
 
-/** Read and parse a scenario file or trace (not a log file) and pick its profile; throws UserError. */
-export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput {
-  if (isTraceInput(io, file)) return parseTraceInput(io, file, opts);
-  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is a scenario file`, [], 'a scenario gives its boot layout with ram or iomem lines');
-  const readFiles: string[] = [];
-  const readFile = readingInto(io, readFiles);
-  const read = readFile(file);
-  if (!read.ok) throw new UserError(read.message);
+/** Read and parse an opened input and pick its profile; throws UserError. A log file is loaded whole (loadInput). */
+export function parseInput(io: Io, input: InputFile, opts: LoadOptions): ParsedInput {
+  switch (input.kind) {
+    case 'log':
+      return loadLogInput(io, input.path, opts);
+    case 'trace':
+    case 'console':
+      return parseTraceInput(io, input, opts);
+    case 'iomem':
+      throw new UserError(`${input.path} is ${inputFormat(input.kind).title}, not an input memhp runs`, [], 'give it with --iomem FILE to a recorded trace without IOMEM snapshots, or name it on a scenario\'s iomem line');
+    case 'scenario':
+      return parseScenarioInput(input, opts);
+  }
+}
+
+/** A scenario file as the input, parsed with the geometry of its release. */
+function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
+  const file = input.path;
+  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${inputFormat(input.kind).title}`, [], 'a scenario gives its boot layout with ram or iomem lines');
+  const text = input.text();
+  const readFile = input.readFile;
   const archName = opts.arch ?? 'x86_64';
   // The section size of some arches depends on the release (arm64 before/after 5.12, s390): parse
   // with the geometry of --kernel, or of the file's own `kernel` line (the era whose parse names it).
@@ -92,8 +108,8 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
   const eraOf = (kernel: string | null | undefined): Geometry | undefined => geometryForRelease(archName, kernel, paging);
   const first = eraOf(opts.kernel);
   if (!first) throw new UserError(`unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
-  const parseWith = (geometry: Geometry): ReturnType<typeof parseScenario> =>
-    parseScenario(read.text, file, { geometry, readFile: (p) => readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
+  const parseWith = (geometry: Geometry): ReturnType<typeof SCENARIO_FILE.read> =>
+    SCENARIO_FILE.read(text, file, { geometry, readFile: (p) => readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
   let parsed = parseWith(first);
   if (opts.kernel === undefined && (!parsed.ok || eraOf(parsed.value.kernel)?.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
     for (const g of archGeometries(archName).filter((e) => e.SECTION_SIZE_BITS !== first.SECTION_SIZE_BITS)) {
@@ -114,16 +130,16 @@ export function parseInput(io: Io, file: string, opts: LoadOptions): ParsedInput
     if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw new UserError(`${file}: invalid input`, [{ code: 'E_PARSE', message: r.message, file, line: scenario.kernelLine, hint }]);
     throw new UserError(r.message, [], hint);
   }
-  return { file, text: read.text, scenario, profile: r.profile, readFiles: [...new Set(readFiles)] };
+  return { file, text, scenario, profile: r.profile, readFiles: [...new Set(input.readFiles)] };
 }
 
-/** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace). */
-function parseTraceInput(io: Io, path: string, opts: LoadOptions): ParsedInput {
-  const t = loadTrace(io, path, opts.kernel, opts.iomem);
+/** A recorded kernel trace as the input (`memhp replay`, and run/state/diff on a trace): the trace itself is kept as `trace`. */
+function parseTraceInput(io: Io, input: InputFile, opts: LoadOptions): ParsedInput {
+  const t = loadTrace(io, input, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
   if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   checkTraceBounds(t.file, t.trace.scenario, r.profile);
-  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles };
+  return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles, trace: t };
 }
 
 /** A trace's calls held to the bounds of a scenario's operations before the model runs them; throws UserError. */
@@ -138,7 +154,7 @@ export function checkTraceBounds(file: string, scenario: Scenario, profile: Prof
  * --arch or --config naming another profile than the log's, its operations are run again under it.
  */
 function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
-  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is a log file`, [], 'a log keeps the boot layout it was recorded with');
+  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${LOG_FILE.title}`, [], 'a log keeps the boot layout it was recorded with');
   const r = readLogFile(file, checkpointOpts(opts));
   if (!r.ok) throw new UserError(`${file}: unusable log`, [{ code: 'E_IO', ...r.damage }], 'nothing before the damage could be loaded');
   const lf = r.value;

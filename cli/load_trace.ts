@@ -4,22 +4,24 @@
  * it, or the release directory name.
  */
 import { basename, dirname, join } from 'node:path';
-import { readConsoleLog, readFtraceDump, readTrace, type TraceDocument } from '../inputs/trace/index.js';
+import { CONSOLE_LOG, FTRACE_TEXT, IOMEM_TEXT } from '../inputs/registry.js';
+import { readFtraceDump, type TraceDocument } from '../inputs/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../inputs/trace/to_scenario.js';
 import type { TraceScenario } from '../inputs/trace/to_scenario.js';
-import { parseIomem } from '../inputs/iomem.js';
 import type { IomemResource, SourceLoc } from '../kernel/operation.js';
 import { pagingOfVmemmapBase } from '../kernel/geometry.js';
 import { UserError } from './errors.js';
 import { escapeControls } from '../present/printable.js';
-import { readingInto } from './io.js';
 import type { Io } from './io.js';
+import { openInput, type InputFile } from './input_file.js';
 
 /** A trace read and translated into a scenario. */
 export interface LoadedTrace {
   readonly file: string;
   readonly text: string;
   readonly trace: TraceScenario;
+  /** The trace's LAB_SNAP snapshots, as read. */
+  readonly snapshots: TraceDocument['snapshots'];
   readonly kernel: string;
   /** x86_64 page-table levels the traced kernel ran with, from its vmemmap_base (secstate `vmb=`); undefined without one. */
   readonly paging: 4 | 5 | undefined;
@@ -43,44 +45,33 @@ export interface LoadedTrace {
   readonly readFiles: readonly string[];
 }
 
-/** True when `path` names a trace rather than a scenario file: a directory, or ftrace / console text. */
-export function isTraceInput(io: Io, path: string): boolean {
-  const read = io.readFile(path);
-  if (!read.ok) return /is a directory/.test(read.message);
-  return basename(path) === 'console.log' || /^# tracer: /m.test(read.text.slice(0, 4096)) || read.text.includes('=====LAB TRACE BEGIN=====');
-}
-
-/** Read, parse and translate a trace; throws UserError for anything unreadable. `iomemArg`: a /proc/iomem copy for the boot layout. */
-export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined, iomemArg?: string): LoadedTrace {
-  const readFiles: string[] = [];
-  const io: Io = { ...ioIn, readFile: readingInto(ioIn, readFiles) };
-  let file = path;
-  let read = io.readFile(file);
-  if (!read.ok && /is a directory/.test(read.message)) {
-    file = join(path, 'trace.txt');
-    read = io.readFile(file);
-  }
-  if (!read.ok) throw new UserError(read.message);
-  let doc = basename(file) === 'console.log' || read.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleLog(read.text, file) : readTrace(read.text, file);
+/** Read, parse and translate a trace (a path, or an input opened by openInput); throws UserError for anything unreadable. `iomemArg`: a /proc/iomem copy for the boot layout. */
+export function loadTrace(io: Io, input: string | InputFile, kernelArg: string | undefined, iomemArg?: string): LoadedTrace {
+  const opened = typeof input === 'string' ? openInput(io, input) : input;
+  const readFile = opened.readFile;
+  let file = opened.file;
+  let text = opened.text();
+  // Whatever else the file looks like, a command that takes a trace reads it as one.
+  let doc = opened.kind === 'console' ? CONSOLE_LOG.read(text, file) : FTRACE_TEXT.read(text, file);
   let emptyTrace: string | null = null;
   if (doc.ok && doc.value.records.length === 0) {
     // A kernel that crashed leaves trace.txt empty: its ring buffer is in console.log, as ftrace_dump_on_oops printed it.
     const logFile = join(dirname(file), 'console.log');
-    const log = logFile === file ? null : io.readFile(logFile);
+    const log = logFile === file ? null : readFile(logFile);
     const dumped = log?.ok ? readFtraceDump(log.text, logFile) : null;
     if (dumped?.ok === false) throw new UserError(`${logFile}: unreadable console log`, dumped.errors);
     if (log?.ok && dumped?.ok) {
       emptyTrace = file;
       file = logFile;
-      read = log;
+      text = log.text;
       doc = dumped;
     }
   }
   if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
   // Skipped lines are said once, on stderr, whatever the command prints on stdout.
   for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${escapeControls(e.message)}\n`);
-  const run = readRunJson(io, dirname(file));
-  const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(io, iomemArg) }) });
+  const run = readRunJson(readFile, dirname(file));
+  const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(readFile, iomemArg) }) });
   if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? run?.kernel ?? kernelForRelease(basename(dirname(dirname(file))));
   // A whole-trace condition: said at the trace's line 1 (like "nothing usable" in traceToScenario).
@@ -91,8 +82,9 @@ export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined,
   const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
   return {
     file,
-    text: read.text,
+    text,
     trace: ts.value,
+    snapshots: doc.value.snapshots,
     kernel,
     paging: ts.value.scenario.vmemmapBase === undefined ? undefined : pagingOfVmemmapBase(ts.value.scenario.vmemmapBase),
     warns,
@@ -103,7 +95,7 @@ export function loadTrace(ioIn: Io, path: string, kernelArg: string | undefined,
     bootNotes: ts.value.bootNotes,
     malformed: doc.value.malformed.length,
     readFrom: dumpNote(doc.value, emptyTrace),
-    readFiles: [...new Set(readFiles)],
+    readFiles: [...new Set(opened.readFiles)],
   };
 }
 
@@ -117,8 +109,8 @@ function dumpNote(doc: TraceDocument, emptyTrace: string | null): string | null 
 // --- internal ---
 
 /** What run.json beside a lab trace says: the kernel (from its banner or release) and the command line. */
-function readRunJson(io: Io, dir: string): { kernel: string | null; cmdline: string | null } | null {
-  const run = io.readFile(join(dir, 'run.json'));
+function readRunJson(readFile: Io['readFile'], dir: string): { kernel: string | null; cmdline: string | null } | null {
+  const run = readFile(join(dir, 'run.json'));
   if (!run.ok) return null;
   try {
     const j = JSON.parse(run.text) as { kernel_version_banner?: unknown; kernel_release?: unknown; kernel_cmdline?: unknown };
@@ -131,10 +123,10 @@ function readRunJson(io: Io, dir: string): { kernel: string | null; cmdline: str
 }
 
 /** A /proc/iomem copy given with --iomem. */
-function readIomem(io: Io, path: string): { resources: IomemResource[]; file: string } {
-  const read = io.readFile(path);
+function readIomem(readFile: Io['readFile'], path: string): { resources: IomemResource[]; file: string } {
+  const read = readFile(path);
   if (!read.ok) throw new UserError(read.message);
-  const r = parseIomem(read.text, path, 1);
+  const r = IOMEM_TEXT.read(read.text, path);
   if (!r.ok) throw new UserError(`${path}: invalid /proc/iomem`, r.errors);
   return { resources: r.value, file: path };
 }

@@ -4,6 +4,8 @@
  * log/write_atomic.ts writes them.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import { LOG_FILE } from '../inputs/registry.js';
 import { ioReason } from './io_reason.js';
 import { readLogLines } from './logfile.js';
 import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
@@ -11,7 +13,7 @@ import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfil
 
 const CHUNK = 1 << 22;
 
-/** True when `path` is a file whose first line starts a JSON object (a log header; scenario lines never start with `{`), after an optional UTF-8 byte order mark. */
+/** True when `path` is a file that inputs/registry.ts's LOG_FILE recognises by its first bytes (a byte order mark dropped). */
 export function isLogFile(path: string): boolean {
   let fd: number;
   try {
@@ -21,8 +23,8 @@ export function isLogFile(path: string): boolean {
   }
   try {
     const buf = Buffer.alloc(64);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return /^(\xef\xbb\xbf)?\{/.test(buf.subarray(0, n).toString('latin1'));
+    const text = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
+    return LOG_FILE.sniff({ name: basename(path), head: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, text: () => null });
   } catch {
     return false;
   } finally {

@@ -127,7 +127,7 @@ describe('ZONE_DEVICE ranges', () => {
 describe('text inputs', () => {
   it(`a file that never ends (/dev/zero) is refused after ${MAX_INPUT_BYTES} bytes`, () => {
     const r = readTextFile('/dev/zero');
-    expect(r).toEqual({ ok: false, message: `cannot read /dev/zero: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` });
+    expect(r).toEqual({ ok: false, reason: 'too-large', message: `cannot read /dev/zero: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` });
   });
 
   it('a UTF-8 byte-order mark before the first line is not part of it', async () => {

@@ -13,6 +13,7 @@ import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseStepArg } from '../load.js';
+import type { InputArgValues } from '../load.js';
 import { diffLines, hazardLine, stepTag, warningLine } from '../../present/render.js';
 
 /** The `bisect` command's definition (meta and arguments). */
@@ -28,7 +29,7 @@ export const bisectCommandDef = defineCommand({
 });
 
 /** Execute `memhp bisect`; returns the exit code. */
-export function runBisect(io: Io, args: { file: string; until?: string; from?: string; to?: string; exact?: boolean; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+export function runBisect(io: Io, args: InputArgValues & { file: string; until?: string; from?: string; to?: string; exact?: boolean; json?: boolean }): number {
   if (args.until === undefined) throw new UserError("missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
   const p = parsePredicate(args.until);
   if (!p.ok) throw new UserError(p.message, [], p.hint);

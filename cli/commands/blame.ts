@@ -5,6 +5,7 @@ import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions } from '../load.js';
+import type { InputArgValues } from '../load.js';
 import { parseQuery, queryArgs } from '../query.js';
 import { stepTag } from '../../present/render.js';
 
@@ -15,7 +16,7 @@ export const blameCommandDef = defineCommand({
 });
 
 /** Execute `memhp blame`; returns the exit code (0, also when nothing changed it). */
-export function runBlame(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; section?: string; field?: string; bit?: string; from?: string; to?: string }): number {
+export function runBlame(io: Io, args: InputArgValues & { file: string; json?: boolean; section?: string; field?: string; bit?: string; from?: string; to?: string }): number {
   const loaded = loadInput(io, args.file, loadOptions(args));
   const q = parseQuery(loaded.log, 'blame', args);
   const entries = blame(loaded.log, q);

@@ -21,8 +21,8 @@ export const checkCommandDef = defineCommand({
   args: {
     ...traceArgs,
     paging: inputArgs.paging,
-    kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)', valueHint: 'VERSION' },
-    json: { type: 'boolean', description: 'machine-readable output' },
+    kernel: { ...inputArgs.kernel, description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)' },
+    json: inputArgs.json,
     verbose: { type: 'boolean', alias: 'v', description: 'also list the lines of no known kind and every remark about the trace' },
   },
 });

@@ -4,7 +4,7 @@ import type { Scenario } from '../../inputs/types.js';
 import { resolveProfile } from '../../kernel/profile.js';
 import { parseVersion } from '../../kernel/versions.js';
 import { recordScenario } from '../../log/record.js';
-import { inputArgs } from '../args.js';
+import { inputArgsWithout } from '../args.js';
 import { compareRuns } from '../../query/compare.js';
 import type { ProfileRun } from '../../query/compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
@@ -16,13 +16,9 @@ import { compareLines } from '../../present/render_compare.js';
 export const compareCommandDef = defineCommand({
   meta: { name: 'compare', description: 'Run one scenario under several kernels and show where they diverge' },
   args: {
-    file: inputArgs.file,
+    // --kernels in place of --kernel; every state is kept (checkpoint every step).
+    ...inputArgsWithout('kernel', 'checkpoint-every'),
     kernels: { type: 'string', description: 'required: two or more kernel versions, comma-separated (e.g. 5.2,5.3,6.1,newest)', valueHint: 'V1,V2,…' },
-    arch: inputArgs.arch,
-    config: inputArgs.config,
-    paging: inputArgs.paging,
-    iomem: inputArgs.iomem,
-    json: inputArgs.json,
   },
 });
 

@@ -7,6 +7,7 @@ import { inputArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseStepArg } from '../load.js';
+import type { InputArgValues } from '../load.js';
 import type { LoadOptions } from '../load.js';
 import { diffLines } from '../../present/render.js';
 
@@ -26,7 +27,7 @@ export const diffCommandDef = defineCommand({
 });
 
 /** Execute `memhp diff`; returns the exit code. */
-export function runDiff(io: Io, args: { file: string; a: string; b?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): number {
+export function runDiff(io: Io, args: InputArgValues & { file: string; a: string; b?: string; json?: boolean }): number {
   const opts: LoadOptions = loadOptions(args);
   if (args.b === undefined && /^\d+$/.test(args.a)) throw new UserError("missing B for 'diff'", [], 'memhp diff FILE A B, or memhp diff a.memhp@A b.memhp@B');
   if (args.b === undefined) return diffTwo(io, args.file, args.a, opts, args.json ?? false);

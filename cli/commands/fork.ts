@@ -7,11 +7,11 @@ import type { ForkEdit } from '../../query/fork.js';
 import { failedExpectations } from '../../log/record.js';
 import { logJsonLines } from '../../log/serialize.js';
 import type { ForkChange } from '../../log/serialize.js';
-import { inputArgs } from '../args.js';
+import { inputArgs, inputArgsWithout } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadInput, logMetaOf, parseStepArg } from '../load.js';
+import { loadInput, loadOptions, logMetaOf, parseStepArg } from '../load.js';
 import { requireOutput } from './record.js';
 
 /** The `fork` command's definition (meta and arguments). */
@@ -25,6 +25,8 @@ export const forkCommandDef = defineCommand({
       'Exit 1 when an expect line fails in the fork (it is written all the same).',
   },
   args: {
+    // The fork runs under the profile of the log it forks: no --kernel, --arch, --paging, --config.
+    ...inputArgsWithout('kernel', 'arch', 'paging', 'config'),
     file: { ...inputArgs.file, description: 'the log to fork (a log file, or any input memhp runs)', valueHint: 'LOG' },
     op: { type: 'positional', description: "the operation --replace K puts in step K's place", required: false, valueHint: 'OP' },
     at: { type: 'string', description: 'required: the last step the fork shares with LOG', valueHint: 'N' },
@@ -32,19 +34,17 @@ export const forkCommandDef = defineCommand({
     insert: { type: 'string', description: "run OP as step N+1, e.g. 'add 0x200000000 64M'", valueHint: 'OP' },
     replace: { type: 'string', description: "replace step K (K > N) with the operation given after it: --replace K 'OP'", valueHint: 'K' },
     output: { type: 'string', alias: 'o', description: 'required: the new log file', valueHint: 'LOG' },
-    'checkpoint-every': inputArgs['checkpoint-every'],
-    json: inputArgs.json,
   },
 });
 
 /** Execute `memhp fork`; returns the exit code. */
-export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; json?: boolean }): Promise<number> {
+export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; iomem?: string; json?: boolean }): Promise<number> {
   const out = requireOutput('fork', args.output);
   const given = (['drop', 'insert', 'replace'] as const).filter((k) => args[k] !== undefined);
   if (given.length !== 1) throw new UserError(`fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
   if (args.op !== undefined && args.replace === undefined) throw new UserError(`unexpected argument '${args.op}': only --replace K takes an operation after it`, [], "use --insert 'OP' to add an operation");
   if (args.at === undefined) throw new UserError("missing --at N for 'fork'", [], 'N is the last step the fork shares with the log');
-  const loaded = loadInput(io, args.file, { checkpointEvery: args['checkpoint-every'] });
+  const loaded = loadInput(io, args.file, loadOptions(args));
   const at = parseStepArg(loaded.log, '--at', args.at);
   const g = loaded.profile.geometry;
   const opLine = (flag: string, text: string): ReturnType<typeof parseOperationLine> & { ok: true } => {

@@ -1,7 +1,6 @@
 /** `memhp record INPUT -o run.memhp`: record the input's log into a log file (JSON lines, hash-chained). */
 import { defineCommand } from 'citty';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/log.js';
-import { isLogFile } from '../../log/logfile_fs.js';
 import { failedExpectations, runScenario } from '../../log/record.js';
 import { LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
 import type { LogStep } from '../../log/types.js';
@@ -9,7 +8,9 @@ import { inputArgs } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
+import { openInput } from '../input_file.js';
 import { checkpointOpts, loadInput, loadOptions, logMetaOf, parseInput } from '../load.js';
+import type { InputArgValues } from '../load.js';
 
 /** The `record` command's definition (meta and arguments). */
 export const recordCommandDef = defineCommand({
@@ -26,16 +27,17 @@ export const recordCommandDef = defineCommand({
 });
 
 /** Execute `memhp record`; returns the exit code. */
-export async function runRecord(io: Io, args: { file: string; output?: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean }): Promise<number> {
+export async function runRecord(io: Io, args: InputArgValues & { file: string; output?: string; json?: boolean }): Promise<number> {
   const out = requireOutput('record', args.output);
   const opts = loadOptions(args);
   let failed = 0;
   let lines: Iterable<string>;
   let steps: number;
   let read: readonly string[];
-  if (isLogFile(args.file)) {
+  const input = openInput(io, args.file);
+  if (input.kind === 'log') {
     // A log file in: its usable steps out, in the current format (an upgrade, or a repair of a damaged file).
-    const loaded = loadInput(io, args.file, opts);
+    const loaded = loadInput(io, input, opts);
     const m = logMetaOf(loaded);
     failed = failedExpectations(loaded.log).length;
     steps = loaded.log.length;
@@ -43,7 +45,7 @@ export async function runRecord(io: Io, args: { file: string; output?: string; k
     lines = logJsonLines(loaded.log, m.meta, m.opts);
   } else {
     // A scenario or trace: each step is written as the model runs it, and not kept.
-    const parsed = parseInput(io, args.file, opts);
+    const parsed = parseInput(io, input, opts);
     const m = logMetaOf(parsed);
     const k = checkpointOpts(opts).checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     steps = parsed.scenario.steps.length + 1;

@@ -2,7 +2,7 @@
 import { defineCommand } from 'citty';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { isTraceInput } from '../load_trace.js';
+import { openInput } from '../input_file.js';
 import { runCommandDef, runRun } from './run.js';
 
 /** The `replay` command's definition (meta and arguments). */
@@ -13,7 +13,8 @@ export const replayCommandDef = defineCommand({
 
 /** Execute `memhp replay`; state/diff take the same TRACE. */
 export function runReplay(io: Io, args: Parameters<typeof runRun>[1]): number {
-  if (!isTraceInput(io, args.file)) throw new UserError(`${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
-  return runRun(io, args);
+  const input = openInput(io, args.file);
+  if (input.kind !== 'trace' && input.kind !== 'console') throw new UserError(`${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
+  return runRun(io, args, input);
 }
 

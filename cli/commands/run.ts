@@ -6,7 +6,9 @@ import { logJsonLines } from '../../log/serialize.js';
 import { inputArgs } from '../args.js';
 import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
+import type { InputFile } from '../input_file.js';
 import { loadInput, loadOptions, logMetaOf } from '../load.js';
+import type { InputArgValues } from '../load.js';
 import { runRows } from '../../present/render.js';
 
 /** The `run` command's definition (meta and arguments). */
@@ -18,9 +20,9 @@ export const runCommandDef = defineCommand({
   },
 });
 
-/** Execute `memhp run`; returns the exit code. */
-export function runRun(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; verbose?: boolean }): number {
-  const loaded = loadInput(io, args.file, loadOptions(args));
+/** Execute `memhp run` (on `input` when the caller has opened it already); returns the exit code. */
+export function runRun(io: Io, args: InputArgValues & { file: string; json?: boolean; verbose?: boolean }, input: string | InputFile = args.file): number {
+  const loaded = loadInput(io, input, loadOptions(args));
   const failed = failedExpectations(loaded.log);
   if (args.json) {
     // The same lines `memhp record` writes to a log file.

@@ -9,12 +9,12 @@ import { describeProfile } from '../../kernel/profile.js';
 import { parsePredicate } from '../../query/predicates.js';
 import { recordScenario } from '../../log/record.js';
 import { firstTrue, shrinkScenario } from '../../query/shrink.js';
-import { inputArgs } from '../args.js';
+import { inputArgs, inputArgsWithout } from '../args.js';
 import { writeFileAtomic } from '../atomic_write.js';
 import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput } from '../load.js';
-import { isTraceInput } from '../load_trace.js';
+import { openInput } from '../input_file.js';
 import { stepTag } from '../../present/render.js';
 import { shrunkScenarioText } from '../../present/shrink_text.js';
 
@@ -22,25 +22,24 @@ import { shrunkScenarioText } from '../../present/shrink_text.js';
 export const shrinkCommandDef = defineCommand({
   meta: { name: 'shrink', description: 'Write the smallest sub-sequence of operations that still makes a predicate true (delta debugging)' },
   args: {
+    // A scenario only (no trace, so no --iomem); its runs keep no log to checkpoint.
+    ...inputArgsWithout('iomem', 'checkpoint-every'),
     file: { ...inputArgs.file, description: 'scenario file (docs/scenario-format.md)' },
     until: { type: 'string', description: 'required: warn, error, leak, hazard, expect (NAME:TEXT narrows, e.g. hazard:F10), or invariant:NAME', valueHint: 'PREDICATE' },
     output: { type: 'string', alias: 'o', description: 'required: the scenario file to write (never a file it reads)', valueHint: 'FILE' },
-    kernel: inputArgs.kernel,
-    arch: inputArgs.arch,
-    config: inputArgs.config,
-    json: inputArgs.json,
   },
 });
 
 /** Execute `memhp shrink`; returns the exit code. */
-export async function runShrink(io: Io, args: { file: string; until?: string; output?: string; kernel?: string; arch?: string; config?: string; json?: boolean }): Promise<number> {
+export async function runShrink(io: Io, args: { file: string; until?: string; output?: string; kernel?: string; arch?: string; config?: string; paging?: string; json?: boolean }): Promise<number> {
   if (args.until === undefined) throw new UserError("missing --until for 'shrink'", [], 'e.g. memhp shrink FILE --until hazard:F10 -o min.scn');
   if (args.output === undefined) throw new UserError("missing -o FILE for 'shrink'", [], 'e.g. memhp shrink FILE --until warn -o min.scn');
   const p = parsePredicate(args.until);
   if (!p.ok) throw new UserError(p.message, [], p.hint);
-  if (isTraceInput(io, args.file)) throw new UserError(`${args.file} is a recorded trace: shrink takes a scenario file`, [], `memhp trace-to-scenario ${args.file} -o run.scn writes it as a scenario, then shrink run.scn`);
-  const opts = { kernel: args.kernel, arch: args.arch, config: args.config };
-  const loaded = loadInput(io, args.file, opts);
+  const input = openInput(io, args.file);
+  if (input.kind === 'trace' || input.kind === 'console') throw new UserError(`${args.file} is a recorded trace: shrink takes a scenario file`, [], `memhp trace-to-scenario ${args.file} -o run.scn writes it as a scenario, then shrink run.scn`);
+  const opts = { kernel: args.kernel, arch: args.arch, config: args.config, paging: args.paging };
+  const loaded = loadInput(io, input, opts);
   const r = shrinkScenario(loaded.scenario, loaded.profile, p.value);
   const c = io.color;
   if (!r) {

@@ -9,6 +9,7 @@ import { inputArgs } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseSectionArg, parseStepArg } from '../load.js';
+import type { InputArgValues } from '../load.js';
 import { stateLines, stepTag, where } from '../../present/render.js';
 
 /** The `state` command's definition (meta and arguments). */
@@ -22,7 +23,7 @@ export const stateCommandDef = defineCommand({
 });
 
 /** Execute `memhp state`; returns the exit code. */
-export function runState(io: Io, args: { file: string; kernel?: string; arch?: string; 'checkpoint-every'?: string; config?: string; json?: boolean; at?: string; section?: string }): number {
+export function runState(io: Io, args: InputArgValues & { file: string; json?: boolean; at?: string; section?: string }): number {
   const loaded = loadInput(io, args.file, loadOptions(args));
   const n = parseStepArg(loaded.log, '--at', args.at);
   const only = args.section === undefined ? undefined : parseSectionArg(args.section);

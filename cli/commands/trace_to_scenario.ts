@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { defineCommand } from 'citty';
 import { traceScenarioText } from '../../inputs/trace/scenario_text.js';
 import { writeFileAtomic } from '../atomic_write.js';
-import { traceArgs } from '../args.js';
+import { inputArgs, traceArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
@@ -16,7 +16,7 @@ export const traceToScenarioCommandDef = defineCommand({
   meta: { name: 'trace-to-scenario', description: 'Write a recorded trace as a scenario file (boot layout, operations, expect lines from the snapshots)' },
   args: {
     ...traceArgs,
-    kernel: { type: 'string', description: 'kernel named on the scenario\'s `kernel` line (default: the one that recorded the trace)', valueHint: 'VERSION' },
+    kernel: { ...inputArgs.kernel, description: 'kernel named on the scenario\'s `kernel` line (default: the one that recorded the trace)' },
     output: { type: 'string', alias: 'o', description: 'write the scenario here (atomically) instead of to stdout', valueHint: 'FILE' },
     json: { type: 'boolean', description: 'machine-readable output: the scenario text with its counts (and the file written, with -o)' },
   },

@@ -5,9 +5,7 @@
  */
 import { sameSections } from '../../kernel/geometry.js';
 import { once } from 'node:events';
-import { basename } from 'node:path';
 import { defineCommand } from 'citty';
-import { readConsoleTrace, readTrace } from '../../inputs/trace/index.js';
 import { resolveProfile } from '../../kernel/profile.js';
 import { checkTrace } from '../../query/check.js';
 import { recordScenario } from '../../log/record.js';
@@ -20,27 +18,22 @@ import { compareRuns } from '../../query/compare.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseConfigArg, parsePagingArg } from '../load.js';
-import type { Loaded } from '../load.js';
-import { isTraceInput, loadTrace } from '../load_trace.js';
+import type { InputArgValues, Loaded } from '../load.js';
+import type { LoadedTrace } from '../load_trace.js';
 
 /** The `view` command's definition (meta and arguments). */
 export const viewCommandDef = defineCommand({
   meta: { name: 'view', description: 'Serve the web viewer of an input on 127.0.0.1 and print its URL (Ctrl-C stops it)' },
   args: {
-    file: inputArgs.file,
-    kernel: inputArgs.kernel,
+    ...inputArgs,
     kernels: { type: 'string', description: 'compare mode: two or more kernel versions side by side (e.g. 5.2,5.3)', valueHint: 'V1,V2,…' },
-    arch: inputArgs.arch,
-    config: inputArgs.config,
-    paging: inputArgs.paging,
-    'checkpoint-every': inputArgs['checkpoint-every'],
     port: { type: 'string', description: 'TCP port on 127.0.0.1 (default: a free one)', valueHint: 'N' },
     json: { type: 'boolean', description: 'print the URL as one JSON line ({"url", "file", "steps"})' },
   },
 });
 
 /** The arguments of `memhp view`. */
-export type ViewArgs = { file: string; kernel?: string; kernels?: string; arch?: string; config?: string; paging?: string; 'checkpoint-every'?: string; port?: string; json?: boolean };
+export type ViewArgs = InputArgValues & { file: string; kernels?: string; port?: string; json?: boolean };
 
 /** Execute `memhp view`: resolves with the exit code once the server has stopped. */
 export async function runView(io: Io, args: ViewArgs): Promise<number> {
@@ -74,7 +67,7 @@ export function viewSource(io: Io, args: ViewArgs): ViewSource {
     if (!sameSections(r.profile.geometry, loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
     runs.push({ profile: r.profile, log: recordScenario(loaded.scenario, r.profile) });
   }
-  const trace = isTraceInput(io, args.file) ? traceExtras(io, args, loaded) : null;
+  const trace = loaded.trace ? traceExtras(loaded, loaded.trace) : null;
   return {
     file: loaded.file,
     runs,
@@ -88,18 +81,15 @@ export function viewSource(io: Io, args: ViewArgs): ViewSource {
 // --- internal ---
 
 /** A trace's check (query/check.ts) and its later /proc/iomem snapshots, each placed after the steps before it. */
-function traceExtras(io: Io, args: ViewArgs, loaded: Loaded): { check: ViewSource['check']; iomemAt: ViewSource['iomemAt'] } {
-  const t = loadTrace(io, args.file, loaded.profile.kernel);
+function traceExtras(loaded: Loaded, t: LoadedTrace): { check: ViewSource['check']; iomemAt: ViewSource['iomemAt'] } {
   const res = checkTrace(t.trace, loaded.profile, t.warns);
   const check = {
     fieldsCompared: res.fieldsCompared,
     snapshots: res.snapshots,
     mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
   };
-  // The same reader loadTrace picked (the document itself is not part of what it returns).
-  const doc = basename(t.file) === 'console.log' || t.text.includes('=====LAB TRACE BEGIN=====') ? readConsoleTrace(t.text, t.file) : readTrace(t.text, t.file);
   const lines = loaded.log.steps.slice(1).map((s) => s.source.line);
-  const iomemAt = (doc.ok ? doc.value.snapshots : [])
+  const iomemAt = t.snapshots
     .flatMap((snap) => (snap.iomem.length > 0 && snap.begin !== null ? [{ line: snap.begin.line, label: snap.label, resources: snap.iomem }] : []))
     .map((snap) => ({ step: lines.filter((l) => l < snap.line).length, label: snap.label, resources: snap.resources }))
     .sort((a, b) => a.step - b.step);

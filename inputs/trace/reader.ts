@@ -13,7 +13,9 @@ import { parseLine, type LineResult } from './line.js';
 import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
 import { parseWarningLine } from './warning.js';
 
-const BEGIN = '=====LAB TRACE BEGIN=====';
+/** The line a lab console.log starts its trace with (and its END line ends it). */
+export const LAB_TRACE_BEGIN = '=====LAB TRACE BEGIN=====';
+const BEGIN = LAB_TRACE_BEGIN;
 const END = '=====LAB TRACE END=====';
 const CUT_HERE = /^-+\[ cut here \]-+$/;
 /** At most this many message lines are collected between `cut here` and `WARNING:`. */
