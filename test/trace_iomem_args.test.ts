@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startViewer } from './helpers/browser.js';
 import { spawnCli } from './helpers/cli.js';
@@ -83,6 +83,7 @@ describe('--iomem FILE on every command that takes a trace (a trace without IOME
     const r = spawnCli(['trace-to-scenario', dir, '--iomem', IOMEM]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('\niomem\n00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n');
+    expect(r.stdout).toContain(`# /proc/iomem at ${basename(IOMEM)}:1\n`);
   });
 
   it('bisect: E3 (step 7) fails over the boot RAM the file gives', () => {

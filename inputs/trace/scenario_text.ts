@@ -24,6 +24,8 @@ export interface ScenarioTextOptions {
   readonly kernel: string;
   /** The trace's file name as the comments cite it. */
   readonly traceName: string;
+  /** The file the boot /proc/iomem came from when it is not the trace (--iomem FILE), as the comment cites it. */
+  readonly iomemName?: string;
 }
 
 /** The scenario text of a translated trace. */
@@ -37,7 +39,7 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
     `kernel ${opts.kernel}`,
     '',
     ...(scenario.boot.iomem.length > 0
-      ? [`# /proc/iomem at ${opts.traceName}:${scenario.boot.source.line}`, 'iomem', ...scenario.boot.iomem.map(iomemLine), 'end']
+      ? [`# /proc/iomem at ${opts.iomemName ?? opts.traceName}:${scenario.boot.source.line}`, 'iomem', ...scenario.boot.iomem.map(iomemLine), 'end']
       : [
           `# boot RAM from the EARLY sections of the secstate at ${opts.traceName}:${scenario.boot.source.line} (2 MiB granularity; other boot sections unknown)`,
           ...scenario.boot.ranges.map((r) => `ram 0x${(r.startPfn * PAGE_SIZE).toString(16)}-0x${(r.endPfn * PAGE_SIZE - 1).toString(16)}${r.nid ? ` nid=${r.nid}` : ''}`),
