@@ -1,6 +1,7 @@
 /** The CLI's input/output: where text goes, whether to colour it, how files are read. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import pc from 'picocolors';
+import type { Failed } from '../kernel/errors.js';
 import { ioReason } from '../log/io_reason.js';
 import type { WriteFs } from '../log/write_atomic.js';
 import type { Colors } from '../present/colors.js';
@@ -10,7 +11,7 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly color: Colors;
-  readonly readFile: (path: string) => { ok: true; text: string } | { ok: false; message: string };
+  readonly readFile: (path: string) => { ok: true; text: string } | Failed;
   /** The file-system calls output files are written with (default node:fs's; a test's may fail on purpose). */
   readonly writeFs?: WriteFs;
 }
@@ -46,15 +47,15 @@ export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
  * Read a UTF-8 text file (a leading byte-order mark dropped), with the system's reason on failure.
  * At most MAX_INPUT_BYTES are read, also from a pipe or a device that never ends (/dev/zero).
  */
-export function readTextFile(path: string): { ok: true; text: string } | { ok: false; message: string } {
+export function readTextFile(path: string): { ok: true; text: string } | Failed {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
+    return { ok: false, code: 'E_IO', message: `cannot read ${path}: ${reason(e)}` };
   }
   try {
-    if (fstatSync(fd).isDirectory()) return { ok: false, message: `cannot read ${path}: is a directory` };
+    if (fstatSync(fd).isDirectory()) return { ok: false, code: 'E_IO', message: `cannot read ${path}: is a directory` };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -63,12 +64,12 @@ export function readTextFile(path: string): { ok: true; text: string } | { ok: f
       if (n === 0) break;
       chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       total += n;
-      if (total > MAX_INPUT_BYTES) return { ok: false, message: `cannot read ${path}: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` };
+      if (total > MAX_INPUT_BYTES) return { ok: false, code: 'E_LIMIT', message: `cannot read ${path}: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` };
     }
     const text = Buffer.concat(chunks, total).toString('utf8');
     return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (e) {
-    return { ok: false, message: `cannot read ${path}: ${reason(e)}` };
+    return { ok: false, code: 'E_IO', message: `cannot read ${path}: ${reason(e)}` };
   } finally {
     closeSync(fd);
   }

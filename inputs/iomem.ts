@@ -42,7 +42,7 @@ export function parseIomemLines(text: string, file: string, firstLine: number): 
     };
     const long = checkLineLength(lines[idx] ?? '');
     if (!long.ok) {
-      error(long.problem.message, long.problem.hint);
+      errors.push({ ...long.problem, file, line });
       continue;
     }
     const body = stripComment(lines[idx] ?? '').trimEnd();

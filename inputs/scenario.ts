@@ -64,7 +64,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   const addRam = (ram: Ram): void => {
     if (ram.end <= ram.start) return;
     if (rams.length >= MAX_BOOT_RANGES) {
-      report(ram.source.file, ram.source.line, { code: 'E_RANGE', message: `more than ${MAX_BOOT_RANGES} boot RAM ranges: memhp reads at most ${MAX_BOOT_RANGES} (its own limit)`, hint: 'merge adjacent ranges into one ram line' });
+      report(ram.source.file, ram.source.line, { code: 'E_LIMIT', message: `more than ${MAX_BOOT_RANGES} boot RAM ranges: memhp reads at most ${MAX_BOOT_RANGES} (its own limit)`, hint: 'merge adjacent ranges into one ram line' });
       return;
     }
     const other = rams.find((r) => r.start < ram.end && ram.start < r.end);
@@ -227,7 +227,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
         }
         phase = 'ops';
         if (steps.length >= MAX_STEPS) {
-          here({ code: 'E_RANGE', message: `more than ${MAX_STEPS} operations: memhp runs at most ${MAX_STEPS} steps from one scenario (its own limit)`, hint: 'split the scenario, or shrink it to the steps that matter (memhp shrink)' });
+          here({ code: 'E_LIMIT', message: `more than ${MAX_STEPS} operations: memhp runs at most ${MAX_STEPS} steps from one scenario (its own limit)`, hint: 'split the scenario, or shrink it to the steps that matter (memhp shrink)' });
           i = lines.length;
           break;
         }

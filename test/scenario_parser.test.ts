@@ -281,7 +281,7 @@ describe('errors', () => {
 
   it('one call spans at most MAX_SECTIONS_PER_CALL sections (memhp\'s own limit)', () => {
     const e = onlyError(BOOT + 'add 0x0 0x4000000000000');
-    expect(e).toMatchObject({ code: 'E_RANGE', line: 2, message: 'add spans 8388608 sections: memhp models at most 524288 sections per call (its own limit, not the kernel\'s)' });
+    expect(e).toMatchObject({ code: 'E_LIMIT', line: 2, message: 'add spans 8388608 sections: memhp models at most 524288 sections per call (its own limit, not the kernel\'s)' });
     expect(parseScenario(BOOT + 'add 0x0 0x400000000000\n', FILE, { geometry }).ok).toBe(true);
   });
 

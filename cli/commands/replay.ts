@@ -13,7 +13,7 @@ export const replayCommandDef = defineCommand({
 
 /** Execute `memhp replay`; state/diff take the same TRACE. */
 export function runReplay(io: Io, args: Parameters<typeof runRun>[1]): number {
-  if (!isTraceInput(io, args.file)) throw new UserError(`${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
+  if (!isTraceInput(io, args.file)) throw new UserError('E_USAGE', `${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
   return runRun(io, args);
 }
 
