@@ -8,7 +8,7 @@
 /** The error codes: exit status (1 a check of the input failed, 2 usage, input or environment, 70 a bug) and meaning. */
 export const ERRORS = {
   E_USAGE: { status: 2, meaning: 'a command line the command does not accept: an unknown option, a missing or extra argument, a bad option value' },
-  E_PARSE: { status: 2, meaning: 'a line of an input file that is not in its format (scenario, trace, console log)' },
+  E_PARSE: { status: 2, meaning: 'an input file not in its format (scenario, trace, console log), or without what the command needs' },
   E_RANGE: { status: 2, meaning: 'a value outside what the kernel allows: past the physical address space, across a section, an empty range' },
   E_UNKNOWN_OP: { status: 2, meaning: 'an operation memhp does not model' },
   E_IOMEM: { status: 2, meaning: 'a /proc/iomem line that is not one, or resources that do not nest' },
