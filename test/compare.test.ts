@@ -229,7 +229,7 @@ describe('memhp compare: no divergence, section sizes, colours', () => {
 
 describe('compareRuns (the comparison as data)', () => {
   it('compares the same scenario recorded under two profiles', () => {
-    const parsed = parseScenario('ram 0x100000000 1G\nadd 0x200000000 0x8000000\nremove 0x200000000 0x8000000\n', 't.scn', { geometry: createProfile().geometry, readFile: () => ({ ok: false, message: 'no' }) });
+    const parsed = parseScenario('ram 0x100000000 1G\nadd 0x200000000 0x8000000\nremove 0x200000000 0x8000000\n', 't.scn', { geometry: createProfile().geometry, readFile: () => ({ ok: false, code: 'E_IO', message: 'no' }) });
     if (!parsed.ok) throw new Error('parse');
     const runs = ['5.3', '5.6'].map((kernel) => {
       const profile = createProfile({ kernel });
