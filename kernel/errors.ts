@@ -52,13 +52,3 @@ export type Failed<E extends MemhpError = MemhpError> = { readonly ok: false } &
 export function exitStatus(code: ErrorCode): ExitStatus {
   return ERRORS[code].status;
 }
-
-/** A MemhpError, leaving out a hint that is undefined. */
-export function memhpError(code: ErrorCode, message: string, hint?: string): MemhpError {
-  return hint === undefined ? { code, message } : { code, message, hint };
-}
-
-/** A failed result of `code`. */
-export function failed(code: ErrorCode, message: string, hint?: string): Failed {
-  return { ok: false, ...memhpError(code, message, hint) };
-}
