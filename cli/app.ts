@@ -1,7 +1,7 @@
 /**
  * The CLI without the process: `runCli(argv, io)` parses the command line with citty's definitions
  * and parser, dispatches, renders user errors as one line, and returns the exit code
- * (0 ok, 1 an `expect` failed, 2 usage or input error). Only cli/main.ts exits.
+ * (0 ok, else the status of the error's code in kernel/errors.ts). Only cli/main.ts exits.
  */
 import { stripVTControlCharacters } from 'node:util';
 import { parseArgs, renderUsage } from 'citty';
@@ -23,7 +23,8 @@ import { runShrink, shrinkCommandDef } from './commands/shrink.js';
 import { runState, stateCommandDef } from './commands/state.js';
 import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
 import { runView, viewCommandDef } from './commands/view.js';
-import { EXIT_OK, EXIT_USAGE, UserError, renderUserError } from './errors.js';
+import { exitStatus } from '../kernel/errors.js';
+import { EXIT_OK, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
 
 type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
@@ -59,7 +60,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     io.out(usageText(io, await renderUsage(mainCommand as CommandDef<ArgsDef>)));
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
+    return name === undefined ? exitStatus('E_USAGE') : EXIT_OK;
   }
   if (name === '--version') {
     io.out(`${MEMHP_VERSION}\n`);
@@ -67,8 +68,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
-    renderUserError(io, new UserError(`unknown command '${name}'`, [], `commands: ${Object.keys(COMMANDS).join(', ')}; see memhp --help`));
-    return EXIT_USAGE;
+    const e = new UserError('E_USAGE', `unknown command '${name}'`, [], `commands: ${Object.keys(COMMANDS).join(', ')}; see memhp --help`);
+    renderUserError(io, e);
+    return e.status;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(usageText(io, await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)));
@@ -82,7 +84,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UserError) {
       renderUserError(io, e);
-      return EXIT_USAGE;
+      return e.status;
     }
     throw e;
   }
@@ -122,16 +124,16 @@ function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
     if (a.startsWith('-') && a !== '-' && !/^-\d/.test(a)) {
       const [flag = '', inline] = a.replace(/^--?/, '').split('=', 2);
       const type = known.get(flag) ?? (flag.startsWith('no-') && known.get(flag.slice(3)) === 'boolean' ? 'boolean' : undefined);
-      if (!type) throw new UserError(`unknown option '${a}' for '${cmd}'`, [], `see memhp ${cmd} --help`);
+      if (!type) throw new UserError('E_USAGE', `unknown option '${a}' for '${cmd}'`, [], `see memhp ${cmd} --help`);
       if (type === 'string' && inline === undefined) {
         const next = argv[i + 1];
-        if (next === undefined || next.startsWith('--')) throw new UserError(`option '${a}' needs a value`, [], `see memhp ${cmd} --help`);
+        if (next === undefined || next.startsWith('--')) throw new UserError('E_USAGE', `option '${a}' needs a value`, [], `see memhp ${cmd} --help`);
         i++;
       }
     } else {
       seen++;
     }
   }
-  if (seen < required) throw new UserError(`missing ${positionals.slice(seen, required).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
-  if (seen > positionals.length) throw new UserError(`too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
+  if (seen < required) throw new UserError('E_USAGE', `missing ${positionals.slice(seen, required).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
+  if (seen > positionals.length) throw new UserError('E_USAGE', `too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
 }

@@ -11,11 +11,7 @@ import { noteTempFile } from './temp_files.js';
 export async function writeOutputLines(io: Io, path: string, lines: Iterable<string>, read: readonly string[]): Promise<number> {
   const w = await writeLinesAtomicAsync(path, lines, { protect: read, onTemp: noteTempFile, fs: io.writeFs });
   if (w.ok) return w.bytes;
-  if (w.reason === 'protected') {
-    const as = w.file === path ? '' : ` (as ${w.file})`;
-    throw new UserError(`refusing to write over ${path}: the run read it${as}`, [], 'give -o a file the command does not read');
-  }
-  throw new UserError(w.message);
+  throw new UserError(w.code, w.message, [], w.code === 'E_PROTECTED' ? 'give -o a file the command does not read' : undefined);
 }
 
 /** Write `text` to `path` as writeOutputLines does. */

@@ -30,7 +30,7 @@ export function openInput(io: Io, path: string): InputFile {
     file = join(path, 'trace.txt');
     head = readFileHead(file, SNIFF_BYTES);
   }
-  if (!head.ok) throw new UserError(head.message);
+  if (!head.ok) throw UserError.from(head);
   const readFiles: string[] = [];
   const readFile = readingInto(io, readFiles);
   let read: ReadResult | null = null;
@@ -49,7 +49,7 @@ export function openInput(io: Io, path: string): InputFile {
     kind,
     text: () => {
       const r = whole();
-      if (!r.ok) throw new UserError(r.message);
+      if (!r.ok) throw UserError.from(r);
       return r.text;
     },
     readFile,

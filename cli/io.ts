@@ -19,7 +19,7 @@ export interface Io {
 export type ReadFailure = 'missing' | 'directory' | 'too-large' | 'io';
 
 /** A text file read whole, or why it was not (`message`: `cannot read PATH: reason`, for the user). */
-export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: ReadFailure; readonly message: string };
+export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly code: 'E_IO' | 'E_LIMIT'; readonly reason: ReadFailure; readonly message: string };
 
 /** Colours only on a TTY, and never with NO_COLOR set (https://no-color.org). */
 export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
@@ -72,7 +72,7 @@ function readUpTo(path: string, limit: number, head: boolean): ReadResult {
     return failed(path, e);
   }
   try {
-    if (fstatSync(fd).isDirectory()) return { ok: false, reason: 'directory', message: `cannot read ${path}: is a directory` };
+    if (fstatSync(fd).isDirectory()) return { ok: false, code: 'E_IO', reason: 'directory', message: `cannot read ${path}: is a directory` };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -83,7 +83,7 @@ function readUpTo(path: string, limit: number, head: boolean): ReadResult {
       if (n === 0) break;
       chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       total += n;
-      if (!head && total > limit) return { ok: false, reason: 'too-large', message: `cannot read ${path}: more than ${limit} bytes (memhp reads text inputs of at most 256 MiB)` };
+      if (!head && total > limit) return { ok: false, code: 'E_LIMIT', reason: 'too-large', message: `cannot read ${path}: more than ${limit} bytes (memhp reads text inputs of at most 256 MiB)` };
     }
     const text = Buffer.concat(chunks, total).toString('utf8');
     return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
@@ -97,7 +97,7 @@ function readUpTo(path: string, limit: number, head: boolean): ReadResult {
 /** A failed read as a ReadResult (a missing input is "no such file"). */
 function failed(path: string, e: unknown): ReadResult {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return { ok: false, reason: 'missing', message: `cannot read ${path}: no such file` };
-  if (code === 'EISDIR') return { ok: false, reason: 'directory', message: `cannot read ${path}: is a directory` };
-  return { ok: false, reason: 'io', message: `cannot read ${path}: ${ioReason(e)}` };
+  if (code === 'ENOENT') return { ok: false, code: 'E_IO', reason: 'missing', message: `cannot read ${path}: no such file` };
+  if (code === 'EISDIR') return { ok: false, code: 'E_IO', reason: 'directory', message: `cannot read ${path}: is a directory` };
+  return { ok: false, code: 'E_IO', reason: 'io', message: `cannot read ${path}: ${ioReason(e)}` };
 }

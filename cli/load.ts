@@ -49,7 +49,7 @@ export function loadOptions(args: InputArgValues): LoadOptions {
 export function parsePagingArg(value: string | undefined): 4 | 5 | undefined {
   if (value === undefined) return undefined;
   if (value === '4' || value === '5') return Number(value) as 4 | 5;
-  throw new UserError(`--paging must be 4 or 5, got '${value}'`, [], 'x86_64 runs with 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52) page tables');
+  throw new UserError('E_USAGE', `--paging must be 4 or 5, got '${value}'`, [], 'x86_64 runs with 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52) page tables');
 }
 
 /** A loaded input. */
@@ -89,7 +89,7 @@ export function parseInput(io: Io, input: InputFile, opts: LoadOptions): ParsedI
     case 'console':
       return parseTraceInput(io, input, opts);
     case 'iomem':
-      throw new UserError(`${input.path} is ${inputFormat(input.kind).title}, not an input memhp runs`, [], 'give it with --iomem FILE to a recorded trace without IOMEM snapshots, or name it on a scenario\'s iomem line');
+      throw new UserError('E_USAGE', `${input.path} is ${inputFormat(input.kind).title}, not an input memhp runs`, [], 'give it with --iomem FILE to a recorded trace without IOMEM snapshots, or name it on a scenario\'s iomem line');
     case 'scenario':
       return parseScenarioInput(input, opts);
   }
@@ -98,7 +98,7 @@ export function parseInput(io: Io, input: InputFile, opts: LoadOptions): ParsedI
 /** A scenario file as the input, parsed with the geometry of its release. */
 function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
   const file = input.path;
-  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${inputFormat(input.kind).title}`, [], 'a scenario gives its boot layout with ram or iomem lines');
+  if (opts.iomem !== undefined) throw new UserError('E_USAGE', `--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${inputFormat(input.kind).title}`, [], 'a scenario gives its boot layout with ram or iomem lines');
   const text = input.text();
   const readFile = input.readFile;
   const archName = opts.arch ?? 'x86_64';
@@ -107,7 +107,7 @@ function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
   const paging = parsePagingArg(opts.paging);
   const eraOf = (kernel: string | null | undefined): Geometry | undefined => geometryForRelease(archName, kernel, paging);
   const first = eraOf(opts.kernel);
-  if (!first) throw new UserError(`unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
+  if (!first) throw new UserError('E_PROFILE', `unknown --arch ${archName}`, [], `known: ${ARCH_NAMES.join(', ')}`);
   const parseWith = (geometry: Geometry): ReturnType<typeof SCENARIO_FILE.read> =>
     SCENARIO_FILE.read(text, file, { geometry, readFile: (p) => readFile(isAbsolute(p) ? p : join(dirname(file), p)) });
   let parsed = parseWith(first);
@@ -120,15 +120,15 @@ function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
       }
     }
   }
-  if (!parsed.ok) throw new UserError(`${file}: invalid input`, parsed.errors);
+  if (!parsed.ok) throw UserError.atLines(`${file}: invalid input`, parsed.errors);
   const scenario = parsed.value;
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config), paging });
   if (!r.ok) {
     const hint = 'see memhp profiles for the releases, their changes and the architectures';
     // The release came from the file's own `kernel` line: point at it.
-    if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw new UserError(`${file}: invalid input`, [{ code: 'E_PARSE', message: r.message, file, line: scenario.kernelLine, hint }]);
-    throw new UserError(r.message, [], hint);
+    if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw UserError.atLines(`${file}: invalid input`, [{ code: r.code, message: r.message, file, line: scenario.kernelLine, hint }]);
+    throw new UserError(r.code, r.message, [], hint);
   }
   return { file, text, scenario, profile: r.profile, readFiles: [...new Set(input.readFiles)] };
 }
@@ -137,7 +137,7 @@ function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
 function parseTraceInput(io: Io, input: InputFile, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, input, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
-  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (!r.ok) throw new UserError(r.code, r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   checkTraceBounds(t.file, t.trace.scenario, r.profile);
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles, trace: t };
 }
@@ -145,7 +145,7 @@ function parseTraceInput(io: Io, input: InputFile, opts: LoadOptions): ParsedInp
 /** A trace's calls held to the bounds of a scenario's operations before the model runs them; throws UserError. */
 export function checkTraceBounds(file: string, scenario: Scenario, profile: Profile): void {
   const errors = scenarioBoundsErrors(profile.geometry, scenario);
-  if (errors.length) throw new UserError(`${file}: a call memhp cannot model`, errors);
+  if (errors.length) throw UserError.atLines(`${file}: a call memhp cannot model`, errors);
 }
 
 /**
@@ -154,9 +154,9 @@ export function checkTraceBounds(file: string, scenario: Scenario, profile: Prof
  * --arch or --config naming another profile than the log's, its operations are run again under it.
  */
 function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
-  if (opts.iomem !== undefined) throw new UserError(`--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${LOG_FILE.title}`, [], 'a log keeps the boot layout it was recorded with');
+  if (opts.iomem !== undefined) throw new UserError('E_USAGE', `--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${LOG_FILE.title}`, [], 'a log keeps the boot layout it was recorded with');
   const r = readLogFile(file, checkpointOpts(opts));
-  if (!r.ok) throw new UserError(`${file}: unusable log`, [{ code: 'E_IO', ...r.damage }], 'nothing before the damage could be loaded');
+  if (!r.ok) throw UserError.atLines(`${file}: unusable log`, [r.damage], 'nothing before the damage could be loaded');
   const lf = r.value;
   const n = lf.log.length;
   if (lf.damage) io.err(`${lf.damage.file}:${lf.damage.line}: ${io.color.yellow('warning')}: ${lf.damage.message} (using steps 0..${n - 1})\n`);
@@ -165,9 +165,9 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined && opts.paging === undefined) return loaded;
   const paging = parsePagingArg(opts.paging) ?? (opts.kernel === undefined && opts.arch === undefined ? lf.profile.geometry.PAGING_LEVELS : undefined);
   const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) }, paging });
-  if (!want.ok) throw new UserError(want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (!want.ok) throw new UserError(want.code, want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
   if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
-  if (lf.meta.boot === null) throw new UserError(`${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
+  if (lf.meta.boot === null) throw new UserError('E_USAGE', `${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
   io.err(`${file}:1: note: running the log's ${n - 1} operations again under ${describeProfile(want.profile)} (recorded under ${describeProfile(lf.profile)})\n`);
   return { ...loaded, profile: want.profile, log: recordScenario(lf.scenario, want.profile, checkpointOpts(opts)) };
 }
@@ -186,7 +186,7 @@ export function logMetaOf(loaded: ParsedInput & { readonly logFile?: LoadedLogFi
 export function checkpointOpts(opts: LoadOptions): { checkpointEvery?: number } {
   if (opts.checkpointEvery === undefined) return {};
   const k = Number(opts.checkpointEvery);
-  if (!Number.isInteger(k) || k < 1) throw new UserError(`--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);
+  if (!Number.isInteger(k) || k < 1) throw new UserError('E_USAGE', `--checkpoint-every must be a positive integer, got '${opts.checkpointEvery}'`);
   return { checkpointEvery: k };
 }
 
@@ -198,9 +198,9 @@ export function parseConfigArg(value: string | undefined): Partial<KernelConfig>
     const m = /^([A-Z_]+)=(y|n)$/.exec(item.trim());
     const name = m?.[1];
     if (!m || name === undefined || !(name in DEFAULT_CONFIG)) {
-      throw new UserError(`--config: '${item}' is not NAME=y|n with a known NAME`, [], `options: ${Object.keys(DEFAULT_CONFIG).map((k) => `${k}=y|n`).join(', ')}`);
+      throw new UserError('E_USAGE', `--config: '${item}' is not NAME=y|n with a known NAME`, [], `options: ${Object.keys(DEFAULT_CONFIG).map((k) => `${k}=y|n`).join(', ')}`);
     }
-    if (name in out) throw new UserError(`--config: ${name} given twice`);
+    if (name in out) throw new UserError('E_USAGE', `--config: ${name} given twice`);
     out[name] = m[2] === 'y';
   }
   return out as Partial<KernelConfig>;
@@ -209,14 +209,14 @@ export function parseConfigArg(value: string | undefined): Partial<KernelConfig>
 /** Parse a step number argument against a log. */
 export function parseStepArg(log: HotplugLog, name: string, value: string | undefined): number {
   if (value === undefined) return log.length - 1;
-  if (!/^\d+$/.test(value)) throw new UserError(`${name} must be a step number, got '${value}'`, [], `steps run from 0 (boot) to ${log.length - 1}`);
+  if (!/^\d+$/.test(value)) throw new UserError('E_USAGE', `${name} must be a step number, got '${value}'`, [], `steps run from 0 (boot) to ${log.length - 1}`);
   const n = Number(value);
-  if (n >= log.length) throw new UserError(`${name} ${n} is past the last step`, [], `steps run from 0 (boot) to ${log.length - 1}`);
+  if (n >= log.length) throw new UserError('E_USAGE', `${name} ${n} is past the last step`, [], `steps run from 0 (boot) to ${log.length - 1}`);
   return n;
 }
 
 /** Parse a section number argument (decimal or 0x hex). */
 export function parseSectionArg(value: string): number {
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(value)) throw new UserError(`--section must be a section number (decimal or 0x hex), got '${value}'`);
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(value)) throw new UserError('E_USAGE', `--section must be a section number (decimal or 0x hex), got '${value}'`);
   return Number(value);
 }

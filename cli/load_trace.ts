@@ -59,7 +59,7 @@ export function loadTrace(io: Io, input: string | InputFile, kernelArg: string |
     const logFile = join(dirname(file), 'console.log');
     const log = logFile === file ? null : readFile(logFile);
     const dumped = log?.ok ? readFtraceDump(log.text, logFile) : null;
-    if (dumped?.ok === false) throw new UserError(`${logFile}: unreadable console log`, dumped.errors);
+    if (dumped?.ok === false) throw UserError.atLines(`${logFile}: unreadable console log`, dumped.errors);
     if (log?.ok && dumped?.ok) {
       emptyTrace = file;
       file = logFile;
@@ -67,17 +67,17 @@ export function loadTrace(io: Io, input: string | InputFile, kernelArg: string |
       doc = dumped;
     }
   }
-  if (!doc.ok) throw new UserError(`${file}: unreadable trace`, doc.errors);
+  if (!doc.ok) throw UserError.atLines(`${file}: unreadable trace`, doc.errors);
   // Skipped lines are said once, on stderr, whatever the command prints on stdout.
   for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${escapeControls(e.message)}\n`);
   const run = readRunJson(readFile, dirname(file));
   const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(readFile, iomemArg) }) });
-  if (!ts.ok) throw new UserError(`${file}: cannot translate the trace`, ts.errors);
+  if (!ts.ok) throw UserError.atLines(`${file}: cannot translate the trace`, ts.errors);
   const kernel = kernelArg ?? ts.value.kernel ?? run?.kernel ?? kernelForRelease(basename(dirname(dirname(file))));
   // A whole-trace condition: said at the trace's line 1 (like "nothing usable" in traceToScenario).
   if (kernel === null) {
     const hint = 'give --kernel VERSION, e.g. --kernel 6.1.192';
-    throw new UserError(`${file}: no kernel banner`, [{ code: 'E_PARSE', message: 'no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?', file, line: 1, hint }]);
+    throw UserError.atLines(`${file}: no kernel banner`, [{ code: 'E_PARSE', message: 'no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?', file, line: 1, hint }]);
   }
   const warns = doc.value.warns.map((w) => ({ source: w.textSource ?? w.source, text: w.text }));
   return {
@@ -125,8 +125,8 @@ function readRunJson(readFile: Io['readFile'], dir: string): { kernel: string | 
 /** A /proc/iomem copy given with --iomem. */
 function readIomem(readFile: Io['readFile'], path: string): { resources: IomemResource[]; file: string } {
   const read = readFile(path);
-  if (!read.ok) throw new UserError(read.message);
+  if (!read.ok) throw UserError.from(read);
   const r = IOMEM_TEXT.read(read.text, path);
-  if (!r.ok) throw new UserError(`${path}: invalid /proc/iomem`, r.errors);
+  if (!r.ok) throw UserError.atLines(`${path}: invalid /proc/iomem`, r.errors);
   return { resources: r.value, file: path };
 }

@@ -1,5 +1,6 @@
 /** The process entry: the only place that exits. Bugs (non-user errors) print in full. */
 import { constants } from 'node:os';
+import { exitStatus } from '../kernel/errors.js';
 import { runCli } from './app.js';
 import { processIo } from './io.js';
 import { removeTempFiles, watchTempFiles } from './temp_files.js';
@@ -31,7 +32,7 @@ runCli(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`memhp: internal error (a bug in memhp, please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 70;
+    process.stderr.write(`memhp: error[E_INTERNAL]: internal error (a bug in memhp, please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = exitStatus('E_INTERNAL');
   },
 );

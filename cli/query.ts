@@ -26,21 +26,21 @@ export interface SectionQuery {
 
 /** Check the query options against the log; throws UserError with what is allowed. */
 export function parseQuery(log: HotplugLog, cmd: string, args: { section?: string; field?: string; bit?: string; from?: string; to?: string }, defaultField?: string): SectionQuery {
-  if (args.section === undefined) throw new UserError(`missing --section for '${cmd}'`, [], `e.g. memhp ${cmd} FILE --section 96`);
+  if (args.section === undefined) throw new UserError('E_USAGE', `missing --section for '${cmd}'`, [], `e.g. memhp ${cmd} FILE --section 96`);
   const section = parseSectionArg(args.section);
   const fieldName = args.field ?? defaultField;
   const field = fieldName === undefined ? undefined : sectionFieldOf(fieldName);
-  if (fieldName !== undefined && !field) throw new UserError(`--field ${fieldName}: not a section field`, [], `fields: ${Object.values(FIELD_NAMES).join(', ')}`);
+  if (fieldName !== undefined && !field) throw new UserError('E_USAGE', `--field ${fieldName}: not a section field`, [], `fields: ${Object.values(FIELD_NAMES).join(', ')}`);
   let bit: number | undefined;
   if (args.bit !== undefined) {
     const f = field ?? 'subsectionMap';
-    if (!BIT_FIELDS.includes(f)) throw new UserError(`--bit needs a bitmap or bit field, not ${FIELD_NAMES[f]}`, [], `bit fields: ${BIT_FIELDS.map((b) => FIELD_NAMES[b]).join(', ')}`);
+    if (!BIT_FIELDS.includes(f)) throw new UserError('E_USAGE', `--bit needs a bitmap or bit field, not ${FIELD_NAMES[f]}`, [], `bit fields: ${BIT_FIELDS.map((b) => FIELD_NAMES[b]).join(', ')}`);
     const max = f === 'flags' ? SECTION_FLAG_NAMES.length : log.profile.geometry.SUBSECTIONS_PER_SECTION;
-    if (!/^\d+$/.test(args.bit) || Number(args.bit) >= max) throw new UserError(`--bit must be a bit number from 0 to ${max - 1} for ${FIELD_NAMES[f]}, got '${args.bit}'`);
+    if (!/^\d+$/.test(args.bit) || Number(args.bit) >= max) throw new UserError('E_USAGE', `--bit must be a bit number from 0 to ${max - 1} for ${FIELD_NAMES[f]}, got '${args.bit}'`);
     bit = Number(args.bit);
   }
   const from = args.from === undefined ? 0 : parseStepArg(log, '--from', args.from);
   const to = parseStepArg(log, '--to', args.to);
-  if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
+  if (from > to) throw new UserError('E_USAGE', `--from ${from} is after --to ${to}`);
   return { section, ...(field === undefined ? {} : { field: FIELD_NAMES[field] }), ...(bit === undefined ? {} : { bit }), from, to };
 }

@@ -1,6 +1,6 @@
 /**
  * Classifying a fuzz result: `ok` (exit 0 or 1), `clean error` (exit 2 with one-line
- * `file:line: …` / `memhp: error: …` messages and hints), `crash` (a throw, exit 70 or another
+ * `file:line: error[CODE]: …` / `memhp: error[CODE]: …` messages and hints), `crash` (a throw, exit 70 or another
  * code, a stack trace, a dead worker), `hang` (the watchdog fired), `wrong` (an oracle failed).
  */
 import type { Outcome } from './pool.js';
@@ -19,8 +19,8 @@ export interface Verdict {
   readonly code: number | null;
 }
 
-/** A line of stderr a clean run may print: an error/warning/note at `file:line`, `memhp: error:`, or a hint. */
-export const CLEAN_LINE = /^(memhp: error: [^\n]+|[^\n]+:\d+: (error|warning|note): [^\n]*|  hint: [^\n]*)$/;
+/** A line of stderr a clean run may print: an error (with its code)/warning/note at `file:line`, `memhp: error[CODE]:`, or a hint. */
+export const CLEAN_LINE = /^(memhp: error\[E_[A-Z_]+\]: [^\n]+|[^\n]+:\d+: (error\[E_[A-Z_]+\]|warning|note): [^\n]*|  hint: [^\n]*)$/;
 
 /** A stack frame line, or memhp's own bug banner. */
 const STACK = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$|internal error/m;
@@ -39,7 +39,7 @@ export function classifyCli(o: Outcome | { status: 'done'; result: CliResult; si
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     if (lines.length === 0) return { cls: 'wrong', why: 'exit 2 with nothing on stderr', code: 2 };
     const bad = lines.find((l) => !CLEAN_LINE.test(l));
-    if (bad !== undefined) return { cls: 'wrong', why: `exit 2 with a stderr line that is not file:line: / memhp: error: / hint: ${bad.slice(0, 120)}`, code: 2 };
+    if (bad !== undefined) return { cls: 'wrong', why: `exit 2 with a stderr line that is not file:line: / memhp: error[CODE]: / hint: ${bad.slice(0, 120)}`, code: 2 };
     return { cls: 'clean error', why: firstLine(lines.find((l) => /error/.test(l)) ?? lines[0] ?? ''), code: 2 };
   }
   return { cls: 'ok', why: `exit ${r.code}`, code: r.code };

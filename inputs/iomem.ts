@@ -6,6 +6,7 @@
 import { stripComment } from './lexer.js';
 import { hex, isSafe, parseBareHex } from './numbers.js';
 import type { InputError, Result } from './types.js';
+import type { Failed } from '../kernel/errors.js';
 import type { IomemResource } from '../kernel/operation.js';
 import { checkLineLength } from './limits.js';
 
@@ -42,7 +43,7 @@ export function parseIomemLines(text: string, file: string, firstLine: number): 
     };
     const long = checkLineLength(lines[idx] ?? '');
     if (!long.ok) {
-      error(long.problem.message, long.problem.hint);
+      errors.push({ ...long.problem, file, line });
       continue;
     }
     const body = stripComment(lines[idx] ?? '').trimEnd();
@@ -86,31 +87,31 @@ export function parseIomemLines(text: string, file: string, firstLine: number): 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: resources };
 }
 
-type Parsed = { ok: true; value: IomemResource } | { ok: false; message: string; hint?: string };
+type Parsed = { ok: true; value: IomemResource } | Failed;
 
 /** Parse one trimmed `START-END : NAME` line. */
 function parseResource(text: string, depth: number): Parsed {
   const m = LINE_RE.exec(text);
   if (m === null) {
-    return { ok: false, message: `not a /proc/iomem line: ${text}`, hint: 'expected START-END : NAME, e.g. 100000000-1ffffffff : System RAM' };
+    return { ok: false, code: 'E_IOMEM', message: `not a /proc/iomem line: ${text}`, hint: 'expected START-END : NAME, e.g. 100000000-1ffffffff : System RAM' };
   }
   const [, startText = '', endText = '', nameText = ''] = m;
   const name = nameText.trimEnd();
   if (/^0[xX]/.test(startText) || /^0[xX]/.test(endText)) {
     const fixed = `${startText.replace(/^0[xX]/, '')}-${endText.replace(/^0[xX]/, '')}`;
-    return { ok: false, message: `/proc/iomem addresses have no 0x prefix: ${text}`, hint: `write ${fixed}` };
+    return { ok: false, code: 'E_IOMEM', message: `/proc/iomem addresses have no 0x prefix: ${text}`, hint: `write ${fixed}` };
   }
   const start = parseBareHex(startText);
-  if (!start.ok) return { ok: false, message: `bad start address: ${start.message}`, hint: HEX_HINT };
+  if (!start.ok) return { ok: false, code: 'E_IOMEM', message: `bad start address: ${start.message}`, hint: HEX_HINT };
   const end = parseBareHex(endText);
-  if (!end.ok) return { ok: false, message: `bad end address: ${end.message}`, hint: HEX_HINT };
+  if (!end.ok) return { ok: false, code: 'E_IOMEM', message: `bad end address: ${end.message}`, hint: HEX_HINT };
   for (const v of [start.value, end.value]) {
-    if (!isSafe(v)) return { ok: false, message: `address ${hex(v)} is above 2^53, larger than any physical address` };
+    if (!isSafe(v)) return { ok: false, code: 'E_IOMEM', message: `address ${hex(v)} is above 2^53, larger than any physical address` };
   }
   if (end.value < start.value) {
-    return { ok: false, message: `end ${endText} is below start ${startText}`, hint: 'the end address is inclusive and must be ≥ the start' };
+    return { ok: false, code: 'E_IOMEM', message: `end ${endText} is below start ${startText}`, hint: 'the end address is inclusive and must be ≥ the start' };
   }
-  if (name === '') return { ok: false, message: `resource ${startText}-${endText} has no name`, hint: 'expected START-END : NAME' };
+  if (name === '') return { ok: false, code: 'E_IOMEM', message: `resource ${startText}-${endText} has no name`, hint: 'expected START-END : NAME' };
   return { ok: true, value: { start: Number(start.value), end: Number(end.value), name, depth } };
 }
 

@@ -3,14 +3,10 @@
  * double-quoted strings, `key=value` options, and the `Problem` value a line parser returns before
  * the caller attaches the file and line.
  */
-import type { InputError } from './types.js';
+import type { MemhpError } from '../kernel/errors.js';
 
 /** An error about one line, before the caller names the file and line. */
-export interface Problem {
-  readonly code: InputError['code'];
-  readonly message: string;
-  readonly hint?: string;
-}
+export type Problem = Pick<MemhpError, 'code' | 'message' | 'hint'>;
 
 /** A value, or the problem with the line that should have produced it. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem };

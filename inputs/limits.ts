@@ -55,7 +55,7 @@ export function checkDeviceRanges(steps: readonly ScenarioStep[]): Checked<void>
     if (s.op.kind !== 'move_pfn_range_to_zone' || s.op.zone !== 'device') continue;
     seen.add(`${s.op.pfn}+${s.op.nr_pages}`);
     if (seen.size > MAX_DEVICE_RANGES) {
-      return { ...fail('E_RANGE', `more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges: memhp models at most ${MAX_DEVICE_RANGES} in one run (its own limit)`, 'split the scenario into several runs'), step: s };
+      return { ...fail('E_LIMIT', `more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges: memhp models at most ${MAX_DEVICE_RANGES} in one run (its own limit)`, 'split the scenario into several runs'), step: s };
     }
   }
   return okv(undefined);
@@ -75,7 +75,7 @@ export function checkRunSections(g: Geometry, steps: readonly ScenarioStep[]): C
   for (const s of steps) {
     n += sectionsSpanned(g, s.op);
     if (n > MAX_RUN_SECTIONS) {
-      return { ...fail('E_RANGE', `the operations up to here span ${n} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all (its own limit: a log holds ~1 KiB for each)`, 'split the scenario into several runs, or use smaller ranges'), step: s };
+      return { ...fail('E_LIMIT', `the operations up to here span ${n} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all (its own limit: a log holds ~1 KiB for each)`, 'split the scenario into several runs, or use smaller ranges'), step: s };
     }
   }
   return okv(undefined);
@@ -84,7 +84,7 @@ export function checkRunSections(g: Geometry, steps: readonly ScenarioStep[]): C
 /** A line longer than MAX_LINE_LENGTH, refused before it is tokenized. */
 export function checkLineLength(text: string): Checked<void> {
   if (text.length <= MAX_LINE_LENGTH) return okv(undefined);
-  return fail('E_PARSE', `line of ${text.length} characters: memhp reads lines of at most ${MAX_LINE_LENGTH} characters (its own limit)`, 'is this a scenario or /proc/iomem file? split the line');
+  return fail('E_LIMIT', `line of ${text.length} characters: memhp reads lines of at most ${MAX_LINE_LENGTH} characters (its own limit)`, 'is this a scenario or /proc/iomem file? split the line');
 }
 
 /** The sections boot RAM `ranges` (sorted by start) span, counted once each, refused past MAX_BOOT_SECTIONS. */
@@ -98,5 +98,5 @@ export function checkBootSections(g: Geometry, ranges: readonly BootRange[]): Ch
     last = Math.max(last, end);
   }
   if (n <= MAX_BOOT_SECTIONS) return okv(n);
-  return fail('E_RANGE', `boot RAM spans ${n} sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot (its own limit, 64 TiB on x86_64)`, 'describe less boot RAM; hot-add the rest with operations');
+  return fail('E_LIMIT', `boot RAM spans ${n} sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot (its own limit, 64 TiB on x86_64)`, 'describe less boot RAM; hot-add the rest with operations');
 }

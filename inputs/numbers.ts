@@ -5,14 +5,15 @@
  * 64-bit kernel) is reported as an overflow instead of silently losing precision; callers convert to
  * a safe JavaScript integer only after range checks.
  */
+import type { Failed } from '../kernel/errors.js';
 
 /** 2^64 - 1: the largest `unsigned long` on a 64-bit kernel. */
 export const U64_MAX = (1n << 64n) - 1n;
 
-/** A parsed number, or why the text is not one. */
+/** A parsed number, or why the text is not one: E_PARSE (not a number) or E_RANGE (over 64 bits). */
 export type NumberResult =
   | { readonly ok: true; readonly value: bigint }
-  | { readonly ok: false; readonly reason: 'syntax' | 'overflow'; readonly message: string };
+  | Failed<{ readonly code: 'E_PARSE' | 'E_RANGE'; readonly message: string }>;
 
 /** Binary size suffixes and their multipliers (1K = 1024). */
 const SUFFIXES: ReadonlyArray<readonly [string, bigint]> = [
@@ -27,12 +28,12 @@ const SUFFIXES: ReadonlyArray<readonly [string, bigint]> = [
 ];
 
 function syntax(text: string, what: string): NumberResult {
-  return { ok: false, reason: 'syntax', message: `"${text}" is not ${what}` };
+  return { ok: false, code: 'E_PARSE', message: `"${text}" is not ${what}` };
 }
 
 function checked(text: string, value: bigint): NumberResult {
   if (value > U64_MAX) {
-    return { ok: false, reason: 'overflow', message: `${text} overflows 64 bits (the largest unsigned long is ${hex(U64_MAX)})` };
+    return { ok: false, code: 'E_RANGE', message: `${text} overflows 64 bits (the largest unsigned long is ${hex(U64_MAX)})` };
   }
   return { ok: true, value };
 }
@@ -50,13 +51,13 @@ export function parseSize(text: string): NumberResult {
       const digits = text.slice(0, -suffix.length);
       const n = parseNumber(digits);
       if (!n.ok) {
-        return n.reason === 'overflow' ? n : syntax(text, 'a size (a number with an optional K, M, G or T suffix)');
+        return n.code === 'E_RANGE' ? n : syntax(text, 'a size (a number with an optional K, M, G or T suffix)');
       }
       return checked(text, n.value * mult);
     }
   }
   const n = parseNumber(text);
-  return n.ok || n.reason === 'overflow' ? n : syntax(text, 'a size (a number with an optional K, M, G or T suffix)');
+  return n.ok || n.code === 'E_RANGE' ? n : syntax(text, 'a size (a number with an optional K, M, G or T suffix)');
 }
 
 /** Parse hex digits written without `0x`, as /proc/iomem prints them. */
@@ -76,9 +77,9 @@ export function isSafe(value: bigint): boolean {
 }
 
 /** Parse a number (or, with `size`, a byte size) into a safe JavaScript integer. */
-export function parseSafeInteger(text: string, size = false): { ok: true; value: number } | { ok: false; message: string } {
+export function parseSafeInteger(text: string, size = false): { ok: true; value: number } | Failed {
   const n = size ? parseSize(text) : parseNumber(text);
-  if (!n.ok) return { ok: false, message: n.message };
-  if (!isSafe(n.value)) return { ok: false, message: `${text} is above 2^53 - 1, the largest integer memhp handles exactly` };
+  if (!n.ok) return n;
+  if (!isSafe(n.value)) return { ok: false, code: 'E_RANGE', message: `${text} is above 2^53 - 1, the largest integer memhp handles exactly` };
   return { ok: true, value: Number(n.value) };
 }

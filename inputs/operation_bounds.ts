@@ -4,23 +4,24 @@
  * sparse_*_section call within one section, at most MAX_SECTIONS_PER_CALL sections.
  */
 import type { Geometry } from '../kernel/geometry.js';
-import type { Checked } from './lexer.js';
+import type { Checked, Problem } from './lexer.js';
 import { checkBootSections, checkDeviceRanges, checkRunSections, MAX_SECTIONS_PER_CALL, sectionsSpanned } from './limits.js';
 import { hex } from './numbers.js';
 import { checkEnd, checkSpan, checkStart } from './ranges.js';
 import type { BootRange, Operation, SourceLoc } from '../kernel/operation.js';
 import type { InputError, Scenario, ScenarioStep } from './types.js';
 
-/** What takes `op` out of those bounds, in words (`pfn=… is past …`), or null. */
-export function operationProblem(g: Geometry, op: Operation): string | null {
-  const first = (...checks: Array<() => Checked<void>>): string | null => {
+/** What takes `op` out of those bounds (`pfn=… is past …`), or null. */
+export function operationProblem(g: Geometry, op: Operation): Problem | null {
+  const first = (...checks: Array<() => Checked<void>>): Problem | null => {
     for (const c of checks) {
       const r = c();
-      if (!r.ok) return r.problem.message;
+      if (!r.ok) return r.problem;
     }
     return null;
   };
-  let why: string | null;
+  const range = (message: string): Problem => ({ code: 'E_RANGE', message });
+  let why: Problem | null;
   switch (op.kind) {
     case 'online_mem_sections':
     case 'offline_mem_sections': {
@@ -29,7 +30,7 @@ export function operationProblem(g: Geometry, op: Operation): string | null {
         () => checkStart(g, 'pfn', `start_pfn=${hex(s)}`, BigInt(s)),
         () => checkEnd(g, 'pfn', `end_pfn=${hex(e)}`, BigInt(e)),
       );
-      if (why === null && e < s) why = `end_pfn=${hex(e)} is below start_pfn=${hex(s)}`;
+      if (why === null && e < s) why = range(`end_pfn=${hex(e)} is below start_pfn=${hex(s)}`);
       break;
     }
     case 'pfn_valid':
@@ -42,16 +43,16 @@ export function operationProblem(g: Geometry, op: Operation): string | null {
         const a = op.altmap;
         why = first(() => checkSpan(g, 'pfn', `altmap base_pfn ${hex(a.base_pfn)}`, BigInt(a.base_pfn), `altmap base_pfn ${hex(a.base_pfn)} + reserve ${hex(a.reserve)} + free ${hex(a.free)}`, BigInt(a.reserve) + BigInt(a.free)));
       }
-      if (why === null && op.kind === 'sparse_remove_section' && op.map_offset > nr) why = `map_offset=${hex(op.map_offset)} is greater than nr_pages=${hex(nr)}`;
+      if (why === null && op.kind === 'sparse_remove_section' && op.map_offset > nr) why = range(`map_offset=${hex(op.map_offset)} is greater than nr_pages=${hex(nr)}`);
       if (why === null && (op.kind === 'sparse_add_section' || op.kind === 'sparse_remove_section') && nr > 0) {
         const boundary = (Math.floor(pfn / g.PAGES_PER_SECTION) + 1) * g.PAGES_PER_SECTION;
-        if (pfn + nr > boundary) why = `${op.kind} pfn=${hex(pfn)} nr_pages=${hex(nr)} crosses the section boundary at pfn ${hex(boundary)}: it must lie within one section`;
+        if (pfn + nr > boundary) why = range(`${op.kind} pfn=${hex(pfn)} nr_pages=${hex(nr)} crosses the section boundary at pfn ${hex(boundary)}: it must lie within one section`);
       }
     }
   }
   if (why !== null) return why;
   const sections = sectionsSpanned(g, op);
-  if (sections > MAX_SECTIONS_PER_CALL) return `${op.kind} spans ${sections} sections: memhp models at most MAX_SECTIONS_PER_CALL (${MAX_SECTIONS_PER_CALL}) sections per call`;
+  if (sections > MAX_SECTIONS_PER_CALL) return { code: 'E_LIMIT', message: `${op.kind} spans ${sections} sections: memhp models at most MAX_SECTIONS_PER_CALL (${MAX_SECTIONS_PER_CALL}) sections per call` };
   return null;
 }
 
@@ -75,7 +76,7 @@ export function scenarioBoundsErrors(g: Geometry, scenario: Scenario): InputErro
   const errors: InputError[] = [];
   for (const s of scenario.steps) {
     const why = operationProblem(g, s.op);
-    if (why !== null) errors.push({ code: 'E_RANGE', message: why, file: s.source.file, line: s.source.line });
+    if (why !== null) errors.push({ ...why, file: s.source.file, line: s.source.line });
     if (errors.length >= 20) return errors;
   }
   return errors.length ? errors : runBoundsErrors(g, scenario.boot, scenario.steps);

@@ -102,7 +102,7 @@ export function parseOperation(g: Geometry, word: string, args: readonly Token[]
   const done = (op: Operation): Checked<ParsedOperation> => {
     const sections = sectionsSpanned(g, op);
     if (sections > MAX_SECTIONS_PER_CALL) {
-      return fail('E_RANGE', `${word} spans ${sections} sections: memhp models at most ${MAX_SECTIONS_PER_CALL} sections per call (its own limit, not the kernel's)`, 'split the range into several calls');
+      return fail('E_LIMIT', `${word} spans ${sections} sections: memhp models at most ${MAX_SECTIONS_PER_CALL} sections per call (its own limit, not the kernel's)`, 'split the range into several calls');
     }
     return okv({ op, inject: inject.value });
   };

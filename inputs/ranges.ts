@@ -18,8 +18,8 @@ export const MAX_NUMNODES = 1024;
 export function num(label: string, text: string, size = false): Checked<bigint> {
   const n = size ? parseSize(text) : parseNumber(text);
   if (n.ok) return okv(n.value);
-  if (n.reason === 'overflow') return fail('E_RANGE', `${label} ${text} overflows 64 bits (the largest unsigned long is ${hex(U64_MAX)})`);
-  return fail('E_PARSE', `${label}: ${n.message}`, size ? 'write 0x-prefixed hex or decimal, optionally with K, M, G or T (binary)' : 'write 0x-prefixed hex or decimal');
+  if (n.code === 'E_RANGE') return fail(n.code, `${label} ${text} overflows 64 bits (the largest unsigned long is ${hex(U64_MAX)})`);
+  return fail(n.code, `${label}: ${n.message}`, size ? 'write 0x-prefixed hex or decimal, optionally with K, M, G or T (binary)' : 'write 0x-prefixed hex or decimal');
 }
 
 /** The number given for option `key`, or undefined when the key is absent. */

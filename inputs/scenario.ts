@@ -4,6 +4,7 @@
  * It never throws for user input and never returns half a scenario.
  */
 import { dirname, isAbsolute, join } from 'node:path';
+import type { Failed } from '../kernel/errors.js';
 import { ARCH_NAMES, type Geometry } from '../kernel/geometry.js';
 import { parseExpect } from './expect.js';
 import { parseIomemLines, type IomemLine } from './iomem.js';
@@ -17,7 +18,7 @@ import type { BootRange, IomemResource, SourceLoc } from '../kernel/operation.js
 import type { ExpectLine, InputError, Result, Scenario, ScenarioStep } from './types.js';
 
 /** Reads a file named in a scenario (`iomem FILE`), given the path as written. */
-export type ReadFile = (path: string) => { ok: true; text: string } | { ok: false; message: string };
+export type ReadFile = (path: string) => { ok: true; text: string } | Failed;
 
 /** Options of parseScenario. */
 export interface ParseScenarioOptions {
@@ -64,7 +65,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
   const addRam = (ram: Ram): void => {
     if (ram.end <= ram.start) return;
     if (rams.length >= MAX_BOOT_RANGES) {
-      report(ram.source.file, ram.source.line, { code: 'E_RANGE', message: `more than ${MAX_BOOT_RANGES} boot RAM ranges: memhp reads at most ${MAX_BOOT_RANGES} (its own limit)`, hint: 'merge adjacent ranges into one ram line' });
+      report(ram.source.file, ram.source.line, { code: 'E_LIMIT', message: `more than ${MAX_BOOT_RANGES} boot RAM ranges: memhp reads at most ${MAX_BOOT_RANGES} (its own limit)`, hint: 'merge adjacent ranges into one ram line' });
       return;
     }
     const other = rams.find((r) => r.start < ram.end && ram.start < r.end);
@@ -193,7 +194,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
           const read = opts.readFile(path);
           const shown = isAbsolute(path) ? path : join(dirname(file), path);
           if (!read.ok) {
-            here({ code: 'E_IO', message: `cannot read iomem file ${path}: ${read.message}`, hint: 'the path is relative to the scenario file' });
+            here({ code: read.code, message: `cannot read iomem file ${path}: ${read.message}`, hint: 'the path is relative to the scenario file' });
             break;
           }
           const parsed = parseIomemLines(read.text, shown, 1);
@@ -227,7 +228,7 @@ export function parseScenario(text: string, file: string, opts: ParseScenarioOpt
         }
         phase = 'ops';
         if (steps.length >= MAX_STEPS) {
-          here({ code: 'E_RANGE', message: `more than ${MAX_STEPS} operations: memhp runs at most ${MAX_STEPS} steps from one scenario (its own limit)`, hint: 'split the scenario, or shrink it to the steps that matter (memhp shrink)' });
+          here({ code: 'E_LIMIT', message: `more than ${MAX_STEPS} operations: memhp runs at most ${MAX_STEPS} steps from one scenario (its own limit)`, hint: 'split the scenario, or shrink it to the steps that matter (memhp shrink)' });
           i = lines.length;
           break;
         }

@@ -4,6 +4,7 @@
  */
 import type { Altmap, InjectedFailure } from '../kernel/types.js';
 import type { BootLayout, Operation, SourceLoc } from '../kernel/operation.js';
+import type { LocatedError } from '../kernel/errors.js';
 
 /** An assertion about the outcome of the operation before it, or about the state after it. */
 export type Expectation =
@@ -59,14 +60,8 @@ export interface Scenario {
   readonly vmemmapBase?: bigint;
 }
 
-/** A user-input error: what `cli/` renders as `file:line: message`. */
-export interface InputError {
-  readonly code: 'E_PARSE' | 'E_RANGE' | 'E_UNKNOWN_OP' | 'E_IOMEM' | 'E_IO' | 'E_USAGE';
-  readonly message: string;
-  readonly file: string;
-  readonly line: number;
-  readonly hint?: string;
-}
+/** A user-input error at an input line: the one error type (kernel/errors.ts) with its `file:line`, rendered by `cli/` as `file:line: error[CODE]: message`. */
+export type InputError = LocatedError;
 
 /** A value or the errors that prevented it. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly InputError[] };

@@ -14,3 +14,5 @@ export { BUGS } from './bugs.js';
 export { classifySection } from './classify.js';
 export { sectionWord, VMEMMAP_BASE, PAGE_OFFSET } from './section_word.js';
 export { zeroSection } from './zero_section.js';
+export { ERRORS, exitStatus } from './errors.js';
+export type { ErrorCode, ExitStatus, Failed, LocatedError, MemhpError } from './errors.js';

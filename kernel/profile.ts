@@ -3,6 +3,7 @@
  * plus the changes of kernel/versions.ts up to it (v5.2 is the model without the seed change).
  */
 import { configText, DEFAULT_CONFIG, type KernelConfig } from './config.js';
+import type { Failed } from './errors.js';
 import { ARCH_NAMES, archRowFor, defaultPaging, geometryFor, type Geometry } from './geometry.js';
 import type { Profile } from './types.js';
 import { CHANGES, changesAt, NEWEST_RELEASE, parseVersion, type ChangeId, type KernelChange } from './versions.js';
@@ -35,18 +36,18 @@ export interface ProfileOptions {
 }
 
 /** A profile, or a message saying what is not supported and what is. */
-export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: Profile } | { ok: false; message: string } {
+export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: Profile } | Failed {
   const kernel = opts.kernel ?? '5.3';
   const version = parseVersion(kernel);
-  if (!version) return { ok: false, message: `kernel ${kernel} is not a release memhp models (any release from 5.2 to ${NEWEST_RELEASE}, e.g. 5.10.223, 6.1.192, 7.3.4, or newest)` };
+  if (!version) return { ok: false, code: 'E_PROFILE', message: `kernel ${kernel} is not a release memhp models (any release from 5.2 to ${NEWEST_RELEASE}, e.g. 5.10.223, 6.1.192, 7.3.4, or newest)` };
   const arch = opts.arch ?? 'x86_64';
   const row = archRowFor(arch, version);
-  if (!row) return { ok: false, message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
-  if (opts.paging !== undefined && row.PAGING_LEVELS === undefined) return { ok: false, message: `--paging is an x86_64 choice; ${arch} has one geometry per release` };
+  if (!row) return { ok: false, code: 'E_PROFILE', message: `arch ${arch} is not modelled (known: ${ARCH_NAMES.join(', ')})` };
+  if (opts.paging !== undefined && row.PAGING_LEVELS === undefined) return { ok: false, code: 'E_PROFILE', message: `--paging is an x86_64 choice; ${arch} has one geometry per release` };
   const geometry = geometryFor(arch, version, opts.paging ?? defaultPaging(version)) as Geometry;
   const config = { ...DEFAULT_CONFIG, ...opts.config };
   const changes = changesAt(version);
-  if (!config.SPARSEMEM_VMEMMAP && changes.has('VMEMMAP_ONLY')) return { ok: false, message: `${kernel}: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n` };
+  if (!config.SPARSEMEM_VMEMMAP && changes.has('VMEMMAP_ONLY')) return { ok: false, code: 'E_PROFILE', message: `${kernel}: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n` };
   return { ok: true, profile: { kernel, changes, geometry, config } };
 }
 

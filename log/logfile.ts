@@ -10,6 +10,7 @@
  * name. Pure: lines in, log out (log/logfile_fs.ts reads the lines).
  */
 import type { ExpectLine, Expectation, Scenario, ScenarioStep } from '../inputs/types.js';
+import type { ErrorCode, Failed, LocatedError } from '../kernel/errors.js';
 import type { Operation, SourceLoc } from '../kernel/operation.js';
 import { describeProfile, resolveProfile } from '../kernel/profile.js';
 import { emptyState } from '../model/model.js';
@@ -37,12 +38,8 @@ export interface LogLine {
   readonly tooLong?: number;
 }
 
-/** What is wrong with a log file, and where (the first damaged line). */
-export interface LogDamage {
-  readonly file: string;
-  readonly line: number;
-  readonly message: string;
-}
+/** What is wrong with a log file, and where (the first damaged line): E_LOG, E_LIMIT for a line past MAX_LOG_LINE_BYTES, E_IO for a file that cannot be read. */
+export type LogDamage = LocatedError;
 
 /** A log file read back: its header, the log of every usable step, the scenario those steps ran, and any damage. */
 export interface LoadedLogFile {
@@ -69,10 +66,10 @@ export interface ReadLogOptions {
 export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadLogOptions = {}): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
   const it = lines[Symbol.iterator]();
   const first = it.next();
-  const fail = (line: number, message: string): { ok: false; damage: LogDamage } => ({ ok: false, damage: { file, line, message } });
+  const fail = (line: number, message: string, code: ErrorCode = 'E_LOG'): { ok: false; damage: LogDamage } => ({ ok: false, damage: { code, file, line, message } });
   if (first.done) return fail(1, 'empty file: no log header');
   const long = tooLong(first.value);
-  if (long !== null) return fail(1, long);
+  if (long !== null) return fail(1, long, 'E_LIMIT');
   // A UTF-8 byte order mark (an editor's) is not part of the header.
   const head = first.value.text.charCodeAt(0) === 0xfeff ? { ...first.value, text: first.value.text.slice(1) } : first.value;
   const h = readHeader(head);
@@ -106,29 +103,29 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
     lineNo = l.line;
     const seq = log.length;
     if (seq >= header.steps) {
-      damage = { file, line: l.line, message: `unexpected line after the last step (the header says ${header.steps} steps)` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `unexpected line after the last step (the header says ${header.steps} steps)` };
       break;
     }
     const long = tooLong(l);
     if (long !== null) {
-      damage = { file, line: l.line, message: `${long}${lost(seq)}` };
+      damage = { code: 'E_LIMIT', file, line: l.line, message: `${long}${lost(seq)}` };
       break;
     }
     // A last line without its newline is kept when it verifies (only the newline is missing).
     const rec = format === 1 ? readRecordV1(l.text, profile) : readRecordV2(l.text, hash);
     if (!rec.ok) {
       const what = l.complete ? `corrupted: ${rec.message}` : `truncated: the record of step ${seq} is incomplete (the file ends mid-line)`;
-      damage = { file, line: l.line, message: `${what}${lost(seq)}` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `${what}${lost(seq)}` };
       break;
     }
     const { record } = rec;
     if (record.seq !== seq) {
-      damage = { file, line: l.line, message: `corrupted: record of step ${record.seq} where step ${seq} belongs${lost(seq)}` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `corrupted: record of step ${record.seq} where step ${seq} belongs${lost(seq)}` };
       break;
     }
     const conv = toLogStep(record, g, state, interner);
     if (!conv.ok) {
-      damage = { file, line: l.line, message: `corrupted: ${conv.message}${lost(seq)}` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `corrupted: ${conv.message}${lost(seq)}` };
       break;
     }
     const step = conv.step;
@@ -136,12 +133,12 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
     try {
       next = applyPatches(state, step.patches);
     } catch (e) {
-      damage = { file, line: l.line, message: `corrupted: step ${seq}'s patches do not apply (${e instanceof Error ? e.message : String(e)})${lost(seq)}` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `corrupted: step ${seq}'s patches do not apply (${e instanceof Error ? e.message : String(e)})${lost(seq)}` };
       break;
     }
     const effects = checkEffects(g, step.outcome, state, next);
     if (effects !== null) {
-      damage = { file, line: l.line, message: `corrupted: ${effects}${lost(seq)}` };
+      damage = { code: 'E_LOG', file, line: l.line, message: `corrupted: ${effects}${lost(seq)}` };
       break;
     }
     state = next;
@@ -155,9 +152,9 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
     }
   }
   if (damage === null && log.length < header.steps) {
-    damage = { file, line: lineNo + 1, message: `truncated: the header says ${header.steps} steps, the file ends after ${log.length}${lost(log.length)}` };
+    damage = { code: 'E_LOG', file, line: lineNo + 1, message: `truncated: the header says ${header.steps} steps, the file ends after ${log.length}${lost(log.length)}` };
   }
-  if (log.length === 0) return { ok: false, damage: damage ?? { file, line: 2, message: 'no step 0 (boot)' } };
+  if (log.length === 0) return { ok: false, damage: damage ?? { code: 'E_LOG', file, line: 2, message: 'no step 0 (boot)' } };
   const boot = header.boot === null
     ? { ranges: [], iomem: [], source: { file: bootFile, line: log.step(0).source.line } }
     : { ranges: header.boot.ranges, iomem: header.boot.iomem, source: parseSource(header.boot.source) };
@@ -203,48 +200,48 @@ function tooLong(l: LogLine): string | null {
   return `line longer than MAX_LOG_LINE_BYTES (${MAX_LOG_LINE_BYTES} bytes), the longest log line memhp reads (more than ${n} bytes)`;
 }
 
-function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | { ok: false; message: string } {
-  if (!l.complete) return { ok: false, message: 'truncated: the header line is incomplete (the file ends mid-line)' };
+function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | Failed {
+  if (!l.complete) return { ok: false, code: 'E_LOG', message: 'truncated: the header line is incomplete (the file ends mid-line)' };
   const json = parseJson(l.text);
-  if (!json.ok) return { ok: false, message: `header is not JSON (${json.message})` };
+  if (!json.ok) return { ok: false, code: 'E_LOG', message: `header is not JSON (${json.message})` };
   const obj = json.value;
-  if (typeof obj !== 'object' || obj === null || (obj as { memhp?: unknown }).memhp !== 'log') return { ok: false, message: 'not a memhp log: the first line has no "memhp":"log"' };
+  if (typeof obj !== 'object' || obj === null || (obj as { memhp?: unknown }).memhp !== 'log') return { ok: false, code: 'E_LOG', message: 'not a memhp log: the first line has no "memhp":"log"' };
   const format = (obj as { format?: unknown }).format;
   if (format === 1) {
     const h = check(HeaderV1, obj);
-    return h.ok ? { ok: true, header: upgradeHeader(h.value), format: 1 } : { ok: false, message: `header: ${h.message}` };
+    return h.ok ? { ok: true, header: upgradeHeader(h.value), format: 1 } : { ok: false, code: 'E_LOG', message: `header: ${h.message}` };
   }
   if (format !== LOG_FORMAT) {
     const version = (obj as { version?: unknown }).version;
     const by = typeof version === 'string' ? `written by memhp ${version}` : 'written by an unknown memhp';
-    return { ok: false, message: `log format ${JSON.stringify(format)} is not one this memhp reads (${by}; memhp ${MEMHP_VERSION} reads formats 1 and ${LOG_FORMAT})` };
+    return { ok: false, code: 'E_LOG', message: `log format ${JSON.stringify(format)} is not one this memhp reads (${by}; memhp ${MEMHP_VERSION} reads formats 1 and ${LOG_FORMAT})` };
   }
   const sealed = splitHash(l.text);
-  if (sealed === null) return { ok: false, message: 'corrupted: the header has no hash' };
-  if (chainHash('', sealed.content) !== sealed.hash) return { ok: false, message: 'corrupted: the header does not match its hash' };
+  if (sealed === null) return { ok: false, code: 'E_LOG', message: 'corrupted: the header has no hash' };
+  if (chainHash('', sealed.content) !== sealed.hash) return { ok: false, code: 'E_LOG', message: 'corrupted: the header does not match its hash' };
   const h = check(HeaderV2, obj);
-  return h.ok ? { ok: true, header: h.value, format: LOG_FORMAT } : { ok: false, message: `header: ${h.message}` };
+  return h.ok ? { ok: true, header: h.value, format: LOG_FORMAT } : { ok: false, code: 'E_LOG', message: `header: ${h.message}` };
 }
 
-type RecordRead = { ok: true; record: LogRecord; hash: string } | { ok: false; message: string };
+type RecordRead = { ok: true; record: LogRecord; hash: string } | Failed;
 
 function readRecordV2(line: string, prevHash: string): RecordRead {
   const sealed = splitHash(line);
-  if (sealed === null) return { ok: false, message: 'the line does not end in its "hash"' };
-  if (chainHash(prevHash, sealed.content) !== sealed.hash) return { ok: false, message: 'the record does not match its hash (changed after it was written, or the chain is broken)' };
+  if (sealed === null) return { ok: false, code: 'E_LOG', message: 'the line does not end in its "hash"' };
+  if (chainHash(prevHash, sealed.content) !== sealed.hash) return { ok: false, code: 'E_LOG', message: 'the record does not match its hash (changed after it was written, or the chain is broken)' };
   const json = parseJson(sealed.content);
-  if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
+  if (!json.ok) return { ok: false, code: 'E_LOG', message: `not JSON (${json.message})` };
   const r = validate(RecordV2, json.value);
-  return r.ok ? { ok: true, record: withCalls(r.value), hash: sealed.hash } : { ok: false, message: r.message };
+  return r.ok ? { ok: true, record: withCalls(r.value), hash: sealed.hash } : { ok: false, code: 'E_LOG', message: r.message };
 }
 
 function readRecordV1(line: string, profile: Profile): RecordRead {
   const json = parseJson(line);
-  if (!json.ok) return { ok: false, message: `not JSON (${json.message})` };
+  if (!json.ok) return { ok: false, code: 'E_LOG', message: `not JSON (${json.message})` };
   const r = validate(RecordV1, json.value);
-  if (!r.ok) return { ok: false, message: r.message };
+  if (!r.ok) return { ok: false, code: 'E_LOG', message: r.message };
   const up = upgradeRecord(withCalls(r.value), profile.geometry);
-  return up.ok ? { ok: true, record: up.value, hash: '' } : { ok: false, message: up.message };
+  return up.ok ? { ok: true, record: up.value, hash: '' } : { ok: false, code: 'E_LOG', message: up.message };
 }
 
 /** A record as read, its outcome with the nested calls that logs written before they were recorded lack (none). */
@@ -253,27 +250,27 @@ function withCalls<R extends { outcome: { calls?: number[] } }>(r: R): R & { out
   return r as R & { outcome: { calls: number[] } };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseJson(text: string): { ok: true; value: unknown } | Failed {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    return { ok: false, code: 'E_LOG', message: e instanceof Error ? e.message : String(e) };
   }
 }
 
 /** A record as a log step in the live log's compact form, once every field of it is checked against `g` and the state before it. */
-function toLogStep(r: LogRecord, g: Geometry, state: KernelState, interner: Interner): { ok: true; step: LogStep } | { ok: false; message: string } {
+function toLogStep(r: LogRecord, g: Geometry, state: KernelState, interner: Interner): { ok: true; step: LogStep } | Failed {
   const op = r.op as Operation | null;
   if (op !== null) {
     const why = checkOperation(g, op);
-    if (why !== null) return { ok: false, message: why };
+    if (why !== null) return { ok: false, code: 'E_LOG', message: why };
   }
   const badExpect = checkExpects(g, r.expects as ReadonlyArray<{ expect: Expectation }>);
-  if (badExpect !== null) return { ok: false, message: badExpect };
+  if (badExpect !== null) return { ok: false, code: 'E_LOG', message: badExpect };
   const conv = changesFromPatches(r.patches, r.inversePatches, g);
   if (!conv.ok) return conv;
   const against = checkChangesAgainst(g, conv.changes, state);
-  if (against !== null) return { ok: false, message: against };
+  if (against !== null) return { ok: false, code: 'E_LOG', message: against };
   const changes = interner.deep(conv.changes);
   const source = parseSource(r.source, interner);
   // Most steps inject nothing and expect nothing: share one empty list (a loaded log keeps 10^6 steps).

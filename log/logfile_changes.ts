@@ -7,6 +7,7 @@
  * the state has, with a value shaped as the model's (log/logfile_check.ts); anything else (an
  * unknown path, `__proto__`, a huge index, a value of another type) is refused naming the patch.
  */
+import type { Failed } from '../kernel/errors.js';
 import * as v from 'valibot';
 import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, deviceSplice, type DeviceRange } from '../model/changes.js';
 import { MAX_DEVICE_RANGES } from '../inputs/limits.js';
@@ -22,8 +23,8 @@ interface RawPatch {
 }
 
 /** The compact changes whose patches are `patches` and inverse patches `inverse` under `g`, or what is wrong with them (`patches.K.path: …`). */
-export function changesFromPatches(patches: readonly unknown[], inverse: readonly unknown[], g: Geometry): { ok: true; changes: Changes } | { ok: false; message: string } {
-  const no = (message: string): { ok: false; message: string } => ({ ok: false, message });
+export function changesFromPatches(patches: readonly unknown[], inverse: readonly unknown[], g: Geometry): { ok: true; changes: Changes } | Failed {
+  const no = (message: string): Failed => ({ ok: false, code: 'E_LOG', message });
   if (inverse.length !== patches.length) return no(`inversePatches: ${inverse.length} patch(es) undo the ${patches.length} of patches`);
   const { field: fieldSchema, section: sectionSchema } = sectionSchemas(g);
   const { maxRoot } = boundsOf(g);

@@ -64,7 +64,7 @@ export function checkBoot(g: Geometry, ranges: readonly BootRange[], iomem: read
 /** An operation within the bounds the scenario parser puts on one (inputs/operations.ts parseOperation). */
 export function checkOperation(g: Geometry, op: Operation): string | null {
   const why = operationProblem(g, op);
-  return why === null ? null : `op: ${why}`;
+  return why === null ? null : `op: ${why.message}`;
 }
 
 /** A record's expectations sized for the geometry (as inputs/expect.ts parses them). */

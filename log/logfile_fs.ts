@@ -91,7 +91,7 @@ export function readLogFile(path: string, opts: ReadLogOptions = {}): { ok: true
   try {
     return readLogLines(lines, path, opts);
   } catch (e) {
-    return { ok: false, damage: { file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };
+    return { ok: false, damage: { code: 'E_IO', file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };
   } finally {
     lines.return(undefined);
   }

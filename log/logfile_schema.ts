@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { MAX_NUMNODES } from '../inputs/ranges.js';
 import type { Expectation } from '../inputs/types.js';
+import type { Failed } from '../kernel/errors.js';
 import { CONFIG_NAMES, type ConfigName } from '../kernel/config.js';
 import { ZONES, type Operation } from '../kernel/operation.js';
 import { MAP_KINDS, MEMMAP_CHARS, SECTION_STATE_GROUPS, SECTION_STATES, USAGE_KINDS } from '../kernel/section_fields.js';
@@ -180,16 +181,16 @@ const _hazardOk: Same<keyof v.InferOutput<typeof hazard>, keyof Hazard> = true;
 void [_opOk, _expectOk, _hazardOk];
 
 /** Check `value` against `schema`: the value, or the first problem as `field: what`. */
-export function check<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string } {
+export function check<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferOutput<S> } | Failed {
   const r = v.safeParse(schema, value);
   if (r.success) return { ok: true, value: r.output };
-  return { ok: false, message: issueText(r.issues[0]) };
+  return { ok: false, code: 'E_LOG', message: issueText(r.issues[0]) };
 }
 
 /** Check `value` against `schema` and keep `value` itself (as read, keys in the file's order: written back byte for byte). */
-export function validate<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferInput<S> } | { ok: false; message: string } {
+export function validate<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferInput<S> } | Failed {
   const r = v.safeParse(schema, value);
-  return r.success ? { ok: true, value: value as v.InferInput<S> } : { ok: false, message: issueText(r.issues[0]) };
+  return r.success ? { ok: true, value: value as v.InferInput<S> } : { ok: false, code: 'E_LOG', message: issueText(r.issues[0]) };
 }
 
 /** An issue as `field.path: what`. */

@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { Failed, MemhpError } from '../kernel/errors.js';
 import { ioReason } from './io_reason.js';
 
 /** The file-system calls the writer makes: node:fs's, or a test's that fails on purpose. */
@@ -42,10 +43,10 @@ export interface AtomicWriteOptions {
 /** What a write did: the bytes written, or why nothing was (the target is then as it was). */
 export type WriteResult =
   | { readonly ok: true; readonly bytes: number }
-  /** `path` is the protected file `file` (or a link to it). */
-  | { readonly ok: false; readonly reason: 'protected'; readonly file: string }
+  /** `path` is a protected file (or a link to one): `refusing to write over PATH: the run read it`. */
+  | Failed<MemhpError & { readonly code: 'E_PROTECTED' }>
   /** The file system failed: `cannot write PATH: the system's reason`. */
-  | { readonly ok: false; readonly reason: 'io'; readonly message: string };
+  | Failed<MemhpError & { readonly code: 'E_IO' }>;
 
 /** Write `lines` (each without its newline) to `path` atomically; see the file comment. A failure of the lines themselves (a bug) is thrown, after cleaning up. */
 export function writeLinesAtomic(path: string, lines: Iterable<string>, opts: AtomicWriteOptions = {}): WriteResult {
@@ -82,7 +83,7 @@ const CHUNK = 1 << 20;
 /** The write, yielding after each chunk; returns what it did. */
 function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOptions): Generator<void, WriteResult> {
   const guarded = (opts.protect ?? []).find((p) => sameFile(p, path));
-  if (guarded !== undefined) return { ok: false, reason: 'protected', file: guarded };
+  if (guarded !== undefined) return { ok: false, code: 'E_PROTECTED', message: `refusing to write over ${path}: the run read it${guarded === path ? '' : ` (as ${guarded})`}` };
   const fs = opts.fs ?? NODE_WRITE_FS;
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
@@ -138,7 +139,7 @@ function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOption
     if (typeof code !== 'string') throw e;
     // (Another process's temporary file of the same name is left alone: it is not ours to remove.)
     const why = code === 'EEXIST' && !created ? `its temporary file ${tmp} exists (left by a process that was killed?)` : ioReason(e);
-    return { ok: false, reason: 'io', message: `cannot write ${path}: ${why}` };
+    return { ok: false, code: 'E_IO', message: `cannot write ${path}: ${why}` };
   }
 }
 

@@ -2,6 +2,7 @@
  * The viewer's JSON API as types, shared by the server (viewer/server/) and the page (viewer/page/).
  * Types only: nothing here runs. Physical addresses are byte numbers (< 2^53 on every modelled arch).
  */
+import type { ErrorCode } from '../kernel/errors.js';
 
 /** Bits of a step's summary word above its operation kind (the low 8 bits). */
 export const STEP_WARN = 1 << 8;
@@ -153,7 +154,8 @@ export interface SectionDetail extends Omit<SectionView, 'changed'> {
   readonly mismatches: readonly CheckMark[];
 }
 
-/** An API error body (status 400 / 404 / 405 / 500). */
+/** An API error body (status 400 / 403 / 404 / 405 / 500): the error's code (kernel/errors.ts) and message. */
 export interface ApiError {
+  readonly code: ErrorCode;
   readonly error: string;
 }

@@ -71,7 +71,7 @@ export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean):
       for (const n of s.outcome.notes) lines.push(`${tag}   ${c.dim('note:')} ${n}`);
     }
     for (const e of s.expects) {
-      if (!e.ok) lines.push(`${tag}   ${c.red('EXPECT FAILED')} ${e.source.file}:${e.source.line}: ${e.text}: ${e.detail}`);
+      if (!e.ok) lines.push(`${tag}   ${e.source.file}:${e.source.line}: ${c.red('error[E_EXPECT]')}: ${e.text}: ${e.detail}`);
     }
   }
   return lines;

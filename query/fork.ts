@@ -4,6 +4,7 @@
  * drop K / replace K name an original step after N; insert puts a new step right after N. The
  * original log is only read.
  */
+import type { Failed } from '../kernel/errors.js';
 import type { ScenarioStep } from '../inputs/types.js';
 import { emptyState } from '../model/model.js';
 import { HotplugLog, applyPatches } from '../log/log.js';
@@ -21,13 +22,13 @@ export type ForkEdit =
  * (`steps[i - 1]` is the operation of step i) with `edit` applied, each run again with its
  * expectations checked anew. An inserted or replacing operation carries no expectations.
  */
-export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: number, edit: ForkEdit, opts: LogOptions = {}): { ok: true; log: HotplugLog } | { ok: false; message: string } {
+export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: number, edit: ForkEdit, opts: LogOptions = {}): { ok: true; log: HotplugLog } | Failed {
   const last = log.length - 1;
-  if (steps.length !== last) return { ok: false, message: `the log has ${log.length} steps but ${steps.length} operations` };
-  if (!Number.isInteger(at) || at < 0 || at > last) return { ok: false, message: `--at ${at} is not a step of the log (steps run from 0 to ${last})` };
+  if (steps.length !== last) return { ok: false, code: 'E_LOG', message: `the log has ${log.length} steps but ${steps.length} operations` };
+  if (!Number.isInteger(at) || at < 0 || at > last) return { ok: false, code: 'E_USAGE', message: `--at ${at} is not a step of the log (steps run from 0 to ${last})` };
   if (edit.kind !== 'insert' && (edit.step <= at || edit.step > last)) {
     const range = at < last ? `a step from ${at + 1} to ${last}` : `a step after ${at}, and step ${at} is the last`;
-    return { ok: false, message: `--${edit.kind} ${edit.step}: needs ${range} (steps up to --at ${at} are shared)` };
+    return { ok: false, code: 'E_USAGE', message: `--${edit.kind} ${edit.step}: needs ${range} (steps up to --at ${at} are shared)` };
   }
   const out = new HotplugLog(log.profile, { checkpointEvery: opts.checkpointEvery ?? log.checkpointEvery });
   let state = emptyState();

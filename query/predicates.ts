@@ -5,6 +5,7 @@
  * whole state after a step.
  */
 import { formatRet } from '../kernel/errno.js';
+import type { Failed } from '../kernel/errors.js';
 import { INVARIANTS, invariantNamed } from '../model/invariants.js';
 import type { Invariant, InvariantViolation } from '../model/invariants.js';
 import type { KernelState, Profile } from '../kernel/types.js';
@@ -40,20 +41,20 @@ export const STEP_PREDICATES: ReadonlyArray<readonly [StepPredicateName, string]
   ['expect', 'an expect line of the step failed'],
 ];
 
-/** Parse `--until`; an error message naming what is known when it is no predicate. */
-export function parsePredicate(text: string): { ok: true; value: Predicate } | { ok: false; message: string; hint: string } {
+/** Parse `--until`; an E_USAGE error naming what is known when it is no predicate. */
+export function parsePredicate(text: string): { ok: true; value: Predicate } | Failed {
   const hint = `predicates: ${STEP_PREDICATES.map(([n]) => n).join(', ')} (NAME:TEXT: only what mentions TEXT), invariant:NAME (${INVARIANTS.map((i) => i.name).join(', ')})`;
   if (text.startsWith('invariant:')) {
     const inv = invariantNamed(text.slice('invariant:'.length));
-    if (!inv) return { ok: false, message: `--until ${text}: no invariant '${text.slice('invariant:'.length)}'`, hint: 'memhp invariants lists them' };
+    if (!inv) return { ok: false, code: 'E_USAGE', message: `--until ${text}: no invariant '${text.slice('invariant:'.length)}'`, hint: 'memhp invariants lists them' };
     return { ok: true, value: { kind: 'state', name: text, invariant: inv } };
   }
   const colon = text.indexOf(':');
   const base = colon < 0 ? text : text.slice(0, colon);
   const needle = colon < 0 ? '' : text.slice(colon + 1);
   const name = STEP_PREDICATES.find(([n]) => n === base)?.[0];
-  if (!name) return { ok: false, message: `--until ${text}: not a predicate`, hint };
-  if (colon >= 0 && !needle) return { ok: false, message: `--until ${text}: nothing after ':'`, hint: `e.g. ${name}:F10 (only what mentions F10)` };
+  if (!name) return { ok: false, code: 'E_USAGE', message: `--until ${text}: not a predicate`, hint };
+  if (colon >= 0 && !needle) return { ok: false, code: 'E_USAGE', message: `--until ${text}: nothing after ':'`, hint: `e.g. ${name}:F10 (only what mentions F10)` };
   const items = STEP_ITEMS[name];
   return { ok: true, value: { kind: 'step', name: text, test: (s) => items(s).filter((t) => t.includes(needle)).join('; ') } };
 }

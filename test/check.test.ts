@@ -49,7 +49,7 @@ describe('memhp check on the 6.1 traces', () => {
   it('a kernel with other rules (5.3: no ZONE_DEVICE taint) shows mismatches and exits 1', async () => {
     const r = await cli(['check', `${ROOT}/${K61}/sparse_error_paths`, '--kernel', '5.3']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^\[step \d+ trace\.txt:\d+\] section 8 flags: model PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY, kernel PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY\|TAINT_ZONE_DEVICE$/m);
+    expect(r.stdout).toMatch(/^\[step \d+ trace\.txt:\d+\] error\[E_MISMATCH\]: section 8 flags: model PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY, kernel PRESENT\|HAS_MEM_MAP\|ONLINE\|EARLY\|TAINT_ZONE_DEVICE$/m);
     expect(r.stdout).not.toContain(' 0 mismatches');
   });
 
@@ -134,7 +134,7 @@ describe('check that compares nothing', () => {
     const r = spawnCli(['check', 'test/fixtures/trace-cuts/markers-only', '--kernel', '6.1.192']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('test/fixtures/trace-cuts/markers-only/trace.txt:1: error: 0 steps, no section snapshots, no recorded returns, no nested calls, no WARN, no oops: nothing to compare\n  hint: check needs secstate snapshots, return probes, WARN splats or an oops in the trace\n');
+    expect(r.stderr).toBe('test/fixtures/trace-cuts/markers-only/trace.txt:1: error[E_PARSE]: 0 steps, no section snapshots, no recorded returns, no nested calls, no WARN, no oops: nothing to compare\n  hint: check needs secstate snapshots, return probes, WARN splats or an oops in the trace\n');
   });
 });
 
@@ -203,7 +203,7 @@ describe('the check can fail: one recorded value changed in a copy of a trace', 
     return dir;
   }
 
-  type Mismatch = { step: number; line: number; section: number | null; field: string; model: string; kernel: string };
+  type Mismatch = { code: string; step: number; line: number; section: number | null; field: string; model: string; kernel: string };
   async function mismatches(dir: string): Promise<{ code: number; list: Mismatch[]; text: string }> {
     const j = await cli(['check', dir, '--json']);
     const t = await cli(['check', dir]);
@@ -214,23 +214,23 @@ describe('the check can fail: one recorded value changed in a copy of a trace', 
     const dir = await editedCopy(161, (l) => l.replace('u8=0xffffffffffffffff', 'u8=0xfffffffffffffffb'));
     const r = await mismatches(dir);
     expect(r.code).toBe(1);
-    expect(r.list).toEqual([{ step: 4, file: `${dir}/trace.txt`, line: 161, section: 8, field: 'subsection_map', model: '0xffffffffffffffff', kernel: '0xfffffffffffffffb' }]);
-    expect(r.text).toContain('[step 4 trace.txt:161] section 8 subsection_map: model 0xffffffffffffffff, kernel 0xfffffffffffffffb\n');
+    expect(r.list).toEqual([{ code: 'E_MISMATCH', step: 4, file: `${dir}/trace.txt`, line: 161, section: 8, field: 'subsection_map', model: '0xffffffffffffffff', kernel: '0xfffffffffffffffb' }]);
+    expect(r.text).toContain('[step 4 trace.txt:161] error[E_MISMATCH]: section 8 subsection_map: model 0xffffffffffffffff, kernel 0xfffffffffffffffb\n');
   });
 
   it('one flag bit of an m word (m9 without SECTION_TAINT_ZONE_DEVICE)', async () => {
     const dir = await editedCopy(161, (l) => l.replace('m9=0xffd400000000001f', 'm9=0xffd400000000000f'));
     const r = await mismatches(dir);
     expect(r.list).toEqual([
-      { step: 4, file: `${dir}/trace.txt`, line: 161, section: 9, field: 'flags', model: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY|TAINT_ZONE_DEVICE', kernel: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY' },
+      { code: 'E_MISMATCH', step: 4, file: `${dir}/trace.txt`, line: 161, section: 9, field: 'flags', model: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY|TAINT_ZONE_DEVICE', kernel: 'PRESENT|HAS_MEM_MAP|ONLINE|EARLY' },
     ]);
   });
 
   it('one return value (E2 __add_pages -17 recorded as -12)', async () => {
     const dir = await editedCopy(274, (l) => l.replace('lab_call/__add_pages_ret: ret=-17', 'lab_call/__add_pages_ret: ret=-12'));
     const r = await mismatches(dir);
-    expect(r.list).toEqual([{ step: 6, file: `${dir}/trace.txt`, line: 274, section: null, field: 'ret', model: '-17', kernel: '-12' }]);
-    expect(r.text).toContain('[step 6 trace.txt:274] ret: model -17, kernel -12\n');
+    expect(r.list).toEqual([{ code: 'E_MISMATCH', step: 6, file: `${dir}/trace.txt`, line: 274, section: null, field: 'ret', model: '-17', kernel: '-12' }]);
+    expect(r.text).toContain('[step 6 trace.txt:274] error[E_MISMATCH]: ret: model -17, kernel -12\n');
   });
 
   it('one nested return (E5\'s second sparse_add_section -17 recorded as 0)', async () => {
@@ -238,6 +238,7 @@ describe('the check can fail: one recorded value changed in a copy of a trace', 
     const r = await mismatches(dir);
     expect(r.list).toEqual([
       {
+        code: 'E_MISMATCH',
         step: 11,
         file: `${dir}/trace.txt`,
         line: 532,
@@ -253,7 +254,7 @@ describe('the check can fail: one recorded value changed in a copy of a trace', 
     const dir = await editedCopy(168, (l) => l.replace('end: #401ff', 'end: #40200'));
     const r = await mismatches(dir);
     expect(r.list).toEqual([
-      { step: 5, file: `${dir}/trace.txt`, line: 168, section: null, field: 'warn', model: '"Misaligned __add_pages start: 0x40100 end: #401ff"', kernel: '"Misaligned __add_pages start: 0x40100 end: #40200"' },
+      { code: 'E_MISMATCH', step: 5, file: `${dir}/trace.txt`, line: 168, section: null, field: 'warn', model: '"Misaligned __add_pages start: 0x40100 end: #401ff"', kernel: '"Misaligned __add_pages start: 0x40100 end: #40200"' },
     ]);
   });
 });

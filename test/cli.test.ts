@@ -41,7 +41,7 @@ describe('memhp run', () => {
     const f = scn('fail.scn', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x200000 nr_pages=0x200\nexpect ret=-EEXIST\n');
     const r = await cli(['run', f]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`[step 1 ${f}:2]   EXPECT FAILED ${f}:3: expect ret=-EEXIST: ret is 0, expected -EEXIST`);
+    expect(r.stdout).toContain(`[step 1 ${f}:2]   ${f}:3: error[E_EXPECT]: expect ret=-EEXIST: ret is 0, expected -EEXIST`);
   });
 
   it('--json writes the log as JSON lines: a header, then one record per step', async () => {
@@ -137,13 +137,13 @@ describe('usage errors exit 2 with one line and a hint', () => {
 
 describe('bad input: file:line: message, exit 2, no stack trace, nothing on stdout (the real binary)', () => {
   const cases: Array<[string, string, RegExp]> = [
-    ['malformed line', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x200000 nr_pages\n', /:2: error: .*nr_pages/],
-    ['unknown operation', 'ram 0x100000000 1G\nhotplug 0x200000000 2M\n', /:2: error: unknown operation hotplug/],
-    ['pfn past the 64-bit physical address space', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x10000000000000 nr_pages=0x200\n', /:2: error: .*past the end of the 64-bit physical address space/],
-    ['size that overflows', 'ram 0x100000000 1G\nadd 0x200000000 0x10000000000000000\n', /:2: error: .*overflows 64 bits/],
-    ['boot RAM past MAX_PHYSMEM_BITS', 'ram 0x3ffffff00000 4M\n', /:1: error: .*past the end of the physical address space .*MAX_PHYSMEM_BITS 46/],
-    ['kernel line naming a release memhp does not model', '# two\nkernel 9.9\nram 0x100000000 1G\n', /:2: error: kernel 9\.9 is not a release memhp models/],
-    ['bad /proc/iomem line (inline)', 'iomem\n00001000-0009fbff : System RAM\n1zz-2 : System RAM\nend\n', /:3: error: /],
+    ['malformed line', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x200000 nr_pages\n', /:2: error\[E_PARSE\]: .*nr_pages/],
+    ['unknown operation', 'ram 0x100000000 1G\nhotplug 0x200000000 2M\n', /:2: error\[E_UNKNOWN_OP\]: unknown operation hotplug/],
+    ['pfn past the 64-bit physical address space', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x10000000000000 nr_pages=0x200\n', /:2: error\[E_RANGE\]: .*past the end of the 64-bit physical address space/],
+    ['size that overflows', 'ram 0x100000000 1G\nadd 0x200000000 0x10000000000000000\n', /:2: error\[E_RANGE\]: .*overflows 64 bits/],
+    ['boot RAM past MAX_PHYSMEM_BITS', 'ram 0x3ffffff00000 4M\n', /:1: error\[E_RANGE\]: .*past the end of the physical address space .*MAX_PHYSMEM_BITS 46/],
+    ['kernel line naming a release memhp does not model', '# two\nkernel 9.9\nram 0x100000000 1G\n', /:2: error\[E_PROFILE\]: kernel 9\.9 is not a release memhp models/],
+    ['bad /proc/iomem line (inline)', 'iomem\n00001000-0009fbff : System RAM\n1zz-2 : System RAM\nend\n', /:3: error\[E_IOMEM\]: /],
   ];
   it.each(cases)('%s', (_name, text, message) => {
     const f = scn(`${_name.replace(/\W+/g, '-')}.scn`, text);
@@ -160,14 +160,14 @@ describe('bad input: file:line: message, exit 2, no stack trace, nothing on stdo
     const r = spawnCli(['run', f]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${ROOT}test/fixtures/bad-iomem.txt:2: error:`);
+    expect(r.stderr).toContain(`${ROOT}test/fixtures/bad-iomem.txt:2: error[E_IOMEM]:`);
   });
 
   it('control characters of the input (NUL, ESC) are shown escaped in messages, never sent to the terminal', () => {
     const f = scn('control.scn', 'ram 0x100000000 1G\nhot\u0000plug\u001b[31m 0x200000000 2M\n');
     const r = spawnCli(['run', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(':2: error: unknown operation hot\\u0000plug\\u001b[31m');
+    expect(r.stderr).toContain(':2: error[E_UNKNOWN_OP]: unknown operation hot\\u0000plug\\u001b[31m');
     expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });

@@ -229,7 +229,7 @@ describe('memhp compare: no divergence, section sizes, colours', () => {
 
 describe('compareRuns (the comparison as data)', () => {
   it('compares the same scenario recorded under two profiles', () => {
-    const parsed = parseScenario('ram 0x100000000 1G\nadd 0x200000000 0x8000000\nremove 0x200000000 0x8000000\n', 't.scn', { geometry: createProfile().geometry, readFile: () => ({ ok: false, message: 'no' }) });
+    const parsed = parseScenario('ram 0x100000000 1G\nadd 0x200000000 0x8000000\nremove 0x200000000 0x8000000\n', 't.scn', { geometry: createProfile().geometry, readFile: () => ({ ok: false, code: 'E_IO', message: 'no' }) });
     if (!parsed.ok) throw new Error('parse');
     const runs = ['5.3', '5.6'].map((kernel) => {
       const profile = createProfile({ kernel });
@@ -247,24 +247,24 @@ describe('compareRuns (the comparison as data)', () => {
 
 describe('memhp compare: usage errors exit 2 with one line and a hint', () => {
   it.each([
-    [['compare', SEED], "missing --kernels for 'compare'"],
-    [['compare', SEED, '--kernels'], "option '--kernels' needs a value"],
-    [['compare', SEED, '--kernels', '5.3'], "--kernels needs at least two kernels to compare, got '5.3'"],
-    [['compare', SEED, '--kernels', '5.3,4.19'], '--kernels: kernel 4.19 is not a release memhp models'],
-    [['compare', SEED, '--kernels', 'banana,5.3'], '--kernels: kernel banana is not a release memhp models'],
-    [['compare', SEED, '--kernels', '5.3,6.1,5.3'], '--kernels lists 5.3 twice'],
-    [['compare', SEED, '--kernels', '6.1,6.1.0'], '--kernels lists 6.1 and 6.1.0, the same release'],
-    [['compare', SEED, '--kernels', '5.3,,6.1'], "--kernels has an empty entry: '5.3,,6.1'"],
-    [['compare', SEED, '--kernels', '5.3,6.1', '--arch', 'vax'], 'unknown --arch vax'],
-    [['compare', SEED, '--kernels', '5.3,6.1', '--kernel', '5.3'], "unknown option '--kernel' for 'compare'"],
-    [['compare', '--kernels', '5.3,6.1'], "missing FILE for 'compare'"],
-    [['compare', 'no/such/file.scn', '--kernels', '5.3,6.1'], 'cannot read no/such/file.scn: no such file'],
+    [['compare', SEED], "memhp: error[E_USAGE]: missing --kernels for 'compare'"],
+    [['compare', SEED, '--kernels'], "memhp: error[E_USAGE]: option '--kernels' needs a value"],
+    [['compare', SEED, '--kernels', '5.3'], "memhp: error[E_USAGE]: --kernels needs at least two kernels to compare, got '5.3'"],
+    [['compare', SEED, '--kernels', '5.3,4.19'], 'memhp: error[E_PROFILE]: --kernels: kernel 4.19 is not a release memhp models'],
+    [['compare', SEED, '--kernels', 'banana,5.3'], 'memhp: error[E_PROFILE]: --kernels: kernel banana is not a release memhp models'],
+    [['compare', SEED, '--kernels', '5.3,6.1,5.3'], 'memhp: error[E_USAGE]: --kernels lists 5.3 twice'],
+    [['compare', SEED, '--kernels', '6.1,6.1.0'], 'memhp: error[E_USAGE]: --kernels lists 6.1 and 6.1.0, the same release'],
+    [['compare', SEED, '--kernels', '5.3,,6.1'], "memhp: error[E_USAGE]: --kernels has an empty entry: '5.3,,6.1'"],
+    [['compare', SEED, '--kernels', '5.3,6.1', '--arch', 'vax'], 'memhp: error[E_PROFILE]: unknown --arch vax'],
+    [['compare', SEED, '--kernels', '5.3,6.1', '--kernel', '5.3'], "memhp: error[E_USAGE]: unknown option '--kernel' for 'compare'"],
+    [['compare', '--kernels', '5.3,6.1'], "memhp: error[E_USAGE]: missing FILE for 'compare'"],
+    [['compare', 'no/such/file.scn', '--kernels', '5.3,6.1'], 'memhp: error[E_IO]: cannot read no/such/file.scn: no such file'],
   ])('memhp %j', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
-    expect(r.stderr).toMatch(/^memhp: error: .*\n( {2}hint: .*\n)?$/);
+    expect(r.stderr).toMatch(/^memhp: error\[E_[A-Z_]+\]: .*\n( {2}hint: .*\n)?$/);
   });
 
   it('bad input names file:line, exit 2, no stack trace (the real binary)', () => {
@@ -273,7 +273,7 @@ describe('memhp compare: usage errors exit 2 with one line and a hint', () => {
     const r = spawnCli(['compare', f, '--kernels', '5.3,6.1']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/:2: error: unknown operation hotplug/);
+    expect(r.stderr).toMatch(/:2: error\[E_UNKNOWN_OP\]: unknown operation hotplug/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -84,9 +84,9 @@ describe('forkLog (fast-check)', () => {
   it('refuses a K at or before N, past the end, and an N past the end', () => {
     const s: Scenario = { file: 'x.scn', kernel: null, boot: { ranges: [], iomem: [], source: { file: 'x.scn', line: 1 } }, bootExpects: [], steps: [1, 2, 3].map((i) => scenarioStep({ kind: 'pfn_valid', pfn: i }, i + 1)) };
     const log = recordScenario(s, profile);
-    expect(forkLog(log, s.steps, 2, { kind: 'drop', step: 2 })).toEqual({ ok: false, message: '--drop 2: needs a step from 3 to 3 (steps up to --at 2 are shared)' });
+    expect(forkLog(log, s.steps, 2, { kind: 'drop', step: 2 })).toEqual({ ok: false, code: 'E_USAGE', message: '--drop 2: needs a step from 3 to 3 (steps up to --at 2 are shared)' });
     expect(forkLog(log, s.steps, 1, { kind: 'replace', step: 4, op: s.steps[0] as ScenarioStep })).toMatchObject({ ok: false });
-    expect(forkLog(log, s.steps, 3, { kind: 'drop', step: 4 })).toEqual({ ok: false, message: '--drop 4: needs a step after 3, and step 3 is the last (steps up to --at 3 are shared)' });
+    expect(forkLog(log, s.steps, 3, { kind: 'drop', step: 4 })).toEqual({ ok: false, code: 'E_USAGE', message: '--drop 4: needs a step after 3, and step 3 is the last (steps up to --at 3 are shared)' });
     expect(forkLog(log, s.steps, 4, { kind: 'insert', op: s.steps[0] as ScenarioStep })).toMatchObject({ ok: false });
   });
 });
@@ -154,7 +154,7 @@ describe('memhp fork', () => {
       [['fork', path, '--at', '2', '--drop', '3'], /missing -o FILE/],
       [['fork', path, '--at', '5', '--drop', '3', '-o', join(dir, 'x.memhp')], /--drop 3: needs a step from 6 to 8/],
       [['fork', path, '--at', '99', '--drop', '3', '-o', join(dir, 'x.memhp')], /--at 99 is past the last step/],
-      [['fork', path, '--at', '2', '--insert', 'frobnicate 1', '-o', join(dir, 'x.memhp')], /^--insert:1: error: unknown operation frobnicate/],
+      [['fork', path, '--at', '2', '--insert', 'frobnicate 1', '-o', join(dir, 'x.memhp')], /^--insert:1: error\[E_UNKNOWN_OP\]: unknown operation frobnicate/],
       [['fork', path, '--at', '2', '--replace', '3', '-o', join(dir, 'x.memhp')], /--replace K needs the operation after it/],
       [['fork', path, 'pfn_valid pfn=1', '--at', '2', '--drop', '3', '-o', join(dir, 'x.memhp')], /only --replace K takes an operation/],
     ];

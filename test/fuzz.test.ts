@@ -25,10 +25,10 @@ const PLANTED = `data:text/javascript,${encodeURIComponent(`
 export async function runCli(argv, io) {
   switch (argv[0]) {
     case 'ok': io.out('fine\\n'); return 0;
-    case 'clean': io.err('memhp: error: planted\\n  hint: none\\n'); return 2;
+    case 'clean': io.err('memhp: error[E_USAGE]: planted\\n  hint: none\\n'); return 2;
     case 'throw': throw new Error('planted bug');
     case 'loop': for (;;) {}
-    case 'exit70': io.err('memhp: internal error (a bug in memhp, please report it):\\nError: x\\n    at f (x.js:1:2)\\n'); return 70;
+    case 'exit70': io.err('memhp: error[E_INTERNAL]: internal error (a bug in memhp, please report it):\\nError: x\\n    at f (x.js:1:2)\\n'); return 70;
     case 'alloc': { const a = []; for (;;) a.push(new Array(1e6).fill(1)); }
     case 'flaky': io.out(String(Math.random())); return 0;
   }

@@ -49,6 +49,6 @@ describe('an input of a kind a command does not run', () => {
   it('a /proc/iomem copy given as the input says what it is and where it goes', async () => {
     const r = await cli(['run', join(RUN, 'iomem-before.txt')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`memhp: error: ${join(RUN, 'iomem-before.txt')} is a copy of /proc/iomem, not an input memhp runs\n  hint: give it with --iomem FILE to a recorded trace without IOMEM snapshots, or name it on a scenario's iomem line\n`);
+    expect(r.stderr).toBe(`memhp: error[E_USAGE]: ${join(RUN, 'iomem-before.txt')} is a copy of /proc/iomem, not an input memhp runs\n  hint: give it with --iomem FILE to a recorded trace without IOMEM snapshots, or name it on a scenario's iomem line\n`);
   });
 });

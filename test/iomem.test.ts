@@ -125,7 +125,7 @@ describe('iomem in a scenario', () => {
   };
   const readFile = (path: string) => {
     const text = files[path];
-    return text === undefined ? { ok: false as const, message: 'ENOENT: no such file' } : { ok: true as const, text };
+    return text === undefined ? { ok: false as const, code: 'E_IO' as const, message: 'ENOENT: no such file' } : { ok: true as const, text };
   };
 
   it('reads an iomem file through readFile: top-level System RAM becomes boot RAM', () => {

@@ -25,7 +25,7 @@ describe('scenario limits: refused at the line that passes them, exit 2', () => 
     const f = scn('long.scn', `ram 4G 4G\n# ${'x'.repeat(MAX_LINE_LENGTH)}\npfn_valid pfn=0x100000\n`);
     const r = await cli(['run', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:2: error: line of ${MAX_LINE_LENGTH + 2} characters: memhp reads lines of at most ${MAX_LINE_LENGTH}`);
+    expect(r.stderr).toContain(`${f}:2: error[E_LIMIT]: line of ${MAX_LINE_LENGTH + 2} characters: memhp reads lines of at most ${MAX_LINE_LENGTH}`);
   });
 
   it(`a line of ${MAX_LINE_LENGTH} characters is still read`, async () => {
@@ -38,14 +38,14 @@ describe('scenario limits: refused at the line that passes them, exit 2', () => 
     const f = scn('rams.scn', `${rams.join('\n')}\n`);
     const r = await cli(['run', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:${MAX_BOOT_RANGES + 1}: error: more than ${MAX_BOOT_RANGES} boot RAM ranges`);
+    expect(r.stderr).toContain(`${f}:${MAX_BOOT_RANGES + 1}: error[E_LIMIT]: more than ${MAX_BOOT_RANGES} boot RAM ranges`);
   });
 
   it(`boot RAM of more than ${MAX_BOOT_SECTIONS} sections (the whole 5-level address space)`, async () => {
     const f = scn('huge.scn', 'kernel 6.1\nram 0x100000000-0xfffffffffffff\n');
     const r = await cli(['run', '--paging', '5', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:2: error: boot RAM spans 33554400 sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot`);
+    expect(r.stderr).toContain(`${f}:2: error[E_LIMIT]: boot RAM spans 33554400 sections: memhp models at most ${MAX_BOOT_SECTIONS} present sections at boot`);
   });
 
   it('boot RAM of the whole 4-level address space still fits', () => {
@@ -60,7 +60,7 @@ describe('scenario limits: refused at the line that passes them, exit 2', () => 
     const r = parseScenario(text, 'many.scn', { geometry: g });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toEqual([expect.objectContaining({ file: 'many.scn', line: MAX_STEPS + 2, message: expect.stringContaining(`more than ${MAX_STEPS} operations`) })]);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'E_LIMIT', file: 'many.scn', line: MAX_STEPS + 2, message: expect.stringContaining(`more than ${MAX_STEPS} operations`) })]);
   });
 });
 
@@ -71,7 +71,7 @@ describe('operations over many sections', () => {
     const f = scn('span.scn', `kernel 6.1\nram 4G 4G\n${ops.join('\n')}\n`);
     const r = await cli(['run', '--paging', '4', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:7: error: the operations up to here span ${5 * (2 ** 19 - 512)} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all`);
+    expect(r.stderr).toContain(`${f}:7: error[E_LIMIT]: the operations up to here span ${5 * (2 ** 19 - 512)} sections: memhp runs operations spanning at most ${MAX_RUN_SECTIONS} sections in all`);
   });
 
   it('removing 2^17 sections in one call is linear: one F14 hazard naming them all, written once (it was quadratic: ~5 minutes)', async () => {
@@ -120,14 +120,14 @@ describe('ZONE_DEVICE ranges', () => {
     const f = scn('dev-many.scn', moves(MAX_DEVICE_RANGES + 1));
     const r = await cli(['run', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:${MAX_DEVICE_RANGES + 3}: error: more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges`);
+    expect(r.stderr).toContain(`${f}:${MAX_DEVICE_RANGES + 3}: error[E_LIMIT]: more than ${MAX_DEVICE_RANGES} distinct ZONE_DEVICE ranges`);
   });
 });
 
 describe('text inputs', () => {
   it(`a file that never ends (/dev/zero) is refused after ${MAX_INPUT_BYTES} bytes`, () => {
     const r = readTextFile('/dev/zero');
-    expect(r).toEqual({ ok: false, reason: 'too-large', message: `cannot read /dev/zero: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` });
+    expect(r).toEqual({ ok: false, code: 'E_LIMIT', reason: 'too-large', message: `cannot read /dev/zero: more than ${MAX_INPUT_BYTES} bytes (memhp reads text inputs of at most 256 MiB)` });
   });
 
   it('a UTF-8 byte-order mark before the first line is not part of it', async () => {

@@ -162,7 +162,7 @@ describe('the CLI on a damaged log', () => {
     const h = spawnCli(['state', head]);
     expect(h.code).toBe(2);
     expect(h.stderr).not.toMatch(/\n\s+at /);
-    expect(h.stderr.split('\n')[0]).toMatch(new RegExp(`^${head}:1: error: truncated: the header line is incomplete`));
+    expect(h.stderr.split('\n')[0]).toMatch(new RegExp(`^${head}:1: error\\[E_LOG\\]: truncated: the header line is incomplete`));
   });
 
   it('a file with nothing usable is an input error at line 1 (exit 2), without a stack', async () => {
@@ -171,7 +171,7 @@ describe('the CLI on a damaged log', () => {
     const r = await cli(['state', path]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^${path}:1: error: truncated: the header line is incomplete`));
+    expect(r.stderr).toMatch(new RegExp(`^${path}:1: error\\[E_LOG\\]: truncated: the header line is incomplete`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -181,7 +181,7 @@ describe('forged logs on the command line', () => {
     const r = spawnCli(['state', path]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^${path}:1: error: header: boot\\.ranges\\.0: endPfn 0x10000000000000 is past the end of the physical address space`));
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^${path}:1: error\\[E_LOG\\]: header: boot\\.ranges\\.0: endPfn 0x10000000000000 is past the end of the physical address space`));
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
@@ -229,7 +229,7 @@ describe('limits', () => {
     const good = textLines(GOOD);
     const long = (l: LogLine): LogLine => ({ text: '', line: l.line, complete: true, tooLong: MAX_LOG_LINE_BYTES + 1 });
     const r = readLogLines(good.map((l) => (l.line === 5 ? long(l) : l)), 'l.memhp');
-    expect(r.ok && r.value.damage).toEqual({ file: 'l.memhp', line: 5, message: `line longer than MAX_LOG_LINE_BYTES (${MAX_LOG_LINE_BYTES} bytes), the longest log line memhp reads (more than ${MAX_LOG_LINE_BYTES + 1} bytes); steps 3..8 not loaded` });
+    expect(r.ok && r.value.damage).toEqual({ code: 'E_LIMIT', file: 'l.memhp', line: 5, message: `line longer than MAX_LOG_LINE_BYTES (${MAX_LOG_LINE_BYTES} bytes), the longest log line memhp reads (more than ${MAX_LOG_LINE_BYTES + 1} bytes); steps 3..8 not loaded` });
     expect(r.ok && r.value.log.length).toBe(3);
     const h = readLogLines(good.map((l) => (l.line === 1 ? long(l) : l)), 'l.memhp');
     expect(!h.ok && h.damage.line).toBe(1);

@@ -76,7 +76,7 @@ describe('format 1 → 2', () => {
     const cut = v1Text.slice(0, v1Text.length - 200);
     const r = readLogLines(textLines(cut), V1);
     expect(r.ok && r.value.log.length).toBe(8);
-    expect(r.ok && r.value.damage).toEqual({ file: V1, line: 10, message: 'truncated: the record of step 8 is incomplete (the file ends mid-line); steps 8..8 not loaded' });
+    expect(r.ok && r.value.damage).toEqual({ code: 'E_LOG', file: V1, line: 10, message: 'truncated: the record of step 8 is incomplete (the file ends mid-line); steps 8..8 not loaded' });
   });
 
   it('the CLI reads it with a one-line note, and record upgrades it to a verified format-2 file', async () => {
@@ -123,7 +123,7 @@ describe('unknown formats and profiles', () => {
   it('a newer format is refused, saying which format, who wrote it and what this memhp reads', () => {
     const r = readLogLines(textLines(withHeader((h) => ({ ...h, format: 3, version: '9.0.0' }))), 'new.memhp');
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.damage).toEqual({ file: 'new.memhp', line: 1, message: `log format 3 is not one this memhp reads (written by memhp 9.0.0; memhp ${MEMHP_VERSION} reads formats 1 and 2)` });
+    expect(!r.ok && r.damage).toEqual({ code: 'E_LOG', file: 'new.memhp', line: 1, message: `log format 3 is not one this memhp reads (written by memhp 9.0.0; memhp ${MEMHP_VERSION} reads formats 1 and 2)` });
   });
 
   it('a format that is not a number is refused the same way', () => {
@@ -158,7 +158,7 @@ describe('unknown formats and profiles', () => {
     const r = await cli(['run', path]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(`${path}:1: error: log format 3 is not one this memhp reads (written by memhp ${MEMHP_VERSION}; memhp ${MEMHP_VERSION} reads formats 1 and 2)`);
+    expect(r.stderr.split('\n')[0]).toBe(`${path}:1: error[E_LOG]: log format 3 is not one this memhp reads (written by memhp ${MEMHP_VERSION}; memhp ${MEMHP_VERSION} reads formats 1 and 2)`);
   });
 });
 
@@ -217,6 +217,6 @@ describe('a format-1 header is held to the fields format 2 writes', () => {
     writeFileSync(f, bad);
     const r = await cli(['record', f, '-o', join(dir, 'out.memhp')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^${f}:1: error: header: input\\.sha256: `));
+    expect(r.stderr).toMatch(new RegExp(`^${f}:1: error\\[E_LOG\\]: header: input\\.sha256: `));
   });
 });

@@ -169,7 +169,7 @@ describe('memhp profiles', () => {
     const r = await cli(['profiles', '--kernel', v]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`memhp: error: kernel ${v} is not a release memhp models`);
+    expect(r.stderr).toContain(`memhp: error[E_PROFILE]: kernel ${v} is not a release memhp models`);
     expect(r.stderr).toMatch(/^ {2}hint: named releases: 5\.2, 5\.3, /m);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
   });

@@ -51,7 +51,7 @@ describe('memhp bisect', () => {
   it('exits 1 when the predicate never turns true, also within --from/--to', () => {
     const r = spawnCli(['bisect', CYCLE, '--until', 'error']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('error never turns true in steps 0-8');
+    expect(r.stdout).toContain('error[E_NEVER]: error never turns true in steps 0-8');
     expect(spawnCli(['bisect', SEED, '--until', 'warn', '--to', '2']).code).toBe(1);
     expect(spawnCli(['bisect', SEED, '--until', 'warn', '--from', '2', '--to', '3']).code).toBe(0);
     const j = spawnCli(['bisect', CYCLE, '--until', 'error', '--json']);
@@ -60,21 +60,21 @@ describe('memhp bisect', () => {
   });
 
   it.each([
-    [['bisect', CYCLE], /^memhp: error: missing --until for 'bisect'\n/],
-    [['bisect', CYCLE, '--until', 'oops'], /^memhp: error: --until oops: not a predicate\n  hint: predicates: warn, error, leak, hazard, expect/],
-    [['bisect', CYCLE, '--until', 'invariant:nope'], /^memhp: error: --until invariant:nope: no invariant 'nope'\n  hint: memhp invariants lists them\n$/],
-    [['bisect', CYCLE, '--until', 'warn', '--to', '99'], /^memhp: error: --to 99 is past the last step\n/],
-    [['bisect', CYCLE, '--until', 'warn', '--from', '5', '--to', '2'], /^memhp: error: --from 5 is after --to 2\n$/],
-    [['blame', CYCLE], /^memhp: error: missing --section for 'blame'\n/],
-    [['blame', CYCLE, '--section', '144', '--field', 'colour'], /^memhp: error: --field colour: not a section field\n  hint: fields: flags, map, nid, usage, subsection_map, boot_map, memmap, state\n$/],
-    [['blame', CYCLE, '--section', '144', '--field', 'usage', '--bit', '1'], /^memhp: error: --bit needs a bitmap or bit field, not usage\n/],
-    [['print', CYCLE, '--section', 'x'], /^memhp: error: --section must be a section number/],
-    [['print', CYCLE, '--section', '144', '--bit', '64'], /^memhp: error: --bit must be a bit number from 0 to 63 for subsection_map, got '64'\n$/],
-    [['print', 'no/such.scn', '--section', '1'], /^memhp: error: cannot read no\/such\.scn: no such file\n$/],
-    [['shrink', CYCLE, '-o', '/tmp/never.scn'], /^memhp: error: missing --until for 'shrink'\n/],
-    [['shrink', CYCLE, '--until', 'warn'], /^memhp: error: missing -o FILE for 'shrink'\n/],
-    [['shrink', TRACE, '--until', 'warn', '-o', '/tmp/never.scn'], /^memhp: error: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
-    [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error: cannot write \/no\/such\/dir\/min\.scn: no such file or directory\n$/],
+    [['bisect', CYCLE], /^memhp: error\[E_USAGE\]: missing --until for 'bisect'\n/],
+    [['bisect', CYCLE, '--until', 'oops'], /^memhp: error\[E_USAGE\]: --until oops: not a predicate\n  hint: predicates: warn, error, leak, hazard, expect/],
+    [['bisect', CYCLE, '--until', 'invariant:nope'], /^memhp: error\[E_USAGE\]: --until invariant:nope: no invariant 'nope'\n  hint: memhp invariants lists them\n$/],
+    [['bisect', CYCLE, '--until', 'warn', '--to', '99'], /^memhp: error\[E_USAGE\]: --to 99 is past the last step\n/],
+    [['bisect', CYCLE, '--until', 'warn', '--from', '5', '--to', '2'], /^memhp: error\[E_USAGE\]: --from 5 is after --to 2\n$/],
+    [['blame', CYCLE], /^memhp: error\[E_USAGE\]: missing --section for 'blame'\n/],
+    [['blame', CYCLE, '--section', '144', '--field', 'colour'], /^memhp: error\[E_USAGE\]: --field colour: not a section field\n  hint: fields: flags, map, nid, usage, subsection_map, boot_map, memmap, state\n$/],
+    [['blame', CYCLE, '--section', '144', '--field', 'usage', '--bit', '1'], /^memhp: error\[E_USAGE\]: --bit needs a bitmap or bit field, not usage\n/],
+    [['print', CYCLE, '--section', 'x'], /^memhp: error\[E_USAGE\]: --section must be a section number/],
+    [['print', CYCLE, '--section', '144', '--bit', '64'], /^memhp: error\[E_USAGE\]: --bit must be a bit number from 0 to 63 for subsection_map, got '64'\n$/],
+    [['print', 'no/such.scn', '--section', '1'], /^memhp: error\[E_IO\]: cannot read no\/such\.scn: no such file\n$/],
+    [['shrink', CYCLE, '-o', '/tmp/never.scn'], /^memhp: error\[E_USAGE\]: missing --until for 'shrink'\n/],
+    [['shrink', CYCLE, '--until', 'warn'], /^memhp: error\[E_USAGE\]: missing -o FILE for 'shrink'\n/],
+    [['shrink', TRACE, '--until', 'warn', '-o', '/tmp/never.scn'], /^memhp: error\[E_USAGE\]: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
+    [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error\[E_IO\]: cannot write \/no\/such\/dir\/min\.scn: no such file or directory\n$/],
   ])('memhp %j: a one-line user error, exit 2, no stack', (args, msg) => {
     const r = spawnCli(args);
     expect(r.code).toBe(2);

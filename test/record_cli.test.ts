@@ -83,7 +83,7 @@ describe('memhp record', () => {
       const r = spawnCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd().split('\n')[0]).toMatch(/^memhp: error: (refusing to write over .*in\.scn: the run read it( \(as .*\))?|missing -o FILE for 'record')$/);
+      expect(r.stderr.trimEnd().split('\n')[0]).toMatch(/^memhp: error\[(E_PROTECTED\]: refusing to write over .*in\.scn: the run read it( \(as .*\))?|E_USAGE\]: missing -o FILE for 'record')$/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(readFileSync(input).equals(before)).toBe(true);
@@ -94,7 +94,7 @@ describe('memhp record', () => {
   it('a directory that does not exist is a one-line error, exit 2', async () => {
     const r = await cli(['record', CYCLE, '-o', join(dir, 'no-such-dir', 'x.memhp')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`memhp: error: cannot write ${join(dir, 'no-such-dir', 'x.memhp')}: no such file or directory\n`);
+    expect(r.stderr).toBe(`memhp: error[E_IO]: cannot write ${join(dir, 'no-such-dir', 'x.memhp')}: no such file or directory\n`);
   });
 
   it('an input error is reported as file:line with exit 2, and no log is written', async () => {
@@ -103,7 +103,7 @@ describe('memhp record', () => {
     const out = join(dir, 'broken.memhp');
     const r = await cli(['record', bad, '-o', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^${bad}:2: error: unknown operation frobnicate`));
+    expect(r.stderr).toMatch(new RegExp(`^${bad}:2: error\\[E_UNKNOWN_OP\\]: unknown operation frobnicate`));
     expect(readdirSync(dir)).not.toContain('broken.memhp');
   });
 

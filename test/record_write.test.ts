@@ -58,7 +58,7 @@ describe('a disk that fills up while writing', () => {
     const out = join(d, 'out.memhp');
     writeFileSync(out, OLD);
     const r = await cli(['record', scn, '-o', out], { writeFs: fs });
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error: cannot write ${out}: ${reason}\n`]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error[E_IO]: cannot write ${out}: ${reason}\n`]);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     expect(temps(d)).toEqual([]);
   });
@@ -70,7 +70,7 @@ describe('a disk that fills up while writing', () => {
     const stale = join(d, `.out.memhp.${process.pid}.tmp`);
     writeFileSync(stale, 'not ours\n');
     const r = await cli(['record', CYCLE, '-o', out]);
-    expect([r.code, r.stderr]).toEqual([2, `memhp: error: cannot write ${out}: its temporary file ${stale} exists (left by a process that was killed?)\n`]);
+    expect([r.code, r.stderr]).toEqual([2, `memhp: error[E_IO]: cannot write ${out}: its temporary file ${stale} exists (left by a process that was killed?)\n`]);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     expect(readFileSync(stale, 'utf8')).toBe('not ours\n');
   });
@@ -96,7 +96,7 @@ describe('a disk that fills up while writing', () => {
     const out = join(mnt, 'out.memhp');
     writeFileSync(out, OLD);
     const r = await cli(['record', scn, '-o', out]);
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error: cannot write ${out}: no space left on device\n`]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error[E_IO]: cannot write ${out}: no space left on device\n`]);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     expect(temps(mnt)).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe('a disk that fills up while writing', () => {
 
 describe('never over a file the run read', () => {
   const refused = (out: string, as?: string): string =>
-    `memhp: error: refusing to write over ${out}: the run read it${as === undefined ? '' : ` (as ${as})`}\n  hint: give -o a file the command does not read\n`;
+    `memhp: error[E_PROTECTED]: refusing to write over ${out}: the run read it${as === undefined ? '' : ` (as ${as})`}\n  hint: give -o a file the command does not read\n`;
 
   /** A copy of a recorded trace directory (trace.txt, console.log, run.json, iomem-before.txt). */
   function traceDir(): string {

@@ -177,7 +177,7 @@ describe('memhp shrink (the built CLI)', () => {
   it('never writes over its input; exit 1 and no file when the predicate never holds; --json', () => {
     const same = spawnCli(['shrink', input, '--until', 'hazard', '-o', join(dir, '.', 'long.scn')]);
     expect(same.code).toBe(2);
-    expect(same.stderr).toMatch(/^memhp: error: refusing to write over .*long\.scn: the run read it\n/);
+    expect(same.stderr).toMatch(/^memhp: error\[E_PROTECTED\]: refusing to write over .*long\.scn: the run read it\n/);
     expect(readFileSync(input)).toEqual(original);
     const none = join(dir, 'none.scn');
     const no = spawnCli(['shrink', input, '--until', 'leak', '-o', none]);

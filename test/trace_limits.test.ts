@@ -88,21 +88,21 @@ describe('the largest trace the reader accepts', () => {
   it(`a line longer than MAX_TRACE_LINE_LENGTH (${MAX_TRACE_LINE_LENGTH}) is refused with its file:line`, () => {
     const r = readTrace(`# tracer: nop\n${'a'.repeat(MAX_TRACE_LINE_LENGTH)}\n${' '.repeat(MAX_TRACE_LINE_LENGTH + 1)}\n`, 'trace.txt');
     expect(r.ok ? null : r.errors).toEqual([
-      { code: 'E_PARSE', file: 'trace.txt', line: 3, message: `a line of ${MAX_TRACE_LINE_LENGTH + 1} characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)` },
+      { code: 'E_LIMIT', file: 'trace.txt', line: 3, message: `a line of ${MAX_TRACE_LINE_LENGTH + 1} characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)` },
     ]);
   });
 
   it('memhp check: a line of 10^6 spaces, exit 2 with file:line naming the limit (the built CLI)', () => {
     const dir = traceDir([' '.repeat(1_000_000)]);
     const r = spawnCli(['check', dir]);
-    expect(r.stderr).toBe(`${dir}/trace.txt:269: error: a line of 1000000 characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)\n`);
+    expect(r.stderr).toBe(`${dir}/trace.txt:269: error[E_LIMIT]: a line of 1000000 characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)\n`);
     expect(r.code).toBe(2);
   });
 
   it(`more than MAX_TRACE_LINES (${MAX_TRACE_LINES}) lines: exit 2 at the first line past the limit`, async () => {
     const dir = traceDir(Array.from({ length: MAX_TRACE_LINES }, () => '#'));
     const r = await cli(['check', dir]);
-    expect(r.stderr).toBe(`${dir}/trace.txt:${MAX_TRACE_LINES + 1}: error: more than 1000000 lines: the trace is longer than the most memhp reads (MAX_TRACE_LINES = 1000000)\n`);
+    expect(r.stderr).toBe(`${dir}/trace.txt:${MAX_TRACE_LINES + 1}: error[E_LIMIT]: more than 1000000 lines: the trace is longer than the most memhp reads (MAX_TRACE_LINES = 1000000)\n`);
     expect(r.code).toBe(2);
     // Exactly the limit is read.
     expect(readTrace('x\n'.repeat(MAX_TRACE_LINES), 't').ok).toBe(true);
@@ -156,7 +156,7 @@ describe('whole-trace errors carry file:line', () => {
     dirs.push(dir);
     writeFileSync(`${dir}/trace.txt`, `${LINES.filter((l) => !l.includes('Linux version')).join('\n')}`);
     const r = await cli(['check', dir]);
-    expect(r.stderr).toBe(`${dir}/trace.txt:1: error: no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?\n  hint: give --kernel VERSION, e.g. --kernel 6.1.192\n`);
+    expect(r.stderr).toBe(`${dir}/trace.txt:1: error[E_PARSE]: no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?\n  hint: give --kernel VERSION, e.g. --kernel 6.1.192\n`);
     expect(r.code).toBe(2);
   });
 });
@@ -168,7 +168,7 @@ describe("a trace's calls are held to a scenario's bounds before the model runs 
     const dir = traceDir([HUGE]);
     const r = await cli([cmd, dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^${dir}/trace.txt:269: error: __add_pages spans 33554432 sections: memhp models at most MAX_SECTIONS_PER_CALL \\(524288\\) sections per call`));
+    expect(r.stderr).toMatch(new RegExp(`^${dir}/trace.txt:269: error\\[E_LIMIT\\]: __add_pages spans 33554432 sections: memhp models at most MAX_SECTIONS_PER_CALL \\(524288\\) sections per call`));
   });
 });
 

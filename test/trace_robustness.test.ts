@@ -140,7 +140,7 @@ describe('damage', () => {
     writeFileSync(`${dir}/trace.txt`, Buffer.concat([Buffer.from('# tracer: nop\n'), bytes]));
     const r = await cli(['check', `${dir}/trace.txt`, '--kernel', '6.1.192']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${dir}/trace.txt:1: error: nothing usable: none of the \\d+ line\\(s\\) is a trace line of a known kind`));
+    expect(r.stderr).toMatch(new RegExp(`${dir}/trace.txt:1: error\\[E_PARSE\\]: nothing usable: none of the \\d+ line\\(s\\) is a trace line of a known kind`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

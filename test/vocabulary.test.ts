@@ -94,13 +94,13 @@ describe('vocabulary lists', () => {
   it('the schema takes every zone and refuses another', () => {
     const withZone = (zone: string): unknown => record((r) => (r.op = { kind: 'move_pfn_range_to_zone', pfn: 0x100000, nr_pages: 0x8000, zone }));
     for (const z of ZONES) expect(check(RecordV2, withZone(z)).ok).toBe(true);
-    expect(check(RecordV2, withZone('dma32'))).toEqual({ ok: false, message: expect.stringMatching(/^op\.zone: /) });
+    expect(check(RecordV2, withZone('dma32'))).toEqual({ ok: false, code: 'E_LOG', message: expect.stringMatching(/^op\.zone: /) });
   });
 
   it('the schema refuses a nested call naming no function of SUBCALL_FNS', () => {
     const call = (fn: number): unknown => record((r) => (r.outcome.calls = [fn, 0x100000, 0x200, 0]));
     for (let i = 0; i < SUBCALL_FNS.length; i++) expect(check(RecordV2, call(i)).ok).toBe(true);
-    expect(check(RecordV2, call(SUBCALL_FNS.length))).toEqual({ ok: false, message: 'outcome.calls: a call names no traced function (its first number is not 0-3)' });
+    expect(check(RecordV2, call(SUBCALL_FNS.length))).toEqual({ ok: false, code: 'E_LOG', message: 'outcome.calls: a call names no traced function (its first number is not 0-3)' });
   });
 
   it('every operation kind is an operation word of a scenario', () => {

@@ -10,7 +10,8 @@ import { bisect } from '../../query/bisect.js';
 import { diffStates } from '../../query/diff.js';
 import { parsePredicate } from '../../query/predicates.js';
 import { inputArgs } from '../args.js';
-import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK, UserError, errorTag } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, parseStepArg } from '../load.js';
 import type { InputArgValues } from '../load.js';
@@ -30,14 +31,14 @@ export const bisectCommandDef = defineCommand({
 
 /** Execute `memhp bisect`; returns the exit code. */
 export function runBisect(io: Io, args: InputArgValues & { file: string; until?: string; from?: string; to?: string; exact?: boolean; json?: boolean }): number {
-  if (args.until === undefined) throw new UserError("missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
+  if (args.until === undefined) throw new UserError('E_USAGE', "missing --until for 'bisect'", [], 'e.g. memhp bisect FILE --until warn (memhp invariants lists the invariants)');
   const p = parsePredicate(args.until);
-  if (!p.ok) throw new UserError(p.message, [], p.hint);
+  if (!p.ok) throw UserError.from(p);
   const loaded = loadInput(io, args.file, loadOptions(args));
   const log = loaded.log;
   const from = args.from === undefined ? 0 : parseStepArg(log, '--from', args.from);
   const to = parseStepArg(log, '--to', args.to);
-  if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
+  if (from > to) throw new UserError('E_USAGE', `--from ${from} is after --to ${to}`);
   const r = bisect(log, p.value, { from, to, exact: args.exact ?? false });
   const found = r.found;
   const step = found ? log.step(found.seq) : null;
@@ -48,7 +49,7 @@ export function runBisect(io: Io, args: InputArgValues & { file: string; until?:
         ? { step: found.seq, source: `${step.source.file}:${step.source.line}`, text: step.text, why: found.why, path: step.outcome.path, ret: step.outcome.ret, warnings: step.outcome.warnings, hazards: step.outcome.hazards, diff }
         : null;
     io.out(`${JSON.stringify({ file: loaded.file, until: args.until, method: r.method, from: r.from, to: r.to, found: f, probes: r.probes.map((x) => ({ step: x.seq, value: x.value })), materialisations: r.materialisations })}\n`);
-    return found ? EXIT_OK : EXIT_EXPECT;
+    return found ? EXIT_OK : exitStatus('E_NEVER');
   }
   const c = io.color;
   const how =
@@ -60,8 +61,8 @@ export function runBisect(io: Io, args: InputArgValues & { file: string; until?:
   io.out(`${c.bold('memhp bisect')} ${loaded.file} --until ${args.until} — ${describeProfile(loaded.profile)}\n`);
   if (!found || !step || !diff) {
     const where = r.method === 'binary' ? `it does not hold at step ${r.to}` : `no step in ${r.from}-${r.to} has it`;
-    io.out(`${args.until} never turns true in steps ${r.from}-${r.to}: ${where} (${how})\n`);
-    return EXIT_EXPECT;
+    io.out(`${errorTag(io, 'E_NEVER')}: ${args.until} never turns true in steps ${r.from}-${r.to}: ${where} (${how})\n`);
+    return exitStatus('E_NEVER');
   }
   const tag = stepTag(step);
   const since = found.seq === r.from && r.from > 0 ? ` (already true at --from ${r.from})` : '';

@@ -7,7 +7,8 @@ import { defineCommand } from 'citty';
 import { describeProfile, resolveProfile } from '../../kernel/profile.js';
 import { checkTrace } from '../../query/check.js';
 import { inputArgs, traceArgs } from '../args.js';
-import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK, UserError, errorTag } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
 import { parsePagingArg } from '../load.js';
@@ -31,14 +32,14 @@ export const checkCommandDef = defineCommand({
 export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?: string; paging?: string; json?: boolean; verbose?: boolean }): number {
   const { file, trace, kernel, paging, warns, lostEvents, unknownLines, unknown, notes, bootNotes, malformed, readFrom } = loadTrace(io, args.trace, args.kernel, args.iomem);
   const r = resolveProfile({ kernel, paging: parsePagingArg(args.paging) ?? paging });
-  if (!r.ok) throw new UserError(r.message, [], 'see memhp profiles for the releases memhp models');
+  if (!r.ok) throw new UserError(r.code, r.message, [], 'see memhp profiles for the releases memhp models');
   checkTraceBounds(file, trace.scenario, r.profile);
 
   const res = checkTrace(trace, r.profile, warns);
   if (res.fieldsCompared === 0) {
     // A whole-trace condition: said at the trace's line 1.
     const message = `${nothingCompared(trace, warns.length)}: nothing to compare`;
-    throw new UserError(`${file}: ${message}`, [{ code: 'E_PARSE', message, file, line: 1, hint: 'check needs secstate snapshots, return probes, WARN splats or an oops in the trace' }]);
+    throw UserError.atLines(`${file}: ${message}`, [{ code: 'E_PARSE', message, file, line: 1, hint: 'check needs secstate snapshots, return probes, WARN splats or an oops in the trace' }]);
   }
   const where = (line: number): string => `${basename(file)}:${line}`;
   if (args.json) {
@@ -57,7 +58,7 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
         boot: trace.bootFrom,
         bootNotes,
         ...(args.verbose ? { unknown: unknown.map((u) => ({ line: u.source.line, text: u.text })), notes } : {}),
-        mismatches: res.mismatches.map((m) => ({ step: m.step, file: m.source.file, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
+        mismatches: res.mismatches.map((m) => ({ code: 'E_MISMATCH', step: m.step, file: m.source.file, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
       })}\n`,
     );
   } else {
@@ -72,12 +73,12 @@ export function runCheck(io: Io, args: { trace: string; kernel?: string; iomem?:
     if (args.verbose) for (const n of notes) io.out(`${c.yellow('note')}: ${where(n.line)}: ${n.message}\n`);
     for (const m of res.mismatches) {
       const what = m.section === null ? m.field : `section ${m.section} ${m.field}`;
-      io.out(`[step ${m.step} ${where(m.source.line)}] ${what}: model ${m.model}, kernel ${m.kernel}\n`);
+      io.out(`[step ${m.step} ${where(m.source.line)}] ${errorTag(io, 'E_MISMATCH')}: ${what}: model ${m.model}, kernel ${m.kernel}\n`);
     }
     const summary = `${res.log.length - 1} steps, ${res.snapshots} snapshots, ${res.sections} sections, ${res.fieldsCompared} fields compared, ${res.mismatches.length} mismatches`;
     io.out(`${res.mismatches.length ? c.red(summary) : summary}\n`);
   }
-  return res.mismatches.length ? EXIT_EXPECT : EXIT_OK;
+  return res.mismatches.length ? exitStatus('E_MISMATCH') : EXIT_OK;
 }
 
 

@@ -32,7 +32,7 @@ export function runCompare(io: Io, args: { file: string; kernels?: string; arch?
   const parsed = new Map<string, Scenario>([[JSON.stringify(loaded.profile.geometry), loaded.scenario]]);
   for (const kernel of kernels.slice(1)) {
     const r = resolveProfile({ kernel, arch: args.arch, config: parseConfigArg(args.config), paging: parsePagingArg(args.paging) });
-    if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], HINT);
+    if (!r.ok) throw new UserError(r.code, `--kernels: ${r.message}`, [], HINT);
     const scenario = parsed.get(JSON.stringify(r.profile.geometry));
     if (scenario) {
       runs.push({ profile: r.profile, log: recordScenario(scenario, r.profile, EVERY_STEP) });
@@ -55,20 +55,20 @@ const HINT = 'see memhp profiles for the releases and the changes each one carri
 
 /** Split and check `--kernels`: at least two, each a release memhp models, no duplicates. */
 export function parseKernelList(value: string | undefined): string[] {
-  if (value === undefined) throw new UserError("missing --kernels for 'compare'", [], 'e.g. memhp compare FILE --kernels 5.2,5.3');
+  if (value === undefined) throw new UserError('E_USAGE', "missing --kernels for 'compare'", [], 'e.g. memhp compare FILE --kernels 5.2,5.3');
   const kernels = value.split(',').map((k) => k.trim());
-  if (kernels.some((k) => k === '')) throw new UserError(`--kernels has an empty entry: '${value}'`, [], 'e.g. --kernels 5.2,5.3');
-  if (kernels.length < 2) throw new UserError(`--kernels needs at least two kernels to compare, got '${value}'`, [], 'e.g. --kernels 5.2,5.3');
+  if (kernels.some((k) => k === '')) throw new UserError('E_USAGE', `--kernels has an empty entry: '${value}'`, [], 'e.g. --kernels 5.2,5.3');
+  if (kernels.length < 2) throw new UserError('E_USAGE', `--kernels needs at least two kernels to compare, got '${value}'`, [], 'e.g. --kernels 5.2,5.3');
   const seen = new Map<string, string>();
   for (const k of kernels) {
     const v = parseVersion(k);
     if (!v) {
       const r = resolveProfile({ kernel: k });
-      throw new UserError(`--kernels: ${r.ok ? `kernel ${k} is not a release memhp models` : r.message}`, [], HINT);
+      throw new UserError(r.ok ? 'E_PROFILE' : r.code, `--kernels: ${r.ok ? `kernel ${k} is not a release memhp models` : r.message}`, [], HINT);
     }
     const key = `${v.major}.${v.minor}.${v.patch}`;
     const dup = seen.get(key);
-    if (dup !== undefined) throw new UserError(`--kernels lists ${dup === k ? `${k} twice` : `${dup} and ${k}, the same release`}`, [], 'give each kernel once');
+    if (dup !== undefined) throw new UserError('E_USAGE', `--kernels lists ${dup === k ? `${k} twice` : `${dup} and ${k}, the same release`}`, [], 'give each kernel once');
     seen.set(key, k);
   }
   return kernels;

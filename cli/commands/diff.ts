@@ -29,7 +29,7 @@ export const diffCommandDef = defineCommand({
 /** Execute `memhp diff`; returns the exit code. */
 export function runDiff(io: Io, args: InputArgValues & { file: string; a: string; b?: string; json?: boolean }): number {
   const opts: LoadOptions = loadOptions(args);
-  if (args.b === undefined && /^\d+$/.test(args.a)) throw new UserError("missing B for 'diff'", [], 'memhp diff FILE A B, or memhp diff a.memhp@A b.memhp@B');
+  if (args.b === undefined && /^\d+$/.test(args.a)) throw new UserError('E_USAGE', "missing B for 'diff'", [], 'memhp diff FILE A B, or memhp diff a.memhp@A b.memhp@B');
   if (args.b === undefined) return diffTwo(io, args.file, args.a, opts, args.json ?? false);
   const loaded = loadInput(io, args.file, opts);
   const a = parseStepArg(loaded.log, 'A', args.a);
@@ -50,7 +50,7 @@ function diffTwo(io: Io, left: string, right: string, opts: LoadOptions, json: b
   const lb = loadInput(io, r.file, opts);
   const ga = la.profile.geometry;
   if (!sameSections(ga, lb.profile.geometry)) {
-    throw new UserError(`${l.file} (${ga.name}) and ${r.file} (${lb.profile.geometry.name}) do not share a section geometry: their sections cannot be compared`);
+    throw new UserError('E_USAGE', `${l.file} (${ga.name}) and ${r.file} (${lb.profile.geometry.name}) do not share a section geometry: their sections cannot be compared`);
   }
   const a = stepOf(la.log.length, l);
   const b = stepOf(lb.log.length, r);
@@ -68,7 +68,7 @@ function diffTwo(io: Io, left: string, right: string, opts: LoadOptions, json: b
 function stepOf(length: number, at: { file: string; step: string | undefined }): number {
   if (at.step === undefined) return length - 1;
   const n = Number(at.step);
-  if (n >= length) throw new UserError(`${at.file}@${n}: past the last step`, [], `the steps of ${at.file} run from 0 (boot) to ${length - 1}`);
+  if (n >= length) throw new UserError('E_USAGE', `${at.file}@${n}: past the last step`, [], `the steps of ${at.file} run from 0 (boot) to ${length - 1}`);
   return n;
 }
 
@@ -76,6 +76,6 @@ function stepOf(length: number, at: { file: string; step: string | undefined }):
 function splitAt(arg: string): { file: string; step: string | undefined } {
   const m = /^(.+)@(\d+)$/.exec(arg);
   if (m) return { file: m[1] as string, step: m[2] };
-  if (/@[^/]*$/.test(arg)) throw new UserError(`'${arg}': the step after @ must be a step number`, [], 'e.g. memhp diff a.memhp@120 b.memhp@118');
+  if (/@[^/]*$/.test(arg)) throw new UserError('E_USAGE', `'${arg}': the step after @ must be a step number`, [], 'e.g. memhp diff a.memhp@120 b.memhp@118');
   return { file: arg, step: undefined };
 }

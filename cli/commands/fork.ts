@@ -9,7 +9,8 @@ import { logJsonLines } from '../../log/serialize.js';
 import type { ForkChange } from '../../log/serialize.js';
 import { inputArgs, inputArgsWithout } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
-import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, logMetaOf, parseStepArg } from '../load.js';
 import { requireOutput } from './record.js';
@@ -41,15 +42,15 @@ export const forkCommandDef = defineCommand({
 export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; iomem?: string; json?: boolean }): Promise<number> {
   const out = requireOutput('fork', args.output);
   const given = (['drop', 'insert', 'replace'] as const).filter((k) => args[k] !== undefined);
-  if (given.length !== 1) throw new UserError(`fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
-  if (args.op !== undefined && args.replace === undefined) throw new UserError(`unexpected argument '${args.op}': only --replace K takes an operation after it`, [], "use --insert 'OP' to add an operation");
-  if (args.at === undefined) throw new UserError("missing --at N for 'fork'", [], 'N is the last step the fork shares with the log');
+  if (given.length !== 1) throw new UserError('E_USAGE', `fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
+  if (args.op !== undefined && args.replace === undefined) throw new UserError('E_USAGE', `unexpected argument '${args.op}': only --replace K takes an operation after it`, [], "use --insert 'OP' to add an operation");
+  if (args.at === undefined) throw new UserError('E_USAGE', "missing --at N for 'fork'", [], 'N is the last step the fork shares with the log');
   const loaded = loadInput(io, args.file, loadOptions(args));
   const at = parseStepArg(loaded.log, '--at', args.at);
   const g = loaded.profile.geometry;
   const opLine = (flag: string, text: string): ReturnType<typeof parseOperationLine> & { ok: true } => {
     const r = parseOperationLine(g, text, { file: flag, line: 1 });
-    if (!r.ok) throw new UserError(`${flag}: invalid operation '${text}'`, r.errors);
+    if (!r.ok) throw UserError.atLines(`${flag}: invalid operation '${text}'`, r.errors);
     return r;
   };
   let edit: ForkEdit;
@@ -63,13 +64,13 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
     change = { kind: 'drop', step: k };
   } else {
     const k = parseStepArg(loaded.log, '--replace', args.replace);
-    if (args.op === undefined) throw new UserError("--replace K needs the operation after it: --replace K 'OP'");
+    if (args.op === undefined) throw new UserError('E_USAGE', "--replace K needs the operation after it: --replace K 'OP'");
     const op = opLine('--replace', args.op).value;
     edit = { kind: 'replace', step: k, op };
     change = { kind: 'replace', step: k, op: op.text };
   }
   const forked = forkLog(loaded.log, loaded.scenario.steps, at, edit);
-  if (!forked.ok) throw new UserError(forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
+  if (!forked.ok) throw new UserError(forked.code, forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
   const { meta, opts } = logMetaOf(loaded);
   const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
   const bytes = await writeOutputLines(io, out, logJsonLines(forked.log, { ...meta, forkedFrom: origin }, opts), loaded.readFiles);
@@ -77,7 +78,7 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
   const rerun = forked.log.length - at - 1;
   if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes, failedExpectations: failed })}\n`);
   else io.out(`forked ${args.file} after step ${at} into ${out}: steps 0..${at} shared, ${rerun} step(s) run again with ${describeChange(change)}${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
-  return failed ? EXIT_EXPECT : EXIT_OK;
+  return failed ? exitStatus('E_EXPECT') : EXIT_OK;
 }
 
 function describeChange(c: ForkChange): string {

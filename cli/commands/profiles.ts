@@ -37,7 +37,7 @@ export function profilesReport(kernel: string | undefined): ProfilesReport {
   const arches = Object.keys(GEOMETRY_ROWS);
   if (kernel === undefined) return { kernel: null, profile: null, changes: CHANGES, notInEffect: null, kernels: KERNELS, arches };
   const r = resolveProfile({ kernel });
-  if (!r.ok) throw new UserError(r.message, [], `named releases: ${KERNELS.join(', ')}`);
+  if (!r.ok) throw new UserError(r.code, r.message, [], `named releases: ${KERNELS.join(', ')}`);
   const changes = profileChanges(r.profile);
   return {
     kernel,

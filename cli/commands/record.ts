@@ -6,7 +6,8 @@ import { LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
 import type { LogStep } from '../../log/types.js';
 import { inputArgs } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
-import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { openInput } from '../input_file.js';
 import { checkpointOpts, loadInput, loadOptions, logMetaOf, parseInput } from '../load.js';
@@ -61,11 +62,11 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
   const bytes = await writeOutputLines(io, out, lines, read);
   if (args.json) io.out(`${JSON.stringify({ output: out, format: LOG_FORMAT, steps, bytes, failedExpectations: failed })}\n`);
   else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${bytes} bytes, format ${LOG_FORMAT})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
-  return failed ? EXIT_EXPECT : EXIT_OK;
+  return failed ? exitStatus('E_EXPECT') : EXIT_OK;
 }
 
 /** `-o FILE`, required. */
 export function requireOutput(cmd: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new UserError(`missing -o FILE for '${cmd}'`, [], `e.g. memhp ${cmd} … -o run.memhp`);
+  if (value === undefined || value === '') throw new UserError('E_USAGE', `missing -o FILE for '${cmd}'`, [], `e.g. memhp ${cmd} … -o run.memhp`);
   return value;
 }

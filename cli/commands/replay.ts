@@ -14,7 +14,7 @@ export const replayCommandDef = defineCommand({
 /** Execute `memhp replay`; state/diff take the same TRACE. */
 export function runReplay(io: Io, args: Parameters<typeof runRun>[1]): number {
   const input = openInput(io, args.file);
-  if (input.kind !== 'trace' && input.kind !== 'console') throw new UserError(`${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
+  if (input.kind !== 'trace' && input.kind !== 'console') throw new UserError('E_USAGE', `${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
   return runRun(io, args, input);
 }
 

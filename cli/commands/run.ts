@@ -4,7 +4,8 @@ import { describeProfile } from '../../kernel/profile.js';
 import { failedExpectations } from '../../log/record.js';
 import { logJsonLines } from '../../log/serialize.js';
 import { inputArgs } from '../args.js';
-import { EXIT_EXPECT, EXIT_OK } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import type { InputFile } from '../input_file.js';
 import { loadInput, loadOptions, logMetaOf } from '../load.js';
@@ -38,5 +39,5 @@ export function runRun(io: Io, args: InputArgValues & { file: string; json?: boo
     const summary = `${loaded.log.length} steps, ${warns} warning(s), ${hazards} hazard(s), ${expects - failed.length}/${expects} expectations held`;
     io.out(`${failed.length ? c.red(summary) : summary}\n`);
   }
-  return failed.length ? EXIT_EXPECT : EXIT_OK;
+  return failed.length ? exitStatus('E_EXPECT') : EXIT_OK;
 }

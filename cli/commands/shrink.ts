@@ -11,7 +11,8 @@ import { recordScenario } from '../../log/record.js';
 import { firstTrue, shrinkScenario } from '../../query/shrink.js';
 import { inputArgs, inputArgsWithout } from '../args.js';
 import { writeFileAtomic } from '../atomic_write.js';
-import { EXIT_EXPECT, EXIT_OK, UserError } from '../errors.js';
+import { exitStatus } from '../../kernel/errors.js';
+import { EXIT_OK, UserError, errorTag } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput } from '../load.js';
 import { openInput } from '../input_file.js';
@@ -32,20 +33,20 @@ export const shrinkCommandDef = defineCommand({
 
 /** Execute `memhp shrink`; returns the exit code. */
 export async function runShrink(io: Io, args: { file: string; until?: string; output?: string; kernel?: string; arch?: string; config?: string; paging?: string; json?: boolean }): Promise<number> {
-  if (args.until === undefined) throw new UserError("missing --until for 'shrink'", [], 'e.g. memhp shrink FILE --until hazard:F10 -o min.scn');
-  if (args.output === undefined) throw new UserError("missing -o FILE for 'shrink'", [], 'e.g. memhp shrink FILE --until warn -o min.scn');
+  if (args.until === undefined) throw new UserError('E_USAGE', "missing --until for 'shrink'", [], 'e.g. memhp shrink FILE --until hazard:F10 -o min.scn');
+  if (args.output === undefined) throw new UserError('E_USAGE', "missing -o FILE for 'shrink'", [], 'e.g. memhp shrink FILE --until warn -o min.scn');
   const p = parsePredicate(args.until);
-  if (!p.ok) throw new UserError(p.message, [], p.hint);
+  if (!p.ok) throw UserError.from(p);
   const input = openInput(io, args.file);
-  if (input.kind === 'trace' || input.kind === 'console') throw new UserError(`${args.file} is a recorded trace: shrink takes a scenario file`, [], `memhp trace-to-scenario ${args.file} -o run.scn writes it as a scenario, then shrink run.scn`);
+  if (input.kind === 'trace' || input.kind === 'console') throw new UserError('E_USAGE', `${args.file} is a recorded trace: shrink takes a scenario file`, [], `memhp trace-to-scenario ${args.file} -o run.scn writes it as a scenario, then shrink run.scn`);
   const opts = { kernel: args.kernel, arch: args.arch, config: args.config, paging: args.paging };
   const loaded = loadInput(io, input, opts);
   const r = shrinkScenario(loaded.scenario, loaded.profile, p.value);
   const c = io.color;
   if (!r) {
     if (args.json) io.out(`${JSON.stringify({ file: loaded.file, until: args.until, output: null, operations: loaded.scenario.steps.length, kept: null })}\n`);
-    else io.out(`${args.until} is never true in ${loaded.file} (${loaded.scenario.steps.length} operations): nothing to shrink, nothing written\n`);
-    return EXIT_EXPECT;
+    else io.out(`${errorTag(io, 'E_NEVER')}: ${args.until} is never true in ${loaded.file} (${loaded.scenario.steps.length} operations): nothing to shrink, nothing written\n`);
+    return exitStatus('E_NEVER');
   }
   const n = loaded.scenario.steps.length;
   const header = [
@@ -60,7 +61,7 @@ export async function runShrink(io: Io, args: { file: string; until?: string; ou
   // Load what was written, as a user would, and check it reproduces.
   const again = loadInput(io, args.output, opts);
   const at = firstTrue(again.log, p.value);
-  if (at === null) throw new UserError(`${args.output}: the written scenario does not reproduce ${args.until} (a bug in memhp shrink, please report it)`);
+  if (at === null) throw new UserError('E_INTERNAL', `${args.output}: the written scenario does not reproduce ${args.until} (a bug in memhp shrink, please report it)`);
   const kept = r.kept.map((i) => loaded.log.step(i + 1));
   if (args.json) {
     io.out(`${JSON.stringify({ file: loaded.file, until: args.until, output: args.output, operations: n, tests: r.tests, kept: kept.map((s) => ({ step: s.seq, source: `${s.source.file}:${s.source.line}`, text: s.text })), reproducesAt: at })}\n`);

@@ -25,7 +25,7 @@ export const traceToScenarioCommandDef = defineCommand({
 /** Execute `memhp trace-to-scenario`; returns the exit code. */
 export async function runTraceToScenario(io: Io, args: { trace: string; kernel?: string; iomem?: string; output?: string; json?: boolean }): Promise<number> {
   const t = loadTrace(io, args.trace, args.kernel, args.iomem);
-  if (t.trace.scenario.boot.ranges.length === 0) throw new UserError(`${t.file}: no boot layout (no /proc/iomem and no secstate in the trace)`, [], 'give --iomem FILE with a copy of /proc/iomem of the machine');
+  if (t.trace.scenario.boot.ranges.length === 0) throw new UserError('E_USAGE', `${t.file}: no boot layout (no /proc/iomem and no secstate in the trace)`, [], 'give --iomem FILE with a copy of /proc/iomem of the machine');
   const bootFile = t.trace.scenario.boot.source.file;
   const text = traceScenarioText(t.trace, t.warns, { kernel: t.kernel, traceName: basename(t.file), ...(bootFile === t.file ? {} : { iomemName: basename(bootFile) }) });
   if (args.output !== undefined) await writeFileAtomic(io, args.output, text, t.readFiles);

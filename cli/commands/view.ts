@@ -40,11 +40,11 @@ export async function runView(io: Io, args: ViewArgs): Promise<number> {
   const port = parsePort(args.port);
   const src = viewSource(io, args);
   const bundle = readBundle(bundleDir());
-  if (!bundle.ok) throw new UserError(bundle.message);
+  if (!bundle.ok) throw UserError.from(bundle);
   // Listen for Ctrl-C before saying where to connect, so a signal sent right after the URL is seen stops cleanly.
   const stop = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   const started = await startViewServer(src, { port, bundle: bundle.bundle });
-  if (!started.ok) throw new UserError(`cannot serve the viewer: ${started.message}`, [], 'give another --port, or none for a free one');
+  if (!started.ok) throw new UserError(started.code, `cannot serve the viewer: ${started.message}`, [], 'give another --port, or none for a free one');
   const { server } = started;
   const steps = src.runs[0]?.log.length ?? 0;
   if (args.json) io.out(`${JSON.stringify({ url: server.url, file: src.file, steps })}\n`);
@@ -57,14 +57,14 @@ export async function runView(io: Io, args: ViewArgs): Promise<number> {
 
 /** Load the input into what the viewer serves (check mode for a trace, compare mode with --kernels). */
 export function viewSource(io: Io, args: ViewArgs): ViewSource {
-  if (args.kernel !== undefined && args.kernels !== undefined) throw new UserError('give --kernel or --kernels, not both');
+  if (args.kernel !== undefined && args.kernels !== undefined) throw new UserError('E_USAGE', 'give --kernel or --kernels, not both');
   const kernels = args.kernels === undefined ? undefined : parseKernelList(args.kernels);
   const loaded = loadInput(io, args.file, { ...loadOptions(args), kernel: kernels?.[0] ?? args.kernel });
   const runs: ViewRun[] = [{ profile: loaded.profile, log: loaded.log }];
   for (const k of kernels?.slice(1) ?? []) {
     const r = resolveProfile({ kernel: k, arch: args.arch, config: parseConfigArg(args.config), paging: parsePagingArg(args.paging) });
-    if (!r.ok) throw new UserError(`--kernels: ${r.message}`, [], 'see memhp profiles for the releases memhp models');
-    if (!sameSections(r.profile.geometry, loaded.profile.geometry)) throw new UserError(`--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
+    if (!r.ok) throw new UserError(r.code, `--kernels: ${r.message}`, [], 'see memhp profiles for the releases memhp models');
+    if (!sameSections(r.profile.geometry, loaded.profile.geometry)) throw new UserError('E_USAGE', `--kernels: ${k} has another section size on ${args.arch ?? 'x86_64'}: its map cannot stand beside ${loaded.profile.kernel}'s`);
     runs.push({ profile: r.profile, log: recordScenario(loaded.scenario, r.profile) });
   }
   const trace = loaded.trace ? traceExtras(loaded, loaded.trace) : null;
@@ -98,6 +98,6 @@ function traceExtras(loaded: Loaded, t: LoadedTrace): { check: ViewSource['check
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UserError(`--port must be a TCP port 0..65535, got '${value}'`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UserError('E_USAGE', `--port must be a TCP port 0..65535, got '${value}'`);
   return Number(value);
 }

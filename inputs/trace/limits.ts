@@ -25,13 +25,13 @@ export function traceLimitError(text: string, file: string, firstLine = 1): Inpu
     const line = firstLine + n;
     if (n >= MAX_TRACE_LINES) {
       if (start === text.length) return null;
-      return { code: 'E_PARSE', message: `more than ${MAX_TRACE_LINES} lines: the trace is longer than the most memhp reads (MAX_TRACE_LINES = ${MAX_TRACE_LINES})`, file, line };
+      return { code: 'E_LIMIT', message: `more than ${MAX_TRACE_LINES} lines: the trace is longer than the most memhp reads (MAX_TRACE_LINES = ${MAX_TRACE_LINES})`, file, line };
     }
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
     const length = end - start - (end > start && text[end - 1] === '\r' ? 1 : 0);
     if (length > MAX_TRACE_LINE_LENGTH) {
-      return { code: 'E_PARSE', message: `a line of ${length} characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = ${MAX_TRACE_LINE_LENGTH})`, file, line };
+      return { code: 'E_LIMIT', message: `a line of ${length} characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = ${MAX_TRACE_LINE_LENGTH})`, file, line };
     }
     if (nl < 0) return null;
     start = nl + 1;

@@ -263,7 +263,7 @@ function isSymbol(text: string): boolean {
 /** A 64-bit value printed as `0x…` hex. */
 function parseHexWord(text: string, quoted: boolean): Parsed<bigint> {
   const v = quoted ? null : parseInt64(text);
-  if (v === null || !text.startsWith('0x')) return { ok: false, message: 'not a 0x hex number' };
-  if (v >= 1n << 64n) return { ok: false, message: 'does not fit in 64 bits' };
+  if (v === null || !text.startsWith('0x')) return { ok: false, code: 'E_PARSE', message: 'not a 0x hex number' };
+  if (v >= 1n << 64n) return { ok: false, code: 'E_PARSE', message: 'does not fit in 64 bits' };
   return { ok: true, value: v };
 }

@@ -26,23 +26,23 @@ export function parseMarker(text: string): Parsed<Marker> | null {
   if (textType !== undefined) return { ok: true, value: { type: textType, text: rest } };
   switch (tag) {
     case 'LAB_RC': {
-      if (!/^-?\d+$/.test(rest.trim())) return { ok: false, message: `LAB_RC "${rest}" is not a number` };
+      if (!/^-?\d+$/.test(rest.trim())) return { ok: false, code: 'E_PARSE', message: `LAB_RC "${rest}" is not a number` };
       return { ok: true, value: { type: 'rc', rc: Number(rest.trim()) } };
     }
     case 'LAB_HOST_ANSWER': {
       const a = /^(OK|ERROR)(?: (.*))?$/s.exec(rest);
-      if (a === null) return { ok: false, message: `LAB_HOST_ANSWER must start with OK or ERROR: "${rest}"` };
+      if (a === null) return { ok: false, code: 'E_PARSE', message: `LAB_HOST_ANSWER must start with OK or ERROR: "${rest}"` };
       return { ok: true, value: { type: 'host_answer', status: a[1] === 'OK' ? 'OK' : 'ERROR', text: a[2] ?? '' } };
     }
     case 'LAB_SNAP_BEGIN':
     case 'LAB_SNAP_END': {
       const label = rest.trim();
-      if (label === '') return { ok: false, message: `${tag} without a label` };
+      if (label === '') return { ok: false, code: 'E_PARSE', message: `${tag} without a label` };
       return { ok: true, value: { type: tag === 'LAB_SNAP_BEGIN' ? 'snap_begin' : 'snap_end', label } };
     }
     case 'IOMEM': {
       const bar = rest.indexOf('|');
-      if (bar <= 0) return { ok: false, message: 'IOMEM line without "label|"' };
+      if (bar <= 0) return { ok: false, code: 'E_PARSE', message: 'IOMEM line without "label|"' };
       return { ok: true, value: { type: 'iomem', label: rest.slice(0, bar), line: rest.slice(bar + 1) } };
     }
     case 'MEMBLK': {
@@ -60,7 +60,7 @@ export function parseMarker(text: string): Parsed<Marker> | null {
 function parseMemblk(rest: string): Parsed<Memblk> {
   const words = rest.trim().split(/\s+/);
   const label = words[0] ?? '';
-  if (label === '' || label.includes('=')) return { ok: false, message: 'MEMBLK without a label' };
+  if (label === '' || label.includes('=')) return { ok: false, code: 'E_PARSE', message: 'MEMBLK without a label' };
   const fields = new Map<string, string>();
   let absent = false;
   for (const w of words.slice(1)) {
@@ -69,7 +69,7 @@ function parseMemblk(rest: string): Parsed<Memblk> {
       continue;
     }
     const eq = w.indexOf('=');
-    if (eq <= 0) return { ok: false, message: `MEMBLK field "${w}" is not key=value` };
+    if (eq <= 0) return { ok: false, code: 'E_PARSE', message: `MEMBLK field "${w}" is not key=value` };
     fields.set(w.slice(0, eq), w.slice(eq + 1));
   }
   const num = (key: string): number | null => {
@@ -78,8 +78,8 @@ function parseMemblk(rest: string): Parsed<Memblk> {
   };
   const section = num('section');
   const block = num('block');
-  if (section === null) return { ok: false, message: `MEMBLK ${label}: missing or bad section= (${fields.get('section') ?? 'absent'})` };
-  if (block === null) return { ok: false, message: `MEMBLK ${label}: missing or bad block= (${fields.get('block') ?? 'absent'})` };
+  if (section === null) return { ok: false, code: 'E_PARSE', message: `MEMBLK ${label}: missing or bad section= (${fields.get('section') ?? 'absent'})` };
+  if (block === null) return { ok: false, code: 'E_PARSE', message: `MEMBLK ${label}: missing or bad block= (${fields.get('block') ?? 'absent'})` };
   const get = (key: string): string | null => fields.get(key) ?? null;
   return {
     ok: true,
@@ -94,7 +94,7 @@ function parseSecstateSections(rest: string): Parsed<Marker> {
   for (const w of rest.trim().split(/\s+/).filter((x) => x !== '')) {
     if (/^\d+$/.test(w)) sections.push(Number(w));
     else if (/^spr=\d+$/.test(w)) spr = Number(w.slice(4));
-    else return { ok: false, message: `LAB_SECSTATE_SECTIONS: "${w}" is neither a section number nor spr=N` };
+    else return { ok: false, code: 'E_PARSE', message: `LAB_SECSTATE_SECTIONS: "${w}" is neither a section number nor spr=N` };
   }
   return { ok: true, value: { type: 'secstate_sections', sections, spr } };
 }

@@ -2,10 +2,11 @@
  * Value-level parsing for ftrace lines: `key=value` argument lists (with double-quoted values),
  * numbers (hex, decimal, negative decimal) and probe sites `(func+0xOFF/0xSIZE)`.
  */
+import type { Failed } from '../../kernel/errors.js';
 import type { ProbeSite, TraceArgs, TraceValue } from './types.js';
 
 /** A parsed piece, or why it is malformed. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+export type Parsed<T> = { readonly ok: true; readonly value: T } | Failed;
 
 const HEX_RE = /^0[xX][0-9a-fA-F]+$/;
 const DEC_RE = /^-?[0-9]+$/;
@@ -44,21 +45,21 @@ export function parseArgs(text: string): Parsed<TraceArgs> {
     const space = text.indexOf(' ', i);
     if (eq < 0 || (space >= 0 && space < eq)) {
       const word = text.slice(i, space < 0 ? text.length : space);
-      return { ok: false, message: `argument "${word}" is not key=value` };
+      return { ok: false, code: 'E_PARSE', message: `argument "${word}" is not key=value` };
     }
     const key = text.slice(i, eq);
-    if (!KEY_RE.test(key)) return { ok: false, message: `bad argument name "${key}"` };
+    if (!KEY_RE.test(key)) return { ok: false, code: 'E_PARSE', message: `bad argument name "${key}"` };
     i = eq + 1;
     if (text[i] === '"') {
       const close = text.indexOf('"', i + 1);
-      if (close < 0) return { ok: false, message: `unterminated quoted value of ${key}=` };
+      if (close < 0) return { ok: false, code: 'E_PARSE', message: `unterminated quoted value of ${key}=` };
       args[key] = makeValue(text.slice(i + 1, close), true);
       i = close + 1;
-      if (i < text.length && text[i] !== ' ') return { ok: false, message: `text after the closing quote of ${key}=` };
+      if (i < text.length && text[i] !== ' ') return { ok: false, code: 'E_PARSE', message: `text after the closing quote of ${key}=` };
     } else {
       const end = text.indexOf(' ', i);
       const raw = text.slice(i, end < 0 ? text.length : end);
-      if (raw.includes('"')) return { ok: false, message: `stray quote in value of ${key}=` };
+      if (raw.includes('"')) return { ok: false, code: 'E_PARSE', message: `stray quote in value of ${key}=` };
       args[key] = makeValue(raw, false);
       i = end < 0 ? text.length : end;
     }
@@ -73,7 +74,7 @@ export function parseSite(text: string): Parsed<ProbeSite> {
   // trace-cmd report prints a kprobe's ip with the event's "(%lx)" format: a bare address.
   if (/^(0x)?[0-9a-fA-F]{8,16}$/.test(text)) return { ok: true, value: { func: text.toLowerCase(), offset: 0, size: null } };
   const m = SITE_RE.exec(text);
-  if (m === null) return { ok: false, message: `bad probe site "${text}" (expected func+0xOFF/0xSIZE)` };
+  if (m === null) return { ok: false, code: 'E_PARSE', message: `bad probe site "${text}" (expected func+0xOFF/0xSIZE)` };
   const [, func = '', off = '0', size] = m;
   return { ok: true, value: { func, offset: Number.parseInt(off, 16), size: size === undefined ? null : Number.parseInt(size, 16) } };
 }

@@ -143,7 +143,8 @@ describe('memhp view server (in-process, the seed scenario)', () => {
     ]) {
       const r = await rawGet(server.port, target);
       expect(r.status, target).toBe(400);
-      const body = JSON.parse(r.body) as { error: string };
+      const body = JSON.parse(r.body) as { code: string; error: string };
+      expect(body.code, target).toBe('E_USAGE');
       expect(body.error, target).toMatch(/^[^\n]+$/);
       noStack(r.body);
     }
@@ -341,7 +342,7 @@ describe('memhp view process', () => {
       expect(v.url).toBe(`http://127.0.0.1:${port}/`);
       const r = spawnCli(['view', SEED, '--port', String(port)]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^memhp: error: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`));
+      expect(r.stderr).toMatch(new RegExp(`^memhp: error\\[E_SERVE\\]: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`));
     } finally {
       expect(await v.stop()).toBe(0);
     }
@@ -361,7 +362,7 @@ describe('memhp view process', () => {
     for (const args of [['view', 'no-such-file.scn'], ['view', SEED, '--port', 'http'], ['view', SEED, '--kernel', '5.3', '--kernels', '5.2,5.3'], ['view', SEED, '--kernels', '5.3']]) {
       const r = spawnCli(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toMatch(/^memhp: error: [^\n]+\n(  hint: [^\n]+\n)?$/);
+      expect(r.stderr, args.join(' ')).toMatch(/^memhp: error\[E_(IO|USAGE)\]: [^\n]+\n(  hint: [^\n]+\n)?$/);
       expect(r.stdout).toBe('');
     }
   });

@@ -2,6 +2,7 @@
  * The page's files, read once from the built bundle directory (dist/viewer/static). Requests are
  * answered from this in-memory table only, so no request path can reach a file outside it.
  */
+import type { Failed } from '../../kernel/errors.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
@@ -24,12 +25,12 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Read every regular file of `dir` (one level) into a bundle; '/' serves index.html. */
-export function readBundle(dir: string): { ok: true; bundle: Bundle } | { ok: false; message: string } {
+export function readBundle(dir: string): { ok: true; bundle: Bundle } | Failed {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return { ok: false, message: `the viewer's page is not built (no ${dir}): run npm run build` };
+    return { ok: false, code: 'E_SERVE', message: `the viewer's page is not built (no ${dir}): run npm run build` };
   }
   const out = new Map<string, BundleFile>();
   for (const name of names) {
@@ -38,7 +39,7 @@ export function readBundle(dir: string): { ok: true; bundle: Bundle } | { ok: fa
     out.set(`/${name}`, { type: TYPES[extname(name)] ?? 'application/octet-stream', body: readFileSync(path) });
   }
   const index = out.get('/index.html');
-  if (!index) return { ok: false, message: `the viewer's page is not built (no ${join(dir, 'index.html')}): run npm run build` };
+  if (!index) return { ok: false, code: 'E_SERVE', message: `the viewer's page is not built (no ${join(dir, 'index.html')}): run npm run build` };
   out.set('/', index);
   return { ok: true, bundle: out };
 }

@@ -6,6 +6,7 @@
  * checked before use: a malformed one gets 400 with a one-line reason, never a stack trace.
  * Nothing here writes a file or prints.
  */
+import type { Failed } from '../../kernel/errors.js';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -56,7 +57,7 @@ export interface ViewServer {
 }
 
 /** Start serving `src`; resolves once listening, or with the reason it cannot listen. */
-export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promise<{ ok: true; server: ViewServer } | { ok: false; message: string }> {
+export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promise<{ ok: true; server: ViewServer } | Failed> {
   const info = JSON.stringify(viewInfo(src));
   // requireHostHeader off: an HTTP/1.1 request without Host gets this server's 421 (with its headers), not Node's bare 400.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
@@ -69,13 +70,13 @@ export function startViewServer(src: ViewSource, opts: ViewServerOptions): Promi
       handle(src, opts, info, req, res);
     } catch (e) {
       // A bug, not the user's query: say so without the stack.
-      send(res, 500, { error: `internal error: ${e instanceof Error ? e.message.split('\n')[0] : 'unknown'}` });
+      send(res, 500, { code: 'E_INTERNAL', error: `internal error: ${e instanceof Error ? e.message.split('\n')[0] : 'unknown'}` });
     }
   });
   server.on('clientError', refuseMalformed);
   return new Promise((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      resolve({ ok: false, message: e.code === 'EADDRINUSE' ? `port ${opts.port ?? 0} is in use` : e.code === 'EACCES' ? `no permission to listen on port ${opts.port ?? 0}` : e.message });
+      resolve({ ok: false, code: 'E_SERVE', message: e.code === 'EADDRINUSE' ? `port ${opts.port ?? 0} is in use` : e.code === 'EACCES' ? `no permission to listen on port ${opts.port ?? 0}` : e.message });
     });
     server.listen({ host: VIEWER_HOST, port: opts.port ?? 0 }, () => {
       const port = (server.address() as AddressInfo).port;
@@ -118,7 +119,7 @@ function misdirected(res: ServerResponse): void {
 function refuseMalformed(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return;
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify({ error: `malformed HTTP request (${STATUS_CODES[status] ?? status})` } satisfies ApiError);
+  const body = JSON.stringify({ code: 'E_USAGE', error: `malformed HTTP request (${STATUS_CODES[status] ?? status})` } satisfies ApiError);
   const head = { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', Connection: 'close' };
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
 }
@@ -129,7 +130,7 @@ class BadQuery extends Error {}
 function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    send(res, 405, { error: `method ${req.method ?? '?'} not allowed: the viewer is read-only` });
+    send(res, 405, { code: 'E_USAGE', error: `method ${req.method ?? '?'} not allowed: the viewer is read-only` });
     return;
   }
   const raw = req.url ?? '/';
@@ -139,17 +140,17 @@ function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: Inc
     url = new URL(raw, 'http://viewer.invalid');
     path = decodeURIComponent(url.pathname);
   } catch {
-    send(res, 400, { error: 'malformed request path' });
+    send(res, 400, { code: 'E_USAGE', error: 'malformed request path' });
     return;
   }
   if (!raw.startsWith('/') || raw.startsWith('//') || /(^|[\\/])\.\.([\\/]|$)/.test(raw) || /(^|[\\/])\.\.([\\/]|$)/.test(path) || path.includes('\0')) {
-    send(res, 403, { error: 'paths outside the viewer are refused' });
+    send(res, 403, { code: 'E_USAGE', error: 'paths outside the viewer are refused' });
     return;
   }
   if (!path.startsWith('/api/')) {
     const file = opts.bundle.get(path);
     if (!file) {
-      send(res, 404, { error: `no such file: ${path}` });
+      send(res, 404, { code: 'E_IO', error: `no such file: ${path}` });
       return;
     }
     res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length, 'Cache-Control': 'no-cache' });
@@ -158,10 +159,10 @@ function handle(src: ViewSource, opts: ViewServerOptions, info: string, req: Inc
   }
   try {
     const body = api(src, info, path, url.searchParams);
-    if (body === null) send(res, 404, { error: `no such API: ${path}` });
+    if (body === null) send(res, 404, { code: 'E_USAGE', error: `no such API: ${path}` });
     else sendRaw(res, 200, body);
   } catch (e) {
-    if (e instanceof BadQuery) send(res, 400, { error: e.message });
+    if (e instanceof BadQuery) send(res, 400, { code: 'E_USAGE', error: e.message });
     else throw e;
   }
 }
