@@ -332,16 +332,27 @@ describe('memhp view process', () => {
   });
 
   it('--port N listens on that port; a port in use is a one-line error with exit code 2', async () => {
+    // The probe takes a free port from the kernel and holds it through the in-use check (memhp view
+    // must refuse the port while the probe is bound); it is closed only to hand the port to the viewer,
+    // started right after, so the port is free for no longer than the viewer's start-up.
     const probe = createServer();
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
     const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((done) => probe.close(() => done()));
-    const v = await startViewer([SEED, '--port', String(port)]);
+    const inUse = new RegExp(`^memhp: error: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`);
+    let v: Awaited<ReturnType<typeof startViewer>>;
+    try {
+      const held = spawnCli(['view', SEED, '--port', String(port)]);
+      expect(held.code).toBe(2);
+      expect(held.stderr).toMatch(inUse);
+    } finally {
+      await new Promise<void>((done) => probe.close(() => done()));
+      v = await startViewer([SEED, '--port', String(port)]);
+    }
     try {
       expect(v.url).toBe(`http://127.0.0.1:${port}/`);
       const r = spawnCli(['view', SEED, '--port', String(port)]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^memhp: error: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`));
+      expect(r.stderr).toMatch(inUse);
     } finally {
       expect(await v.stop()).toBe(0);
     }
