@@ -1,8 +1,8 @@
 /**
  * The repository is self-contained: no tracked text file (code, tests, docs, examples, CI) names the
- * sibling ../shared folder or an absolute path of a machine. System paths the kernel or the OS owns
- * (/proc/iomem, /dev/zero, /usr/bin/chromium …) are allowed by an explicit list, SYSTEM_PATHS in
- * test/helpers/self_contained.ts. Test data (test/fixtures/: recorded kernel traces, which hold the
+ * shared folder beside the repository (dot-dot, slash, shared) or an absolute path of a machine.
+ * System paths the kernel or the OS owns (/proc/iomem, /dev/zero, /usr/bin/chromium …) are allowed
+ * by an explicit list, SYSTEM_PATHS in test/helpers/self_contained.ts. Test data (test/fixtures/: recorded kernel traces, which hold the
  * recording machine's paths) and package-lock.json (npm's) are not scanned.
  */
 import { execFileSync } from 'node:child_process';
@@ -41,7 +41,7 @@ describe('self-containment', () => {
       `escape ${slash('proc', 'iomem', '..', 'home')}`,
     ].join('\n');
     expect(scanText('synthetic.ts', text).map(formatFinding)).toEqual([
-      `synthetic.ts:2: reads the sibling ../shared folder: ${SHARED}`,
+      `synthetic.ts:2: reads the shared folder beside the repository: ${SHARED}`,
       `synthetic.ts:3: an absolute path: ${slash('home', 'me', 'memhp')}`,
       `synthetic.ts:4: an absolute path: ${slash('tmp', 'never.scn')}`,
       `synthetic.ts:5: an absolute path: ${slash('work', 'main')}`,
@@ -56,7 +56,7 @@ describe('self-containment', () => {
     for (const p of SYSTEM_PATHS) expect(p, p).toMatch(/^\/(proc|sys|dev|boot|usr\/bin|bin|etc)\//);
   });
 
-  it('no tracked text file names ../shared or an absolute path (file:line of each)', () => {
+  it('no tracked text file names the shared folder beside the repository or an absolute path (file:line of each)', () => {
     const files = trackedTextFiles();
     expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['README.md', 'package.json', '.ci/run', 'test/layers.test.ts']));
     expect(files.flatMap((f) => scanText(f.file, f.text)).map(formatFinding)).toEqual([]);

@@ -1,10 +1,10 @@
 /**
  * The self-containment scanner of test/self_contained.test.ts: a line that reaches outside the
- * repository — the sibling ../shared folder, or an absolute path of a machine (a home, a temporary
- * or work directory, a Windows drive) — is a finding `file:line: what`.
+ * repository — the shared folder beside it, or an absolute path of a machine (a home, a
+ * temporary or work directory, a Windows drive) — is a finding `file:line: what`.
  */
 
-/** Top-level directories an absolute path of a machine starts with (Linux FHS, macOS, the build machine's /work). */
+/** Top-level directories an absolute path of a machine starts with (Linux FHS, macOS, the build machine's work directory). */
 const ROOT_DIRS = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var', 'work', 'Users', 'Volumes', 'private', 'nix', 'snap'];
 
 /**
@@ -30,12 +30,12 @@ export interface Finding {
   readonly why: string;
 }
 
-/** Every line of `text` (the contents of `file`) that names ../shared or an absolute path not in SYSTEM_PATHS. */
+/** Every line of `text` (the contents of `file`) that names the shared folder beside the repository or an absolute path not in SYSTEM_PATHS. */
 export function scanText(file: string, text: string): Finding[] {
   const found: Finding[] = [];
   text.split('\n').forEach((line, i) => {
     const at = (text_: string, why: string): void => void found.push({ file, line: i + 1, text: text_, why });
-    for (const m of line.matchAll(SHARED)) at(m[0], 'reads the sibling ../shared folder');
+    for (const m of line.matchAll(SHARED)) at(m[0], 'reads the shared folder beside the repository');
     for (const m of line.matchAll(ABSOLUTE)) {
       const path = m[0].replace(/[.:]+$/, '');
       if (path.includes('/..') || !SYSTEM_PATHS.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p || path.startsWith(`${p}/`)))) at(m[0], 'an absolute path');
