@@ -122,3 +122,4 @@ describe('seed reference model (x86_64 4K, v5.3)', () => {
     expect(m.mapHex(40)).toBe('00000000fffffffe');
   });
 });
+
