@@ -15,7 +15,8 @@ import { isEmptyDiff } from '../query/index.js';
 import type { StateDiff } from '../log/index.js';
 import { splitHash } from '../log/logfile.js';
 import type { Scenario } from '../inputs/types.js';
-import { buildScenario, checkpointEveryArb, scenarioArb, scenarioText } from './helpers/arbitraries.js';
+import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
+import { buildScenario, scenarioText } from './helpers/scenario_build.js';
 import { changeOp, checkDiff, describeScenario, g, NUM_RUNS, profile, runLive, sectionsOf } from './helpers/log_properties.js';
 
 describe('log properties (fast-check)', () => {

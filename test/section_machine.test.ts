@@ -8,7 +8,8 @@ import { bootState, getSection, step } from '../model/index.js';
 import { classifySection, createProfile } from '../kernel/index.js';
 import type { InjectedFailure, KernelState, MemSection, Outcome, SectionStateValue } from '../kernel/index.js';
 import type { BootRange, Operation } from '../kernel/operation.js';
-import { SEC, SUB, bootLayout, pfnOf } from './helpers/arbitraries.js';
+import { SEC, SUB, pfnOf } from './helpers/arbitraries.js';
+import { bootLayout } from './helpers/scenario_build.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });
 const g = profile.geometry;

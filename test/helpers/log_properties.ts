@@ -7,7 +7,8 @@ import { diffStates, isEmptyDiff } from '../../query/index.js';
 import type { SectionDiff, StateDiff } from '../../log/index.js';
 import type { Operation } from '../../kernel/operation.js';
 import type { Scenario } from '../../inputs/types.js';
-import { SEC, SUB, SUBS, scenarioText } from './arbitraries.js';
+import { SEC, SUB, SUBS } from './arbitraries.js';
+import { scenarioText } from './scenario_build.js';
 import { expect } from 'vitest';
 
 export const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });

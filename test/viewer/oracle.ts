@@ -12,7 +12,7 @@ import { getSection } from '../../model/model.js';
 import { createProfile } from '../../kernel/profile.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from '../../bench/generate.js';
 import type { MemSection } from '../../kernel/types.js';
-import { opText } from '../helpers/arbitraries.js';
+import { opText } from '../helpers/scenario_build.js';
 import { ROOT } from '../helpers/cli.js';
 import { TRACES } from '../helpers/traces.js';
 
