@@ -40,6 +40,7 @@ import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, t
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
+import { sectionEventPairs } from './section_events.js';
 import { append } from '../present/widest.js';
 
 const RECORD_TARGET = 100;
@@ -294,21 +295,4 @@ function describeWorkload(wl: Workload, l: HotplugLog): void {
       `${removes} __remove_pages (clean: ${pct(mix.removeOk, removes)}, WARN: ${pct(mix.removeWarned, removes)}); ` +
       `${mix.patchesPerStep.toFixed(2)} patches/step; return codes and subsection_maps match the bare model`,
   );
-}
-
-/** Representative (state, event) pairs of the section machine. */
-function sectionEventPairs(): Array<readonly [SectionStateValue, SectionEvent]> {
-  type Rel = 'boot' | 'grown' | 'trimmed';
-  const act = (full: boolean, early: boolean, relation: Rel): SectionEvent => ({ type: 'activate', full, early, relation });
-  const deact = (empty: boolean, full: boolean, early: boolean, relation: Rel, usageKept: boolean): SectionEvent => ({ type: 'deactivate', empty, full, early, relation, usageKept });
-  return [
-    ['absent.never', { type: 'boot' }],
-    ['absent.never', act(false, false, 'trimmed')],
-    ['absent.deactivated', act(true, false, 'trimmed')],
-    ['partial', act(true, false, 'trimmed')],
-    ['full-hotplug', deact(false, false, false, 'trimmed', true)],
-    ['partial', deact(true, false, false, 'trimmed', false)],
-    ['early.boot', act(true, true, 'grown')],
-    ['early.grown', deact(false, false, true, 'trimmed', true)],
-  ];
 }
