@@ -14,7 +14,9 @@ export default defineConfig({
     setupFiles: ['test/setup_fast_check.ts'],
     testTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [SLOW] } },
+      // Two workers on a 2-core machine (vitest's default is one fewer than the cores), and the source
+      // modules imported once per worker rather than once per test file (no test mocks a module).
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [SLOW], maxWorkers: 2, isolate: false } },
       { extends: true, test: { name: 'slow', include: [SLOW] } },
     ],
   },
