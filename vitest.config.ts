@@ -1,10 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers, told apart by file name: `*.slow.test.ts` are the tests slow by their size (10^5-step
+ * logs, 150,000 rendered steps, every byte of a damaged log, limits at full size), the viewer's
+ * browser tests and the fuzz run. `npm test` (and CI) runs both projects; `npm run test:fast` only
+ * `fast`, everything else.
+ */
+const SLOW = 'test/**/*.slow.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/globalSetup.ts'],
     setupFiles: ['test/setup_fast_check.ts'],
     testTimeout: 60_000,
+    projects: [
+      // Two workers on a 2-core machine (vitest's default is one fewer than the cores), and the source
+      // modules imported once per worker rather than once per test file (no test mocks a module).
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [SLOW], maxWorkers: 2, isolate: false } },
+      { extends: true, test: { name: 'slow', include: [SLOW] } },
+    ],
   },
 });

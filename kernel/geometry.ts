@@ -15,6 +15,8 @@
  */
 import { parseVersion, type KernelVersion } from './versions.js';
 
+export { endSectionNr, isAligned, lastByte, pfnToPhys, pfnToSectionNr, physToPfn, sectionNrToPfn, sectionNrToRoot, subsectionMapIndex } from './pfn.js';
+
 /** The typed-in constants of one architecture configuration. */
 export interface GeometryRow {
   /** Profile name, e.g. `x86_64`. */
@@ -256,53 +258,6 @@ export function deriveGeometry(row: GeometryRow): Geometry {
  */
 export function sameSections(a: Geometry, b: Geometry): boolean {
   return a.PAGE_SHIFT === b.PAGE_SHIFT && a.SECTION_SIZE_BITS === b.SECTION_SIZE_BITS && a.SUBSECTION_SHIFT === b.SUBSECTION_SHIFT && a.SECTIONS_PER_ROOT === b.SECTIONS_PER_ROOT;
-}
-
-/** pfn_to_section_nr(pfn): pfn >> PFN_SECTION_SHIFT. */
-export function pfnToSectionNr(g: Geometry, pfn: number): number {
-  return Math.floor(pfn / g.PAGES_PER_SECTION);
-}
-
-/** section_nr_to_pfn(nr): nr << PFN_SECTION_SHIFT. */
-export function sectionNrToPfn(g: Geometry, nr: number): number {
-  return nr * g.PAGES_PER_SECTION;
-}
-
-/** SECTION_NR_TO_ROOT(nr): nr / SECTIONS_PER_ROOT. */
-export function sectionNrToRoot(g: Geometry, nr: number): number {
-  return Math.floor(nr / g.SECTIONS_PER_ROOT);
-}
-
-/** subsection_map_index(pfn): (pfn & ~PAGE_SECTION_MASK) / PAGES_PER_SUBSECTION. */
-export function subsectionMapIndex(g: Geometry, pfn: number): number {
-  return Math.floor((pfn % g.PAGES_PER_SECTION) / g.PAGES_PER_SUBSECTION);
-}
-
-/** PFN_PHYS(pfn). */
-export function pfnToPhys(g: Geometry, pfn: number): number {
-  return pfn * g.PAGE_SIZE;
-}
-
-/** PFN_PHYS(end_pfn) - 1 in u64 arithmetic: the last byte of a range ending at `end_pfn` (end_pfn 0 wraps to 2^64 - 1). */
-export function lastByte(g: Geometry, end_pfn: number): bigint {
-  return (BigInt(end_pfn) * BigInt(g.PAGE_SIZE) - 1n + (1n << 64n)) % (1n << 64n);
-}
-
-/** PHYS_PFN(addr) (rounds down). */
-export function physToPfn(g: Geometry, addr: number): number {
-  return Math.floor(addr / g.PAGE_SIZE);
-}
-
-/** True when `value` is a multiple of `align` (IS_ALIGNED for non-negative integers). */
-export function isAligned(value: number, align: number): boolean {
-  return value % align === 0;
-}
-
-/** pfn_to_section_nr(pfn + nr_pages - 1) in unsigned long arithmetic (pfn 0, nr_pages 0 wraps to ULONG_MAX). */
-export function endSectionNr(g: Geometry, pfn: number, nr_pages: number): number {
-  const end = pfn + nr_pages - 1;
-  if (end >= 0) return Math.floor(end / g.PAGES_PER_SECTION);
-  return Number(((1n << 64n) + BigInt(end)) / BigInt(g.PAGES_PER_SECTION));
 }
 
 // --- internal ---

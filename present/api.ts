@@ -1,6 +1,7 @@
 /**
- * The viewer's JSON API as types, shared by the server (viewer/server/) and the page (viewer/page/).
- * Types only: nothing here runs. Physical addresses are byte numbers (< 2^53 on every modelled arch).
+ * The viewer's JSON API: its types and the STEP_* flag bits of a step's summary word, shared by the
+ * server (viewer/server/) and the page (viewer/page/). No functions: nothing here runs. Physical
+ * addresses are byte numbers (< 2^53 on every modelled arch).
  */
 import type { ErrorCode } from '../kernel/errors.js';
 

@@ -16,7 +16,8 @@ import { readLogFile, recordScenario } from '../log/index.js';
 import type { ForkEdit } from '../query/index.js';
 import type { HotplugLog } from '../log/index.js';
 import { stepRecord } from '../log/serialize.js';
-import { scenarioArb, scenarioStep } from './helpers/arbitraries.js';
+import { scenarioArb } from './helpers/arbitraries.js';
+import { scenarioStep } from './helpers/scenario_build.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const profile = createProfile({ kernel: '5.3' });

@@ -12,7 +12,8 @@ import type { KernelState } from '../kernel/index.js';
 import { DEFAULT_CHECKPOINT_EVERY, HotplugLog, LogCursor, recordScenario } from '../log/index.js';
 import type { LogStep } from '../log/index.js';
 import type { Operation } from '../kernel/operation.js';
-import { SEC, SUB, buildScenario, pfnOf } from './helpers/arbitraries.js';
+import { SEC, SUB, pfnOf } from './helpers/arbitraries.js';
+import { buildScenario } from './helpers/scenario_build.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });
 

@@ -10,7 +10,8 @@ import type { ExpectLine, Scenario } from '../inputs/types.js';
 import { createProfile } from '../kernel/index.js';
 import { hashInput, logJsonLines, logToJsonLines, readLogLines, recordScenario, textLines } from '../log/index.js';
 import type { HotplugLog, LoadedLogFile, LogMeta } from '../log/index.js';
-import { checkpointEveryArb, scenarioArb, scenarioText } from './helpers/arbitraries.js';
+import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
+import { scenarioText } from './helpers/scenario_build.js';
 
 const profile = createProfile({ kernel: '5.3', arch: 'x86_64' });
 const NUM_RUNS = 150;

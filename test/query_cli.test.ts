@@ -3,7 +3,10 @@
  * invariants — their output lines start with `[step N file:line]`, --json, --help, exit codes
  * (0 ran / found, 1 bisect found nothing, 2 usage or input error) and one-line user errors.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { INVARIANTS } from '../model/invariants.js';
 import { spawnCli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
@@ -11,8 +14,12 @@ import { TRACES } from './helpers/traces.js';
 const SEED = 'examples/seed-pmem-shared-section.scn';
 const CYCLE = 'examples/partial-cycle.scn';
 const TAG = /^\[step \d+ [^\]\s]+:\d+\] /;
-/** A recorded trace (shared/ beside the repository, as test/check.test.ts finds it). */
+/** A recorded trace (test/fixtures/traces). */
 const TRACE = `${TRACES}/6.1.0-56-amd64/devdax_kmem`;
+/** An output path a refused shrink never writes (in a fresh temporary directory). */
+const OUT = mkdtempSync(join(tmpdir(), 'memhp-query-cli-'));
+const NEVER = join(OUT, 'never.scn');
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe('memhp bisect', () => {
   it('finds the F10 step of the seed example: source line, why, call path, hazard and diff, each line tagged', () => {
@@ -71,9 +78,9 @@ describe('memhp bisect', () => {
     [['print', CYCLE, '--section', 'x'], /^memhp: error\[E_USAGE\]: --section must be a section number/],
     [['print', CYCLE, '--section', '144', '--bit', '64'], /^memhp: error\[E_USAGE\]: --bit must be a bit number from 0 to 63 for subsection_map, got '64'\n$/],
     [['print', 'no/such.scn', '--section', '1'], /^memhp: error\[E_IO\]: cannot read no\/such\.scn: no such file\n$/],
-    [['shrink', CYCLE, '-o', '/tmp/never.scn'], /^memhp: error\[E_USAGE\]: missing --until for 'shrink'\n/],
+    [['shrink', CYCLE, '-o', NEVER], /^memhp: error: missing --until for 'shrink'\n/],
     [['shrink', CYCLE, '--until', 'warn'], /^memhp: error\[E_USAGE\]: missing -o FILE for 'shrink'\n/],
-    [['shrink', TRACE, '--until', 'warn', '-o', '/tmp/never.scn'], /^memhp: error\[E_USAGE\]: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
+    [['shrink', TRACE, '--until', 'warn', '-o', NEVER], /^memhp: error: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
     [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error\[E_IO\]: cannot write \/no\/such\/dir\/min\.scn: no such file or directory\n$/],
   ])('memhp %j: a one-line user error, exit 2, no stack', (args, msg) => {
     const r = spawnCli(args);

@@ -16,7 +16,8 @@ import { createProfile } from '../kernel/index.js';
 import { parsePredicate } from '../query/predicates.js';
 import type { Predicate } from '../query/predicates.js';
 import { ddmin, runHolds, shrinkScenario } from '../query/shrink.js';
-import { buildScenario, opText, scenarioArb, SEC, SUB } from './helpers/arbitraries.js';
+import { scenarioArb, SEC, SUB } from './helpers/arbitraries.js';
+import { buildScenario, opText } from './helpers/scenario_build.js';
 import { spawnCli } from './helpers/cli.js';
 
 const profile = createProfile({ kernel: '5.3' });

@@ -4,66 +4,21 @@
  * ZONE_DEVICE moves, and whole-trace errors. Each must end quickly with exit 0/1 or a clean
  * `file:line: message` (exit 2), never a hang or an internal error.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseIomem } from '../inputs/iomem.js';
 import { readTrace } from '../inputs/trace/index.js';
-import { MAX_TRACE_LINE_LENGTH, MAX_TRACE_LINES } from '../inputs/trace/limits.js';
+import { MAX_TRACE_LINE_LENGTH } from '../inputs/trace/limits.js';
 import { parseLine } from '../inputs/trace/line.js';
-import { parseDumpLine } from '../inputs/trace/dump.js';
 import { kernelFromBanner } from '../inputs/trace/to_scenario.js';
-import { cli, spawnCli } from './helpers/cli.js';
+import { cli } from './helpers/cli.js';
 import { TRACES } from './helpers/traces.js';
+import { DEVICE_LINE, HDR, LINES, removeLater, removeTraceDirs, SHAPES, SOURCE, traceDir } from './helpers/trace_dirs.js';
 
-const RUN = `${TRACES}/5.10.0-32-amd64/devdax_kmem`;
-const LINES = readFileSync(`${RUN}/trace.txt`, 'utf8').split('\n');
-/** devdax_kmem's trace.txt:268, `move_pfn_range_to_zone: … zone="Device" pfn=0x100000 nr_pages=0x20000`. */
-const DEVICE_LINE = LINES[267] ?? '';
-const HDR = '           ndctl-795     [000] ....    30.784720: ';
-const SOURCE = { file: 'trace.txt', line: 1 };
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A copy of devdax_kmem with `extra` lines inserted after its line 268 (run.json beside it); returns the directory. */
-function traceDir(extra: readonly string[]): string {
-  const dir = mkdtempSync(`${tmpdir()}/memhp-limits-`);
-  dirs.push(dir);
-  writeFileSync(`${dir}/trace.txt`, [...LINES.slice(0, 268), ...extra, ...LINES.slice(268)].join('\n'));
-  copyFileSync(`${RUN}/run.json`, `${dir}/run.json`);
-  return dir;
-}
-
-/** Line shapes that once made a regex backtrack super-linearly, `n` characters long. */
-const SHAPES: Record<string, (n: number) => string> = {
-  spaces: (n) => ' '.repeat(n),
-  'a and spaces': (n) => `a${' '.repeat(n)}`,
-  'x-1 repeated': (n) => 'x-1 '.repeat(n / 4),
-  'x-1 [1] repeated': (n) => 'x-1 [1] '.repeat(n / 8),
-  'x-1 [1] 1.1: repeated': (n) => 'x-1 [1] 1.1:'.repeat(n / 12),
-  dashes: (n) => '-'.repeat(n),
-  '-1 repeated': (n) => '-1'.repeat(n / 2),
-  brackets: (n) => '['.repeat(n),
-  digits: (n) => '1'.repeat(n),
-  tabs: (n) => '\t'.repeat(n),
-  'a kprobe return of <-': (n) => `x-1 [1] 1.1: a: (${' <- '.repeat(n / 4)}`,
-  'a dump line of spaces': (n) => `a-1 1${' '.repeat(n)}`,
-};
+afterAll(removeTraceDirs);
 
 describe('line parsing is linear time', () => {
-  it('every shape of 10^6 characters is parsed in well under a second each (parseLine, parseDumpLine)', () => {
-    for (const [name, make] of Object.entries(SHAPES)) {
-      const text = make(1_000_000);
-      const t0 = performance.now();
-      expect(['unknown', 'skip', 'error']).toContain(parseLine(text, SOURCE).kind);
-      parseDumpLine(text, SOURCE);
-      expect({ name, slow: performance.now() - t0 > 1000 }).toEqual({ name, slow: false });
-    }
-  }, 5000);
-
   it('a real header line still reads the same (task with a dash and spaces, no flags column)', () => {
     const r = parseLine('   kworker/u4:2-my task-17     [001] 12.5: console: hello', SOURCE);
     expect(r.kind === 'record' && r.record.kind === 'console' ? [r.record.header, r.record.text] : r).toEqual([{ task: 'kworker/u4:2-my task', pid: 17, cpu: 1, flags: '', timestamp: 12.5 }, 'hello']);
@@ -91,50 +46,6 @@ describe('the largest trace the reader accepts', () => {
       { code: 'E_LIMIT', file: 'trace.txt', line: 3, message: `a line of ${MAX_TRACE_LINE_LENGTH + 1} characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)` },
     ]);
   });
-
-  it('memhp check: a line of 10^6 spaces, exit 2 with file:line naming the limit (the built CLI)', () => {
-    const dir = traceDir([' '.repeat(1_000_000)]);
-    const r = spawnCli(['check', dir]);
-    expect(r.stderr).toBe(`${dir}/trace.txt:269: error[E_LIMIT]: a line of 1000000 characters: longer than the longest trace line memhp reads (MAX_TRACE_LINE_LENGTH = 65536)\n`);
-    expect(r.code).toBe(2);
-  });
-
-  it(`more than MAX_TRACE_LINES (${MAX_TRACE_LINES}) lines: exit 2 at the first line past the limit`, async () => {
-    const dir = traceDir(Array.from({ length: MAX_TRACE_LINES }, () => '#'));
-    const r = await cli(['check', dir]);
-    expect(r.stderr).toBe(`${dir}/trace.txt:${MAX_TRACE_LINES + 1}: error[E_LIMIT]: more than 1000000 lines: the trace is longer than the most memhp reads (MAX_TRACE_LINES = 1000000)\n`);
-    expect(r.code).toBe(2);
-    // Exactly the limit is read.
-    expect(readTrace('x\n'.repeat(MAX_TRACE_LINES), 't').ok).toBe(true);
-  }, 5000);
-});
-
-describe('unreturned entries nested as deep as the trace is long', () => {
-  const entry = `${HDR}lab_entry: lab_call/__add_pages: nid=0 pfn=0x118000 nr_pages=0x8000`;
-  const bare = `${HDR}lab_entry: lab_call/__add_pages: nid=0`;
-  const ret = `${HDR}lab_ret: lab_call/__add_pages_ret: ret=0`;
-
-  it('10^4 __add_pages entries without returns: trace-to-scenario, check, replay and record end normally', async () => {
-    const dir = traceDir([...Array.from({ length: 10_000 }, () => entry), ret]);
-    const t = await cli(['trace-to-scenario', dir]);
-    expect([t.code, t.stderr]).toEqual([0, '']);
-    expect(t.stdout).toContain('__add_pages nid=0 pfn=0x118000 nr_pages=0x8000');
-    const c = await cli(['check', dir]);
-    expect(c.stderr).toBe('');
-    expect(c.code).toBe(1);
-    expect((await cli(['replay', dir])).code).toBe(0);
-    const log = `${dir}/run.memhp`;
-    expect((await cli(['record', dir, '-o', log])).code).toBe(0);
-  }, 10_000);
-
-  it('10^5 entries that each descend (no pfn=) around a step: its call chain shows the 16 innermost calls', async () => {
-    const dir = traceDir([...Array.from({ length: 100_000 }, () => bare), DEVICE_LINE, ret]);
-    const t = await cli(['trace-to-scenario', dir]);
-    expect([t.code, t.stderr]).toEqual([0, '']);
-    const chains = t.stdout.split('\n').filter((l) => l.includes('… › '));
-    expect(chains.length).toBeGreaterThan(0);
-    for (const l of chains) expect(l.split(' › ').length).toBe(17);
-  }, 10_000);
 });
 
 describe('repeated ZONE_DEVICE moves', () => {
@@ -153,7 +64,7 @@ describe('repeated ZONE_DEVICE moves', () => {
 describe('whole-trace errors carry file:line', () => {
   it('no kernel banner, no run.json, no release directory: line 1 of the trace', async () => {
     const dir = mkdtempSync(`${tmpdir()}/memhp-limits-`);
-    dirs.push(dir);
+    removeLater(dir);
     writeFileSync(`${dir}/trace.txt`, `${LINES.filter((l) => !l.includes('Linux version')).join('\n')}`);
     const r = await cli(['check', dir]);
     expect(r.stderr).toBe(`${dir}/trace.txt:1: error[E_PARSE]: no kernel banner (Linux version …), no run.json and no release directory name: which kernel recorded this trace?\n  hint: give --kernel VERSION, e.g. --kernel 6.1.192\n`);
@@ -179,7 +90,7 @@ describe('a boot layout from the trace is ascending and disjoint', () => {
     const i = lines.findIndex((l) => /IOMEM boot\|00100000-[0-9a-f]+ : System RAM/.test(l));
     expect(i).toBeGreaterThan(0);
     const dir = mkdtempSync(`${tmpdir()}/memhp-boot-`);
-    dirs.push(dir);
+    removeLater(dir);
     writeFileSync(`${dir}/trace.txt`, [...lines.slice(0, i + 1), ...lines.slice(i)].join('\n'));
     copyFileSync(`${run}/run.json`, `${dir}/run.json`);
     const log = `${dir}/out.memhp`;

@@ -1,8 +1,8 @@
 /**
- * The execution context kernel functions run in: the profile, an immer draft of the state, and the
- * outcome being built (warnings, hazards, resources, the deciding call path). Helpers here model the
- * kernel's cross-cutting machinery: WARN_ON_ONCE/pr_warn_once once-flags, __nr_to_section, injected
- * allocation failures.
+ * The execution context kernel functions run in: the profile, the step's copy-on-write state (a
+ * WorkingState, model/working.ts), and the outcome being built (warnings, hazards, resources, the
+ * deciding call path). Helpers here model the kernel's cross-cutting machinery: WARN_ON_ONCE/
+ * pr_warn_once once-flags, __nr_to_section, injected allocation failures.
  */
 import { oopsHazard, oopsText } from '../oops.js';
 import { zeroSection } from '../../kernel/zero_section.js';

@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import type { BootLayout, BootRange, Operation } from '../../kernel/operation.js';
-import type { Scenario, ScenarioStep } from '../../inputs/types.js';
+import type { Scenario } from '../../inputs/types.js';
 import type { Altmap, InjectedFailure } from '../../kernel/types.js';
+import { bootLayout, buildScenario } from './scenario_build.js';
 
 /** Pages per section (x86_64: 128 MiB / 4 KiB). */
 export const SEC = 32768;
@@ -15,13 +16,9 @@ export const SEC = 32768;
 export const SUB = 512;
 /** Sub-sections per section. */
 export const SUBS = 64;
-/** The scenario file name every generated scenario carries. */
-export const PROP_FILE = 'prop.scn';
 
 /** pfn of `offset` pages into section `section`. */
 export const pfnOf = (section: number, offset = 0): number => section * SEC + offset;
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 // ---- boot layout -------------------------------------------------------------------------------
 
@@ -48,11 +45,6 @@ export const bootRangesArb: fc.Arbitrary<BootRange[]> = fc
 
 /** A boot layout (no iomem), sourced at prop.scn:1. */
 export const bootLayoutArb: fc.Arbitrary<BootLayout> = bootRangesArb.map((ranges) => bootLayout(ranges));
-
-/** A BootLayout from ranges. */
-export function bootLayout(ranges: readonly BootRange[]): BootLayout {
-  return { ranges, iomem: [], source: { file: PROP_FILE, line: 1 } };
-}
 
 // ---- spans -------------------------------------------------------------------------------------
 
@@ -219,65 +211,6 @@ function clipToSection(s: Span): Span {
 function altmapOf(spec: AltmapSpec, span: Span): Altmap | null {
   if (!spec) return null;
   return { base_pfn: span.pfn + spec.baseShift, reserve: spec.reserve, free: spec.free };
-}
-
-/** One operation as the line a scenario file would hold. */
-export function opText(op: Operation, inject: readonly InjectedFailure[] = []): string {
-  const parts: string[] = [op.kind];
-  switch (op.kind) {
-    case 'add_pages':
-    case '__add_pages':
-    case 'sparse_add_section':
-      parts.push(`nid=${op.nid}`, `pfn=${hex(op.pfn)}`, `nr_pages=${hex(op.nr_pages)}`);
-      break;
-    case '__remove_pages':
-      parts.push(`pfn=${hex(op.pfn)}`, `nr_pages=${hex(op.nr_pages)}`);
-      break;
-    case 'sparse_remove_section':
-      parts.push(`pfn=${hex(op.pfn)}`, `nr_pages=${hex(op.nr_pages)}`, `map_offset=${op.map_offset}`);
-      break;
-    case 'online_mem_sections':
-    case 'offline_mem_sections':
-      parts.push(`start_pfn=${hex(op.start_pfn)}`, `end_pfn=${hex(op.end_pfn)}`);
-      break;
-    case 'pfn_valid':
-    case 'pfn_to_online_page':
-      parts.push(`pfn=${hex(op.pfn)}`);
-      break;
-    case 'move_pfn_range_to_zone':
-    case 'remove_pfn_range_from_zone':
-      parts.push(`pfn=${hex(op.pfn)}`, `nr_pages=${hex(op.nr_pages)}`, `zone=${op.zone}`);
-      break;
-  }
-  if ('altmap' in op && op.altmap) parts.push(`altmap=${hex(op.altmap.base_pfn)},${op.altmap.free},${op.altmap.reserve}`);
-  if (inject.length) parts.push(`fail=${inject.map((f) => `${f.kind}@${f.nth}`).join(',')}`);
-  return parts.join(' ');
-}
-
-/** The text of the boot line: its RAM ranges. */
-export function bootText(layout: BootLayout): string {
-  return `boot ${layout.ranges.map((r) => `${hex(r.startPfn)}-${hex(r.endPfn)}@${r.nid}`).join(' ') || '(no RAM)'}`;
-}
-
-/** A ScenarioStep for `op` on line `line` of prop.scn. */
-export function scenarioStep(op: Operation, line: number, inject: readonly InjectedFailure[] = []): ScenarioStep {
-  return { op, inject, source: { file: PROP_FILE, line }, text: opText(op, inject), expects: [] };
-}
-
-/** A Scenario from a boot layout and operations (step i on line i + 2). */
-export function buildScenario(ranges: readonly BootRange[], ops: ReadonlyArray<{ op: Operation; inject?: readonly InjectedFailure[] }>): Scenario {
-  return {
-    file: PROP_FILE,
-    kernel: '5.3',
-    boot: bootLayout(ranges),
-    bootExpects: [],
-    steps: ops.map((o, i) => scenarioStep(o.op, i + 2, o.inject ?? [])),
-  };
-}
-
-/** The scenario as text, one line per step (what a log's input hash is taken over). */
-export function scenarioText(s: Scenario): string {
-  return [bootText(s.boot), ...s.steps.map((st) => st.text)].join('\n') + '\n';
 }
 
 function toOp(raw: RawScenario, st: StepSpec): { op: Operation; inject: InjectedFailure[] } {

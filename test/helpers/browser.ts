@@ -5,15 +5,36 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from './cli.js';
 
-/** Debian's chromium (installed by .ci/run when missing). */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium, where apt-get installs it (.ci/run does when no chromium is found). */
+export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/** The first executable regular file named `name` in the PATH list `path`, as `which` finds it; undefined when there is none. */
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const file = join(dir, name);
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not there or not executable: the next directory
+    }
+  }
+  return undefined;
+}
+
+/** The chromium the browser tests drive: the first `chromium` on PATH, else Debian's /usr/bin/chromium; undefined when neither exists. */
+export function findChromium(): string | undefined {
+  return findOnPath('chromium') ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
+}
 
 /** Where the browser tests leave screenshots for a reviewer (gitignored). */
 export const SCREENSHOTS = join(ROOT, 'screenshots');
@@ -63,10 +84,11 @@ export function startViewer(args: readonly string[]): Promise<Viewer> {
 
 /** A headless Chromium with a fresh throw-away profile (its --user-data-dir); close() also removes it. */
 export async function launchChromium(viewport = { width: 1400, height: 860 }): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`the viewer's browser tests need Debian's chromium at ${CHROMIUM}: apt-get install chromium (bash .ci/run does it)`);
+  const executablePath = findChromium();
+  if (executablePath === undefined) throw new Error(`the viewer's browser tests need chromium on PATH or at ${DEBIAN_CHROMIUM}: apt-get install chromium (bash .ci/run does it)`);
   const profile = mkdtempSync(join(tmpdir(), 'memhp-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     viewport,
     args: [
       '--headless',

@@ -32,7 +32,8 @@ import type { Operation } from '../../kernel/operation.js';
 import type { Scenario } from '../../inputs/types.js';
 import { logToJsonLines, recordScenario } from '../../log/index.js';
 import { splitHash } from '../../log/logfile.js';
-import { PROP_FILE, SUB, buildScenario, scenarioArb, scenarioText } from '../helpers/arbitraries.js';
+import { SUB, scenarioArb } from '../helpers/arbitraries.js';
+import { buildScenario, PROP_FILE, scenarioText } from '../helpers/scenario_build.js';
 import { expectBoundary } from './boundary.js';
 
 const NUM_RUNS = Math.max(200, Number(process.env.MEMHP_VERSIONS_PROP_RUNS ?? 200));
