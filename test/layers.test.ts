@@ -3,9 +3,10 @@
  * query/ ← present/ ← viewer/ ← cli/ ← bench/ ← fuzz/. The checker is run on the real tree, and on
  * the real tree with one back-edge or one cycle added, to show it catches them.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importCycles, importGraph, layerViolations, printOrExit, readSourceTree } from './helpers/import_graph.js';
+import { importCycles, importGraph, importMatrix, layerViolations, printOrExit, readSourceTree } from './helpers/import_graph.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const tree = readSourceTree(ROOT);
@@ -26,6 +27,13 @@ describe('layers', () => {
 
   it('nothing below cli/ and viewer/ prints or exits', () => {
     expect(printOrExit(tree)).toEqual([]);
+  });
+
+  it('docs/architecture.md shows the tree\'s import matrix (paste the expected rows when it changes)', () => {
+    const doc = readFileSync(`${ROOT}docs/architecture.md`, 'utf8');
+    const block = /<!-- import-matrix:begin -->\n\| from → to \| imports \|\n\|---\|---\|\n([\s\S]*?)\n<!-- import-matrix:end -->/.exec(doc);
+    expect(block, 'the import-matrix block of docs/architecture.md').not.toBeNull();
+    expect(block![1]!.split('\n')).toEqual(importMatrix(importGraph(tree)));
   });
 
   it('a back-edge added to the tree is named (kernel/ importing cli/, model/ importing inputs/)', () => {

@@ -78,9 +78,9 @@ describe('memhp bisect', () => {
     [['print', CYCLE, '--section', 'x'], /^memhp: error\[E_USAGE\]: --section must be a section number/],
     [['print', CYCLE, '--section', '144', '--bit', '64'], /^memhp: error\[E_USAGE\]: --bit must be a bit number from 0 to 63 for subsection_map, got '64'\n$/],
     [['print', 'no/such.scn', '--section', '1'], /^memhp: error\[E_IO\]: cannot read no\/such\.scn: no such file\n$/],
-    [['shrink', CYCLE, '-o', NEVER], /^memhp: error: missing --until for 'shrink'\n/],
+    [['shrink', CYCLE, '-o', NEVER], /^memhp: error\[E_USAGE\]: missing --until for 'shrink'\n/],
     [['shrink', CYCLE, '--until', 'warn'], /^memhp: error\[E_USAGE\]: missing -o FILE for 'shrink'\n/],
-    [['shrink', TRACE, '--until', 'warn', '-o', NEVER], /^memhp: error: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
+    [['shrink', TRACE, '--until', 'warn', '-o', NEVER], /^memhp: error\[E_USAGE\]: .*devdax_kmem is a recorded trace: shrink takes a scenario file\n/],
     [['shrink', CYCLE, '--until', 'warn', '-o', '/no/such/dir/min.scn'], /^memhp: error\[E_IO\]: cannot write \/no\/such\/dir\/min\.scn: no such file or directory\n$/],
   ])('memhp %j: a one-line user error, exit 2, no stack', (args, msg) => {
     const r = spawnCli(args);

@@ -126,6 +126,7 @@ describe('memhp check on a run that crashed', () => {
     const j = JSON.parse(r.stdout) as { mismatches: unknown[] };
     expect(j.mismatches).toEqual([
       {
+        code: 'E_MISMATCH',
         step: 1,
         file: `${dir}/console.log`,
         line: 22,
@@ -135,7 +136,7 @@ describe('memhp check on a run that crashed', () => {
         kernel: 'BUG: kernel NULL pointer dereference, address: 0000000000000008 (RIP: __add_pages)',
       },
     ]);
-    expect((await cli(['check', dir])).stdout).toContain('[step 1 console.log:22] crash: model BUG: kernel NULL pointer dereference, address: 0000000000000008 (RIP: sparse_add_section), kernel BUG: kernel NULL pointer dereference, address: 0000000000000008 (RIP: __add_pages)\n');
+    expect((await cli(['check', dir])).stdout).toContain('[step 1 console.log:22] error[E_MISMATCH]: crash: model BUG: kernel NULL pointer dereference, address: 0000000000000008 (RIP: sparse_add_section), kernel BUG: kernel NULL pointer dereference, address: 0000000000000008 (RIP: __add_pages)\n');
   });
 
   it('the page-fault line removed from a copy: the die header is the oops\'s first line, and differs from the model\'s', async () => {

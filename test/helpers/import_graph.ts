@@ -129,3 +129,16 @@ export function printOrExit(tree: SourceTree): string[] {
   }
   return out;
 }
+
+/** The folder-to-folder import counts as the markdown table rows of docs/architecture.md (`| a → b | n |`, sorted). */
+export function importMatrix(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const counts = new Map<string, number>();
+  for (const [from, targets] of graph) {
+    for (const to of targets) {
+      const a = from.split('/')[0]!;
+      const b = to.split('/')[0]!;
+      if (a !== b) counts.set(`${a} → ${b}`, (counts.get(`${a} → ${b}`) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, n]) => `| ${k} | ${n} |`);
+}

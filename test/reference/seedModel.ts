@@ -16,111 +16,10 @@
  * `ms->usage` came from, and the bitmap. Memmap backing, WARN once-flags and zones are out of scope
  * (they never change a return code or a bitmap in v5.3 without allocation failures).
  */
+import { EEXIST, EINVAL, NOT_PAGE_SECTION_MASK, PAGES_PER_SECTION, PAGES_PER_SUBSECTION, type RefNote, type RefRange, type RefSection, SECTIONS_PER_ROOT, SUBSECTIONS_PER_SECTION, emptySection, min, pfnToSectionNr, subsectionMask, toBig, ulong } from './seed_geometry.js';
+import { removeSection } from './seed_remove.js';
 
-// ---- Geometry (x86_64 4K, include/linux/mmzone.h + arch/x86/include/asm/sparsemem.h) ----------
-
-/** `PAGE_SHIFT`. */
-export const PAGE_SHIFT = 12n;
-/** `SECTION_SIZE_BITS` (x86_64: 27, 128 MiB sections). */
-export const SECTION_SIZE_BITS = 27n;
-/** `#define PFN_SECTION_SHIFT (SECTION_SIZE_BITS - PAGE_SHIFT)` = 15. */
-export const PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT;
-/** `#define PAGES_PER_SECTION (1UL << PFN_SECTION_SHIFT)` = 32768. */
-export const PAGES_PER_SECTION = 1n << PFN_SECTION_SHIFT;
-/** `#define PAGE_SECTION_MASK (~(PAGES_PER_SECTION-1))` — only its complement is used below. */
-const NOT_PAGE_SECTION_MASK = PAGES_PER_SECTION - 1n;
-/** `#define SUBSECTION_SHIFT 21`. */
-export const SUBSECTION_SHIFT = 21n;
-/** `#define PFN_SUBSECTION_SHIFT (SUBSECTION_SHIFT - PAGE_SHIFT)` = 9. */
-export const PFN_SUBSECTION_SHIFT = SUBSECTION_SHIFT - PAGE_SHIFT;
-/** `#define PAGES_PER_SUBSECTION (1UL << PFN_SUBSECTION_SHIFT)` = 512. */
-export const PAGES_PER_SUBSECTION = 1n << PFN_SUBSECTION_SHIFT;
-/** `#define SUBSECTIONS_PER_SECTION (1UL << (SECTION_SIZE_BITS - SUBSECTION_SHIFT))` = 64. */
-export const SUBSECTIONS_PER_SECTION = 1n << (SECTION_SIZE_BITS - SUBSECTION_SHIFT);
-/** SPARSEMEM_EXTREME: `PAGE_SIZE / sizeof(struct mem_section)` with page_ext (32 bytes) = 128. */
-export const SECTIONS_PER_ROOT = 128n;
-
-/** Every bit of a 64-sub-section bitmap. */
-const FULL_MAP = (1n << SUBSECTIONS_PER_SECTION) - 1n;
-/** `unsigned long` arithmetic wraps modulo 2^64. */
-const ULONG_MASK = (1n << 64n) - 1n;
-
-/** errno values (include/uapi/asm-generic/errno-base.h), written here rather than imported. */
-export const EEXIST = 17;
-export const EINVAL = 22;
-
-// ---- State ------------------------------------------------------------------------------------
-
-/** Where `ms->usage` points. */
-export type RefUsage = 'none' | 'boot' | 'slab';
-
-/** The parts of one `struct mem_section` that matter here. */
-export interface RefSection {
-  /** SECTION_MARKED_PRESENT. */
-  present: boolean;
-  /** SECTION_HAS_MEM_MAP, i.e. `valid_section()`. */
-  valid: boolean;
-  /** SECTION_IS_EARLY, i.e. `early_section()`. */
-  early: boolean;
-  /** `ms->usage`: NULL, the memblock copy from boot, or a kzalloc'ed one from hot-add. */
-  usage: RefUsage;
-  /** `ms->usage->subsection_map[0]` (meaningful only when usage is not 'none'; kept 0n then). */
-  map: bigint;
-}
-
-/** A memblock.memory range in pfns, end exclusive. */
-export interface RefRange {
-  readonly startPfn: number;
-  readonly endPfn: number;
-}
-
-/** What a call did, for debugging a counterexample (not compared against `model/`). */
-export type RefNote =
-  | { readonly kind: 'misaligned'; readonly fn: '__add_pages' | '__remove_pages' }
-  | { readonly kind: 'add_section'; readonly section: number; readonly pfn: number; readonly nr: number; readonly ret: number }
-  | { readonly kind: 'remove_invalid_section'; readonly section: number }
-  | { readonly kind: 'already_deactivated'; readonly section: number; readonly pfn: number; readonly nr: number }
-  | { readonly kind: 'deactivated'; readonly section: number; readonly emptied: boolean; readonly freedUsage: RefUsage | null };
-
-const toBig = (n: number): bigint => BigInt(n);
-const ulong = (n: bigint): bigint => n & ULONG_MASK;
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-
-/** `pfn_to_section_nr(pfn)`: `((pfn) >> PFN_SECTION_SHIFT)`. */
-const pfnToSectionNr = (pfn: bigint): bigint => pfn >> PFN_SECTION_SHIFT;
-
-/**
- * `subsection_map_index(pfn)`:
- *   `return (pfn & ~(PAGE_SECTION_MASK)) / PAGES_PER_SUBSECTION;`
- */
-function subsectionMapIndex(pfn: bigint): bigint {
-  return (ulong(pfn) & NOT_PAGE_SECTION_MASK) / PAGES_PER_SUBSECTION;
-}
-
-/**
- * `subsection_mask_set(map, pfn, nr_pages)` (f46edbd1b151), returning the bits to OR in:
- *   int idx = subsection_map_index(pfn);
- *   int end = subsection_map_index(pfn + nr_pages - 1);
- *   bitmap_set(map, idx, end - idx + 1);
- * With nr_pages = 0 and a section-aligned pfn, end = index(pfn - 1) = 63 → all 64 bits; with a
- * sub-section-aligned, not section-aligned pfn, end = idx - 1 → count 0 → nothing.
- */
-export function subsectionMask(pfn: bigint, nrPages: bigint): bigint {
-  const idx = subsectionMapIndex(pfn);
-  const end = subsectionMapIndex(ulong(pfn + nrPages - 1n));
-  const count = end - idx + 1n;
-  if (count < 0n) {
-    // bitmap_set() takes an unsigned int count: a negative one is a wild out-of-bounds write.
-    // No path of __add_pages/__remove_pages after check_pfn_span can get here.
-    throw new Error(`subsection_mask_set(${pfn}, ${nrPages}): negative count ${count} (out-of-bounds bitmap_set)`);
-  }
-  if (count === 0n) return 0n;
-  return ((1n << count) - 1n) << idx;
-}
-
-function emptySection(): RefSection {
-  return { present: false, valid: false, early: false, usage: 'none', map: 0n };
-}
+export { EEXIST, EINVAL, subsectionMask, type RefRange, type RefSection, type RefUsage, type RefNote } from './seed_geometry.js';
 
 /**
  * The reference kernel: mutable, one instance per sequence. Build it with {@link SeedModel.boot}.
@@ -194,13 +93,13 @@ export class SeedModel {
   // ---- helpers --------------------------------------------------------------------------------
 
   /** `__nr_to_section(nr)`: NULL when the root is not allocated. */
-  private nrToSection(nr: bigint): RefSection | null {
+  nrToSection(nr: bigint): RefSection | null {
     if (!this.roots.has(nr / SECTIONS_PER_ROOT)) return null;
     return this.sectionForWrite(nr);
   }
 
   /** The (zero-initialised) slot of an allocated root. */
-  private sectionForWrite(nr: bigint): RefSection {
+  sectionForWrite(nr: bigint): RefSection {
     let ms = this.sections.get(nr);
     if (!ms) {
       ms = emptySection();
@@ -229,7 +128,7 @@ export class SeedModel {
    *   }
    *   return 0;
    */
-  private checkPfnSpan(pfn: bigint, nrPages: bigint): number {
+  checkPfnSpan(pfn: bigint, nrPages: bigint): number {
     if (pfn % PAGES_PER_SUBSECTION !== 0n || nrPages % PAGES_PER_SUBSECTION !== 0n) return -EINVAL;
     return 0;
   }
@@ -387,7 +286,7 @@ export class SeedModel {
     for (let nr = startSec; nr <= endSec; nr++) {
       const pfns = min(nrPages, PAGES_PER_SECTION - (pfn & NOT_PAGE_SECTION_MASK));
       const before = this.notes.length;
-      this.removeSection(pfn, pfns);
+      removeSection(this, pfn, pfns);
       // Only pfn = 0 with nr_pages = 0 wraps end_sec to ~2^49; its chunks are all (0, 0), so once
       // an iteration changes nothing the remaining ones are identical: stop instead of spinning.
       if (pfns === 0n && this.notes[before]?.kind !== 'deactivated') break;
@@ -395,70 +294,5 @@ export class SeedModel {
       nrPages -= pfns;
     }
     return null;
-  }
-
-  /**
-   * `__remove_section(zone, pfn, nr_pages, map_offset, altmap)` (v5.3):
-   *   struct mem_section *ms = __nr_to_section(pfn_to_section_nr(pfn));
-   *   if (WARN_ON_ONCE(!valid_section(ms))) return;
-   *   __remove_zone(zone, pfn, nr_pages);          // zones are not modelled
-   *   sparse_remove_section(ms, pfn, nr_pages, map_offset, altmap);
-   * and `sparse_remove_section` (seed): clear_hwpoisoned_pages(…); section_deactivate(pfn, nr_pages, altmap);
-   */
-  private removeSection(pfn: bigint, nrPages: bigint): void {
-    const sectionNr = pfnToSectionNr(pfn);
-    const ms = this.nrToSection(sectionNr);
-    if (!ms || !ms.valid) {
-      this.notes.push({ kind: 'remove_invalid_section', section: Number(sectionNr) });
-      return;
-    }
-    this.sectionDeactivate(pfn, nrPages);
-  }
-
-  /**
-   * `section_deactivate(pfn, nr_pages, altmap)` (seed post-image, with Oscar Salvador's early fix):
-   *   bool section_is_early = early_section(ms);
-   *   unsigned long *subsection_map = ms->usage ? &ms->usage->subsection_map[0] : NULL;
-   *   subsection_mask_set(map, pfn, nr_pages);
-   *   if (subsection_map) bitmap_and(tmp, map, subsection_map, SUBSECTIONS_PER_SECTION);
-   *   if (WARN(!subsection_map || !bitmap_equal(tmp, map, SUBSECTIONS_PER_SECTION),
-   *            "section already deactivated (%#lx + %ld)\n", pfn, nr_pages))
-   *     return;
-   *   bitmap_xor(subsection_map, map, subsection_map, SUBSECTIONS_PER_SECTION);
-   *   if (bitmap_empty(subsection_map, SUBSECTIONS_PER_SECTION)) {
-   *     if (!section_is_early) { kfree(ms->usage); ms->usage = NULL; }
-   *     memmap = sparse_decode_mem_map(ms->section_mem_map, section_nr);
-   *     ms->section_mem_map = sparse_encode_mem_map(NULL, section_nr);   // every flag bit clear
-   *   }
-   *   … free_map_bootmem / depopulate_section_memmap (memmap only, not modelled)
-   */
-  private sectionDeactivate(pfn: bigint, nrPages: bigint): void {
-    const sectionNr = pfnToSectionNr(pfn);
-    const ms = this.sectionForWrite(sectionNr);
-    const sectionIsEarly = ms.early;
-    const hasMap = ms.usage !== 'none';
-    const map = subsectionMask(pfn, nrPages);
-    const tmp = hasMap ? map & ms.map : 0n;
-    if (!hasMap || tmp !== map) {
-      this.notes.push({ kind: 'already_deactivated', section: Number(sectionNr), pfn: Number(pfn), nr: Number(nrPages) });
-      return;
-    }
-    ms.map = (ms.map ^ map) & FULL_MAP;
-    let freedUsage: RefUsage | null = null;
-    const emptied = ms.map === 0n;
-    if (emptied) {
-      if (!sectionIsEarly) {
-        // For a once-early section re-added after a full removal this kfree()s the memblock usage:
-        // bug F3 (fixed in v5.5). The reference only records that usage is gone.
-        freedUsage = ms.usage;
-        ms.usage = 'none';
-        ms.map = 0n;
-      }
-      // sparse_encode_mem_map(NULL, section_nr): the flag bits are all zero.
-      ms.present = false;
-      ms.valid = false;
-      ms.early = false;
-    }
-    this.notes.push({ kind: 'deactivated', section: Number(sectionNr), emptied, freedUsage });
   }
 }

@@ -78,7 +78,7 @@ describe('memhp view process', () => {
     const probe = createServer();
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
     const port = (probe.address() as AddressInfo).port;
-    const inUse = new RegExp(`^memhp: error: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`);
+    const inUse = new RegExp(`^memhp: error\\[E_SERVE\\]: cannot serve the viewer: port ${port} is in use\n  hint: [^\n]+\n$`);
     let v: Awaited<ReturnType<typeof startViewer>>;
     try {
       const held = spawnCli(['view', SEED, '--port', String(port)]);
