@@ -39,7 +39,6 @@ import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, t
 import { mulberry32 } from './prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
-import { sectionEventPairs } from './section_events.js';
 import { append } from '../present/widest.js';
 import { DEFAULT_REPORT, writeReport } from './report.js';
 import { xstateBench } from './xstate.js';

@@ -7,6 +7,7 @@ import { nextSectionState, sectionMachine, transitionUncached } from '../model/i
 import type { SectionEvent } from '../model/index.js';
 import type { SectionStateValue } from '../kernel/index.js';
 import { fmtRate, fmtRatio, fmtUs, timeRuns } from './measure.js';
+import { sectionEventPairs } from './section_events.js';
 
 /** Rows of the bench table ([measure, memhp, baseline, ratio, target]). */
 export function xstateBench(runs: number, progress: (what: string) => void): string[][] {
@@ -35,21 +36,4 @@ export function xstateBench(runs: number, progress: (what: string) => void): str
   row('xstate transitionUncached()', `${fmtUs(uncachedUs)}/call, ${fmtRate(1e6 / uncachedUs, 'calls')}`, `memo nextSectionState: ${fmtUs(memoUs)}/call`, fmtRatio(uncachedUs / memoUs), '');
   row('  of which transition()', `${fmtUs(rawUs)}/call (snapshot resolved beforehand)`, `memo: ${fmtUs(memoUs)}/call`, fmtRatio(rawUs / memoUs), '');
   return rows;
-}
-
-/** Representative (state, event) pairs of the section machine. */
-function sectionEventPairs(): Array<readonly [SectionStateValue, SectionEvent]> {
-  type Rel = 'boot' | 'grown' | 'trimmed';
-  const act = (full: boolean, early: boolean, relation: Rel): SectionEvent => ({ type: 'activate', full, early, relation });
-  const deact = (empty: boolean, full: boolean, early: boolean, relation: Rel, usageKept: boolean): SectionEvent => ({ type: 'deactivate', empty, full, early, relation, usageKept });
-  return [
-    ['absent.never', { type: 'boot' }],
-    ['absent.never', act(false, false, 'trimmed')],
-    ['absent.deactivated', act(true, false, 'trimmed')],
-    ['partial', act(true, false, 'trimmed')],
-    ['full-hotplug', deact(false, false, false, 'trimmed', true)],
-    ['partial', deact(true, false, false, 'trimmed', false)],
-    ['early.boot', act(true, true, 'grown')],
-    ['early.grown', deact(false, false, true, 'trimmed', true)],
-  ];
 }

@@ -8,23 +8,10 @@ import { createProfile } from '../kernel/index.js';
 import { INVARIANTS } from '../model/invariants.js';
 import { PLANTED_SECTION, plantedScenario } from '../bench/planted.js';
 import { bisect } from '../query/bisect.js';
-import { parsePredicate } from '../query/predicates.js';
-import type { Predicate } from '../query/predicates.js';
+import { pred, truth } from './helpers/bisect_oracle.js';
 import { recordScenario } from '../log/index.js';
-import type { HotplugLog } from '../log/index.js';
 
 const profile = createProfile({ kernel: '5.3' });
-
-function pred(text: string): Predicate {
-  const r = parsePredicate(text);
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-/** Is the predicate true at step n (the brute-force way: the state rebuilt from step 0)? */
-function truth(log: HotplugLog, p: Predicate, n: number): boolean {
-  return p.kind === 'step' ? p.test(log.step(n)) !== '' : p.invariant.check(log.profile, log.replay(n)).length > 0;
-}
 
 describe('bisect on 10^5-step logs with a planted first violation', () => {
   const N = 100_000;

@@ -7,24 +7,12 @@ import fc from 'fast-check';
 import { createProfile } from '../kernel/index.js';
 import { INVARIANTS } from '../model/invariants.js';
 import { bisect } from '../query/bisect.js';
-import { parsePredicate, STEP_PREDICATES } from '../query/predicates.js';
-import type { Predicate } from '../query/predicates.js';
+import { STEP_PREDICATES } from '../query/predicates.js';
+import { pred, truth } from './helpers/bisect_oracle.js';
 import { recordScenario } from '../log/index.js';
-import type { HotplugLog } from '../log/index.js';
 import { checkpointEveryArb, scenarioArb } from './helpers/arbitraries.js';
 
 const profile = createProfile({ kernel: '5.3' });
-
-function pred(text: string): Predicate {
-  const r = parsePredicate(text);
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-/** Is the predicate true at step n (the brute-force way: the state rebuilt from step 0)? */
-function truth(log: HotplugLog, p: Predicate, n: number): boolean {
-  return p.kind === 'step' ? p.test(log.step(n)) !== '' : p.invariant.check(log.profile, log.replay(n)).length > 0;
-}
 
 describe('bisect on random logs (fast-check)', () => {
   // The two invariants random v5.3 runs break most (F5, F10) weigh more.
