@@ -17,6 +17,9 @@ import { openInput, type InputFile } from './input_file.js';
 import { loadTrace, type LoadedTrace } from './load_trace.js';
 import { scenarioBoundsErrors } from '../inputs/operation_bounds.js';
 
+/** The hint of an error naming a release, architecture or configuration memhp does not model. */
+const PROFILES_HINT = 'see memhp profiles for the releases, their changes and the architectures';
+
 /** Options shared by every command that takes an input. */
 export interface LoadOptions {
   readonly kernel?: string;
@@ -125,7 +128,7 @@ function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
   const kernel = opts.kernel ?? scenario.kernel ?? '5.3';
   const r = resolveProfile({ kernel, arch: archName, config: parseConfigArg(opts.config), paging });
   if (!r.ok) {
-    const hint = 'see memhp profiles for the releases, their changes and the architectures';
+    const hint = PROFILES_HINT;
     // The release came from the file's own `kernel` line: point at it.
     if (opts.kernel === undefined && scenario.kernelLine !== undefined) throw UserError.atLines(`${file}: invalid input`, [{ code: r.code, message: r.message, file, line: scenario.kernelLine, hint }]);
     throw new UserError(r.code, r.message, [], hint);
@@ -137,7 +140,7 @@ function parseScenarioInput(input: InputFile, opts: LoadOptions): ParsedInput {
 function parseTraceInput(io: Io, input: InputFile, opts: LoadOptions): ParsedInput {
   const t = loadTrace(io, input, opts.kernel, opts.iomem);
   const r = resolveProfile({ kernel: t.kernel, arch: opts.arch, config: parseConfigArg(opts.config), paging: parsePagingArg(opts.paging) ?? t.paging });
-  if (!r.ok) throw new UserError(r.code, r.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (!r.ok) throw new UserError(r.code, r.message, [], PROFILES_HINT);
   checkTraceBounds(t.file, t.trace.scenario, r.profile);
   return { file: t.file, text: t.text, scenario: t.trace.scenario, profile: r.profile, readFiles: t.readFiles, trace: t };
 }
@@ -165,7 +168,7 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (opts.kernel === undefined && opts.arch === undefined && opts.config === undefined && opts.paging === undefined) return loaded;
   const paging = parsePagingArg(opts.paging) ?? (opts.kernel === undefined && opts.arch === undefined ? lf.profile.geometry.PAGING_LEVELS : undefined);
   const want = resolveProfile({ kernel: opts.kernel ?? lf.header.kernel, arch: opts.arch ?? lf.header.arch, config: { ...lf.header.config, ...parseConfigArg(opts.config) }, paging });
-  if (!want.ok) throw new UserError(want.code, want.message, [], 'see memhp profiles for the releases, their changes and the architectures');
+  if (!want.ok) throw new UserError(want.code, want.message, [], PROFILES_HINT);
   if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
   if (lf.meta.boot === null) throw new UserError('E_USAGE', `${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
   io.err(`${file}:1: note: running the log's ${n - 1} operations again under ${describeProfile(want.profile)} (recorded under ${describeProfile(lf.profile)})\n`);

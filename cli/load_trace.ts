@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { CONSOLE_LOG, FTRACE_TEXT, IOMEM_TEXT } from '../inputs/registry.js';
 import { readFtraceDump, type TraceDocument } from '../inputs/trace/index.js';
 import { kernelForRelease, kernelFromBanner, traceToScenario } from '../inputs/trace/to_scenario.js';
-import type { TraceScenario } from '../inputs/trace/to_scenario.js';
+import type { TraceScenario } from '../inputs/trace/to_scenario_types.js';
 import type { IomemResource, SourceLoc } from '../kernel/operation.js';
 import { pagingOfVmemmapBase } from '../kernel/geometry.js';
 import { UserError } from './errors.js';

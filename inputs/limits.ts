@@ -4,7 +4,7 @@
  * work asked for and no input can make memhp crash or run out of memory instead of answering.
  */
 import type { Geometry } from '../kernel/geometry.js';
-import { pfnToSectionNr } from '../kernel/geometry.js';
+import { pfnToSectionNr } from '../kernel/pfn.js';
 import { fail, okv, type Checked } from './lexer.js';
 import type { BootRange, Operation } from '../kernel/operation.js';
 import type { ScenarioStep } from './types.js';

@@ -15,7 +15,6 @@
  */
 import { parseVersion, type KernelVersion } from './versions.js';
 
-export { endSectionNr, isAligned, lastByte, pfnToPhys, pfnToSectionNr, physToPfn, sectionNrToPfn, sectionNrToRoot, subsectionMapIndex } from './pfn.js';
 
 /** The typed-in constants of one architecture configuration. */
 export interface GeometryRow {

@@ -7,6 +7,7 @@ export { CONFIG_OPTIONS, CONFIG_NAMES, configText, type ConfigName } from './con
 export type { ChangeId, KernelChange } from './versions.js';
 export type * from './operation.js';
 export * from './geometry.js';
+export * from './pfn.js';
 export * from './bitmap.js';
 export { formatRet, parseRet, ERRNO } from './errno.js';
 export { fmtHexAlt, fmtHex, fmtHex16, fmtLong, ranges } from './format.js';

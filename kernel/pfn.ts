@@ -2,7 +2,7 @@
  * pfn, section and address arithmetic over a Geometry, as the kernel's macros do it
  * (include/linux/mmzone.h, include/linux/pfn.h): pfn_to_section_nr, SECTION_NR_TO_ROOT,
  * subsection_map_index, PFN_PHYS … — in division and multiplication, never JavaScript's 32-bit
- * bit operators. Re-exported by kernel/geometry.ts (a Geometry has these sizes).
+ * bit operators, over the sizes of a Geometry.
  */
 
 /** The sizes of a Geometry the arithmetic needs (kept here so pfn.ts imports nothing from geometry.ts). */

@@ -3,7 +3,7 @@
  * v5.3 (no SUBSECTION change) the v5.2 functions in kernel/v5_2/ take the add and remove paths.
  */
 import type { Operation } from '../kernel/operation.js';
-import { pfnToSectionNr } from '../kernel/geometry.js';
+import { pfnToSectionNr } from '../kernel/pfn.js';
 import { __add_pages } from './mm/__add_pages.js';
 import { __remove_pages } from './mm/__remove_pages.js';
 import { add_pages } from './mm/add_pages.js';

@@ -5,7 +5,7 @@
  * patches (working.ts). States are never mutated once a step returns.
  */
 import type { BootLayout, Operation } from '../kernel/operation.js';
-import { sectionNrToRoot } from '../kernel/geometry.js';
+import { sectionNrToRoot } from '../kernel/pfn.js';
 import { createCtx, decide, KernelOops, sectionForWrite, stepMachine } from './mm/context.js';
 import { isDead, NOT_RUN, OOPS_SITE } from './oops.js';
 import { finishOutcome } from './mm/outcome.js';

@@ -8,7 +8,7 @@
  */
 import { CREATE, DEVICE, FIELD, HIGHEST, ONCE, ROOT, SECTION_FIELDS, deviceSplice } from './changes.js';
 import type { Changes, SectionField } from './changes.js';
-import { sectionNrToRoot } from '../kernel/geometry.js';
+import { sectionNrToRoot } from '../kernel/pfn.js';
 import type { Geometry } from '../kernel/geometry.js';
 import type { KernelState, MemRoot, MemSection } from '../kernel/types.js';
 

@@ -4,7 +4,7 @@ import { formatRet } from '../kernel/errno.js';
 import { ranges } from '../kernel/format.js';
 import { deathOf } from '../model/oops.js';
 import { fmtHex16 } from '../kernel/format.js';
-import { sectionNrToPfn } from '../kernel/geometry.js';
+import { sectionNrToPfn } from '../kernel/pfn.js';
 import { listSections } from '../model/model.js';
 import { sectionWord } from '../kernel/section_word.js';
 import type { AddressLayout } from '../kernel/section_word.js';

@@ -2,7 +2,7 @@
 import type { SectionStateValue } from '../kernel/types.js';
 import type { SectionDiff } from '../log/types.js';
 import { cellRet, compactMemmap, hazardId, sectionLabel } from '../query/compare.js';
-import type { CompareCell, CompareStep, Comparison, FinalDiff } from '../query/compare.js';
+import type { CompareCell, CompareStep, Comparison, FinalDiff } from '../query/compare_types.js';
 import type { Colors } from './colors.js';
 import { hazardLine, sectionDiffSummary, stateColor, warningLine } from './render.js';
 import { ranges } from '../kernel/format.js';

@@ -9,7 +9,7 @@ import type { Patch } from 'immer';
 import type { SourceLoc } from '../kernel/operation.js';
 import { SECTION_FIELDS } from '../model/changes.js';
 import type { SectionField } from '../model/changes.js';
-import { sectionNrToRoot } from '../kernel/geometry.js';
+import { sectionNrToRoot } from '../kernel/pfn.js';
 import { zeroSection } from '../kernel/zero_section.js';
 import { getSection } from '../model/model.js';
 import type { MemSection } from '../kernel/types.js';

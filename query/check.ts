@@ -9,7 +9,7 @@
 import type { SourceLoc } from '../kernel/operation.js';
 import { stepOfLine } from '../inputs/trace/to_scenario.js';
 import { SECTION_WORD_FLAG_MASK, wordFlags } from '../inputs/trace/values.js';
-import type { TraceScenario } from '../inputs/trace/to_scenario.js';
+import type { TraceScenario } from '../inputs/trace/to_scenario_types.js';
 import { getSection } from '../model/model.js';
 import { oopsOf, oopsText } from '../model/oops.js';
 import { subCallText as callText, subCalls } from '../kernel/subcalls.js';

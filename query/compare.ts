@@ -16,7 +16,6 @@ import type { LogStep, SectionDiff } from '../log/types.js';
 import { ranges } from '../kernel/format.js';
 import type { ProfileRun, CellSection, CompareCell, ValueGroup, SectionField, DivergenceReason, CompareStep, ProfileTotals, Comparison } from './compare_types.js';
 
-export type { RecordedRun, ProfileRun, CellSection, CompareCell, ValueGroup, SectionField, DivergenceReason, CompareStep, FinalDiff, ProfileTotals, Comparison } from './compare_types.js';
 
 /** Compare the recordings of one scenario under several profiles (same arch, same steps). */
 export function compareRuns(runs: readonly ProfileRun[]): Comparison {

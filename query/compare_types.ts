@@ -1,6 +1,6 @@
 /**
- * The types of a comparison of one scenario under several profiles (query/compare.ts, which
- * re-exports them): the runs compared, each step's cells and divergence reasons, the final diffs
+ * The types of a comparison of one scenario under several profiles (computed by
+ * query/compare.ts): the runs compared, each step's cells and divergence reasons, the final diffs
  * and per-profile totals.
  */
 import type { Hazard, Profile, SectionStateValue, Warning, KernelState } from '../kernel/types.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../query/compare.js';
-import type { Comparison } from '../query/compare.js';
+import type { Comparison } from '../query/compare_types.js';
 import { parseScenario } from '../inputs/index.js';
 import { createProfile } from '../kernel/profile.js';
 import { recordScenario } from '../log/record.js';

@@ -3,7 +3,8 @@
  * page-flags-layout.h, arch/x86/include/asm/sparsemem.h), and another architecture is one row.
  */
 import { describe, expect, it } from 'vitest';
-import { X86_64, deriveGeometry, pfnToSectionNr, sectionNrToRoot, subsectionMapIndex } from '../kernel/geometry.js';
+import { X86_64, deriveGeometry } from '../kernel/geometry.js';
+import { pfnToSectionNr, sectionNrToRoot, subsectionMapIndex } from '../kernel/pfn.js';
 
 describe('x86_64 geometry (PAGE_SHIFT 12, SECTION_SIZE_BITS 27, SUBSECTION_SHIFT 21, MAX_PHYSMEM_BITS 46)', () => {
   const g = deriveGeometry(X86_64);

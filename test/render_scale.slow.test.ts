@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
-import { compareRuns, type ProfileRun } from '../query/compare.js';
+import { compareRuns } from '../query/compare.js';
+import { type ProfileRun } from '../query/compare_types.js';
 import type { Io } from '../cli/io.js';
 import { readTextFile } from '../cli/io.js';
 import { loadInput } from '../cli/load.js';

@@ -5,20 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { nextSectionState, sectionMachine, transitionUncached } from '../model/index.js';
 import type { BootRelation, SectionEvent } from '../model/index.js';
-import type { SectionStateValue } from '../kernel/index.js';
+import { SECTION_STATES, type SectionStateValue } from '../kernel/index.js';
 
 // ---- the memo and the definition ---------------------------------------------------------------
 
-const STATES: readonly SectionStateValue[] = [
-  'absent.never',
-  'absent.deactivated',
-  'absent.emptied-early',
-  'early.boot',
-  'early.grown',
-  'early.trimmed',
-  'partial',
-  'full-hotplug',
-];
+/** Every state value (test/vocabulary.test.ts holds the machine's leaves equal to this list). */
+const STATES: readonly SectionStateValue[] = SECTION_STATES;
 
 /** Every event with every combination of its facts. */
 function allEvents(): SectionEvent[] {

@@ -12,7 +12,7 @@ import { EXIT_OK, UserError, errorTag } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadTrace } from '../load_trace.js';
 import { parsePagingArg } from '../load.js';
-import type { TraceScenario } from '../../inputs/trace/to_scenario.js';
+import type { TraceScenario } from '../../inputs/trace/to_scenario_types.js';
 import { printable } from '../../present/printable.js';
 import { checkTraceBounds } from '../load.js';
 

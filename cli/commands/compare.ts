@@ -6,7 +6,7 @@ import { parseVersion } from '../../kernel/versions.js';
 import { recordScenario } from '../../log/record.js';
 import { inputArgsWithout } from '../args.js';
 import { compareRuns } from '../../query/compare.js';
-import type { ProfileRun } from '../../query/compare.js';
+import type { ProfileRun } from '../../query/compare_types.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, parseConfigArg, parsePagingArg } from '../load.js';

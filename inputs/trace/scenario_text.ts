@@ -7,7 +7,7 @@
 import { flagNames } from '../../kernel/section_word.js';
 import { subCallText } from '../../kernel/subcalls.js';
 import type { IomemResource, Operation } from '../../kernel/operation.js';
-import type { TraceScenario } from './to_scenario.js';
+import type { TraceScenario } from './to_scenario_types.js';
 import { stepOfLine } from './to_scenario.js';
 import type { SectionState } from './types.js';
 import { wordFlags } from './values.js';

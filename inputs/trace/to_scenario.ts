@@ -16,7 +16,6 @@ import { flattenCalls, pairCalls } from './pair.js';
 import type { TraceCheckPoint, TraceStepRet, TraceStepCrash, TraceStepContext, TraceSubCall, TraceScenario } from './to_scenario_types.js';
 import type { Call, TraceDocument, TraceValue } from './types.js';
 
-export type { TraceCheckPoint, TraceStepRet, TraceStepCrash, TraceStepContext, TraceSubCall, TraceScenario } from './to_scenario_types.js';
 
 /** Translate `doc` (read from `file`) into a scenario (boot layout: inputs/trace/boot.ts). */
 export function traceToScenario(doc: TraceDocument, file: string, opts: TraceBootOptions = {}): Result<TraceScenario> {

@@ -1,6 +1,6 @@
 /**
- * The types of a trace translated into a scenario (inputs/trace/to_scenario.ts, which re-exports
- * them): the check points, each step's recorded return, crash, user action and call chain, and the
+ * The types of a trace translated into a scenario (made by
+ * inputs/trace/to_scenario.ts): the check points, each step's recorded return, crash, user action and call chain, and the
  * TraceScenario itself.
  */
 import type { SourceLoc } from '../../kernel/operation.js';

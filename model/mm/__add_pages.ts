@@ -8,7 +8,7 @@
  * 0 of check_pfn_span; v6.0 (CALLER_WARN): that `err` is never assigned, so the return is garbage.
  * v5.4 – v5.10 (E2BIG until MHP_RANGE_ALLOWED): check_hotplug_memory_addressable() comes first.
  */
-import { endSectionNr, pfnToSectionNr } from '../../kernel/geometry.js';
+import { endSectionNr, pfnToSectionNr } from '../../kernel/pfn.js';
 import { ERRNO } from '../../kernel/errno.js';
 import type { Altmap } from '../../kernel/types.js';
 import { has } from '../../kernel/profile.js';

@@ -3,7 +3,7 @@
  * :2063 @7.3.4): NULL when SECTION_NR_TO_ROOT(nr) ≥ NR_SECTION_ROOTS, i.e. for a section at or
  * above 2^MAX_PHYSMEM_BITS. Its callers on the add path dereference the result unchecked.
  */
-import { sectionNrToRoot } from '../../kernel/geometry.js';
+import { sectionNrToRoot } from '../../kernel/pfn.js';
 import { nullDereference } from '../oops.js';
 import { oops } from './context.js';
 import type { KernelCtx } from './context.js';

@@ -6,7 +6,7 @@
  * v5.5 (ZONELESS_REMOVE, 5.4.9): no zone, no contiguous-zone handling; (LOOP_REWRITE): nr_pages = 0
  * runs no iteration. ~v6.5 (REMOVE_SECTION): sparse_remove_section() per chunk does the valid check.
  */
-import { endSectionNr, pfnToSectionNr } from '../../kernel/geometry.js';
+import { endSectionNr, pfnToSectionNr } from '../../kernel/pfn.js';
 import type { Altmap } from '../../kernel/types.js';
 import { has } from '../../kernel/profile.js';
 import { call, decide } from './context.js';

@@ -3,7 +3,7 @@
  * WARN_ON_ONCE(!valid_section(ms)) and skip; else __remove_zone() (shrinks the zone span — before
  * section_deactivate can still refuse) and sparse_remove_section().
  */
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { SECTION_HAS_MEM_MAP } from '../../kernel/types.js';
 import { call, decide, peekSection, warnOnce } from './context.js';
 import type { KernelCtx } from './context.js';

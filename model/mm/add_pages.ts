@@ -7,7 +7,7 @@
  * are 2^MAX_PHYSMEM_BITS - 1 unless KASLR shrinks the direct map (memhp assumes it does not).
  */
 import type { Altmap } from '../../kernel/types.js';
-import { lastByte } from '../../kernel/geometry.js';
+import { lastByte } from '../../kernel/pfn.js';
 import { call, decide, warnOnce } from './context.js';
 import type { KernelCtx } from './context.js';
 import { __add_pages } from './__add_pages.js';

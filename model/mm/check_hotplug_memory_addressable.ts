@@ -5,7 +5,7 @@
  * prints `maximum=` as (1 << (MAX_PHYSMEM_BITS + 1)) - 1, one bit too many, as the kernel does.
  */
 import { ERRNO } from '../../kernel/errno.js';
-import { lastByte } from '../../kernel/geometry.js';
+import { lastByte } from '../../kernel/pfn.js';
 import { call, decide, warn } from './context.js';
 import type { KernelCtx } from './context.js';
 

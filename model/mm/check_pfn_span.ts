@@ -7,7 +7,7 @@
  */
 import { ERRNO } from '../../kernel/errno.js';
 import { fmtHex, fmtHexAlt } from '../../kernel/format.js';
-import { isAligned } from '../../kernel/geometry.js';
+import { isAligned } from '../../kernel/pfn.js';
 import { has } from '../../kernel/profile.js';
 import { call, decide, warn } from './context.js';
 import type { KernelCtx } from './context.js';

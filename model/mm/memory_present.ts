@@ -4,7 +4,7 @@
  * boot failures panic and are not modelled), set_section_nid(), and a still-zero word becomes
  * sparse_encode_early_nid(nid) | SECTION_IS_ONLINE, marked present.
  */
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { SECTION_IS_ONLINE, SECTION_MARKED_PRESENT } from '../../kernel/types.js';
 import { sectionForWrite } from './context.js';
 import type { KernelCtx } from './context.js';

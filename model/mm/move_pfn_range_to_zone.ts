@@ -9,7 +9,7 @@
  * the remove — in the kernel memremap_pages() / memunmap_pages() add and drop the pgmap around
  * these calls. Zone spans are not modelled.
  */
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { has } from '../../kernel/profile.js';
 import { SECTION_TAINT_ZONE_DEVICE } from '../../kernel/types.js';
 import { call, decide, peekSection, sectionForWrite } from './context.js';

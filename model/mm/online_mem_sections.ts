@@ -7,7 +7,7 @@
  * missing (__nr_to_section() NULL) is a NULL pointer write.
  */
 import { classifySection } from '../../kernel/classify.js';
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { has } from '../../kernel/profile.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_ONLINE } from '../../kernel/types.js';
 import { call, decide, peekSection, rootPresent, sectionForWrite, stepMachine, warn } from './context.js';

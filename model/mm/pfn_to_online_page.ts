@@ -7,7 +7,7 @@
  * ZONE_DEVICE taint yet, so the get_dev_pagemap() slow path is not taken.
  */
 import { bitmapTest } from '../../kernel/bitmap.js';
-import { pfnToSectionNr, subsectionMapIndex } from '../../kernel/geometry.js';
+import { pfnToSectionNr, subsectionMapIndex } from '../../kernel/pfn.js';
 import { SECTION_IS_EARLY, SECTION_IS_ONLINE, SECTION_TAINT_ZONE_DEVICE } from '../../kernel/types.js';
 import { isDevicePfn } from './move_pfn_range_to_zone.js';
 import { has } from '../../kernel/profile.js';

@@ -6,7 +6,7 @@
  * arm64 until ~v5.14 has its own memblock-based pfn_valid (F16 fixed its view of ZONE_DEVICE).
  */
 import { bitmapTest } from '../../kernel/bitmap.js';
-import { pfnToSectionNr, subsectionMapIndex } from '../../kernel/geometry.js';
+import { pfnToSectionNr, subsectionMapIndex } from '../../kernel/pfn.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY } from '../../kernel/types.js';
 import { has } from '../../kernel/profile.js';
 import { call, decide, peekSection } from './context.js';

@@ -9,7 +9,7 @@
  * PAGES_PER_SUBSECTION)) → NULL [exact release of the WARN unverified].
  * Without SPARSEMEM_VMEMMAP (mm/sparse.c): one whole-section memmap array (see populateArray).
  */
-import { sectionNrToPfn } from '../../kernel/geometry.js';
+import { sectionNrToPfn } from '../../kernel/pfn.js';
 import type { Altmap } from '../../kernel/types.js';
 import { has } from '../../kernel/profile.js';
 import { allocFails, call, decide, recordCall, warnOnce } from './context.js';

@@ -6,7 +6,7 @@
  * sparse_init_one_section(…, 0): keep the flag bits, replace the encoded map, OR in HAS_MEM_MAP.
  * EARLY and ONLINE survive a hot-add into an early section; EARLY is never newly set.
  */
-import { pfnToSectionNr, sectionNrToPfn } from '../../kernel/geometry.js';
+import { pfnToSectionNr, sectionNrToPfn } from '../../kernel/pfn.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../../kernel/types.js';
 import type { Altmap } from '../../kernel/types.js';
 import { fixOf } from '../../kernel/bugs.js';

@@ -7,7 +7,7 @@
  * that word as non-zero (return 0) and says the read (or, were it 0, the store) is out of bounds.
  */
 import { ERRNO } from '../../kernel/errno.js';
-import { sectionNrToPfn, sectionNrToRoot } from '../../kernel/geometry.js';
+import { sectionNrToPfn, sectionNrToRoot } from '../../kernel/pfn.js';
 import { allocFails, call, decide, rootPresent } from './context.js';
 import { beyondLastRoot } from './__nr_to_section.js';
 import type { KernelCtx } from './context.js';

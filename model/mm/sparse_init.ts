@@ -4,7 +4,7 @@
  * with PSE), then sparse_init_one_section(…, SECTION_IS_EARLY): word = encoded map | HAS_MEM_MAP |
  * EARLY, keeping PRESENT and ONLINE. (At boot every section is written by memory_present() first.)
  */
-import { sectionNrToPfn } from '../../kernel/geometry.js';
+import { sectionNrToPfn } from '../../kernel/pfn.js';
 import { SECTION_HAS_MEM_MAP, SECTION_IS_EARLY, SECTION_MARKED_PRESENT, SECTION_TAINT_ZONE_DEVICE } from '../../kernel/types.js';
 import { fixOf } from '../../kernel/bugs.js';
 import { bitmapSet, bitmapZero } from '../../kernel/bitmap.js';

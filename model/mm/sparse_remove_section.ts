@@ -7,7 +7,7 @@
  * (mm/sparse.c:937 @6.12.95). 7.3: in mm/sparse-vmemmap.c (:924 @7.3.4), with a pgmap argument
  * that only sizes the memmap page count (REMOVE_PGMAP, not modelled).
  */
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { has } from '../../kernel/profile.js';
 import { SECTION_HAS_MEM_MAP } from '../../kernel/types.js';
 import { call, decide, peekSection, recordCall, rootPresent, sectionForWrite, warnOnce } from './context.js';

@@ -5,7 +5,7 @@
  * bits are exactly the sub-sections that intersect boot memory). nr_pages = 0 returns.
  */
 import { bitmapOr } from '../../kernel/bitmap.js';
-import { pfnToSectionNr } from '../../kernel/geometry.js';
+import { pfnToSectionNr } from '../../kernel/pfn.js';
 import { sectionForWrite } from './context.js';
 import type { KernelCtx } from './context.js';
 import { subsection_mask_set } from './subsection_mask_set.js';

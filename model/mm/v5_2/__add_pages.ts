@@ -7,7 +7,7 @@
  * error breaks the loop.
  */
 import { ERRNO } from '../../../kernel/errno.js';
-import { endSectionNr, pfnToSectionNr, sectionNrToPfn } from '../../../kernel/geometry.js';
+import { endSectionNr, pfnToSectionNr, sectionNrToPfn } from '../../../kernel/pfn.js';
 import type { Altmap } from '../../../kernel/types.js';
 import { SECTION_HAS_MEM_MAP } from '../../../kernel/types.js';
 import { checkAltmap } from '../__add_pages.js';

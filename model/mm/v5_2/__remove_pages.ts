@@ -6,7 +6,7 @@
  * free_section_usemap(): a hot-added usemap is kfree'd and its memmap freed; a boot usemap is kept
  * (detached) and the boot memmap goes to free_map_bootmem().
  */
-import { sectionNrToPfn } from '../../../kernel/geometry.js';
+import { sectionNrToPfn } from '../../../kernel/pfn.js';
 import { bitmapZero } from '../../../kernel/bitmap.js';
 import { SECTION_HAS_MEM_MAP } from '../../../kernel/types.js';
 import { call, decide, peekSection, sectionForWrite, stepMachine, warnOnce } from '../context.js';

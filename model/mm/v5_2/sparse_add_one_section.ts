@@ -9,7 +9,7 @@
  */
 import { bitmapSet, bitmapZero } from '../../../kernel/bitmap.js';
 import { ERRNO } from '../../../kernel/errno.js';
-import { sectionNrToPfn } from '../../../kernel/geometry.js';
+import { sectionNrToPfn } from '../../../kernel/pfn.js';
 import type { Altmap } from '../../../kernel/types.js';
 import { SECTION_HAS_MEM_MAP, SECTION_MARKED_PRESENT } from '../../../kernel/types.js';
 import { allocFails, call, decide, sectionForWrite, stepMachine } from '../context.js';
