@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'memhp-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The layers' source folders (every file that can make an error). */
-const SOURCE_DIRS = ['kernel', 'inputs', 'model', 'log', 'query', 'present', 'viewer', 'cli', 'bench', 'fuzz'];
+const SOURCE_DIRS = ['kernel', 'inputs', 'model', 'log', 'query', 'present', 'viewer', 'verify', 'cli', 'bench', 'fuzz'];
 
 /** Every .ts file under `d`, recursively. */
 function tsFiles(d: string): string[] {

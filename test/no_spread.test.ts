@@ -13,7 +13,7 @@ describe('rendering is linear in the steps and never spreads them into arguments
   it('no source file spreads a list into a call (push(...x), Math.max(...x), fn.apply)', () => {
     const offenders: string[] = [];
     const SPREAD = /\b(?:push|unshift|fromCharCode|fromCodePoint|apply)\(\s*\.\.\.|\bMath\.(?:max|min)\([^(){}]*?\.\.\.|\.(?:push|unshift)\([^(){}]*,\s*\.\.\./;
-    for (const dir of ['kernel', 'inputs', 'model', 'log', 'query', 'present', 'cli', 'viewer', 'bench', 'fuzz']) {
+    for (const dir of ['kernel', 'inputs', 'model', 'log', 'query', 'present', 'cli', 'viewer', 'verify', 'bench', 'fuzz']) {
       const walk = (d: string): void => {
         for (const name of readdirSync(d)) {
           const p = join(d, name);

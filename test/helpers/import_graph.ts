@@ -16,13 +16,15 @@ export const LAYERS: ReadonlyArray<readonly [folder: string, rank: number]> = [
   ['query', 3],
   ['present', 4],
   ['viewer', 5],
-  ['cli', 6],
-  ['bench', 7],
-  ['fuzz', 8],
+  ['verify', 6],
+  ['cli', 7],
+  ['bench', 8],
+  ['fuzz', 9],
 ];
 
 /** Layers that may print, serve or exit. */
 const IO_LAYERS = new Set(['viewer', 'cli', 'bench', 'fuzz']);
+// verify/ spawns QEMU and writes its run directory, but reports through return values: it prints and exits nothing.
 
 /** Source files by path relative to the repository root (posix separators). */
 export type SourceTree = ReadonlyMap<string, string>;
