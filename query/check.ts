@@ -1,7 +1,8 @@
 /**
  * Check the model against a real kernel trace: record the scenario translated from the trace
  * (inputs/trace/to_scenario.ts) and compare, at every secstate snapshot, each watched section's
- * flag bits, memmap kind, usage and subsection_map[0], at every call the return value, the nested
+ * flag bits, memmap kind, usage and subsection_map[0], at every call the return value (pfn_valid's
+ * answer for the queries), the nested
  * sparse_add_section / sparse_remove_section / section_deactivate / __populate_section_memmap calls
  * with their arguments and returns (where the trace probed them), at every WARN splat its text, and
  * at a step where either side crashed the oops (first line and RIP function).
@@ -20,7 +21,7 @@ import { recordScenario } from '../log/record.js';
 import type { HotplugLog } from '../log/log.js';
 
 /** What is compared. */
-export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'warn' | 'calls' | 'online' | 'crash';
+export type CheckField = 'flags' | 'map' | 'usage' | 'subsection_map' | 'ret' | 'value' | 'warn' | 'calls' | 'online' | 'crash';
 
 /** A WARN splat the trace recorded: its console line and message (null: a WARN without text). */
 export interface TraceWarn {
@@ -82,8 +83,17 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
   }
 
   for (const r of ts.rets) {
-    const model = log.steps[r.step]?.outcome.ret ?? null;
-    if (r.ret === null || model === null) continue;
+    const outcome = log.steps[r.step]?.outcome;
+    if (r.ret === null || outcome === undefined) continue;
+    if (outcome.value !== null) {
+      // pfn_valid / pfn_to_online_page: the guest module printed the answer as ret=0|1.
+      fieldsCompared++;
+      const kernel = r.ret !== 0;
+      if (kernel !== outcome.value) mismatches.push({ step: r.step, source: r.source, section: null, field: 'value', model: String(outcome.value), kernel: String(kernel) });
+      continue;
+    }
+    const model = outcome.ret;
+    if (model === null) continue;
     fieldsCompared++;
     if (model !== r.ret) mismatches.push({ step: r.step, source: r.source, section: null, field: 'ret', model: String(model), kernel: String(r.ret) });
   }

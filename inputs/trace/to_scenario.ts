@@ -2,7 +2,8 @@
  * Translate a real kernel trace (inputs/trace/ TraceDocument) into a memhp Scenario: the boot
  * layout (inputs/trace/boot.ts), one step per outermost recorded hotplug call — __add_pages,
  * __remove_pages, move_pfn_range_to_zone, remove_pfn_range_from_zone, and online_pages /
- * offline_pages that returned 0 (their online_mem_sections / offline_mem_sections) — each with the
+ * offline_pages that returned 0 (their online_mem_sections / offline_mem_sections), and every call
+ * memhp verify's guest module made directly (`lab_call/…`: add_pages, sparse_add_section, … pfn_valid) — each with the
  * user action and the recorded call chain around it, and the secstate snapshots as check points.
  * altmaps are not read (the trace prints only the pointer): every step runs without one, which
  * changes where the memmap comes from, not the section state a snapshot shows.
@@ -162,11 +163,49 @@ function mapCall(c: Call): Operation | 'skip' | 'descend' {
       const zone = z === 'device' ? 'device' : z === 'movable' ? 'movable' : 'normal';
       return { kind: c.name, pfn, nr_pages: nr, zone };
     }
+    case 'add_pages':
+    case 'sparse_add_section':
+    case 'sparse_remove_section':
+    case 'online_mem_sections':
+    case 'offline_mem_sections':
+    case 'pfn_valid':
+    case 'pfn_to_online_page':
+      return c.origin === 'lab_call' ? directCall(c) : 'descend';
     case 'online_pages':
     case 'offline_pages':
       if (pfn === null || nr === null) return 'descend';
       if (c.retInt32 !== 0) return 'skip';
       return { kind: c.name === 'online_pages' ? 'online_mem_sections' : 'offline_mem_sections', start_pfn: pfn, end_pfn: pfn + nr };
+    default:
+      return 'descend';
+  }
+}
+
+/**
+ * A call memhp verify's guest module made directly (`lab_call/FN: …`): the operation of the same
+ * name with the arguments it printed (verify/guest/memhp_guest.c), or 'descend' when one is missing.
+ */
+function directCall(c: Call): Operation | 'descend' {
+  const a = (k: string): number | null => num(c.args[k]);
+  const pfn = a('pfn');
+  const nr = a('nr_pages');
+  switch (c.name) {
+    case 'add_pages':
+    case 'sparse_add_section':
+      return pfn === null || nr === null ? 'descend' : { kind: c.name, nid: a('nid') ?? 0, pfn, nr_pages: nr, altmap: null };
+    case 'sparse_remove_section': {
+      const off = a('map_offset');
+      return pfn === null || nr === null || off === null ? 'descend' : { kind: c.name, pfn, nr_pages: nr, map_offset: off, altmap: null };
+    }
+    case 'online_mem_sections':
+    case 'offline_mem_sections': {
+      const start = a('start_pfn');
+      const end = a('end_pfn');
+      return start === null || end === null ? 'descend' : { kind: c.name, start_pfn: start, end_pfn: end };
+    }
+    case 'pfn_valid':
+    case 'pfn_to_online_page':
+      return pfn === null ? 'descend' : { kind: c.name, pfn };
     default:
       return 'descend';
   }
