@@ -35,7 +35,8 @@ function parseSections(r: ByteReader): Btf {
   const version = r.u8(2);
   if (version !== 1) throw new Malformed(`version ${version} (only 1 is known)`);
   const hdrLen = r.u32(4);
-  if (hdrLen < HEADER_LEN || hdrLen > r.length) throw new Malformed(`header length ${hdrLen}`);
+  if (hdrLen < HEADER_LEN) throw new Malformed(`header length ${hdrLen} (at least ${HEADER_LEN})`);
+  if (hdrLen > r.length) throw new Malformed(`header length ${hdrLen} past the end of ${r.length} bytes`);
   const section = (off: number, len: number, what: string): Uint8Array => {
     if (hdrLen + off + len > r.length) throw new Malformed(`${what} section (${off}+${len}) past the end of ${r.length - hdrLen} bytes of data`);
     return r.slice(hdrLen + off, len);
