@@ -85,6 +85,8 @@ load_module() {
         while IFS= read -r spec; do
             sym=${spec%% *}
             case "$refused" in *" $sym "*) ;; *) continue ;; esac
+            # inlined functions have no symbol: no kretprobe possible either
+            grep -q " [tT] $sym\$" /proc/kallsyms || { marker "LAB_NOSYM $sym (not in kallsyms: inlined or absent)"; continue; }
             [ $i -lt 8 ] || break
             set -- "$@" "probe$i=\"$spec\""     # quoted: the value holds spaces
             i=$((i + 1))

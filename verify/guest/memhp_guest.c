@@ -159,20 +159,19 @@ static void *lookup(const char *name)
 		return -ENOENT;						\
 	}
 
+/* mem_hotplug_begin/done, looked up once at load (each lookup is a kprobe registration) */
+static void (*hotplug_begin_fn)(void), (*hotplug_done_fn)(void);
+
 static void hotplug_begin(void)
 {
-	void (*fn)(void) = lookup("mem_hotplug_begin");
-
-	if (fn)
-		fn();
+	if (hotplug_begin_fn)
+		hotplug_begin_fn();
 }
 
 static void hotplug_done(void)
 {
-	void (*fn)(void) = lookup("mem_hotplug_done");
-
-	if (fn)
-		fn();
+	if (hotplug_done_fn)
+		hotplug_done_fn();
 }
 
 /*
@@ -375,6 +374,10 @@ static int __init memhp_guest_init(void)
 
 	for (i = 0; i < NPROBES; i++)
 		probe_setup(&probes[i], specs[i]);
+	hotplug_begin_fn = lookup("mem_hotplug_begin");
+	hotplug_done_fn = lookup("mem_hotplug_done");
+	if (!hotplug_begin_fn || !hotplug_done_fn)
+		trace_printk("lab_call/NOSYM mem_hotplug_begin/done\n");
 	debug_dir = debugfs_create_dir("memhp_guest", NULL);
 	debugfs_create_file("call", 0200, debug_dir, NULL, &call_fops);
 	return 0;
