@@ -156,11 +156,16 @@ ns_load() {
         ap=/sys/bus/nd/drivers_autoprobe
         [ -w $ap ] && [ "$(cat $ap)" != 0 ] && wr $ap 0
     done
-    wait_for '[ -n "$(ls /sys/bus/nd/devices 2>/dev/null | grep region)" ]' 20
-    # regions carry the namespaces: bind every region to nd_region (not a hotplug action)
+}
+
+# ns_regions: bind every region not yet bound to nd_region (regions carry the namespaces;
+# binding one is not a hotplug action); regions register asynchronously, so this is
+# repeated while waiting for a namespace
+ns_regions() {
     for r in /sys/bus/nd/devices/region*; do
-        [ -e $r/driver ] || wr /sys/bus/nd/drivers/nd_region/bind "$(basename $r)"
+        [ -e $r ] && [ ! -e $r/driver ] && wr /sys/bus/nd/drivers/nd_region/bind "$(basename $r)"
     done
+    return 0
 }
 
 # ns_of ADDR: the namespace device whose resource starts at byte address ADDR
@@ -175,7 +180,7 @@ ns_of() {
 # ns_enable ADDR: bind the e820 namespace at ADDR to nd_pmem (devm_memremap_pages)
 ns_enable() {
     ns_load
-    wait_for 'ns_of '"$1"' >/dev/null' 20 || { marker "LAB_NO_NAMESPACE $1"; say "no namespace at $1"; return 1; }
+    wait_for 'ns_regions; ns_of '"$1"' >/dev/null' 20 || { marker "LAB_NO_NAMESPACE $1"; say "no namespace at $1"; return 1; }
     wr /sys/bus/nd/drivers/nd_pmem/bind "$(ns_of "$1")"
 }
 
