@@ -1,0 +1,55 @@
+/**
+ * verify/module_build.ts against a real kernel: memhp_guest.ko built against the Debian 6.1 headers
+ * that `scripts/fetch-debian-kernel.sh 6.1.0-56-amd64 .kernels/6.1.0-56-amd64` unpacks (gitignored;
+ * the test fails with that command when the tree is missing). modinfo must show the module's
+ * kretprobe parameters and the kernel's release.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildGuestModule } from '../verify/module_build.js';
+
+const KVER = '6.1.0-56-amd64';
+const TREE = resolve('.kernels', KVER);
+const FETCH = `scripts/fetch-debian-kernel.sh ${KVER} .kernels/${KVER}`;
+
+/** KEY='VALUE' lines of the fetch script's memhp-kernel.env. */
+function readEnv(file: string): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^(\w+)='(.*)'$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined) env.set(m[1], m[2]);
+  }
+  return env;
+}
+
+const out = mkdtempSync(join(tmpdir(), 'memhp-module-build-slow-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe(`memhp_guest.ko against ${KVER}`, () => {
+  it('builds, and modinfo shows probe0..probe7 and the release', () => {
+    const envFile = join(TREE, 'memhp-kernel.env');
+    if (!existsSync(envFile)) throw new Error(`missing ${envFile}: run ${FETCH} first`);
+    const env = readEnv(envFile);
+    const makeArgs = (env.get('MAKEARGS') ?? '').split(/\s+/).filter((a) => a !== '');
+    const cc = env.get('CC');
+    const r = buildGuestModule({
+      headers: join(TREE, 'lib', 'modules', KVER, 'build'),
+      ...(cc !== undefined && cc !== '' ? { cc } : {}),
+      makeArgs,
+      outDir: out,
+    });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.ko).toBe(join(out, 'memhp_guest.ko'));
+    expect(existsSync(r.ko)).toBe(true);
+
+    const info = spawnSync('modinfo', [r.ko], { encoding: 'utf8' });
+    if (info.error !== undefined) throw new Error('modinfo not found on PATH (Debian: apt-get install kmod)');
+    const params = [...info.stdout.matchAll(/^parm:\s+(\w+):/gm)].map((m) => m[1]).sort();
+    expect(params).toEqual(['probe0', 'probe1', 'probe2', 'probe3', 'probe4', 'probe5', 'probe6', 'probe7']);
+    expect(info.stdout).toMatch(new RegExp(`^vermagic:\\s+${KVER.replace(/\./g, '\\.')} `, 'm'));
+    expect(info.stdout).toMatch(/^license:\s+GPL$/m);
+  });
+});
