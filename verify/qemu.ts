@@ -66,6 +66,9 @@ export interface GuestRun {
 
 const QEMU = 'qemu-system-x86_64';
 
+/** How long the console pipes may stay open after QEMU exited. */
+const STREAM_GRACE_MS = 2000;
+
 /** Boot the guest and wait for it to end; E_ENV only when QEMU cannot be started at all. */
 export async function runGuest(o: RunGuestOptions): Promise<EnvResult<GuestRun>> {
   const qemu = o.qemu ?? findOnPath(QEMU);
@@ -120,7 +123,7 @@ interface Attempt {
 
 /** One QEMU process from spawn to exit. */
 async function attempt(o: RunGuestOptions, qemu: string, accel: Accel): Promise<EnvResult<Attempt>> {
-  const tmp = mkdtempSync(join(tmpdir(), 'memhp-qemu-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'memhp-qemu-run-'));
   const cleanTmp = (): void => rmSync(tmp, { recursive: true, force: true });
   let fd: number;
   try {
@@ -197,10 +200,17 @@ async function attempt(o: RunGuestOptions, qemu: string, accel: Accel): Promise<
       spawnError = e;
       resolve([null, null]);
     });
-    child.on('close', (code, sig) => resolve([code, sig]));
+    child.on('exit', (code, sig) => resolve([code, sig]));
   });
   clearTimeout(timer);
   clearTimeout(kvmTimer);
+  // The output still in the pipes is read; a pipe some left-over grandchild keeps open is let go after a while.
+  let grace: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all([out, err]), new Promise<void>((r) => (grace = setTimeout(r, STREAM_GRACE_MS)))]);
+  clearTimeout(grace);
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.stdin.destroy();
   await Promise.all([out, err]);
   await hostQueue;
   unregister();
