@@ -5,13 +5,15 @@
  * directory splits), a guest without /init (the kernel panics), and one that sleeps past a 20 s
  * timeout (QEMU killed). After each, no QEMU of the run is left.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveChildren } from '../verify/child_reaper.js';
 import { buildInitramfs, type GuestFile } from '../verify/initramfs.js';
+import { NVDIMM_MODULES, resolveModules, type ModuleFile } from '../verify/modules.js';
 import { findOnPath } from '../verify/path_lookup.js';
 import { runGuest, type GuestRun } from '../verify/qemu.js';
 import { writeRunDir } from '../verify/run_dir.js';
@@ -27,9 +29,21 @@ const work = mkdtempSync(join(tmpdir(), 'memhp-qemu-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const APPEND = 'console=ttyS0 panic=-1 ftrace_dump_on_oops nokaslr';
 
+/** The tree's modules dir, with a modules.dep: the tree's own, else one depmod writes for a copy (the unpacked package has none). */
+function modulesDir(): string {
+  const own = join(TREE, 'lib/modules', KVER);
+  if (existsSync(join(own, 'modules.dep'))) return own;
+  const dir = join(work, 'depmod/lib/modules', KVER);
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(join(own, 'kernel'), join(dir, 'kernel'));
+  for (const f of ['modules.order', 'modules.builtin', 'modules.builtin.modinfo']) copyFileSync(join(own, f), join(dir, f));
+  execFileSync(findOnPath('depmod') ?? '/sbin/depmod', ['-b', join(work, 'depmod'), KVER]);
+  return dir;
+}
+
 /** An initramfs at WORK/NAME.cpio.gz with these files (the ones a test asks, no /init when none is given). */
-function initrd(name: string, files: GuestFile[]): string {
-  const r = buildInitramfs({ busybox: BUSYBOX!, kver: KVER, files, modules: [] });
+function initrd(name: string, files: GuestFile[], modules: ModuleFile[] = []): string {
+  const r = buildInitramfs({ busybox: BUSYBOX!, kver: KVER, files, modules });
   if (!r.ok) throw new Error(r.message);
   const p = join(work, `${name}.cpio.gz`);
   writeFileSync(p, r.value);
@@ -55,8 +69,8 @@ function processesNaming(path: string): number[] {
   return pids;
 }
 
-async function boot(name: string, files: GuestFile[], timeoutS: number): Promise<{ run: GuestRun; consolePath: string; initrdPath: string }> {
-  const initrdPath = initrd(name, files);
+async function boot(name: string, files: GuestFile[], timeoutS: number, modules: ModuleFile[] = []): Promise<{ run: GuestRun; consolePath: string; initrdPath: string }> {
+  const initrdPath = initrd(name, files, modules);
   const consolePath = join(work, `${name}.console.log`);
   const r = await runGuest({ kernel: IMAGE, initrd: initrdPath, append: APPEND, machine: { machine: 'pc', mem: '2G', devices: [] }, timeoutS, consolePath, accel: 'tcg' });
   if (!r.ok) throw new Error(r.message);
@@ -65,13 +79,17 @@ async function boot(name: string, files: GuestFile[], timeoutS: number): Promise
 }
 
 describe('runGuest on the Debian 6.1 kernel (TCG)', () => {
-  it('a guest that prints the markers and powers off completes, answers a host command, and its run dir splits', async () => {
+  it('a guest that loads the nvdimm/dax modules, prints the markers and powers off completes, answers a host command, and its run dir splits', async () => {
+    const mods = resolveModules(modulesDir(), [...NVDIMM_MODULES]);
+    if (!mods.ok) throw new Error(mods.message);
     const { run, consolePath, initrdPath } = await boot(
       'happy',
       [
         init(
           [
             'echo "=====LAB BOOTED kernel=$(uname -r)====="',
+            'for m in $(cat /memhp/modules.order); do insmod $m || echo "@@LAB insmod failed: $m"; done',
+            'echo "@@LAB modules: $(cut -d" " -f1 /proc/modules | sort | tr "\\n" " ")"',
             'echo "@@HOST@@ info version"',
             'read -r ans',
             'echo "@@LAB host: $ans"',
@@ -90,12 +108,15 @@ describe('runGuest on the Debian 6.1 kernel (TCG)', () => {
         ),
       ],
       180,
+      mods.value,
     );
     expect(run).toMatchObject({ exit: 0, timedOut: false, booted: true, completed: true, panicked: false, accel: 'tcg' });
     expect(run.hostCommands).toHaveLength(1);
     expect(run.hostCommands[0]!.answer).toMatch(/^OK \d+\.\d+\.\d+/);
     const log = readFileSync(consolePath, 'utf8');
     expect(log).toContain(`@@LAB host: ${run.hostCommands[0]!.answer}`);
+    expect(log).not.toContain('insmod failed');
+    expect(log).toMatch(/@@LAB modules: dax_pmem device_dax kmem libnvdimm nd_btt nd_e820 nd_pmem \r?\n/);
     expect(run.argv.slice(1, 5)).toEqual(['-accel', 'tcg', '-cpu', 'max']);
     expect(processesNaming(initrdPath)).toEqual([]);
     expect(liveChildren()).toBe(0);
