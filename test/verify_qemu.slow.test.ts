@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveChildren } from '../verify/child_reaper.js';
+import { guestFailure } from '../verify/guest_outcome.js';
 import { buildInitramfs, type GuestFile } from '../verify/initramfs.js';
 import { NVDIMM_MODULES, resolveModules, type ModuleFile } from '../verify/modules.js';
 import { findOnPath } from '../verify/path_lookup.js';
@@ -132,17 +133,20 @@ describe('runGuest on the Debian 6.1 kernel (TCG)', () => {
   });
 
   it('a guest without /init panics and QEMU exits (-no-reboot)', async () => {
-    const { run, initrdPath } = await boot('panic', [], 180);
+    const { run, initrdPath, consolePath } = await boot('panic', [], 180);
     expect(run).toMatchObject({ timedOut: false, booted: false, completed: false, panicked: true, exit: 0 });
+    expect(guestFailure(run, 180, consolePath)?.message).toMatch(/^the guest kernel panicked \(Kernel panic - not syncing: (VFS: Unable to mount root|No working init found)/);
+    expect(guestFailure(run, 180, consolePath)).toMatchObject({ code: 'E_ENV' });
     expect(run.lastLines.join('\n')).toMatch(/Kernel panic - not syncing: (VFS: Unable to mount root|No working init found)/);
     expect(processesNaming(initrdPath)).toEqual([]);
   });
 
   it('a guest that sleeps past the timeout is killed at 20 s', async () => {
-    const { run, initrdPath } = await boot('sleep', [init('echo "=====LAB BOOTED kernel=$(uname -r)====="\nwhile :; do sleep 1000; done\n')], 20);
+    const { run, initrdPath, consolePath } = await boot('sleep', [init('echo "=====LAB BOOTED kernel=$(uname -r)====="\nwhile :; do sleep 1000; done\n')], 20);
     expect(run).toMatchObject({ timedOut: true, completed: false, panicked: false, exit: null, signal: 'SIGKILL' });
     expect(run.durationS).toBeGreaterThanOrEqual(20);
     expect(run.durationS).toBeLessThan(30);
+    expect(guestFailure(run, 20, consolePath)?.message).toMatch(/^the guest (timed out|did not boot) within 20 s \(TCG; raise --timeout\?\); /);
     expect(processesNaming(initrdPath)).toEqual([]);
     expect(liveChildren()).toBe(0);
   });

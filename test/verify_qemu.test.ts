@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveChildren } from '../verify/child_reaper.js';
+import { guestFailure } from '../verify/guest_outcome.js';
 import { qemuArgv } from '../verify/qemu_args.js';
-import { runGuest, type RunGuestOptions } from '../verify/qemu.js';
+import { runGuest, type GuestRun, type RunGuestOptions } from '../verify/qemu.js';
 
 const FAKE = fileURLToPath(new URL('./fixtures/verify/fake-qemu.sh', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'memhp-qemu-fast-'));
@@ -135,4 +136,23 @@ runGuest({ kernel: 'K', initrd: tag, append: 'sleep', machine: { machine: 'pc', 
       expect(execFileSync('cat', [join(work, 'orphan.log')]).toString()).toContain('LAB BOOTED');
     });
   }
+});
+
+describe('guestFailure', () => {
+  const base: GuestRun = { exit: 0, signal: null, timedOut: false, completed: true, booted: true, panicked: false, lastLines: ['=====LAB DONE====='], durationS: 9, accel: 'tcg', kvmNote: null, argv: [], hostCommands: [] };
+
+  it('is null for a completed run and one E_ENV line otherwise', () => {
+    expect(guestFailure(base, 60, 'c.log')).toBeNull();
+    expect(guestFailure({ ...base, completed: false, timedOut: true, exit: null, signal: 'SIGKILL', lastLines: ['step 3', ''] }, 60, 'c.log')).toEqual({
+      ok: false,
+      code: 'E_ENV',
+      message: 'the guest timed out within 60 s (TCG; raise --timeout?); last console line: step 3; see c.log',
+    });
+    expect(guestFailure({ ...base, completed: false, booted: false, timedOut: true, exit: null, lastLines: [] }, 20, 'c.log')?.message).toBe('the guest did not boot within 20 s (TCG; raise --timeout?); the guest printed nothing; see c.log');
+    expect(guestFailure({ ...base, completed: false, booted: false, panicked: true, lastLines: ['[ 1.2] Kernel panic - not syncing: No working init found.', 'x'] }, 20, 'c.log')?.message).toBe(
+      'the guest kernel panicked (Kernel panic - not syncing: No working init found.); see c.log',
+    );
+    expect(guestFailure({ ...base, completed: false, booted: false, exit: 1, lastLines: ['qemu: bad'] }, 20, 'c.log')?.message).toBe('QEMU exited with status 1 before the guest booted; last console line: qemu: bad; see c.log');
+    expect(guestFailure({ ...base, completed: false, lastLines: ['sh: x'] }, 20, 'c.log')?.message).toBe('the guest powered off without finishing (no =====LAB DONE=====); last console line: sh: x; see c.log');
+  });
 });
