@@ -4,7 +4,7 @@
  * console.log equal the committed ones byte for byte, run.json has the lab's keys, and a console
  * of a guest that panicked (no TRACE section) leaves console.log and run.json only.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,10 +78,12 @@ describe('console sections', () => {
 });
 
 describe('a panicked guest', () => {
-  it('keeps console.log and run.json only when the trace was dumped by ftrace_dump_on_oops', () => {
+  it('keeps console.log and run.json only when the trace was dumped by ftrace_dump_on_oops (an earlier trace.txt removed)', () => {
     const c = join(work, 'panic.console.log');
     writeFileSync(c, '[ 1.0] Linux version 6.1.0-56-amd64 (x)\r\n=====LAB BOOTED kernel=6.1.0-56-amd64=====\r\nDumping ftrace buffer:\r\n---------------------------------\r\n[ 2.0] Kernel panic - not syncing: Fatal exception\r\n');
     const out = join(work, 'panic');
+    mkdirSync(out);
+    writeFileSync(join(out, 'trace.txt'), 'an earlier run\n');
     const w = writeRunDir({ consolePath: c, outDir: out, scenario: 'p', run: { ...RUN, completed: false, panicked: true, exit: null, signal: 'SIGKILL' }, kernelCmdline: '', qemuVersion: '' });
     expect(w.ok && w.files).toEqual(['console.log', 'run.json']);
     expect(existsSync(join(out, 'trace.txt'))).toBe(false);

@@ -3,9 +3,9 @@
  * it (trace.txt, dmesg.txt, kprobes.txt, kallsyms.txt), iomem-before.txt, and run.json with the
  * keys of the lab's run.json (memhp's own under `memhp`). When the trace was not dumped (a guest
  * that panicked: ftrace_dump_on_oops printed the buffer instead) only console.log and run.json are
- * written, since memhp reads console logs too.
+ * written, since memhp reads console logs too (section files of an earlier run there are removed).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Failed, MemhpError } from '../kernel/errors.js';
@@ -51,6 +51,8 @@ export function writeRunDir(s: RunDirSpec): RunDirResult {
     const trace = section(text, 'TRACE');
     const iomem = trace === null ? null : iomemBefore(trace);
     if (iomem !== null) put('iomem-before.txt', iomem);
+    // A file of an earlier run in the same directory would pass for this run's.
+    for (const f of [...SECTIONS.map(([, file]) => file), 'iomem-before.txt']) if (!files.includes(f)) rmSync(join(s.outDir, f), { force: true });
     writeFileSync(join(s.outDir, 'run.json'), `${JSON.stringify(runJson(s, text), null, 1)}\n`);
     files.push('run.json');
     return { ok: true, files };
