@@ -22,6 +22,7 @@ import { runCommandDef, runRun } from './commands/run.js';
 import { runShrink, shrinkCommandDef } from './commands/shrink.js';
 import { runState, stateCommandDef } from './commands/state.js';
 import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
+import { runVerify, verifyCommandDef } from './commands/verify.js';
 import { runView, viewCommandDef } from './commands/view.js';
 import { exitStatus } from '../kernel/errors.js';
 import { EXIT_OK, UserError, renderUserError } from './errors.js';
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   diff: command(diffCommandDef, runDiff),
   compare: command(compareCommandDef, runCompare),
   check: command(checkCommandDef, runCheck),
+  verify: command(verifyCommandDef, runVerify),
   view: command(viewCommandDef, runView),
   'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
   profiles: command(profilesCommandDef, runProfiles),

@@ -90,8 +90,8 @@ function withSteps(s: Scenario, steps: readonly ScenarioStep[]): Scenario {
   return { ...s, steps };
 }
 
-/** `c` in `n` nearly equal consecutive chunks. */
-function split<T>(c: readonly T[], n: number): T[][] {
+/** `c` in `n` nearly equal consecutive chunks (ddmin's partition; also query/ddmin_batched.ts). */
+export function split<T>(c: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   let start = 0;
   for (let i = 0; i < n; i++) {

@@ -7,6 +7,7 @@
  */
 import type { IomemResource, Operation, SourceLoc } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import type { GuestMachine } from './qemu_args.js';
 import { shellWord } from './shell.js';
 
 /** Pages per section and pages per sub-section on x86_64 (SECTION_SIZE_BITS 27, PAGE_SHIFT 12). */
@@ -17,14 +18,6 @@ export const MAX_WATCHED_SECTIONS = 96;
 /** QEMU's pc machine keeps RAM below 4 GiB up to 3 GiB once it has 3.5 GiB or more. */
 const LOW_RAM_SPLIT = 3 * 2 ** 30;
 const FOUR_GIB = 4 * 2 ** 30;
-
-/** The QEMU machine a plan needs. */
-export interface GuestMachine {
-  readonly machine: 'pc' | 'pc,nvdimm=on';
-  /** The `-m` value, e.g. `2048M`. */
-  readonly mem: string;
-  readonly devices: readonly string[];
-}
 
 /** What the guest does for one scenario step (or why it cannot). */
 export type PlannedStep =

@@ -1,0 +1,174 @@
+/**
+ * `memhp verify --random N --seed S --ops K`: N generated sequences of K direct calls
+ * (verify/random.ts), up to RANDOM_PER_BOOT of them per guest boot on disjoint blocks of fresh
+ * sections, each boot's run directory checked against the model. A sequence the kernel and the
+ * model disagree on is shrunk on the kernel itself (ddmin, every round's candidates in one boot on
+ * blocks of their own) and written as a scenario with the kernel's answers as expect lines.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Operation } from '../kernel/operation.js';
+import { resolveProfile } from '../kernel/profile.js';
+import { checkTrace, type CheckMismatch } from '../query/check.js';
+import type { KernelSource } from '../verify/environment.js';
+import { planGuest, MAX_WATCHED_SECTIONS } from '../verify/plan.js';
+import type { Accel } from '../verify/qemu_args.js';
+import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, opText, randomSequences, sequencesScenario, type RandomSequence } from '../verify/random.js';
+import { verifyScenario } from '../verify/verify.js';
+import { ddminBatched } from '../query/ddmin_batched.js';
+import { UserError } from './errors.js';
+import type { Io } from './io.js';
+import { loadTrace } from './load_trace.js';
+
+/** Sequences per boot: as many blocks as the watched-section limit allows. */
+export const RANDOM_PER_BOOT = Math.floor(MAX_WATCHED_SECTIONS / BLOCK_SECTIONS);
+const SEC = 1 << 15;
+
+/** What --random runs. */
+export interface RandomOptions {
+  readonly kernel: KernelSource;
+  readonly timeoutS: number;
+  readonly accel: Accel | 'auto';
+  readonly n: number;
+  readonly seed: number;
+  readonly ops: number;
+  readonly out: string;
+  readonly json: boolean;
+}
+
+/** One boot's verdict per sequence. */
+interface BootResult {
+  readonly runDir: string;
+  readonly kernel: string;
+  readonly fieldsCompared: number;
+  /** Mismatches by sequence index. */
+  readonly bySequence: Map<number, CheckMismatch[]>;
+  readonly bootS: number | null;
+  readonly planS: number | null;
+  readonly iomem: string;
+}
+
+/** Run the sequences; returns the exit code (0 all agree, 1 some disagree, 2 environment). */
+export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number> {
+  const seqs = randomSequences(o.n, o.ops, o.seed);
+  const say = (s: string): void => {
+    if (!o.json) io.err(`memhp verify: ${s}\n`);
+  };
+  let boots = 0;
+  const run = async (batch: readonly RandomSequence[], name: string): Promise<BootResult> => {
+    boots++;
+    return bootBatch(io, o, batch, join(o.out, name), say);
+  };
+  let fields = 0;
+  let calls = 0;
+  const bootTimes: number[] = [];
+  const planTimes: number[] = [];
+  const bad: Array<{ seq: RandomSequence; mismatches: CheckMismatch[]; file: string; kept: number }> = [];
+  for (let b = 0; b * RANDOM_PER_BOOT < seqs.length; b++) {
+    const batch = seqs.slice(b * RANDOM_PER_BOOT, (b + 1) * RANDOM_PER_BOOT);
+    say(`boot ${b + 1} of ${Math.ceil(seqs.length / RANDOM_PER_BOOT)}: sequences ${batch[0]?.index ?? 0}–${batch[batch.length - 1]?.index ?? 0}`);
+    const r = await run(batch, `boot-${b + 1}`);
+    fields += r.fieldsCompared;
+    calls += batch.reduce((n, s) => n + s.ops.length, 0);
+    if (r.bootS !== null) bootTimes.push(r.bootS);
+    if (r.planS !== null) planTimes.push(r.planS / batch.reduce((n, s) => n + s.ops.length, 0));
+    for (const s of batch) {
+      const m = r.bySequence.get(s.index);
+      if (m === undefined) continue;
+      say(`sequence ${s.index} disagrees (${m.length} mismatch(es)): shrinking it on the kernel`);
+      const shrunk = await shrinkOnKernel(s, async (cands, round) => {
+        const res = await run(cands, `shrink-${s.index}-${round}`);
+        return cands.map((c) => res.bySequence.has(c.index));
+      });
+      const last = await run([{ ...shrunk, index: 0, firstSection: FIRST_BLOCK_SECTION }], `shrunk-${s.index}`);
+      const file = join(o.out, `mismatch-seed${o.seed}-seq${s.index}.scn`);
+      writeFileSync(file, mismatchScenario(o, s, shrunk.ops, last));
+      bad.push({ seq: s, mismatches: m, file, kept: shrunk.ops.length });
+    }
+  }
+  const median = (xs: number[]): number | null => (xs.length === 0 ? null : ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number));
+  const summary = { seed: o.seed, sequences: seqs.length, calls, boots, fieldsCompared: fields, mismatchingSequences: bad.length, bootS: median(bootTimes), callS: median(planTimes), mismatches: bad.map((b) => ({ sequence: b.seq.index, scenario: b.file, kept: b.kept, first: b.mismatches[0] })) };
+  if (o.json) io.out(`${JSON.stringify(summary)}\n`);
+  else {
+    for (const b of bad) io.out(`sequence ${b.seq.index}: ${b.mismatches.length} mismatch(es), shrunk to ${b.kept} call(s): ${b.file}\n`);
+    const per = summary.callS === null ? '' : `, ${(summary.callS * 1000).toFixed(0)} ms a call`;
+    io.out(`${seqs.length} sequences, ${calls} calls, ${boots} boots (median boot ${summary.bootS?.toFixed(1) ?? '?'} s${per}), ${fields} fields compared, ${bad.length} sequences disagree\n`);
+  }
+  return bad.length > 0 ? 1 : 0;
+}
+
+// --- internal ---
+
+/** Boot one batch (each sequence moved to its own block) and check it; throws UserError E_ENV when the guest fails. */
+async function bootBatch(io: Io, o: RandomOptions, batch: readonly RandomSequence[], outDir: string, say: (s: string) => void): Promise<BootResult> {
+  const placed = batch.map((s, i) => relocate(s, i));
+  const scenario = sequencesScenario(placed, `${outDir}/random.scn`);
+  const plan = planGuest(scenario);
+  mkdirSync(outDir, { recursive: true });
+  const r = await verifyScenario({ scenario, plan, kernel: o.kernel, outDir, timeoutS: o.timeoutS, accel: o.accel, onProgress: (w) => say(`  ${w}`) });
+  if (!r.ok) throw new UserError('E_ENV', r.message, [], r.runDir === null ? undefined : `the run directory is kept: ${r.runDir}`);
+  const t = loadTrace(io, r.value.runDir, undefined);
+  const prof = resolveProfile({ kernel: t.kernel, paging: t.paging });
+  if (!prof.ok) throw new UserError(prof.code, prof.message);
+  const res = checkTrace(t.trace, prof.profile, t.warns);
+  const bySequence = new Map<number, CheckMismatch[]>();
+  for (const m of res.mismatches) {
+    const op = t.trace.scenario.steps[m.step - 1]?.op;
+    const sec = m.section ?? (op === undefined ? null : Math.floor(firstPfn(op) / SEC));
+    const i = sec === null ? -1 : Math.floor((sec - FIRST_BLOCK_SECTION) / BLOCK_SECTIONS);
+    const s = batch[i];
+    const key = s === undefined ? -1 : s.index;
+    bySequence.set(key, [...(bySequence.get(key) ?? []), m]);
+  }
+  let iomem = '';
+  try {
+    iomem = readFileSync(join(r.value.runDir, 'iomem-before.txt'), 'latin1');
+  } catch {
+    iomem = '';
+  }
+  return { runDir: r.value.runDir, kernel: t.kernel, fieldsCompared: res.fieldsCompared, bySequence, bootS: r.value.timings.bootS, planS: r.value.timings.planS, iomem };
+}
+
+function firstPfn(op: Operation): number {
+  return 'start_pfn' in op ? op.start_pfn : op.pfn;
+}
+
+/** `s` moved to block `slot` of a boot (its calls shifted by whole blocks; the kernel's answers do not depend on where a fresh block lies). */
+function relocate(s: RandomSequence, slot: number): RandomSequence {
+  const first = FIRST_BLOCK_SECTION + slot * BLOCK_SECTIONS;
+  const d = (first - s.firstSection) * SEC;
+  const ops = s.ops.map((op): Operation => {
+    if ('start_pfn' in op) return { ...op, start_pfn: op.start_pfn + d, end_pfn: op.end_pfn + d };
+    return { ...op, pfn: op.pfn + d };
+  });
+  return { index: s.index, firstSection: first, ops };
+}
+
+/** ddmin over the sequence's calls, each round's candidates run in one boot. */
+async function shrinkOnKernel(s: RandomSequence, test: (cands: RandomSequence[], round: number) => Promise<boolean[]>): Promise<RandomSequence> {
+  let round = 0;
+  const { result: kept } = await ddminBatched(
+    s.ops.map((_, i) => i),
+    async (subsets) => {
+      round++;
+      const cands = subsets.map((idx, j) => ({ index: j, firstSection: s.firstSection, ops: idx.map((i) => s.ops[i] as Operation) }));
+      const out: boolean[] = [];
+      for (let k = 0; k < cands.length; k += RANDOM_PER_BOOT) out.push(...(await test(cands.slice(k, k + RANDOM_PER_BOOT), round * 100 + k)));
+      return out;
+    },
+  );
+  return { ...s, ops: kept.map((i) => s.ops[i] as Operation) };
+}
+
+/** The shrunk sequence as a scenario: the guest's boot layout, the calls, and what the kernel answered at each. */
+function mismatchScenario(o: RandomOptions, s: RandomSequence, ops: readonly Operation[], last: BootResult): string {
+  const lines = [
+    `# memhp verify --random ${o.n} --seed ${o.seed} --ops ${o.ops}: sequence ${s.index} (sections ${s.firstSection}-${s.firstSection + BLOCK_SECTIONS - 1}),`,
+    `# shrunk on ${last.kernel} to ${ops.length} call(s) on which the kernel and the model still disagree.`,
+    `# Run as recorded: ${last.runDir} (memhp check ${last.runDir} lists the mismatches).`,
+  ];
+  for (const m of last.bySequence.get(0) ?? []) lines.push(`# mismatch after call ${m.step}: ${m.section === null ? '' : `section ${m.section + (s.firstSection - FIRST_BLOCK_SECTION)} `}${m.field}: model ${m.model}, kernel ${m.kernel}`);
+  lines.push(`kernel ${last.kernel}`, 'iomem', ...last.iomem.split('\n').filter((l) => l.trim() !== ''), 'end');
+  for (const op of ops) lines.push(opText(op));
+  return `${lines.join('\n')}\n`;
+}
