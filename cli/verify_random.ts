@@ -103,7 +103,7 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
 async function bootBatch(io: Io, o: RandomOptions, batch: readonly RandomSequence[], outDir: string, say: (s: string) => void): Promise<BootResult> {
   const placed = batch.map((s, i) => relocate(s, i));
   const scenario = sequencesScenario(placed, `${outDir}/random.scn`);
-  const plan = planGuest(scenario);
+  const plan = planGuest(scenario, { quiet: true });
   mkdirSync(outDir, { recursive: true });
   const r = await verifyScenario({ scenario, plan, kernel: o.kernel, outDir, timeoutS: o.timeoutS, accel: o.accel, onProgress: (w) => say(`  ${w}`) });
   if (!r.ok) throw new UserError('E_ENV', r.message, [], r.runDir === null ? undefined : `the run directory is kept: ${r.runDir}`);

@@ -38,8 +38,14 @@ export interface GuestPlan {
   readonly notes: readonly string[];
 }
 
+/** How to plan. */
+export interface PlanOptions {
+  /** Quiet actions and secstate-only snapshots after the first (lib.sh's stepq/callq/snapq), for long plans. */
+  readonly quiet?: boolean;
+}
+
 /** Translate `scenario` into a guest run (pure). */
-export function planGuest(scenario: Scenario): GuestPlan {
+export function planGuest(scenario: Scenario, opts: PlanOptions = {}): GuestPlan {
   const notes: string[] = [];
   const pmem = scenario.boot.iomem.filter((r) => r.depth === 0 && /^Persistent Memory \(legacy\)$/.test(r.name));
   const machine = guestMachine(scenario, pmem, notes);
@@ -68,7 +74,7 @@ export function planGuest(scenario: Scenario): GuestPlan {
     notes.push(`the scenario touches ${sections.length} sections: only the first ${MAX_WATCHED_SECTIONS} are snapshotted`);
     sections = sections.slice(0, MAX_WATCHED_SECTIONS);
   }
-  return { machine, append, sections, steps, script: planScript(scenario, steps), notes };
+  return { machine, append, sections, steps, script: planScript(scenario, steps, opts.quiet ?? false), notes };
 }
 
 // --- internal ---
@@ -174,7 +180,7 @@ export function planScriptFor(plan: GuestPlan, spr: number): string {
 }
 
 /** plan.sh's body: a snapshot at boot, then each action as a LAB_STEP with a snapshot after it. */
-function planScript(scenario: Scenario, steps: readonly PlannedStep[]): string {
+function planScript(scenario: Scenario, steps: readonly PlannedStep[], quiet: boolean): string {
   const out = [
     `# plan.sh: ${scenario.file}, written by memhp verify (verify/plan.ts); sourced by /init`,
     `note() { marker "LAB_NOTE $*"; say "NOTE $*"; }`,
@@ -186,7 +192,8 @@ function planScript(scenario: Scenario, steps: readonly PlannedStep[]): string {
       out.push(`note ${shellWord(`step ${label}: not verifiable: ${p.notVerifiable}`)}`);
       continue;
     }
-    out.push(`step ${shellWord(label)}`, p.action, `snap ${shellWord(`s${p.step}`)}`);
+    if (quiet) out.push(`stepq ${shellWord(label)}`, p.action.replace(/^call /, 'callq '), `snapq ${shellWord(`s${p.step}`)}`);
+    else out.push(`step ${shellWord(label)}`, p.action, `snap ${shellWord(`s${p.step}`)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -133,6 +133,15 @@ snap() {
     say "snapshot $1"
 }
 
+# The quiet forms, for long plans (memhp verify --random): no console echo and no subshell,
+# and snapq snapshots only the watched sections (secstate), not /proc/iomem or memory blocks.
+stepq() { marker "LAB_STEP $*"; }
+snapq() { marker "LAB_SNAP_BEGIN $1"; sync; marker "LAB_SNAP_END $1"; }
+callq() {
+    marker "LAB_CMD call $*"
+    if echo "$*" > $CALL 2>/dev/null; then marker "LAB_RC 0"; else marker "LAB_RC 1"; fi
+}
+
 # call FN ARG...: one command to the module's control file
 call() {
     marker "LAB_CMD call $*"
