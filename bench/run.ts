@@ -18,6 +18,8 @@
  *            stateAt alone, and the page's draw of a random step in headless Chromium (bench/viewer.ts).
  *   query  — bisect and blame on a 10^6-step log (--query-steps) vs a linear scan and a re-diff of
  *            every state (bench/query.ts; the baselines walk at most 200k states and are scaled).
+ *   verify — seconds to prepare and boot a memhp verify guest and per guest action, on the kernel
+ *            tree of --kernel-dir (default .kernels/6.1.0-56-amd64), vs the model (bench/verify.ts).
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
@@ -45,7 +47,7 @@ import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -56,6 +58,7 @@ const { values: args } = parseArgs({
     k: { type: 'string' },
     'query-steps': { type: 'string' },
     'log-steps': { type: 'string' },
+    'kernel-dir': { type: 'string' },
     only: { type: 'string' },
     strict: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -64,7 +67,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -225,6 +228,13 @@ if (only.has('query')) {
   log = undefined;
   sink(undefined);
   append(rows, queryBench(profile, { steps: QUERY_STEPS, runs: Math.min(RUNS, 3), k: K, baselineSteps: 200_000, progress }));
+}
+
+// --- verify ----------------------------------------------------------------------------------------
+
+if (only.has('verify')) {
+  const { benchVerify, DEFAULT_VERIFY_KERNEL } = await import('./verify.js');
+  append(rows, await benchVerify({ kernelDir: args['kernel-dir'] ?? DEFAULT_VERIFY_KERNEL, runs: Math.min(RUNS, 2), progress }));
 }
 
 // --- report ----------------------------------------------------------------------------------------

@@ -13,12 +13,13 @@ import { checkTrace, type CheckMismatch } from '../query/check.js';
 import type { KernelSource } from '../verify/environment.js';
 import { planGuest, MAX_WATCHED_SECTIONS } from '../verify/plan.js';
 import type { Accel } from '../verify/qemu_args.js';
-import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, opText, randomSequences, sequencesScenario, type RandomSequence } from '../verify/random.js';
+import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, randomSequences, sequencesScenario, type RandomSequence } from '../verify/random.js';
 import { verifyScenario } from '../verify/verify.js';
 import { ddminBatched } from '../query/ddmin_batched.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
-import { loadTrace } from './load_trace.js';
+import { loadTrace, type LoadedTrace } from './load_trace.js';
+import { traceScenarioText } from '../inputs/trace/scenario_text.js';
 
 /** Sequences per boot: as many blocks as the watched-section limit allows. */
 export const RANDOM_PER_BOOT = Math.floor(MAX_WATCHED_SECTIONS / BLOCK_SECTIONS);
@@ -32,6 +33,8 @@ export interface RandomOptions {
   readonly n: number;
   readonly seed: number;
   readonly ops: number;
+  /** Check against this release's model instead of the booted kernel's. */
+  readonly modelKernel?: string | undefined;
   readonly out: string;
   readonly json: boolean;
 }
@@ -45,7 +48,8 @@ interface BootResult {
   readonly bySequence: Map<number, CheckMismatch[]>;
   readonly bootS: number | null;
   readonly planS: number | null;
-  readonly iomem: string;
+  /** The boot's trace as read. */
+  readonly trace: LoadedTrace;
 }
 
 /** Run the sequences; returns the exit code (0 all agree, 1 some disagree, 2 environment). */
@@ -61,6 +65,8 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
   };
   let fields = 0;
   let calls = 0;
+  /** Mismatches at a step or section no sequence owns (the guest did something no call asked for). */
+  let unowned = 0;
   const bootTimes: number[] = [];
   const planTimes: number[] = [];
   const bad: Array<{ seq: RandomSequence; mismatches: CheckMismatch[]; file: string; kept: number }> = [];
@@ -72,6 +78,7 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
     calls += batch.reduce((n, s) => n + s.ops.length, 0);
     if (r.bootS !== null) bootTimes.push(r.bootS);
     if (r.planS !== null) planTimes.push(r.planS / batch.reduce((n, s) => n + s.ops.length, 0));
+    unowned += r.bySequence.get(-1)?.length ?? 0;
     for (const s of batch) {
       const m = r.bySequence.get(s.index);
       if (m === undefined) continue;
@@ -82,19 +89,20 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
       });
       const last = await run([{ ...shrunk, index: 0, firstSection: FIRST_BLOCK_SECTION }], `shrunk-${s.index}`);
       const file = join(o.out, `mismatch-seed${o.seed}-seq${s.index}.scn`);
-      writeFileSync(file, mismatchScenario(o, s, shrunk.ops, last));
+      writeFileSync(file, mismatchScenario(o, s, shrunk.ops.length, last));
       bad.push({ seq: s, mismatches: m, file, kept: shrunk.ops.length });
     }
   }
   const median = (xs: number[]): number | null => (xs.length === 0 ? null : ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number));
-  const summary = { seed: o.seed, sequences: seqs.length, calls, boots, fieldsCompared: fields, mismatchingSequences: bad.length, bootS: median(bootTimes), callS: median(planTimes), mismatches: bad.map((b) => ({ sequence: b.seq.index, scenario: b.file, kept: b.kept, first: b.mismatches[0] })) };
+  const summary = { seed: o.seed, sequences: seqs.length, calls, boots, fieldsCompared: fields, mismatchingSequences: bad.length, unownedMismatches: unowned, bootS: median(bootTimes), callS: median(planTimes), mismatches: bad.map((b) => ({ sequence: b.seq.index, scenario: b.file, kept: b.kept, first: b.mismatches[0] })) };
   if (o.json) io.out(`${JSON.stringify(summary)}\n`);
   else {
+    if (unowned > 0) io.out(`${unowned} mismatch(es) at steps no sequence owns: see memhp check on the boot directories in ${o.out}\n`);
     for (const b of bad) io.out(`sequence ${b.seq.index}: ${b.mismatches.length} mismatch(es), shrunk to ${b.kept} call(s): ${b.file}\n`);
     const per = summary.callS === null ? '' : `, ${(summary.callS * 1000).toFixed(0)} ms a call`;
     io.out(`${seqs.length} sequences, ${calls} calls, ${boots} boots (median boot ${summary.bootS?.toFixed(1) ?? '?'} s${per}), ${fields} fields compared, ${bad.length} sequences disagree\n`);
   }
-  return bad.length > 0 ? 1 : 0;
+  return bad.length > 0 || unowned > 0 ? 1 : 0;
 }
 
 // --- internal ---
@@ -108,7 +116,7 @@ async function bootBatch(io: Io, o: RandomOptions, batch: readonly RandomSequenc
   const r = await verifyScenario({ scenario, plan, kernel: o.kernel, outDir, timeoutS: o.timeoutS, accel: o.accel, onProgress: (w) => say(`  ${w}`) });
   if (!r.ok) throw new UserError('E_ENV', r.message, [], r.runDir === null ? undefined : `the run directory is kept: ${r.runDir}`);
   const t = loadTrace(io, r.value.runDir, undefined);
-  const prof = resolveProfile({ kernel: t.kernel, paging: t.paging });
+  const prof = resolveProfile({ kernel: o.modelKernel ?? t.kernel, paging: t.paging });
   if (!prof.ok) throw new UserError(prof.code, prof.message);
   const res = checkTrace(t.trace, prof.profile, t.warns);
   const bySequence = new Map<number, CheckMismatch[]>();
@@ -120,13 +128,7 @@ async function bootBatch(io: Io, o: RandomOptions, batch: readonly RandomSequenc
     const key = s === undefined ? -1 : s.index;
     bySequence.set(key, [...(bySequence.get(key) ?? []), m]);
   }
-  let iomem = '';
-  try {
-    iomem = readFileSync(join(r.value.runDir, 'iomem-before.txt'), 'latin1');
-  } catch {
-    iomem = '';
-  }
-  return { runDir: r.value.runDir, kernel: t.kernel, fieldsCompared: res.fieldsCompared, bySequence, bootS: r.value.timings.bootS, planS: r.value.timings.planS, iomem };
+  return { runDir: r.value.runDir, kernel: t.kernel, fieldsCompared: res.fieldsCompared, bySequence, bootS: r.value.timings.bootS, planS: r.value.timings.planS, trace: t };
 }
 
 function firstPfn(op: Operation): number {
@@ -160,15 +162,14 @@ async function shrinkOnKernel(s: RandomSequence, test: (cands: RandomSequence[],
   return { ...s, ops: kept.map((i) => s.ops[i] as Operation) };
 }
 
-/** The shrunk sequence as a scenario: the guest's boot layout, the calls, and what the kernel answered at each. */
-function mismatchScenario(o: RandomOptions, s: RandomSequence, ops: readonly Operation[], last: BootResult): string {
+/** The shrunk sequence as a scenario: what the kernel did in its last run (trace-to-scenario, expect lines included), under a header naming the mismatches. */
+function mismatchScenario(o: RandomOptions, s: RandomSequence, kept: number, last: BootResult): string {
   const lines = [
-    `# memhp verify --random ${o.n} --seed ${o.seed} --ops ${o.ops}: sequence ${s.index} (sections ${s.firstSection}-${s.firstSection + BLOCK_SECTIONS - 1}),`,
-    `# shrunk on ${last.kernel} to ${ops.length} call(s) on which the kernel and the model still disagree.`,
-    `# Run as recorded: ${last.runDir} (memhp check ${last.runDir} lists the mismatches).`,
+    `# memhp verify --random ${o.n} --seed ${o.seed} --ops ${o.ops}: sequence ${s.index} (its block: sections ${s.firstSection}-${s.firstSection + BLOCK_SECTIONS - 1}, run at ${FIRST_BLOCK_SECTION}-${FIRST_BLOCK_SECTION + BLOCK_SECTIONS - 1}),`,
+    `# shrunk on ${last.kernel} to ${kept} call(s) on which the kernel and the model${o.modelKernel === undefined ? '' : ` of ${o.modelKernel}`} still disagree.`,
+    `# Every expect line below is what the kernel did; \`memhp run\` shows where the model differs.`,
+    ...(last.bySequence.get(0) ?? []).map((m) => `# mismatch after call ${m.step}: ${m.section === null ? '' : `section ${m.section} `}${m.field}: model ${m.model}, kernel ${m.kernel}`),
   ];
-  for (const m of last.bySequence.get(0) ?? []) lines.push(`# mismatch after call ${m.step}: ${m.section === null ? '' : `section ${m.section + (s.firstSection - FIRST_BLOCK_SECTION)} `}${m.field}: model ${m.model}, kernel ${m.kernel}`);
-  lines.push(`kernel ${last.kernel}`, 'iomem', ...last.iomem.split('\n').filter((l) => l.trim() !== ''), 'end');
-  for (const op of ops) lines.push(opText(op));
-  return `${lines.join('\n')}\n`;
+  const text = traceScenarioText(last.trace.trace, last.trace.warns, { kernel: o.modelKernel ?? last.kernel, traceName: `${last.runDir}/trace.txt` });
+  return `${lines.join('\n')}\n${text}`;
 }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, opText, randomSequences, sequencesScenario } from '../verify/random.js';
+import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, randomSequences, sequencesScenario } from '../verify/random.js';
+import { operationLine } from '../inputs/trace/scenario_text.js';
 import { parseScenario } from '../inputs/scenario.js';
 import { createProfile } from '../kernel/profile.js';
 import type { Operation } from '../kernel/operation.js';
@@ -54,7 +55,7 @@ describe('randomSequences', () => {
 
   it('writes each call in the scenario format, and the scenario parses back to the same operations', () => {
     const seqs = randomSequences(3, 20, 42);
-    const text = `ram 0x100000000-0x13fffffff\n${seqs.flatMap((s) => s.ops.map(opText)).join('\n')}\n`;
+    const text = `ram 0x100000000-0x13fffffff\n${seqs.flatMap((s) => s.ops.map(operationLine)).join('\n')}\n`;
     const parsed = parseScenario(text, 'r.scn', { geometry: createProfile().geometry });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(parsed.value.steps.map((s) => s.op)).toEqual(sequencesScenario(seqs, 'r.scn').steps.map((s) => s.op));

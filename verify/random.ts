@@ -6,6 +6,7 @@
  */
 import type { Operation } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import { operationLine } from '../inputs/trace/scenario_text.js';
 
 /** Pages per section and per sub-section (x86_64). */
 const SEC = 1 << 15;
@@ -43,33 +44,9 @@ export function sequencesScenario(seqs: readonly RandomSequence[], file: string)
   let line = 1;
   for (const s of seqs) {
     line++;
-    for (const op of s.ops) steps.push({ op, inject: [], source: { file, line: ++line }, text: opText(op), expects: [] });
+    for (const op of s.ops) steps.push({ op, inject: [], source: { file, line: ++line }, text: operationLine(op), expects: [] });
   }
   return { file, kernel: null, boot: { ranges: [], iomem: [], source: { file, line: 1 } }, bootExpects: [], steps };
-}
-
-/** The scenario text of an operation (the scenario format's function-call form). */
-export function opText(op: Operation): string {
-  const h = (n: number): string => `0x${n.toString(16)}`;
-  switch (op.kind) {
-    case 'add_pages':
-    case '__add_pages':
-    case 'sparse_add_section':
-      return `${op.kind} nid=${op.nid} pfn=${h(op.pfn)} nr_pages=${h(op.nr_pages)}`;
-    case '__remove_pages':
-      return `${op.kind} pfn=${h(op.pfn)} nr_pages=${h(op.nr_pages)}`;
-    case 'sparse_remove_section':
-      return `${op.kind} pfn=${h(op.pfn)} nr_pages=${h(op.nr_pages)} map_offset=${h(op.map_offset)}`;
-    case 'online_mem_sections':
-    case 'offline_mem_sections':
-      return `${op.kind} start_pfn=${h(op.start_pfn)} end_pfn=${h(op.end_pfn)}`;
-    case 'pfn_valid':
-    case 'pfn_to_online_page':
-      return `${op.kind} pfn=${h(op.pfn)}`;
-    case 'move_pfn_range_to_zone':
-    case 'remove_pfn_range_from_zone':
-      return `${op.kind} pfn=${h(op.pfn)} nr_pages=${h(op.nr_pages)} zone=${op.zone}`;
-  }
 }
 
 // --- internal ---

@@ -28,6 +28,7 @@ export const verifyCommandDef = defineCommand({
     out: { type: 'string', alias: 'o', description: 'the run directory (default: memhp-verify/NAME)', valueHint: 'DIR' },
     timeout: { type: 'string', description: 'seconds before the guest is killed (default 600)', valueHint: 'S' },
     accel: { type: 'string', description: 'auto (KVM when /dev/kvm works, else TCG), tcg or kvm; default auto', valueHint: 'auto|tcg|kvm' },
+    'model-kernel': { type: 'string', description: "check against the model of this release instead of the booted kernel's (e.g. 5.3: would that release's rules give what this kernel did?)", valueHint: 'VERSION' },
     random: { type: 'string', description: 'run N generated sequences of direct calls instead of a scenario', valueHint: 'N' },
     seed: { type: 'string', description: 'the seed of --random (default 1)', valueHint: 'S' },
     ops: { type: 'string', description: 'calls per --random sequence (default 30)', valueHint: 'K' },
@@ -46,6 +47,7 @@ export interface VerifyArgs {
   out?: string;
   timeout?: string;
   accel?: string;
+  'model-kernel'?: string;
   random?: string;
   seed?: string;
   ops?: string;
@@ -60,7 +62,7 @@ export async function runVerify(io: Io, args: VerifyArgs): Promise<number> {
   const accel = accelArg(args.accel);
   if (args.random !== undefined) {
     if (args.scenario !== undefined) throw new UserError('E_USAGE', 'give a scenario or --random N, not both');
-    return runVerifyRandom(io, { kernel, timeoutS, accel, n: positiveInt(args.random, '--random', 1), seed: nonNegativeInt(args.seed, '--seed', 1), ops: positiveInt(args.ops, '--ops', 30), out: args.out ?? join('memhp-verify', 'random'), json: args.json ?? false });
+    return runVerifyRandom(io, { kernel, timeoutS, accel, n: positiveInt(args.random, '--random', 1), seed: nonNegativeInt(args.seed, '--seed', 1), ops: positiveInt(args.ops, '--ops', 30), modelKernel: args['model-kernel'], out: args.out ?? join('memhp-verify', 'random'), json: args.json ?? false });
   }
   if (args.scenario === undefined) throw new UserError('E_USAGE', 'missing SCENARIO (or --random N)', [], 'memhp verify examples/partial-cycle.scn --kernel-dir .kernels/6.1.0-56-amd64');
   if (args.seed !== undefined || args.ops !== undefined) throw new UserError('E_USAGE', '--seed and --ops go with --random');
@@ -77,13 +79,14 @@ export async function runVerify(io: Io, args: VerifyArgs): Promise<number> {
 }
 
 /** Print the run's plan and timings, then the check of its run directory; returns check's exit code. */
-export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?: boolean }): number {
+export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?: boolean; 'model-kernel'?: string }): number {
+  const model = args['model-kernel'] === undefined ? {} : { kernel: args['model-kernel'] };
   const skipped = v.plan.steps.filter((s) => 'notVerifiable' in s);
   const actions = v.plan.steps.length - skipped.length;
   const t = v.timings;
   if (args.json) {
     const out: string[] = [];
-    const code = runCheck({ ...io, out: (s) => out.push(s) }, { trace: v.runDir, json: true });
+    const code = runCheck({ ...io, out: (s) => out.push(s) }, { trace: v.runDir, json: true, ...model });
     const check: unknown = JSON.parse(out.join(''));
     io.out(`${JSON.stringify({ runDir: v.runDir, kernel: v.env.kernel.kver, accel: v.run.accel, machine: v.plan.machine, append: v.plan.append, sections: v.plan.sections, actions, notVerifiable: skipped.map((s) => ({ step: s.step, line: s.source.line, why: 'notVerifiable' in s ? s.notVerifiable : '' })), notes: v.plan.notes, timings: t, check })}\n`);
     return code;
@@ -99,7 +102,7 @@ export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?
   const per = t.planS === null || actions === 0 ? '' : ` (${((t.planS / actions) * 1000).toFixed(0)} ms an action)`;
   io.out(`  ${actions} guest actions; prepared in ${fmt(t.prepareS)}, booted in ${fmt(t.bootS)}, plan ran in ${fmt(t.planS)}${per}\n`);
   io.out(`  run directory: ${v.runDir}\n`);
-  return runCheck(io, { trace: v.runDir, ...(args.verbose ? { verbose: true } : {}) });
+  return runCheck(io, { trace: v.runDir, ...model, ...(args.verbose ? { verbose: true } : {}) });
 }
 
 // --- internal ---

@@ -70,6 +70,8 @@ export function traceScenarioText(ts: TraceScenario, warns: readonly ScenarioWar
     out.push(operationLine(st.op));
     const ret = ts.rets.find((r) => r.step === n);
     if (ret !== undefined && ret.ret !== null && RETURNS_INT.has(st.op.kind)) out.push(`expect ret=${ret.ret}`);
+    // memhp verify's guest module prints pfn_valid's / pfn_to_online_page's answer as ret=0|1.
+    if (ret !== undefined && ret.ret !== null && RETURNS_VALUE.has(st.op.kind)) out.push(`expect value=${ret.ret !== 0}`);
     for (const t of warnsAt.get(n) ?? []) out.push(`expect warn "${(t ?? '').replace(/[\\"]/g, (c) => `\\${c}`)}"`);
     for (const l of snapshotsAfter(n)) out.push(l);
   });
@@ -105,6 +107,9 @@ export function operationLine(op: Operation): string {
 
 /** Operations whose kernel function returns an int (the others are void: online_pages' own return is not theirs). */
 const RETURNS_INT: ReadonlySet<Operation['kind']> = new Set(['add_pages', '__add_pages', 'sparse_add_section']);
+
+/** The queries, whose answer is a value (true/false). */
+const RETURNS_VALUE: ReadonlySet<Operation['kind']> = new Set(['pfn_valid', 'pfn_to_online_page']);
 
 const PAGE_SIZE = 4096;
 
