@@ -54,10 +54,10 @@ describe('firstErrorLine', () => {
   it('picks the compiler error over make\'s summary lines', () => {
     const out = [
       'make: Entering directory',
-      '/tmp/x/memhp_guest.c:12:3: error: implicit declaration of function foo',
+      'build/memhp_guest.c:12:3: error: implicit declaration of function foo',
       'make[2]: *** [scripts/Makefile.build:250: memhp_guest.o] Error 1',
     ].join('\n');
-    expect(firstErrorLine(out)).toBe('/tmp/x/memhp_guest.c:12:3: error: implicit declaration of function foo');
+    expect(firstErrorLine(out)).toBe('build/memhp_guest.c:12:3: error: implicit declaration of function foo');
   });
   it('falls back to make\'s *** line, then the last line', () => {
     expect(firstErrorLine('a\nmake: *** No rule to make target modules.  Stop.\n')).toBe('make: *** No rule to make target modules.  Stop.');

@@ -9,14 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFinding, scanText, SYSTEM_PATHS } from './helpers/self_contained.js';
+import { formatFinding, scanText, SYSTEM_PATHS, VERIFY_PATHS } from './helpers/self_contained.js';
 import { ROOT } from './helpers/cli.js';
 
-/** The tracked files scanned: every text file but test data and the lockfile. */
+/** The tracked files scanned: every text file but test data, the lockfile and verify/guest/ (it runs inside the QEMU guest: its paths are the guest's). */
 function trackedTextFiles(): Array<{ file: string; text: string }> {
   const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f !== '');
   return files
-    .filter((f) => !f.startsWith('test/fixtures/') && f !== 'package-lock.json')
+    .filter((f) => !f.startsWith('test/fixtures/') && !f.startsWith('verify/guest/') && f !== 'package-lock.json')
     .map((f) => ({ file: f, bytes: readFileSync(join(ROOT, f)) }))
     .filter((f) => !f.bytes.includes(0))
     .map((f) => ({ file: f.file, text: f.bytes.toString('utf8') }));
@@ -54,6 +54,9 @@ describe('self-containment', () => {
   it('the allowed system paths are a short explicit list, none of them a checkout', () => {
     expect(SYSTEM_PATHS.length).toBeLessThanOrEqual(12);
     for (const p of SYSTEM_PATHS) expect(p, p).toMatch(/^\/(proc|sys|dev|boot|usr\/bin|bin|etc)\//);
+    // memhp verify's: system locations of a kernel, its programs and the guest's own paths, never a home or work directory.
+    expect(VERIFY_PATHS.length).toBeLessThanOrEqual(24);
+    for (const p of VERIFY_PATHS) expect(p, p).toMatch(/^\/(lib|usr|sys|dev|bin|sbin|etc|proc|init|memhp)\b/);
   });
 
   it('no tracked text file names the shared folder beside the repository or an absolute path (file:line of each)', () => {

@@ -15,6 +15,17 @@ const ROOT_DIRS = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64',
  */
 export const SYSTEM_PATHS: readonly string[] = ['/proc/iomem', '/sys/kernel/tracing', '/sys/devices/system/memory', '/dev/null', '/dev/zero', '/boot/', '/usr/bin/chromium', '/usr/bin/env', '/bin/sh', '/etc/passwd'];
 
+/**
+ * The system locations memhp verify reads on the host (a distribution's kernel, modules, headers and
+ * BTF, KVM, the programs, the apt keyring) and the guest paths its initramfs builds and its host code
+ * names (/init, /memhp, busybox's /bin, the guest's /proc, /sys and console). verify/guest/ itself is
+ * not scanned: everything there runs inside the guest.
+ */
+export const VERIFY_PATHS: readonly string[] = [
+  '/lib/modules', '/usr/lib/modules', '/usr/src', '/usr/lib/linux-kbuild-*', '/sys/kernel/btf/vmlinux', '/dev/kvm', '/bin/bash', '/sbin', '/usr/sbin', '/usr/sbin:/sbin',
+  '/usr/share/keyrings/debian-archive-keyring.gpg', '/etc/os-release', '/init', '/memhp', '/bin', '/usr/bin', '/proc', '/sys', '/dev/console', '/lib',
+];
+
 /** An absolute path: `/ROOT/…` not inside a longer word or path (`dist/tmp/x`, `${dir}/run.json` are relative). */
 const ABSOLUTE = new RegExp(String.raw`(?<![\w.~}\])$\\-])/(?:${ROOT_DIRS.join('|')})(?:/[^\s'"\x60)\]},;\\]*|(?=[\s'"\x60)\]},;\\]|$))`, 'g');
 /** A Windows drive path: `C:\x` or `C:\\x` (not an escape such as `e:\n` inside a word). */
@@ -38,7 +49,7 @@ export function scanText(file: string, text: string): Finding[] {
     for (const m of line.matchAll(SHARED)) at(m[0], 'reads the shared folder beside the repository');
     for (const m of line.matchAll(ABSOLUTE)) {
       const path = m[0].replace(/[.:]+$/, '');
-      if (path.includes('/..') || !SYSTEM_PATHS.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p || path.startsWith(`${p}/`)))) at(m[0], 'an absolute path');
+      if (path.includes('/..') || ![...SYSTEM_PATHS, ...VERIFY_PATHS].some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p || path.startsWith(`${p}/`)))) at(m[0], 'an absolute path');
     }
     for (const m of line.matchAll(DRIVE)) at(m[0], 'a Windows drive path');
   });
