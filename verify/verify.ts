@@ -20,6 +20,7 @@ import { guestProbes } from './probes.js';
 import { runGuest, type GuestRun } from './qemu.js';
 import type { Accel } from './qemu_args.js';
 import { qemuVersion } from './programs.js';
+import { refusedProbes, type RefusedProbe } from './probe_coverage.js';
 import { writeRunDir } from './run_dir.js';
 import { kernelBtf } from './vmlinux.js';
 
@@ -59,6 +60,8 @@ export interface VerifyRun {
   readonly run: GuestRun;
   /** Probe arguments the kernel's prototypes lack (from verify/probes.ts). */
   readonly probeNotes: readonly string[];
+  /** The functions kprobe_events refused, and how each was covered. */
+  readonly refused: readonly RefusedProbe[];
   readonly timings: VerifyTimings;
 }
 
@@ -144,7 +147,7 @@ export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: t
     const planS = booted === null || dumped === null ? null : ((dumped as number) - (booted as number)) / 1000;
     return {
       ok: true,
-      value: { env: env.value, plan, runDir: outDir, run: run.value, probeNotes: probes.value.notes, timings: { prepareS, bootS, planS, totalS: (Date.now() - t0) / 1000 } },
+      value: { env: env.value, plan, runDir: outDir, run: run.value, probeNotes: probes.value.notes, refused: refusedProbes(readFileSync(consolePath, 'latin1')), timings: { prepareS, bootS, planS, totalS: (Date.now() - t0) / 1000 } },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { defineCommand } from 'citty';
 import type { KernelSource } from '../../verify/environment.js';
 import type { Accel } from '../../verify/qemu_args.js';
+import { coverageLines } from '../../verify/probe_coverage.js';
 import { verifyScenario, type VerifyRun } from '../../verify/verify.js';
 import { inputArgs } from '../args.js';
 import { UserError } from '../errors.js';
@@ -88,13 +89,14 @@ export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?
     const out: string[] = [];
     const code = runCheck({ ...io, out: (s) => out.push(s) }, { trace: v.runDir, json: true, ...model });
     const check: unknown = JSON.parse(out.join(''));
-    io.out(`${JSON.stringify({ runDir: v.runDir, kernel: v.env.kernel.kver, accel: v.run.accel, machine: v.plan.machine, append: v.plan.append, sections: v.plan.sections, actions, notVerifiable: skipped.map((s) => ({ step: s.step, line: s.source.line, why: 'notVerifiable' in s ? s.notVerifiable : '' })), notes: v.plan.notes, timings: t, check })}\n`);
+    io.out(`${JSON.stringify({ runDir: v.runDir, kernel: v.env.kernel.kver, accel: v.run.accel, machine: v.plan.machine, append: v.plan.append, sections: v.plan.sections, actions, notVerifiable: skipped.map((s) => ({ step: s.step, line: s.source.line, why: 'notVerifiable' in s ? s.notVerifiable : '' })), notes: v.plan.notes, refusedProbes: v.refused, timings: t, check })}\n`);
     return code;
   }
   const c = io.color;
   io.out(`${c.bold('memhp verify')} ${v.plan.steps[0]?.source.file ?? ''} on ${v.env.kernel.kver} under QEMU (${v.run.accel})\n`);
   io.out(`  guest: -m ${v.plan.machine.mem}${v.plan.append.length ? `, ${v.plan.append.join(' ')}` : ''}; sections watched: ${v.plan.sections.join(' ') || 'none'}\n`);
   for (const n of v.plan.notes) io.out(`  ${c.yellow('note')}: ${n}\n`);
+  for (const n of coverageLines(v.refused)) io.out(`  ${c.yellow('probes')}: ${n}\n`);
   if (args.verbose) for (const n of v.probeNotes) io.out(`  ${c.yellow('note')}: probes: ${n}\n`);
   for (const s of skipped) io.out(`  ${c.yellow('not verifiable')}: ${s.source.file}:${s.source.line}: step ${s.step}: ${'notVerifiable' in s ? s.notVerifiable : ''}\n`);
   if (args.verbose) for (const s of v.plan.steps) if ('action' in s) io.out(`  step ${s.covers.join('+')}: ${s.action}\n`);
