@@ -13,10 +13,12 @@ import { testKernelTree } from './helpers/kernel_tree.js';
 
 const tree = testKernelTree();
 const tmp = mkdtempSync(join(tmpdir(), 'memhp-verify-e2e-'));
+/** A boot is 10-60 s under TCG; the shrink below boots five times. */
+const BOOTS = { timeout: 600_000 };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('memhp verify on a real kernel', () => {
-  it('sparse-error-paths.scn: namespaces bound, direct calls made, every snapshot agrees', async () => {
+  it('sparse-error-paths.scn: namespaces bound, direct calls made, every snapshot agrees', BOOTS, async () => {
     const out = join(tmp, 'sep');
     const r = await cli(['verify', 'examples/sparse-error-paths.scn', '--kernel-dir', tree, '-o', out, '--json']);
     expect(r.stderr).toBe('');
@@ -32,7 +34,7 @@ describe('memhp verify on a real kernel', () => {
     expect(readFileSync(join(out, 'dmesg.txt'), 'latin1')).toContain('Misaligned __add_pages start: 0x40100 end: #401ff');
   });
 
-  it('--random with another release\'s model: the disagreement is shrunk on the kernel and written as a scenario', async () => {
+  it('--random with another release\'s model: the disagreement is shrunk on the kernel and written as a scenario', BOOTS, async () => {
     const out = join(tmp, 'random');
     const r = await cli(['verify', '--random', '1', '--ops', '8', '--seed', '3', '--model-kernel', '5.3', '--kernel-dir', tree, '-o', out, '--json']);
     expect(r.code).toBe(1);
