@@ -104,6 +104,13 @@ describe('kernelBtf of a bzImage', () => {
     expect(kernelBtf(path).ok).toBe(true);
   });
 
+  it('xz stops at the end of its stream: a long trailer after it (xz exits before reading it, EPIPE) is no error', () => {
+    const elf = makeElf([['.text', text]]);
+    const r = spawnSync('xz', ['-c', '-1'], { input: elf });
+    const image = Buffer.concat([new Uint8Array(4096), r.stdout, new Uint8Array(32 << 20).fill(0x5a)]);
+    for (let i = 0; i < 3; i++) expect(vmlinuxFromImage(image, 'long-trailer')).toEqual({ ok: true, value: elf });
+  });
+
   it('no payload, a broken payload, a missing tool and a missing file are E_ENV one-liners', () => {
     const none = join(dir, 'none');
     writeFileSync(none, new Uint8Array(10000).fill(1));

@@ -53,7 +53,11 @@ export function vmlinuxFromImage(image: Uint8Array, name: string): BtfResult<Uin
       found = true;
       const r = spawnSync(c.tool, [...c.args], { input: image.subarray(at), maxBuffer: MAX_VMLINUX_BYTES, stdio: ['pipe', 'pipe', 'ignore'] });
       if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') return envError(`${c.tool} not found on PATH, needed to decompress kernel image ${name} (Debian: apt-get install ${c.pkg})`);
-      if (r.error) return envError(`${c.tool} failed on kernel image ${name}: ${r.error.message.split('\n')[0]}`);
+      // `xz --single-stream` exits at the end of its stream, before reading the bzImage's trailing
+      // bytes: writing them fails with EPIPE, which is not an error when xz itself succeeded.
+      const epipe = (r.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && r.status === 0;
+      if (r.error && !epipe) return envError(`${c.tool} failed on kernel image ${name}: ${r.error.message.split('\n')[0]}`);
+      if (r.stdout === null) continue;
       const out = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength);
       if (isElf(out)) return { ok: true, value: out };
     }
