@@ -155,7 +155,7 @@ async function shrinkOnKernel(s: RandomSequence, test: (cands: RandomSequence[],
       round++;
       const cands = subsets.map((idx, j) => ({ index: j, firstSection: s.firstSection, ops: idx.map((i) => s.ops[i] as Operation) }));
       const out: boolean[] = [];
-      for (let k = 0; k < cands.length; k += RANDOM_PER_BOOT) out.push(...(await test(cands.slice(k, k + RANDOM_PER_BOOT), round * 100 + k)));
+      for (let k = 0; k < cands.length; k += RANDOM_PER_BOOT) for (const v of await test(cands.slice(k, k + RANDOM_PER_BOOT), round * 100 + k)) out.push(v);
       return out;
     },
   );

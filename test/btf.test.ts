@@ -144,13 +144,11 @@ describe('BTF reader: real kernels', () => {
     });
   }
 
-  it('parses a 4-5 MB vmlinux BTF in well under a second', () => {
+  it('parses a whole 4-5 MB vmlinux BTF: every type of 6.12.95 (its parse time is measured by the bench, not by a test)', () => {
     const bytes = realBtf('6.12.95+deb12-amd64');
     expect(bytes.length).toBeGreaterThan(4_500_000);
-    parseBtf(bytes); // warm-up
-    const t0 = performance.now();
-    expect(parseBtf(bytes).ok).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(800);
+    const r = parseBtf(bytes);
+    expect(r.ok && r.value.types.length).toBe(112372);
   });
 });
 

@@ -82,7 +82,7 @@ export function planGuest(scenario: Scenario, opts: PlanOptions = {}): GuestPlan
 /** `-m` for the layout: RAM and legacy pmem (carved out of RAM by memmap=) up to the highest address. */
 function guestMachine(scenario: Scenario, pmem: readonly IomemResource[], notes: string[]): GuestMachine {
   const ends = [...scenario.boot.ranges.map((r) => r.endPfn * PAGE_SIZE), ...pmem.map((r) => r.end + 1)];
-  const top = ends.length === 0 ? 2 * 2 ** 30 : Math.max(...ends);
+  const top = ends.length === 0 ? 2 * 2 ** 30 : ends.reduce((a, b) => Math.max(a, b), 0);
   let ram: number;
   if (top <= LOW_RAM_SPLIT) ram = Math.max(top, 512 * 2 ** 20);
   else if (top <= FOUR_GIB) {

@@ -183,7 +183,7 @@ export function guestProbes(btf: Btf, sections: readonly number[]): BtfResult<Gu
     if (spec.ret !== undefined) kprobeEvents.push(`r:lab/${spec.fn}_ret ${spec.fn}${spec.ret === '' ? '' : ` ${spec.ret}`}`);
   }
   const sec = secstateProbes(sections, o, spr);
-  kprobeEvents.push(...sec);
+  for (const line of sec) kprobeEvents.push(line);
   if (sec.length > 0) kretprobes.push(kretprobeLine('ksys_sync', funcParams(btf, 'ksys_sync')));
   return { ok: true, value: { kprobeEvents, kretprobes, spr, notes, offsets: o } };
 }
