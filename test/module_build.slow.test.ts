@@ -1,18 +1,18 @@
 /**
  * verify/module_build.ts against a real kernel: memhp_guest.ko built against the Debian 6.1 headers
- * that `scripts/fetch-debian-kernel.sh 6.1.0-56-amd64 .kernels/6.1.0-56-amd64` unpacks (gitignored;
- * the test fails with that command when the tree is missing). modinfo must show the module's
+ * of `.kernels/6.1.0-56-amd64` (test/helpers/kernel_tree.ts fetches it when missing). modinfo must show the module's
  * kretprobe parameters and the kernel's release.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGuestModule } from '../verify/module_build.js';
+import { TEST_KVER, testKernelTree } from './helpers/kernel_tree.js';
 
-const KVER = '6.1.0-56-amd64';
-const TREE = resolve('.kernels', KVER);
+const KVER = TEST_KVER;
+const TREE = testKernelTree();
 const FETCH = `scripts/fetch-debian-kernel.sh ${KVER} .kernels/${KVER}`;
 
 /** KEY='VALUE' lines of the fetch script's memhp-kernel.env. */

@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveChildren } from '../verify/child_reaper.js';
 import { guestFailure } from '../verify/guest_outcome.js';
@@ -18,9 +17,10 @@ import { NVDIMM_MODULES, resolveModules, type ModuleFile } from '../verify/modul
 import { findOnPath } from '../verify/path_lookup.js';
 import { runGuest, type GuestRun } from '../verify/qemu.js';
 import { writeRunDir } from '../verify/run_dir.js';
+import { TEST_KVER, testKernelTree } from './helpers/kernel_tree.js';
 
-const KVER = '6.1.0-56-amd64';
-const TREE = fileURLToPath(new URL(`../.kernels/${KVER}`, import.meta.url));
+const KVER = TEST_KVER;
+const TREE = testKernelTree();
 const IMAGE = join(TREE, 'boot', `vmlinuz-${KVER}`);
 if (!existsSync(IMAGE)) throw new Error(`${IMAGE} missing: run scripts/fetch-debian-kernel.sh ${KVER} (makes .kernels/${KVER})`);
 const BUSYBOX = findOnPath('busybox');
