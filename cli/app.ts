@@ -15,6 +15,7 @@ import { diffCommandDef, runDiff } from './commands/diff.js';
 import { forkCommandDef, runFork } from './commands/fork.js';
 import { invariantsCommandDef, runInvariants } from './commands/invariants.js';
 import { printCommandDef, runPrint } from './commands/print.js';
+import { probesCommandDef, runProbes } from './commands/probes.js';
 import { profilesCommandDef, runProfiles } from './commands/profiles.js';
 import { recordCommandDef, runRecord } from './commands/record.js';
 import { replayCommandDef, runReplay } from './commands/replay.js';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   compare: command(compareCommandDef, runCompare),
   check: command(checkCommandDef, runCheck),
   verify: command(verifyCommandDef, runVerify),
+  probes: command(probesCommandDef, runProbes),
   view: command(viewCommandDef, runView),
   'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
   profiles: command(profilesCommandDef, runProfiles),

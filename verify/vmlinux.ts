@@ -6,9 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Failed } from '../kernel/errors.js';
 import { loadBtf } from '../inputs/btf/load.js';
 import { isElf } from '../inputs/btf/elf.js';
+import { isBtf } from '../inputs/btf/btf.js';
 import type { Btf, BtfResult } from '../inputs/btf/types.js';
 
 /** Decompressed output cap (a Debian vmlinux is 60-80 MB). */
@@ -83,4 +85,26 @@ export function kernelBtf(imagePath: string): BtfResult<Btf> {
   }
   if (!btf.ok) return { ...btf, message: `kernel image ${imagePath}: ${btf.message}` };
   return btf;
+}
+
+/** The BTF of a file of any form a user has: raw BTF (/sys/kernel/btf/vmlinux), a vmlinux ELF, a bzImage, or one of them gzipped. */
+export function btfFromFile(path: string): BtfResult<Btf> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { ok: false, code: 'E_IO', message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_VMLINUX_BYTES });
+    } catch (e) {
+      return { ok: false, code: 'E_PARSE', message: `${path}: not a gzip file it can read (${(e as Error).message.split('\n')[0]})` };
+    }
+  }
+  if (isBtf(bytes) || isElf(bytes)) {
+    const r = loadBtf(bytes);
+    return r.ok || r.code !== 'E_ENV' ? r : { ...r, message: `${path}: ${r.message}` };
+  }
+  return kernelBtf(path);
 }

@@ -1,0 +1,96 @@
+/**
+ * `memhp probes`: the kprobe_events definitions memhp records with, for one kernel — entry and
+ * return probes of the functions memhp steps from, with their arguments placed by the parameter
+ * names of the kernel's own BTF, and the `secstate` snapshot probes of the sections asked for,
+ * with that kernel's `struct mem_section` offsets (verify/probes.ts, the probes `memhp verify`
+ * installs in its guests). The output can be written to kprobe_events as it is: the remarks are
+ * `#` comments.
+ */
+import { defineCommand } from 'citty';
+import { funcParams } from '../../inputs/btf/queries.js';
+import { guestProbes } from '../../verify/probes.js';
+import { btfFromFile } from '../../verify/vmlinux.js';
+import { inputArgs } from '../args.js';
+import { EXIT_OK, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+
+/** The running kernel's BTF. */
+const RUNNING_BTF = '/sys/kernel/btf/vmlinux';
+/** Sections per 128 MiB: x86_64 (SECTION_SIZE_BITS 27). */
+const SECTION_BYTES = 2 ** 27;
+/** At most this many sections are snapshotted (3 fetches each, 8 to an event). */
+const MAX_SECTIONS = 256;
+/** Debian 6.1 puts these in .meminit.text, without an ftrace site: kprobe_events refuses them there (the recorded 6.1 runs). */
+const MEMINIT = ['sparse_add_section', '__populate_section_memmap', 'vmemmap_populate'];
+
+/** The `probes` command's definition (meta and arguments). */
+export const probesCommandDef = defineCommand({
+  meta: { name: 'probes', description: "The kprobe_events lines memhp records with, from a kernel's BTF" },
+  args: {
+    btf: { type: 'string', description: 'the kernel: raw BTF, a vmlinux, a bzImage, or one of them gzipped', valueHint: 'FILE' },
+    running: { type: 'boolean', description: `the running kernel (${RUNNING_BTF}); the default` },
+    sections: { type: 'string', description: 'the sections to snapshot, e.g. 4,8-10,32', valueHint: 'LIST' },
+    range: { type: 'string', description: 'or the sections of a physical range, e.g. 0x40000000-0x4fffffff', valueHint: 'START-END' },
+    json: inputArgs.json,
+  },
+});
+
+/** Execute `memhp probes`; returns the exit code. */
+export function runProbes(io: Io, args: { btf?: string; running?: boolean; sections?: string; range?: string; json?: boolean }): number {
+  if (args.btf !== undefined && args.running) throw new UserError('E_USAGE', 'give --btf FILE or --running, not both');
+  if (args.sections !== undefined && args.range !== undefined) throw new UserError('E_USAGE', 'give --sections or --range, not both');
+  const sections = args.sections !== undefined ? parseSections(args.sections) : args.range !== undefined ? rangeSections(args.range) : [];
+  const file = args.btf ?? RUNNING_BTF;
+  const btf = btfFromFile(file);
+  if (!btf.ok) throw new UserError(btf.code, btf.message, [], args.btf === undefined ? 'give the kernel with --btf FILE (a vmlinux, a bzImage, or /sys/kernel/btf/vmlinux copied from it)' : undefined);
+  const p = guestProbes(btf.value, sections);
+  if (!p.ok) throw new UserError(p.code, p.message);
+  const probed = [...new Set(p.value.kprobeEvents.map((l) => l.split(/\s+/)[1] ?? '').filter((f) => f !== '' && f !== 'ksys_sync'))];
+  const noFunc = probed.filter((f) => funcParams(btf.value, f) === null);
+  const meminit = MEMINIT.filter((f) => probed.includes(f) && !noFunc.includes(f));
+  if (args.json) {
+    io.out(`${JSON.stringify({ btf: file, sections, spr: p.value.spr, kprobeEvents: p.value.kprobeEvents, kretprobes: p.value.kretprobes, offsets: p.value.offsets, notes: p.value.notes, noBtfFunc: noFunc, meminit })}\n`);
+    return EXIT_OK;
+  }
+  const out = [
+    `# memhp probes: ${file}; struct mem_section ${p.value.offsets.MS_SIZE} bytes, ${p.value.spr} sections per root`,
+    '# append each line to /sys/kernel/tracing/kprobe_events (or an instance\'s), one write a line so that a',
+    '# refused one does not stop the rest: while read -r l; do echo "$l" >> kprobe_events; done; then enable events/lab/',
+  ];
+  // A probe of a function the BTF has no record of is refused: it is listed commented out.
+  for (const l of p.value.kprobeEvents) out.push(noFunc.includes(l.split(/\s+/)[1] ?? '') ? `# ${l}` : l);
+  if (sections.length === 0) out.push('# no secstate probes: give --sections LIST or --range START-END for the section snapshots (a probe on ksys_sync: run `sync` to take one)');
+  else out.push(`# secstate: sections ${sections.join(' ')} (one snapshot per \`sync\`); also write the marker: LAB_SECSTATE_SECTIONS ${sections.join(' ')} spr=${p.value.spr}`);
+  if (noFunc.length > 0) out.push(`# no BTF function record (inlined, not in kallsyms): ${noFunc.join(', ')} — commented out above: kprobe_events refuses them; check compares their effect only through the snapshots`);
+  if (meminit.length > 0) out.push(`# where these are __meminit without an ftrace site (Debian 6.1), kprobe_events refuses ${meminit.join(', ')}: check then cannot compare sparse_add_section's calls; memhp verify covers them with its module's kretprobes`);
+  for (const n of p.value.notes) out.push(`# ${n}`);
+  io.out(`${out.join('\n')}\n`);
+  return EXIT_OK;
+}
+
+// --- internal ---
+
+/** `4,8-10,32` → [4, 8, 9, 10, 32] (sorted, unique). */
+function parseSections(text: string): number[] {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(0x[0-9a-f]+|\d+)(?:\s*-\s*(0x[0-9a-f]+|\d+))?\s*$/i.exec(part);
+    if (!m?.[1]) throw new UserError('E_USAGE', `--sections ${text}: expected section numbers and ranges such as 4,8-10,32`);
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) throw new UserError('E_USAGE', `--sections ${text}: ${part.trim()} runs backwards`);
+    if (b - a + out.size >= MAX_SECTIONS) throw new UserError('E_LIMIT', `--sections ${text}: more than ${MAX_SECTIONS} sections`);
+    for (let s = a; s <= b; s++) out.add(s);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+/** `0x40000000-0x4fffffff` (bytes, inclusive) → the sections it touches. */
+function rangeSections(text: string): number[] {
+  const m = /^\s*(0x[0-9a-f]+|\d+)\s*-\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(text);
+  if (!m?.[1] || !m[2]) throw new UserError('E_USAGE', `--range ${text}: expected START-END in bytes, e.g. 0x40000000-0x4fffffff`);
+  const a = Math.floor(Number(m[1]) / SECTION_BYTES);
+  const b = Math.floor(Number(m[2]) / SECTION_BYTES);
+  if (b < a) throw new UserError('E_USAGE', `--range ${text}: the end is before the start`);
+  return parseSections(`${a}-${b}`);
+}
