@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Failed } from '../kernel/errors.js';
+import { envError } from './env_result.js';
+import { findOnPath } from './path_lookup.js';
 
 /** The files of verify/guest/ the module build needs. */
 const MODULE_SOURCES = ['memhp_guest.c', 'Kbuild', 'Makefile'] as const;
@@ -25,10 +27,6 @@ export interface ModuleBuildOptions {
 /** A built module: the path of memhp_guest.ko in outDir. */
 export type ModuleBuildResult = { readonly ok: true; readonly ko: string } | Failed;
 
-/** An E_ENV failure with a one-line message. */
-function envError(message: string): Failed {
-  return { ok: false, code: 'E_ENV', message: message.replace(/\s*\n\s*/g, ' ').trim() };
-}
 
 /** verify/guest/ of this package: the folder holding package.json above this file (works from verify/ and dist/verify/). */
 export function guestSourceDir(from: string = dirname(fileURLToPath(import.meta.url))): string | null {
@@ -41,12 +39,6 @@ export function guestSourceDir(from: string = dirname(fileURLToPath(import.meta.
     if (up === dir) return null;
     dir = up;
   }
-}
-
-/** Whether a program runs (`PROGRAM --version` starts). */
-function runs(program: string): boolean {
-  const r = spawnSync(program, ['--version'], { stdio: 'ignore' });
-  return r.error === undefined;
 }
 
 /** The line of a failed build's output that says why: the first compiler/make error line, else the last line. */
@@ -64,10 +56,10 @@ export function buildGuestModule(options: ModuleBuildOptions): ModuleBuildResult
   if (!existsSync(join(headers, 'Makefile'))) {
     return envError(`kernel headers not found: ${headers} has no Makefile (scripts/fetch-debian-kernel.sh KVER DIR unpacks them)`);
   }
-  if (!runs('make')) return envError('make not found on PATH (Debian: apt-get install make)');
+  if (findOnPath('make') === null) return envError('make not found on PATH (Debian: apt-get install make)');
   const cc = options.cc ?? 'gcc';
   const ccProgram = cc.trim().split(/\s+/)[0] ?? cc;
-  if (!runs(ccProgram)) return envError(`compiler ${ccProgram} not found (Debian: apt-get install gcc, or scripts/fetch-debian-kernel.sh --with-gcc)`);
+  if (findOnPath(ccProgram) === null) return envError(`compiler ${ccProgram} not found (Debian: apt-get install gcc, or scripts/fetch-debian-kernel.sh --with-gcc)`);
 
   const work = mkdtempSync(join(tmpdir(), 'memhp-guest-'));
   try {

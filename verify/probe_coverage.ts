@@ -4,6 +4,7 @@
  * memhp_guest.ko (`lab_kmod/REGISTERED SYM`), or nothing because it is not in kallsyms (inlined:
  * `LAB_NOSYM SYM`), so its effect shows only in the snapshots.
  */
+import { kprobeFailures } from './console_sections.js';
 
 /** How a refused function was covered. */
 export type Coverage = 'kretprobe' | 'inlined' | 'none';
@@ -17,9 +18,9 @@ export interface RefusedProbe {
 /** The functions kprobe_events refused in `consoleText`, in the order refused, with their coverage. */
 export function refusedProbes(consoleText: string): RefusedProbe[] {
   const refused: string[] = [];
-  for (const m of consoleText.matchAll(/^@@LAB KPROBE_FAIL: [pr]:lab\/\S+ (\S+)/gm)) {
-    const fn = m[1] as string;
-    if (!refused.includes(fn)) refused.push(fn);
+  for (const def of kprobeFailures(consoleText)) {
+    const fn = def.split(/\s+/)[1];
+    if (fn !== undefined && !refused.includes(fn)) refused.push(fn);
   }
   const registered = new Set([...consoleText.matchAll(/lab_kmod\/REGISTERED (\S+)/g)].map((m) => m[1] as string));
   const nosym = new Set([...consoleText.matchAll(/LAB_NOSYM (\S+)/g)].map((m) => m[1] as string));

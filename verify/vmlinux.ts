@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { Failed } from '../kernel/errors.js';
+import { envError } from './env_result.js';
 import { loadBtf } from '../inputs/btf/load.js';
 import { isElf } from '../inputs/btf/elf.js';
 import { isBtf } from '../inputs/btf/btf.js';
@@ -30,9 +30,6 @@ const CODECS: readonly Codec[] = [
   { tool: 'zstd', args: ['-dcq'], magic: [0x28, 0xb5, 0x2f, 0xfd], pkg: 'zstd' },
 ];
 
-function envError(message: string): Failed {
-  return { ok: false, code: 'E_ENV', message };
-}
 
 /** Offsets where `magic` occurs in `bytes`, at most `max`. */
 function findMagic(bytes: Uint8Array, magic: readonly number[], max: number): number[] {
