@@ -18,8 +18,8 @@
 import type { BootLayout, Operation } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import type { Geometry } from '../kernel/geometry.js';
-import { mulberry32 } from './prng.js';
-import type { Rng } from './prng.js';
+import { mulberry32 } from '../verify/prng.js';
+import type { Rng } from '../verify/prng.js';
 
 /** Parameters of a workload. */
 export interface WorkloadOptions {

@@ -19,7 +19,7 @@ import type { LogStep } from '../log/types.js';
 import { generateWorkload } from './generate.js';
 import type { Workload, WorkloadOptions } from './generate.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, heapUsed, sink, timeRuns } from './measure.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../verify/prng.js';
 import { bareRun, runBare } from './workloads.js';
 
 /** Options of the logfile bench. */

@@ -12,7 +12,7 @@
 import type { Operation } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import type { Geometry } from '../kernel/geometry.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../verify/prng.js';
 
 /** Where the violations are planted (step numbers: step 0 is boot). */
 export interface PlantOptions {

@@ -38,7 +38,7 @@ import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
 import { benchLogfile } from './logfile.js';
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, fmtUs, gc, heapUsed, sink, table, timeRuns } from './measure.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../verify/prng.js';
 import { queryBench } from './query.js';
 import { bareRun, crossCheck, recordLogged, runBare } from './workloads.js';
 import { append } from '../present/widest.js';

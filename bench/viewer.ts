@@ -20,7 +20,7 @@ import { startViewServer } from '../viewer/server/http.js';
 import { stateView } from '../present/views.js';
 import type { ViewSource } from '../present/views.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, median, sink, timeRuns } from './measure.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../verify/prng.js';
 import { append } from '../present/widest.js';
 
 /** What the viewer bench measures on. */

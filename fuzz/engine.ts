@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mulberry32 } from '../bench/prng.js';
+import { mulberry32 } from '../verify/prng.js';
 import { runBinary } from './binary.js';
 import { CLASSES, classifyCli, classifyViewer, firstLine } from './classify.js';
 import type { FuzzClass, Verdict } from './classify.js';

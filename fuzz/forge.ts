@@ -4,8 +4,8 @@
  * the header chained from ''), so it passes the chain check and only the reader's schema stands
  * between the edit and the model. The fuzzer's `log` reader feeds these to every command.
  */
-import { mulberry32 } from '../bench/prng.js';
-import type { Rng } from '../bench/prng.js';
+import { mulberry32 } from '../verify/prng.js';
+import type { Rng } from '../verify/prng.js';
 import { splitHash } from '../log/logfile.js';
 import { sealLine } from '../log/serialize.js';
 

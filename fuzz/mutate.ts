@@ -3,8 +3,8 @@
  * list of steps, each a kind and its own seed, so a failing input can be replayed from its
  * description and minimized by dropping steps.
  */
-import { mulberry32 } from '../bench/prng.js';
-import type { Rng } from '../bench/prng.js';
+import { mulberry32 } from '../verify/prng.js';
+import type { Rng } from '../verify/prng.js';
 
 /** The mutation kinds, in the order they are drawn from. */
 export const MUTATION_KINDS = [

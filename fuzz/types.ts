@@ -1,5 +1,5 @@
 /** The fuzzer's shared types: a case (one mutated input and one command), a reader, what a case runs. */
-import type { Rng } from '../bench/prng.js';
+import type { Rng } from '../verify/prng.js';
 import type { MutateLimits, MutationStep } from './mutate.js';
 
 /** One fuzz case: a corpus input, the mutation steps applied to it, and the reader's own choices. */

@@ -7,6 +7,7 @@
 import type { Operation } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import { operationLine } from '../inputs/trace/scenario_text.js';
+import { mulberry32 } from './prng.js';
 
 /** Pages per section and per sub-section (x86_64). */
 const SEC = 1 << 15;
@@ -26,7 +27,7 @@ export interface RandomSequence {
 
 /** `n` sequences of `ops` calls each from `seed` (mulberry32); sequence i uses block i. */
 export function randomSequences(n: number, ops: number, seed: number): RandomSequence[] {
-  const rnd = mulberry32(seed);
+  const rnd = mulberry32(seed).next;
   const out: RandomSequence[] = [];
   for (let i = 0; i < n; i++) {
     const firstSection = FIRST_BLOCK_SECTION + i * BLOCK_SECTIONS;
@@ -52,18 +53,6 @@ export function sequencesScenario(seqs: readonly RandomSequence[], file: string)
 // --- internal ---
 
 type Rnd = () => number;
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; floats in [0, 1). */
-function mulberry32(seed: number): Rnd {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rnd: Rnd, min: number, max: number): number => min + Math.floor(rnd() * (max - min + 1));
 

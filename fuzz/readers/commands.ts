@@ -1,5 +1,5 @@
 /** The commands the readers run an input with (argv with `%D` for the case directory, `%F` for the input). */
-import { mulberry32 } from '../../bench/prng.js';
+import { mulberry32 } from '../../verify/prng.js';
 import type { Oracle, RunSpec } from '../types.js';
 
 /** Commands that read a scenario, a trace or a log file as their input. */

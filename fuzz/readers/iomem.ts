@@ -3,8 +3,8 @@
  * line, a scenario's inline `iomem` … `end` block, and `--iomem FILE` beside a recorded trace.
  */
 import { join } from 'node:path';
-import { mulberry32 } from '../../bench/prng.js';
-import type { Rng } from '../../bench/prng.js';
+import { mulberry32 } from '../../verify/prng.js';
+import type { Rng } from '../../verify/prng.js';
 import { iomemCorpus, traceCorpus } from '../corpus.js';
 import { applySteps, drawSteps } from '../mutate.js';
 import type { FuzzCase, Materialized, Reader, ReaderContext } from '../types.js';

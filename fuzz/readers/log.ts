@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { mulberry32 } from '../../bench/prng.js';
-import type { Rng } from '../../bench/prng.js';
+import { mulberry32 } from '../../verify/prng.js';
+import type { Rng } from '../../verify/prng.js';
 import { runCli } from '../../cli/app.js';
 import { readTextFile } from '../../cli/io.js';
 import { FORGE_EDITS, forgeEdit, forgeLog } from '../forge.js';

@@ -1,5 +1,5 @@
 /** The `scenario` reader: examples/*.scn and the tests' scenario texts, mutated, through every command that runs a scenario. */
-import type { Rng } from '../../bench/prng.js';
+import type { Rng } from '../../verify/prng.js';
 import { scenarioCorpus } from '../corpus.js';
 import { applySteps, drawSteps } from '../mutate.js';
 import type { FuzzCase, Materialized, Reader, ReaderContext } from '../types.js';

@@ -1,7 +1,7 @@
 /** The `trace` reader: recorded trace directories (trace.txt, console.log, run.json, iomem-before.txt), one file mutated at a time. */
 import { basename, dirname } from 'node:path';
-import { mulberry32 } from '../../bench/prng.js';
-import type { Rng } from '../../bench/prng.js';
+import { mulberry32 } from '../../verify/prng.js';
+import type { Rng } from '../../verify/prng.js';
 import { traceCorpus } from '../corpus.js';
 import { applySteps, drawSteps } from '../mutate.js';
 import type { FuzzCase, Materialized, Reader, ReaderContext } from '../types.js';

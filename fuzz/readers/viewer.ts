@@ -4,8 +4,8 @@
  * headers (Host among them) edited, then possibly byte-mutated. `%PORT` is the server's port.
  */
 import { join } from 'node:path';
-import { mulberry32 } from '../../bench/prng.js';
-import type { Rng } from '../../bench/prng.js';
+import { mulberry32 } from '../../verify/prng.js';
+import type { Rng } from '../../verify/prng.js';
 import { BOUNDARY_NUMBERS, applySteps, drawSteps } from '../mutate.js';
 import type { FuzzCase, Materialized, Reader, ReaderContext } from '../types.js';
 

@@ -1,6 +1,7 @@
 /**
- * A small deterministic PRNG (mulberry32) so every bench run replays the same workload: seeded from
- * a 32-bit integer, yields floats in [0, 1) and integers in [0, n).
+ * A small deterministic PRNG (mulberry32), so that a seed replays the same run: verify --random's
+ * sequences, and the bench's workloads and the fuzzer's mutations above this layer. Seeded from a
+ * 32-bit integer, it yields floats in [0, 1) and integers in [0, n).
  */
 
 /** A seeded random source. */
