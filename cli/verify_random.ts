@@ -15,6 +15,7 @@ import { planGuest, MAX_WATCHED_SECTIONS } from '../verify/plan.js';
 import type { Accel } from '../verify/qemu_args.js';
 import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, randomSequences, sequencesScenario, type RandomSequence } from '../verify/random.js';
 import { verifyScenario } from '../verify/verify.js';
+import { prepareGuestKit, type GuestKit } from '../verify/guest_kit.js';
 import { ddminBatched } from '../query/ddmin_batched.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
@@ -58,10 +59,24 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
   const say = (s: string): void => {
     if (!o.json) io.err(`memhp verify: ${s}\n`);
   };
+  // The kernel's BTF and the guest module serve every boot: made once, removed at the end.
+  const kit = prepareGuestKit(o.kernel, (w) => say(`  ${w}`));
+  if (!kit.ok) throw new UserError('E_ENV', kit.message);
+  try {
+    return await runSequences(io, o, seqs, kit.value, say);
+  } finally {
+    kit.value.dispose();
+  }
+}
+
+// --- internal ---
+
+/** The boots of `seqs`, each disagreeing sequence shrunk and written; the summary printed; the exit code. */
+async function runSequences(io: Io, o: RandomOptions, seqs: readonly RandomSequence[], kit: GuestKit, say: (s: string) => void): Promise<number> {
   let boots = 0;
   const run = async (batch: readonly RandomSequence[], name: string): Promise<BootResult> => {
     boots++;
-    return bootBatch(io, o, batch, join(o.out, name), say);
+    return bootBatch(io, o, kit, batch, join(o.out, name), say);
   };
   let fields = 0;
   let calls = 0;
@@ -74,10 +89,11 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
     const batch = seqs.slice(b * RANDOM_PER_BOOT, (b + 1) * RANDOM_PER_BOOT);
     say(`boot ${b + 1} of ${Math.ceil(seqs.length / RANDOM_PER_BOOT)}: sequences ${batch[0]?.index ?? 0}–${batch[batch.length - 1]?.index ?? 0}`);
     const r = await run(batch, `boot-${b + 1}`);
+    const batchCalls = batch.reduce((n, s) => n + s.ops.length, 0);
     fields += r.fieldsCompared;
-    calls += batch.reduce((n, s) => n + s.ops.length, 0);
+    calls += batchCalls;
     if (r.bootS !== null) bootTimes.push(r.bootS);
-    if (r.planS !== null) planTimes.push(r.planS / batch.reduce((n, s) => n + s.ops.length, 0));
+    if (r.planS !== null) planTimes.push(r.planS / batchCalls);
     unowned += r.bySequence.get(-1)?.length ?? 0;
     for (const s of batch) {
       const m = r.bySequence.get(s.index);
@@ -105,15 +121,13 @@ export async function runVerifyRandom(io: Io, o: RandomOptions): Promise<number>
   return bad.length > 0 || unowned > 0 ? 1 : 0;
 }
 
-// --- internal ---
-
 /** Boot one batch (each sequence moved to its own block) and check it; throws UserError E_ENV when the guest fails. */
-async function bootBatch(io: Io, o: RandomOptions, batch: readonly RandomSequence[], outDir: string, say: (s: string) => void): Promise<BootResult> {
+async function bootBatch(io: Io, o: RandomOptions, kit: GuestKit, batch: readonly RandomSequence[], outDir: string, say: (s: string) => void): Promise<BootResult> {
   const placed = batch.map((s, i) => relocate(s, i));
   const scenario = sequencesScenario(placed, `${outDir}/random.scn`);
   const plan = planGuest(scenario, { quiet: true });
   mkdirSync(outDir, { recursive: true });
-  const r = await verifyScenario({ scenario, plan, kernel: o.kernel, outDir, timeoutS: o.timeoutS, accel: o.accel, onProgress: (w) => say(`  ${w}`) });
+  const r = await verifyScenario({ scenario, plan, kit, kernel: o.kernel, outDir, timeoutS: o.timeoutS, accel: o.accel, onProgress: (w) => say(`  ${w}`) });
   if (!r.ok) throw new UserError('E_ENV', r.message, [], r.runDir === null ? undefined : `the run directory is kept: ${r.runDir}`);
   const t = loadTrace(io, r.value.runDir, undefined);
   const prof = resolveProfile({ kernel: o.modelKernel ?? t.kernel, paging: t.paging });

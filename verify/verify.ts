@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Scenario } from '../inputs/types.js';
 import { envError, type EnvResult } from './env_result.js';
-import { checkEnvironment, type KernelSource, type VerifyEnvironment } from './environment.js';
+import type { KernelSource, VerifyEnvironment } from './environment.js';
+import { prepareGuestKit, type GuestKit } from './guest_kit.js';
 import { guestFailure } from './guest_outcome.js';
 import { buildInitramfs, type GuestFile } from './initramfs.js';
-import { buildGuestModule, guestSourceDir } from './module_build.js';
+import { guestSourceDir } from './module_build.js';
 import { NVDIMM_MODULES, resolveModules, type ModuleFile } from './modules.js';
 import { planGuest, planScriptFor, type GuestPlan } from './plan.js';
 import { guestProbes } from './probes.js';
@@ -22,7 +23,6 @@ import type { Accel } from './qemu_args.js';
 import { qemuVersion } from './programs.js';
 import { refusedProbes, type RefusedProbe } from './probe_coverage.js';
 import { writeRunDir } from './run_dir.js';
-import { kernelBtf } from './vmlinux.js';
 
 /** The kernel command line every guest boots with (the scenario's memmap= words follow). */
 export const BASE_CMDLINE = 'console=ttyS0 panic=-1 ftrace_dump_on_oops nokaslr';
@@ -39,6 +39,8 @@ export interface VerifyOptions {
   readonly onProgress?: (what: string) => void;
   /** A plan to run instead of planGuest(scenario) (verify --random builds its own). */
   readonly plan?: GuestPlan;
+  /** The kernel's environment, BTF and guest module when already made (verify --random: once for all boots); else made and disposed here. */
+  readonly kit?: GuestKit;
 }
 
 /** Seconds spent in each part of a run. */
@@ -71,24 +73,30 @@ export type VerifyFailed = { readonly ok: false; readonly code: 'E_ENV'; readonl
 /** Run `o.scenario` on the kernel in a QEMU guest and write the run directory. */
 export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: true; readonly value: VerifyRun } | VerifyFailed> {
   const t0 = Date.now();
+  if (o.kit !== undefined) return runOnKit(o, o.kit, t0);
+  const made = prepareGuestKit(o.kernel, o.onProgress);
+  if (!made.ok) return { ...made, runDir: null };
+  try {
+    return await runOnKit(o, made.value, t0);
+  } finally {
+    made.value.dispose();
+  }
+}
+
+// --- internal ---
+
+/** Plan, probes, initramfs, boot and run directory, with the kernel's kit made; `t0` when the run started. */
+async function runOnKit(o: VerifyOptions, kit: GuestKit, t0: number): Promise<{ readonly ok: true; readonly value: VerifyRun } | VerifyFailed> {
   const fail = (e: { message: string }, runDir: string | null = null): VerifyFailed => ({ ok: false, code: 'E_ENV', message: e.message, runDir });
   const progress = o.onProgress ?? ((): void => undefined);
-  const env = checkEnvironment(o.kernel);
-  if (!env.ok) return fail(env);
-  const k = env.value.kernel;
+  const env = kit.env;
+  const k = env.kernel;
   const plan = o.plan ?? planGuest(o.scenario);
-
-  progress(`reading the BTF of ${k.image}`);
-  const btf = kernelBtf(k.image);
-  if (!btf.ok) return fail(btf);
-  const probes = guestProbes(btf.value, plan.sections);
+  const probes = guestProbes(kit.btf, plan.sections);
   if (!probes.ok) return fail(probes);
 
   const work = mkdtempSync(join(tmpdir(), 'memhp-verify-'));
   try {
-    progress(`building memhp_guest.ko against ${k.headersDir}`);
-    const ko = buildGuestModule({ headers: k.headersDir, ...(k.cc === undefined ? {} : { cc: k.cc }), makeArgs: k.makeArgs, outDir: join(work, 'module') });
-    if (!ko.ok) return fail(ko);
     const usesNamespaces = plan.steps.some((s) => 'action' in s && /^ns_/.test(s.action));
     let modules: ModuleFile[] = [];
     if (usesNamespaces) {
@@ -96,10 +104,10 @@ export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: t
       if (!m.ok) return fail(m);
       modules = m.value;
     }
-    const files = guestFiles(plan, probes.value, ko.ko);
+    const files = guestFiles(plan, probes.value, kit.ko);
     if (!files.ok) return fail(files);
     progress('packing the initramfs');
-    const initrd = buildInitramfs({ busybox: env.value.programs.busybox, kver: k.kver, files: files.value, modules });
+    const initrd = buildInitramfs({ busybox: env.programs.busybox, kver: k.kver, files: files.value, modules });
     if (!initrd.ok) return fail(initrd);
     const initrdPath = join(work, 'initramfs.cpio.gz');
     writeFileSync(initrdPath, initrd.value);
@@ -121,8 +129,8 @@ export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: t
       timeoutS: o.timeoutS,
       consolePath,
       accel: o.accel ?? 'auto',
-      kvmUsable: env.value.kvm,
-      qemu: env.value.programs.qemu,
+      kvmUsable: env.kvm,
+      qemu: env.programs.qemu,
       onLine: (line) => {
         if (booted === null && line.includes('=====LAB BOOTED')) {
           booted = Date.now();
@@ -137,7 +145,7 @@ export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: t
       scenario: o.scenario.file,
       run: run.value,
       kernelCmdline: append,
-      qemuVersion: versionLine(env.value.programs.qemu),
+      qemuVersion: versionLine(env.programs.qemu),
       memhp: { plan: plan.steps, sections: plan.sections, notes: plan.notes, probe_notes: probes.value.notes, offsets: probes.value.offsets },
     });
     if (!dir.ok) return fail(envError(dir.message), outDir);
@@ -147,14 +155,12 @@ export async function verifyScenario(o: VerifyOptions): Promise<{ readonly ok: t
     const planS = booted === null || dumped === null ? null : ((dumped as number) - (booted as number)) / 1000;
     return {
       ok: true,
-      value: { env: env.value, plan, runDir: outDir, run: run.value, probeNotes: probes.value.notes, refused: refusedProbes(readFileSync(consolePath, 'latin1')), timings: { prepareS, bootS, planS, totalS: (Date.now() - t0) / 1000 } },
+      value: { env, plan, runDir: outDir, run: run.value, probeNotes: probes.value.notes, refused: refusedProbes(readFileSync(consolePath, 'latin1')), timings: { prepareS, bootS, planS, totalS: (Date.now() - t0) / 1000 } },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
-
-// --- internal ---
 
 /** `qemu --version`'s first line, or 'unknown'. */
 function versionLine(qemu: string): string {
