@@ -26,6 +26,8 @@ export interface GuestProbes {
   readonly spr: number;
   /** One line per argument left out (like the lab's LAB_KPROBE_ARG_MISSING markers). */
   readonly notes: string[];
+  /** The probed functions the BTF has no FUNC record of (static or inlined: kprobe_events refuses them). */
+  readonly noBtfFunc: string[];
   /** The offsets.env numbers of the lab (MS_SIZE, ZONE_OFF_NAME, SECTION_*_BIT, …); optional ones absent when the kernel lacks them. */
   readonly offsets: Record<string, number>;
 }
@@ -175,9 +177,11 @@ export function guestProbes(btf: Btf, sections: readonly number[]): BtfResult<Gu
   if (o.MHP_OFF_PGMAP === undefined) notes.push('__add_pages/arch_add_memory: pgmap left out (struct mhp_params has no pgmap member)');
   const kprobeEvents: string[] = [];
   const kretprobes: string[] = [];
+  const noBtfFunc: string[] = [];
   for (const spec of probeSpecs(o)) {
     const params = funcParams(btf, spec.fn);
     if (spec.ifInBtf && params === null) continue;
+    if (params === null) noBtfFunc.push(spec.fn);
     kprobeEvents.push(entryProbe(spec, params, notes));
     kretprobes.push(kretprobeLine(spec.fn, params));
     if (spec.ret !== undefined) kprobeEvents.push(`r:lab/${spec.fn}_ret ${spec.fn}${spec.ret === '' ? '' : ` ${spec.ret}`}`);
@@ -185,5 +189,5 @@ export function guestProbes(btf: Btf, sections: readonly number[]): BtfResult<Gu
   const sec = secstateProbes(sections, o, spr);
   for (const line of sec) kprobeEvents.push(line);
   if (sec.length > 0) kretprobes.push(kretprobeLine('ksys_sync', funcParams(btf, 'ksys_sync')));
-  return { ok: true, value: { kprobeEvents, kretprobes, spr, notes, offsets: o } };
+  return { ok: true, value: { kprobeEvents, kretprobes, spr, notes, noBtfFunc, offsets: o } };
 }

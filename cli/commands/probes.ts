@@ -7,7 +7,6 @@
  * `#` comments.
  */
 import { defineCommand } from 'citty';
-import { funcParams } from '../../inputs/btf/queries.js';
 import { guestProbes } from '../../verify/probes.js';
 import { btfFromFile } from '../../verify/vmlinux.js';
 import { inputArgs } from '../args.js';
@@ -45,9 +44,8 @@ export function runProbes(io: Io, args: { btf?: string; running?: boolean; secti
   if (!btf.ok) throw new UserError(btf.code, btf.message, [], args.btf === undefined ? 'give the kernel with --btf FILE (a vmlinux, a bzImage, or /sys/kernel/btf/vmlinux copied from it)' : undefined);
   const p = guestProbes(btf.value, sections);
   if (!p.ok) throw new UserError(p.code, p.message);
-  const probed = [...new Set(p.value.kprobeEvents.map((l) => l.split(/\s+/)[1] ?? '').filter((f) => f !== '' && f !== 'ksys_sync'))];
-  const noFunc = probed.filter((f) => funcParams(btf.value, f) === null);
-  const meminit = MEMINIT.filter((f) => probed.includes(f) && !noFunc.includes(f));
+  const noFunc = p.value.noBtfFunc;
+  const meminit = MEMINIT.filter((f) => p.value.kprobeEvents.some((l) => l.startsWith(`p:lab/${f} `)) && !noFunc.includes(f));
   if (args.json) {
     io.out(`${JSON.stringify({ btf: file, sections, spr: p.value.spr, kprobeEvents: p.value.kprobeEvents, kretprobes: p.value.kretprobes, offsets: p.value.offsets, notes: p.value.notes, noBtfFunc: noFunc, meminit })}\n`);
     return EXIT_OK;
