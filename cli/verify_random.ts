@@ -15,6 +15,7 @@ import { planGuest, MAX_WATCHED_SECTIONS } from '../verify/plan.js';
 import type { Accel } from '../verify/qemu_args.js';
 import { BLOCK_SECTIONS, FIRST_BLOCK_SECTION, randomSequences, sequencesScenario, type RandomSequence } from '../verify/random.js';
 import { verifyScenario } from '../verify/verify.js';
+import { GUEST_GEOMETRY } from '../verify/guest_geometry.js';
 import { prepareGuestKit, type GuestKit } from '../verify/guest_kit.js';
 import { ddminBatched } from '../query/ddmin_batched.js';
 import { UserError } from './errors.js';
@@ -24,7 +25,7 @@ import { traceScenarioText } from '../inputs/trace/scenario_text.js';
 
 /** Sequences per boot: as many blocks as the watched-section limit allows. */
 export const RANDOM_PER_BOOT = Math.floor(MAX_WATCHED_SECTIONS / BLOCK_SECTIONS);
-const SEC = 1 << 15;
+const SEC = GUEST_GEOMETRY.PAGES_PER_SECTION;
 
 /** What --random runs. */
 export interface RandomOptions {

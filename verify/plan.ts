@@ -8,11 +8,10 @@
 import type { IomemResource, Operation, SourceLoc } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import type { GuestMachine } from './qemu_args.js';
+import { GUEST_GEOMETRY } from './guest_geometry.js';
 import { shellWord } from './shell.js';
 
-/** Pages per section and pages per sub-section on x86_64 (SECTION_SIZE_BITS 27, PAGE_SHIFT 12). */
-const PAGES_PER_SECTION = 1 << 15;
-const PAGE_SIZE = 4096;
+const { PAGES_PER_SECTION, PAGE_SIZE } = GUEST_GEOMETRY;
 /** At most this many sections are watched (secstate probes fetch 3 words each, 8 sections an event). */
 export const MAX_WATCHED_SECTIONS = 96;
 /** QEMU's pc machine keeps RAM below 4 GiB up to 3 GiB once it has 3.5 GiB or more. */

@@ -7,12 +7,11 @@
 import type { Operation } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import { operationLine } from '../inputs/trace/scenario_text.js';
+import { GUEST_GEOMETRY } from './guest_geometry.js';
 import { mulberry32 } from './prng.js';
 
 /** Pages per section and per sub-section (x86_64). */
-const SEC = 1 << 15;
-const SUB = 512;
-const SUBS = 64;
+const { PAGES_PER_SECTION: SEC, PAGES_PER_SUBSECTION: SUB, SUBSECTIONS_PER_SECTION: SUBS } = GUEST_GEOMETRY;
 /** Sections per sequence: a block of fresh sections no other sequence touches. */
 export const BLOCK_SECTIONS = 4;
 /** The first block starts at section 256 (32 GiB), above any RAM a verify guest boots with. */

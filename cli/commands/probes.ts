@@ -7,6 +7,7 @@
  * `#` comments.
  */
 import { defineCommand } from 'citty';
+import { GUEST_GEOMETRY } from '../../verify/guest_geometry.js';
 import { guestProbes } from '../../verify/probes.js';
 import { btfFromFile } from '../../verify/vmlinux.js';
 import { inputArgs } from '../args.js';
@@ -15,8 +16,7 @@ import type { Io } from '../io.js';
 
 /** The running kernel's BTF. */
 const RUNNING_BTF = '/sys/kernel/btf/vmlinux';
-/** Sections per 128 MiB: x86_64 (SECTION_SIZE_BITS 27). */
-const SECTION_BYTES = 2 ** 27;
+const { SECTION_BYTES } = GUEST_GEOMETRY;
 /** At most this many sections are snapshotted (3 fetches each, 8 to an event). */
 const MAX_SECTIONS = 256;
 /** Debian 6.1 puts these in .meminit.text, without an ftrace site: kprobe_events refuses them there (the recorded 6.1 runs). */
