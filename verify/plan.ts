@@ -182,7 +182,6 @@ export function planScriptFor(plan: GuestPlan, spr: number): string {
 function planScript(scenario: Scenario, steps: readonly PlannedStep[], quiet: boolean): string {
   const out = [
     `# plan.sh: ${scenario.file}, written by memhp verify (verify/plan.ts); sourced by /init`,
-    `note() { marker "LAB_NOTE $*"; say "NOTE $*"; }`,
     'snap boot',
   ];
   for (const p of steps) {

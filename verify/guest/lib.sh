@@ -1,5 +1,6 @@
 # Guest helpers of `memhp verify` (busybox ash), sourced by /init; /memhp/plan.sh calls
-# watch, step, snap, call, ns_enable, ns_disable, host; /init calls setup and finish.
+# watch, step, note, snap, call, ns_enable, ns_disable, host (and the quiet stepq, snapq,
+# callq); /init calls setup and finish.
 #
 # Everything worth keeping goes into the ftrace ring buffer, in order: the kprobe events
 # of /memhp/kprobe_events (group lab), the module's lab_kmod/ and lab_call/ lines,
@@ -107,6 +108,9 @@ watch() {
 
 # step TEXT: a phase of the plan
 step() { marker "LAB_STEP $*"; say "STEP $*"; }
+
+# note TEXT: a remark of the plan (a step the guest cannot run: "not verifiable: why")
+note() { marker "LAB_NOTE $*"; say "NOTE $*"; }
 
 # memblk LABEL: one MEMBLK line per watched section (its memory block's sysfs state)
 memblk() {
