@@ -4,43 +4,27 @@
  * kretprobe parameters and the kernel's release.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGuestModule } from '../verify/module_build.js';
+import { fetchedKernel } from '../verify/environment.js';
 import { TEST_KVER, testKernelTree } from './helpers/kernel_tree.js';
 
 const KVER = TEST_KVER;
 const TREE = testKernelTree();
 const FETCH = `scripts/fetch-debian-kernel.sh ${KVER} .kernels/${KVER}`;
 
-/** KEY='VALUE' lines of the fetch script's memhp-kernel.env. */
-function readEnv(file: string): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^(\w+)='(.*)'$/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined) env.set(m[1], m[2]);
-  }
-  return env;
-}
-
 const out = mkdtempSync(join(tmpdir(), 'memhp-module-build-slow-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe(`memhp_guest.ko against ${KVER}`, () => {
   it('builds, and modinfo shows probe0..probe7 and the release', () => {
-    const envFile = join(TREE, 'memhp-kernel.env');
-    if (!existsSync(envFile)) throw new Error(`missing ${envFile}: run ${FETCH} first`);
-    const env = readEnv(envFile);
-    const makeArgs = (env.get('MAKEARGS') ?? '').split(/\s+/).filter((a) => a !== '');
-    const cc = env.get('CC');
-    const r = buildGuestModule({
-      headers: join(TREE, 'lib', 'modules', KVER, 'build'),
-      ...(cc !== undefined && cc !== '' ? { cc } : {}),
-      makeArgs,
-      outDir: out,
-    });
+    const tree = fetchedKernel(TREE);
+    if (!tree.ok) throw new Error(`${tree.message} (${FETCH})`);
+    const k = tree.value;
+    const r = buildGuestModule({ headers: k.headersDir, ...(k.cc === undefined ? {} : { cc: k.cc }), makeArgs: k.makeArgs, outDir: out });
     if (!r.ok) throw new Error(r.message);
     expect(r.ko).toBe(join(out, 'memhp_guest.ko'));
     expect(existsSync(r.ko)).toBe(true);
