@@ -5,8 +5,7 @@
  * directory splits), a guest without /init (the kernel panics), and one that sleeps past a 20 s
  * timeout (QEMU killed). After each, no QEMU of the run is left.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,29 +17,19 @@ import { findOnPath } from '../verify/path_lookup.js';
 import { runGuest, type GuestRun } from '../verify/qemu.js';
 import { writeRunDir } from '../verify/run_dir.js';
 import { TEST_KVER, testKernelTree } from './helpers/kernel_tree.js';
+import { fetchedKernel } from '../verify/environment.js';
 
 const KVER = TEST_KVER;
 const TREE = testKernelTree();
-const IMAGE = join(TREE, 'boot', `vmlinuz-${KVER}`);
-if (!existsSync(IMAGE)) throw new Error(`${IMAGE} missing: run scripts/fetch-debian-kernel.sh ${KVER} (makes .kernels/${KVER})`);
+const KERNEL = fetchedKernel(TREE);
+if (!KERNEL.ok) throw new Error(KERNEL.message);
+const IMAGE = KERNEL.value.image;
 const BUSYBOX = findOnPath('busybox');
 if (BUSYBOX === null) throw new Error('busybox not found on PATH (Debian: apt-get install busybox-static)');
 
 const work = mkdtempSync(join(tmpdir(), 'memhp-qemu-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const APPEND = 'console=ttyS0 panic=-1 ftrace_dump_on_oops nokaslr';
-
-/** The tree's modules dir, with a modules.dep: the tree's own, else one depmod writes for a copy (the unpacked package has none). */
-function modulesDir(): string {
-  const own = join(TREE, 'lib/modules', KVER);
-  if (existsSync(join(own, 'modules.dep'))) return own;
-  const dir = join(work, 'depmod/lib/modules', KVER);
-  mkdirSync(dir, { recursive: true });
-  symlinkSync(join(own, 'kernel'), join(dir, 'kernel'));
-  for (const f of ['modules.order', 'modules.builtin', 'modules.builtin.modinfo']) copyFileSync(join(own, f), join(dir, f));
-  execFileSync(findOnPath('depmod') ?? '/sbin/depmod', ['-b', join(work, 'depmod'), KVER]);
-  return dir;
-}
 
 /** An initramfs at WORK/NAME.cpio.gz with these files (the ones a test asks, no /init when none is given). */
 function initrd(name: string, files: GuestFile[], modules: ModuleFile[] = []): string {
@@ -81,7 +70,7 @@ async function boot(name: string, files: GuestFile[], timeoutS: number, modules:
 
 describe('runGuest on the Debian 6.1 kernel (TCG)', () => {
   it('a guest that loads the nvdimm/dax modules, prints the markers and powers off completes, answers a host command, and its run dir splits', async () => {
-    const mods = resolveModules(modulesDir(), [...NVDIMM_MODULES]);
+    const mods = resolveModules(KERNEL.value.modulesDir, [...NVDIMM_MODULES]);
     if (!mods.ok) throw new Error(mods.message);
     const { run, consolePath, initrdPath } = await boot(
       'happy',
