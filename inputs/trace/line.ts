@@ -220,13 +220,18 @@ function parseLab(printkCaller: string, rest: string, base: Base): LineResult {
   return { kind: 'record', record: { kind: 'entry', ...base, origin, name: fn, site, printkCaller, args: args.value } };
 }
 
-/** `secstateN: (ksys_sync+0x0/0xa0) vmb=0x… m<S>=0x… p<S>=0x… u<S>=0x…`. */
+/**
+ * `secstateN: (ksys_sync+0x0/0xa0) vmb=0x… m<S>=0x… p<S>=0x… u<S>=0x…`, or taken at a return
+ * (`memhp capture` snapshots after each top-level hotplug call): `secstateN: (CALLER <- FUNC) vmb=…`,
+ * whose site is FUNC.
+ */
 function parseSecstate(probe: string, rest: string, base: Base): LineResult {
-  const m = /^\(([^)]*)\)(?: (.*))?$/s.exec(rest);
+  const ret = /^\((.*) <- ([^\s)]+)\)(?: (.*))?$/s.exec(rest);
+  const m = ret ?? /^\(([^)]*)\)(?: (.*))?$/s.exec(rest);
   if (m === null) return fail(`${probe}: expected "(ksys_sync+0xOFF/0xSIZE) vmb=… m<S>=… p<S>=… u<S>=…"`);
-  const site = parseSite(m[1] ?? '');
+  const site = ret === null ? parseSite(m[1] ?? '') : { ok: true as const, value: { func: ret[2] ?? '', offset: 0, size: null } };
   if (!site.ok) return fail(`${probe}: ${site.message}`);
-  const args = parseArgs(m[2] ?? '');
+  const args = parseArgs((ret === null ? m[2] : ret[3]) ?? '');
   if (!args.ok) return fail(`${probe}: ${args.message}`);
   let vmb: bigint | null = null;
   const parts = new Map<number, { m?: bigint; p?: bigint; u?: bigint }>();
