@@ -154,7 +154,9 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       add('usage', (ms?.usage ?? 'none') === 'none' ? 'none' : 'present', s.usage === 0n ? 'none' : 'present');
       const words = ms && ms.usage !== 'none' ? ms.subsectionMap : [];
       const map0 = (BigInt((words[0] ?? 0) >>> 0) | (BigInt((words[1] ?? 0) >>> 0) << 32n)).toString(16);
-      add('subsection_map', `0x${map0}`, `0x${s.map0.toString(16)}`);
+      // With no usage (p<S>=0) the u<S> fetch dereferenced NULL+16: tracefs prints 0, perf script
+      // what its buffer held; the kernel's subsection_map is then empty (section_deactivate() frees both).
+      add('subsection_map', `0x${map0}`, `0x${(s.usage === 0n ? 0n : s.map0).toString(16)}`);
     }
     // sysfs memoryN/state of a section's memory block: online exactly when the section is
     // (online_pages / offline_pages mark every section of the block; memory_block_online/offline).
