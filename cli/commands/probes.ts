@@ -8,6 +8,7 @@
  */
 import { defineCommand } from 'citty';
 import { GUEST_GEOMETRY } from '../../verify/guest_geometry.js';
+import { perfProbeSpec } from '../../verify/perf_probe.js';
 import { guestProbes } from '../../verify/probes.js';
 import { btfFromFile } from '../../verify/vmlinux.js';
 import { inputArgs } from '../args.js';
@@ -30,12 +31,14 @@ export const probesCommandDef = defineCommand({
     running: { type: 'boolean', description: `the running kernel (${RUNNING_BTF}); the default` },
     sections: { type: 'string', description: 'the sections to snapshot, e.g. 4,8-10,32', valueHint: 'LIST' },
     range: { type: 'string', description: 'or the sections of a physical range, e.g. 0x40000000-0x4fffffff', valueHint: 'START-END' },
+    perf: { type: 'boolean', description: 'print `perf probe -a` commands for the same probes (record with perf record -e probe:*)' },
     json: inputArgs.json,
   },
 });
 
 /** Execute `memhp probes`; returns the exit code. */
-export function runProbes(io: Io, args: { btf?: string; running?: boolean; sections?: string; range?: string; json?: boolean }): number {
+export function runProbes(io: Io, args: { btf?: string; running?: boolean; sections?: string; range?: string; perf?: boolean; json?: boolean }): number {
+  if (args.perf && args.json) throw new UserError('E_USAGE', 'give --perf or --json, not both');
   if (args.btf !== undefined && args.running) throw new UserError('E_USAGE', 'give --btf FILE or --running, not both');
   if (args.sections !== undefined && args.range !== undefined) throw new UserError('E_USAGE', 'give --sections or --range, not both');
   const sections = args.sections !== undefined ? parseSections(args.sections) : args.range !== undefined ? rangeSections(args.range) : [];
@@ -48,6 +51,10 @@ export function runProbes(io: Io, args: { btf?: string; running?: boolean; secti
   const meminit = MEMINIT.filter((f) => p.value.kprobeEvents.some((l) => l.startsWith(`p:lab/${f} `)) && !noFunc.includes(f));
   if (args.json) {
     io.out(`${JSON.stringify({ btf: file, sections, spr: p.value.spr, kprobeEvents: p.value.kprobeEvents, kretprobes: p.value.kretprobes, offsets: p.value.offsets, notes: p.value.notes, noBtfFunc: noFunc, meminit })}\n`);
+    return EXIT_OK;
+  }
+  if (args.perf) {
+    io.out(`${perfCommands(file, p.value.kprobeEvents, noFunc, sections).join('\n')}\n`);
     return EXIT_OK;
   }
   const out = [
@@ -67,6 +74,24 @@ export function runProbes(io: Io, args: { btf?: string; running?: boolean; secti
 }
 
 // --- internal ---
+
+/** The probes as `perf probe -a` commands (one a probe, so a refused one does not stop the rest), with how to record and remove them. */
+function perfCommands(file: string, lines: readonly string[], noFunc: readonly string[], sections: readonly number[]): string[] {
+  const out = [
+    `# memhp probes --perf: ${file}; run as root, then: perf record -e 'probe:*' -a -o /tmp/perf.data -- COMMAND`,
+    '# (keep perf.data on a local file system), perf script -i /tmp/perf.data > trace.txt, memhp check trace.txt --kernel RELEASE;',
+    "# remove the probes after: perf probe -q -d 'probe:*'",
+  ];
+  for (const l of lines) {
+    const spec = perfProbeSpec(l);
+    if (spec === null) continue;
+    const cmd = `perf probe -q -a '${spec}'`;
+    out.push(noFunc.includes(l.split(/\s+/)[1] ?? '') ? `# ${cmd}` : cmd);
+  }
+  if (sections.length === 0) out.push('# no secstate probes: give --sections LIST or --range START-END for the section snapshots (taken at each `sync`)');
+  if (noFunc.length > 0) out.push(`# no BTF function record (inlined, not in kallsyms): ${noFunc.join(', ')} — commented out above`);
+  return out;
+}
 
 /** `4,8-10,32` → [4, 8, 9, 10, 32] (sorted, unique). */
 function parseSections(text: string): number[] {
