@@ -78,8 +78,8 @@ export function runProbes(io: Io, args: { btf?: string; running?: boolean; secti
 /** The probes as `perf probe -a` commands (one a probe, so a refused one does not stop the rest), with how to record and remove them. */
 function perfCommands(file: string, lines: readonly string[], noFunc: readonly string[], sections: readonly number[]): string[] {
   const out = [
-    `# memhp probes --perf: ${file}; run as root, then: perf record -e 'probe:*' -a -o /tmp/perf.data -- COMMAND`,
-    '# (keep perf.data on a local file system), perf script -i /tmp/perf.data > trace.txt, memhp check trace.txt --kernel RELEASE;',
+    `# memhp probes --perf: ${file}; run as root, then: perf record -e 'probe:*' -a -- COMMAND`,
+    '# (in a directory on a local file system: perf maps perf.data), perf script > trace.txt, memhp check trace.txt --kernel RELEASE;',
     "# remove the probes after: perf probe -q -d 'probe:*'",
   ];
   for (const l of lines) {
