@@ -9,7 +9,7 @@ import { configText, DEFAULT_CONFIG } from '../kernel/config.js';
 /** Options every command that loads an input accepts. */
 export const inputArgs = {
   file: { type: 'positional', description: 'scenario file (docs/scenario-format.md), or a recorded trace (trace.txt, console.log, or its directory)', required: true, valueHint: 'FILE' },
-  kernel: { type: 'string', description: 'kernel version whose rules to apply (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
+  kernel: { type: 'string', description: 'kernel version whose rules to apply: 6.1.192, 6.1, v6.1, newest or `uname -r` (6.1.0-56-amd64) (default: the file\'s `kernel` line, else 5.3)', valueHint: 'VERSION' },
   arch: { type: 'string', description: 'architecture geometry (default x86_64)', valueHint: 'ARCH' },
   paging: { type: 'string', description: 'x86_64 page-table levels: 4 (MAX_PHYSMEM_BITS 46) or 5 (52); default: what Debian\'s build of the release runs with on a CPU with LA57 (4 before 6.1.8, 5 from it), for a trace what its vmemmap_base shows', valueHint: '4|5' },
   config: { type: 'string', description: `kernel options, e.g. PSE=n,DEBUG_VM=y (default: Debian x86_64: ${configText(DEFAULT_CONFIG)})`, valueHint: 'NAME=y|n,…' },

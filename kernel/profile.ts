@@ -48,7 +48,8 @@ export function resolveProfile(opts: ProfileOptions = {}): { ok: true; profile: 
   const config = { ...DEFAULT_CONFIG, ...opts.config };
   const changes = changesAt(version);
   if (!config.SPARSEMEM_VMEMMAP && changes.has('VMEMMAP_ONLY')) return { ok: false, code: 'E_PROFILE', message: `${kernel}: memory hotplug needs SPARSEMEM_VMEMMAP (VMEMMAP-only hotplug) — pick a release up to 6.12 for SPARSEMEM_VMEMMAP=n` };
-  return { ok: true, profile: { kernel, changes, geometry, config } };
+  // `v6.1` and `6.1.0-56-amd64` (uname -r) are named as memhp names them: 6.1, 6.1.192.
+  return { ok: true, profile: { kernel: version.newest ? kernel : version.text, changes, geometry, config } };
 }
 
 /** A profile; throws on an unsupported one (for tests and code with fixed arguments). */

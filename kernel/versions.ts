@@ -80,12 +80,29 @@ export interface KernelVersion {
   readonly newest: boolean;
 }
 
-/** Parse `5.10`, `7.3.4`, `newest` (= NEWEST_RELEASE); undefined for anything else, before 5.2, 5.20+, or after NEWEST_RELEASE. */
-export function parseVersion(text: string): KernelVersion | undefined {
-  if (text === 'newest') {
+/**
+ * The upstream version of a kernel release as `uname -r` prints it: Debian's ABI names stand for
+ * the traced builds (`6.1.0-56-amd64` is 6.1.192, `6.12.95+deb12-amd64` 6.12.95), any other
+ * `X.Y.Z…` is X.Y.Z; null when it does not start with a version.
+ */
+export function releaseVersion(release: string): string | null {
+  if (/^6\.1\.0-/.test(release)) return '6.1.192';
+  const m = /^(\d+\.\d+\.\d+)/.exec(release);
+  return m?.[1] ?? null;
+}
+
+/**
+ * Parse `5.10`, `7.3.4`, `v6.1`, a `uname -r` release (`6.1.0-56-amd64`, `7.3.4+deb13-amd64`:
+ * releaseVersion) or `newest` (= NEWEST_RELEASE); undefined for anything else, before 5.2, 5.20+,
+ * or after NEWEST_RELEASE. `text` is the version as memhp names it (`6.1.192` for `6.1.0-56-amd64`).
+ */
+export function parseVersion(input: string): KernelVersion | undefined {
+  if (input === 'newest') {
     const v = parseVersion(NEWEST_RELEASE) as KernelVersion;
-    return { ...v, text, newest: true };
+    return { ...v, text: input, newest: true };
   }
+  const plain = input.replace(/^v(?=\d)/, '');
+  const text = /^\d+\.\d+(?:\.\d+)?$/.test(plain) ? plain : (releaseVersion(plain) ?? plain);
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) return undefined;
   const v = { text, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), newest: false };

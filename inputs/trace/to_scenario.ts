@@ -9,6 +9,7 @@
  * changes where the memmap comes from, not the section state a snapshot shows.
  */
 import { SUBCALL_FNS } from '../../kernel/subcalls.js';
+import { releaseVersion } from '../../kernel/versions.js';
 import type { Operation } from '../../kernel/operation.js';
 import type { Result, Scenario, ScenarioStep } from '../types.js';
 import { traceBoot } from './boot.js';
@@ -132,12 +133,9 @@ export function kernelFromBanner(text: string): string | null {
   return kernelForRelease(m[1] ?? '');
 }
 
-/** The modelled kernel for a Debian release name (`6.1.0-56-amd64` → 6.1.192, `6.12.95+deb12-amd64` → 6.12.95). */
+/** The modelled kernel for a Debian release name (`6.1.0-56-amd64` → 6.1.192, `6.12.95+deb12-amd64` → 6.12.95): kernel/versions.ts releaseVersion. */
 export function kernelForRelease(release: string): string | null {
-  if (/^6\.1\.0-/.test(release)) return '6.1.192';
-  if (/^6\.12\.95/.test(release)) return '6.12.95';
-  const m = /^(\d+\.\d+\.\d+)/.exec(release);
-  return m?.[1] ?? null;
+  return releaseVersion(release);
 }
 
 // --- internal ---
