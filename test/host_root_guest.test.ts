@@ -108,7 +108,7 @@ describe('the guest scripts', () => {
     expect(init).toMatch(/mount -t 9p -o trans=virtio,[^ ]*,ro hostroot \/host/);
     expect(init).toMatch(/mount -t 9p -o trans=virtio,[^ ]* out \/host\/tmp\/out/);
     expect(init).toMatch(/chroot \/host .*OUT=\/tmp\/out/);
-    expect(init).toContain('/tmp/out/guest.sh');
+    expect(init).toMatch(/OUT=(\S+) .*\/bin\/sh \1\/guest\.sh/s);
     expect(init).toContain('guest.status');
     expect(init).toContain('=====LAB DONE=====');
   });
@@ -141,7 +141,7 @@ describe.skipIf(BUSYBOX === null)('the initramfs', () => {
 
 describe('record_formats', () => {
   it('guest.sh sets MEMHP, SECTIONS and SESSION before the recorder', () => {
-    expect(formatsGuestScript('/w/bin/memhp.js', '31-36', 'echo rec\n')).toBe("MEMHP='/w/bin/memhp.js'\nSECTIONS='31-36'\nSESSION=/tmp/out/session.sh\necho rec\n");
+    expect(formatsGuestScript('/w/bin/memhp.js', '31-36', 'echo rec\n')).toBe("MEMHP='/w/bin/memhp.js'\nSECTIONS='31-36'\nSESSION=$OUT/session.sh\necho rec\n");
     expect(() => formatsGuestScript('/w/bin/memhp.js', "1; rm -rf '/'", '')).toThrow(/bad section list/);
   });
 
@@ -156,7 +156,7 @@ describe('record_formats', () => {
       'tracefs-seconds\t1.80',
       'refused-kprobe\tp:lab/sparse_add_section sparse_add_section nid=$arg1:s32',
       'refused-perf-probe\tsparse_add_section nid=$arg1:s32',
-      'perf-record\tperf record -e probe:* -a -o /tmp/perf.data -- sh session.sh -> 0',
+      'perf-record\tperf record -e probe:* -a -o perf.data -- sh session.sh -> 0',
       'no tab here',
     ].join('\n');
     expect(runJsonFromMeta(meta, { sections: '31-32' })).toEqual({
@@ -165,7 +165,7 @@ describe('record_formats', () => {
       kernel_cmdline: 'console=ttyS0 panic=-1 nokaslr',
       tools: { ndctl: '76.1', 'trace-cmd': '3.1.6' },
       marker: 'LAB_SECSTATE_SECTIONS 31 32 spr=128',
-      commands: { 'perf-record': 'perf record -e probe:* -a -o /tmp/perf.data -- sh session.sh -> 0' },
+      commands: { 'perf-record': 'perf record -e probe:* -a -o perf.data -- sh session.sh -> 0' },
       seconds: { tracefs: 1.8 },
       refusedKprobes: ['p:lab/sparse_add_section sparse_add_section nid=$arg1:s32'],
       refusedPerfProbes: ['sparse_add_section nid=$arg1:s32'],

@@ -3,7 +3,7 @@
  * virtio-9p (tag `hostroot`) and one host directory shared read-write (tag `out`), a small busybox
  * initramfs with the 9p modules and the caller's, whose /init (verify/guest/host_root_init) mounts
  * the host root at /host, chroots into it and runs the caller's script as `sh $OUT/guest.sh`
- * (OUT=/tmp/out in the guest, the output directory on the host), so the guest runs the host's
+ * (OUT: where the guest mounts the output directory), so the guest runs the host's
  * ndctl, trace-cmd, perf and node. The script's output lands in OUT/guest.log, its exit status
  * in OUT/guest.status.
  */

@@ -62,7 +62,7 @@ export interface RecordFormatsResult {
 /** The guest.sh text: the variables, then verify/guest/record_formats.sh. */
 export function formatsGuestScript(memhp: string, sections: string, recorder: string): string {
   if (!/^[\d,-]+$/.test(sections)) throw new Error(`bad section list ${sections}`);
-  return `MEMHP='${memhp}'\nSECTIONS='${sections}'\nSESSION=/tmp/out/session.sh\n${recorder}`;
+  return `MEMHP='${memhp}'\nSECTIONS='${sections}'\nSESSION=$OUT/session.sh\n${recorder}`;
 }
 
 /** Parse meta.txt (`key<TAB>value` lines) into run.json's fields (kernel_release, kernel_version_banner and kernel_cmdline as `memhp check` reads them). */
