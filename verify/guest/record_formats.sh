@@ -23,6 +23,11 @@ meta node "$(node --version)"
 # A labelled DIMM: label areas initialised so that ndctl can size namespaces.
 ndctl disable-region all && ndctl init-labels -f all && ndctl enable-region all
 meta labels "ndctl disable-region all && ndctl init-labels -f all && ndctl enable-region all -> $?"
+# Hot-added memory stays offline until the session onlines it (Debian 7.3 auto-onlines by
+# default, and daxctl --no-online then refuses: "kernel policy will auto-online memory").
+meta auto-online-before "$(cat /sys/devices/system/memory/auto_online_blocks)"
+echo offline > /sys/devices/system/memory/auto_online_blocks
+meta auto-online "echo offline > /sys/devices/system/memory/auto_online_blocks -> $?"
 cat /proc/iomem > $OUT/iomem-before.txt
 ndctl list -R > $OUT/ndctl-regions.json
 
