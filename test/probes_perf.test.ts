@@ -4,6 +4,7 @@
  * arguments as the kprobe_events line, entries under perf's default name (`probe:FUNC`), returns as
  * `FUNC%return` (`probe:FUNC__return`), the snapshots as `secstateN=ksys_sync`.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { perfProbeSpec } from '../verify/perf_probe.js';
 import { cli } from './helpers/cli.js';
@@ -39,6 +40,14 @@ describe('memhp probes --perf', () => {
     expect(pf.stdout).toMatch(/^perf probe -q -a 'secstate0=ksys_sync vmb=@vmemmap_base:x64 m31=\+992\(\+0\(@mem_section\)\):x64 /m);
     expect(pf.stdout).toMatch(/^# perf probe -q -a 'section_activate'$/m);
     expect(pf.stdout).toContain("perf record -e 'probe:*'");
+  });
+
+  it('prints the specs the real perf 6.1.192 took on Debian 6.1.0-56 (test/fixtures/formats: perf-probes.txt, each accepted by perf probe -a)', async () => {
+    const taken = readFileSync('test/fixtures/formats/6.1.0-56-amd64/perf-probes.txt', 'utf8').split('\n').filter((l) => l !== '');
+    expect(taken.length).toBeGreaterThan(20);
+    const r = await cli(['probes', '--btf', BTF, '--sections', '31-36', '--perf']);
+    const printed = new Set(r.stdout.split('\n').filter((l) => l.startsWith('perf probe -q -a ')).map((l) => l.slice('perf probe -q -a '.length).replace(/^'|'$/g, '')));
+    for (const spec of taken) expect(printed, spec).toContain(spec);
   });
 
   it('--perf with --json is refused', async () => {
