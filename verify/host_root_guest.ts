@@ -9,8 +9,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { envError, type EnvResult } from './env_result.js';
-import type { KernelTree } from './environment.js';
+import type { EnvResult } from './env_result.js';
+import { kvmUsable, type KernelTree } from './environment.js';
 import { buildInitramfs, type GuestFile } from './initramfs.js';
 import { guestSourceDir } from './module_build.js';
 import { resolveModules } from './modules.js';
@@ -48,6 +48,7 @@ export interface HostRootGuestOptions {
   readonly busybox: string;
   /** Told each console line as it comes. */
   readonly onLine?: (line: string) => void;
+  /** Whether /dev/kvm can be used (default: verify/environment.ts kvmUsable()); QEMU falls back to TCG. */
   readonly kvmUsable?: boolean;
 }
 
@@ -97,7 +98,7 @@ export async function runHostRootGuest(o: HostRootGuestOptions): Promise<EnvResu
     timeoutS: o.timeoutS,
     consolePath: join(o.outDir, 'console.txt'),
     ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
-    ...(o.kvmUsable === undefined ? {} : { kvmUsable: o.kvmUsable }),
+    kvmUsable: o.kvmUsable ?? kvmUsable(),
   });
   rmSync(initrdPath, { force: true });
   if (!run.ok) return run;
@@ -111,10 +112,4 @@ export async function runHostRootGuest(o: HostRootGuestOptions): Promise<EnvResu
 /** verify/guest/host_root_init of this installation (beside the guest scripts of memhp verify). */
 export function guestInitPath(): string {
   return join(guestSourceDir() ?? 'verify/guest', 'host_root_init');
-}
-
-/** An E_ENV for a guest that did not run the script to its end, with the console's last lines. */
-export function hostRootFailure(r: HostRootRun): EnvResult<never> {
-  const why = r.run.timedOut ? 'timed out' : r.run.panicked ? 'panicked' : !r.run.booted ? 'did not boot' : 'ended before the script did';
-  return envError(`the host-root guest ${why}: ${r.run.lastLines.slice(-5).join(' | ')}`);
 }
