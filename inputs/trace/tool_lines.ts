@@ -66,8 +66,11 @@ const PERF_CPU_TIME_RE = /\[(\d+)\] +(\d+\.\d+): +/;
 const PERF_TID_RE = /(?:^|\s)(\d+)(?:\/(\d+))?$/;
 /** perf's GROUP:NAME event (`probe:__add_pages`, `lab:secstate0`): the group is dropped. */
 const PERF_GROUP_RE = /^[A-Za-z_][\w-]*:(?=[^\s:]+: )/;
-/** `perf script --show-lost-events`: `PERF_RECORD_LOST lost N` (also PERF_RECORD_LOST_SAMPLES); perf's `lost N chunks` summary. */
-const PERF_LOST_RE = /^(?:.*\bPERF_RECORD_LOST(?:_SAMPLES)?\b\D*(\d+)?.*|.*Processed \d+ events and lost (\d+) chunks!.*)$/;
+/**
+ * `perf script --show-lost-events`: `PERF_RECORD_LOST lost N` (also PERF_RECORD_LOST_SAMPLES); perf's
+ * summary `Processed N events and lost M chunks!` (chunks of the ring buffer: how many events, it cannot tell).
+ */
+const PERF_LOST_RE = /^(?:.*\bPERF_RECORD_LOST(?:_SAMPLES)?\b\D*(\d+)?.*|.*Processed \d+ events and lost \d+ chunks!.*)$/;
 
 /** Parse one line of `perf script` output. */
 export function parsePerfLine(text: string, source: SourceLoc): LineResult {
@@ -75,7 +78,7 @@ export function parsePerfLine(text: string, source: SourceLoc): LineResult {
   if (t === '') return SKIP;
   const lost = PERF_LOST_RE.exec(t);
   if (lost !== null) {
-    const n = lost[1] ?? lost[2];
+    const n = lost[1];
     return { kind: 'record', record: { kind: 'lost', source, count: n === undefined ? null : Number(n) } };
   }
   const h = scanPerfHeader(text);
