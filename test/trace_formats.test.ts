@@ -64,6 +64,7 @@ describe.skipIf(kernels.length === 0)('the real tools\' outputs of one session c
         expect(j.fieldsCompared).toBeGreaterThan(0);
         expect(j.mismatches).toEqual([]);
         expect(j.malformedLines).toBe(0);
+        expect(j.unknownLines).toBe(0);
       });
     }
   }

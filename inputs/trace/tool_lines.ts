@@ -33,7 +33,40 @@ export function parseTraceCmdLine(text: string, source: SourceLoc): LineResult {
   if (lost !== null) return lost;
   const h = scanHeader(text) ?? scanTraceCmdLatency(text);
   if (h === null) return UNKNOWN;
-  return parseEvent(unpadTraceCmdName(h.body), h.header, source);
+  return parseEvent(cookRaw(unpadTraceCmdName(h.body)), h.header, source);
+}
+
+/**
+ * `-R` (tep's raw fields, ` NAME=VALUE` each): a kprobe's `__probe_ip=ADDR …`, a kretprobe's
+ * `__probe_func=F __probe_ret_ip=R …` (the event format prints them `(%lx)` / `(%lx <- %lx)` with F
+ * first), an ftrace:print's `ip=SYMBOL buf=TEXT`; string fields unquoted.
+ */
+const RAW_ENTRY_RE = /^([^\s:]+): +__probe_ip=(?:0x)?([0-9a-fA-F]+)(?: (.*))?$/s;
+const RAW_RETURN_RE = /^([^\s:]+): +__probe_func=(?:0x)?([0-9a-fA-F]+) __probe_ret_ip=(?:0x)?([0-9a-fA-F]+)(?: (.*))?$/s;
+const RAW_PRINT_RE = /^print: +ip=\S+ buf=(.*)$/s;
+/** Where the next raw field starts: a space, then `NAME=`. */
+const RAW_FIELD_START = / (?=[A-Za-z_][\w.[\]-]*=)/;
+
+/** A `trace-cmd report -R` event part as the printed form reads it (`NAME: (ADDR) key=value …`); other event parts as they are. */
+export function cookRaw(event: string): string {
+  const e = RAW_ENTRY_RE.exec(event);
+  if (e !== null) return `${e[1]}: (${e[2]})${rawFields(e[3])}`;
+  const r = RAW_RETURN_RE.exec(event);
+  if (r !== null) return `${r[1]}: (${r[2]} <- ${r[3]})${rawFields(r[4])}`;
+  const p = RAW_PRINT_RE.exec(event);
+  if (p !== null) return `tracing_mark_write: ${p[1]}`;
+  return event;
+}
+
+/** Raw fields as the event format prints them: a string holding spaces (`name=System RAM (kmem)`) quoted. */
+function rawFields(text: string | undefined): string {
+  if (text === undefined || text === '') return '';
+  const fields = text.split(RAW_FIELD_START).map((f) => {
+    const eq = f.indexOf('=');
+    const value = f.slice(eq + 1);
+    return /\s/.test(value) && !value.includes('"') ? `${f.slice(0, eq + 1)}"${value}"` : f;
+  });
+  return ` ${fields.join(' ')}`;
 }
 
 /** The event part of a trace-cmd line without `--ts-diff`'s delta and print_event_name()'s padding: `NAME: INFO`. */
