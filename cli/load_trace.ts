@@ -29,6 +29,10 @@ export interface LoadedTrace {
   readonly warns: ReadonlyArray<{ readonly source: { readonly file: string; readonly line: number }; readonly text: string | null }>;
   /** True when the ring buffer dropped events ([LOST N EVENTS]): steps may be missing. */
   readonly lostEvents: boolean;
+  /** The lost-events lines: how many, the events they count (null: one of them gives no count), the first one's line; null without any. */
+  readonly lost: LostSummary | null;
+  /** The functions the trace's probes recorded (entries and returns), sorted. */
+  readonly probes: readonly string[];
   /** Lines of no known kind, with where they are. */
   readonly unknownLines: number;
   /** The lines of no known kind (listed by --verbose). */
@@ -43,6 +47,13 @@ export interface LoadedTrace {
   readonly readFrom: string | null;
   /** Every file read to load it (trace.txt, console.log, run.json, --iomem): an output must be none of them. */
   readonly readFiles: readonly string[];
+}
+
+/** The lost-events lines of a trace, summed up. */
+export interface LostSummary {
+  readonly lines: number;
+  readonly events: number | null;
+  readonly first: SourceLoc;
 }
 
 /** Read, parse and translate a trace (a path, or an input opened by openInput); throws UserError for anything unreadable. `iomemArg`: a /proc/iomem copy for the boot layout. */
@@ -70,6 +81,8 @@ export function loadTrace(io: Io, input: string | InputFile, kernelArg: string |
   if (!doc.ok) throw UserError.atLines(`${file}: unreadable trace`, doc.errors);
   // Skipped lines are said once, on stderr, whatever the command prints on stdout.
   for (const e of doc.value.malformed) io.err(`${e.file}:${e.line}: warning: skipped: ${escapeControls(e.message)}\n`);
+  const lost = lostSummary(doc.value);
+  if (lost !== null) io.err(`${lost.first.file}:${lost.first.line}: warning: ${lostText(lost)}: calls may be missing from the steps\n`);
   const run = readRunJson(readFile, dirname(file));
   const ts = traceToScenario(doc.value, file, { cmdline: run?.cmdline ?? null, ...(iomemArg === undefined ? {} : { iomem: readIomem(readFile, iomemArg) }) });
   if (!ts.ok) throw UserError.atLines(`${file}: cannot translate the trace`, ts.errors);
@@ -89,6 +102,8 @@ export function loadTrace(io: Io, input: string | InputFile, kernelArg: string |
     paging: ts.value.scenario.vmemmapBase === undefined ? undefined : pagingOfVmemmapBase(ts.value.scenario.vmemmapBase),
     warns,
     lostEvents: doc.value.lostEvents,
+    lost,
+    probes: [...new Set(doc.value.records.flatMap((r) => (r.kind === 'entry' || r.kind === 'return' ? [r.name] : [])))].sort(),
     unknownLines: doc.value.unknown.length,
     unknown: doc.value.unknown,
     notes: [...doc.value.warnings, ...ts.value.notes].sort((a, b) => a.line - b.line),
@@ -97,6 +112,27 @@ export function loadTrace(io: Io, input: string | InputFile, kernelArg: string |
     readFrom: dumpNote(doc.value, emptyTrace),
     readFiles: [...new Set(opened.readFiles)],
   };
+}
+
+/** The lost-events lines of a trace, summed up; null when it lost none. */
+function lostSummary(doc: TraceDocument): LostSummary | null {
+  let lines = 0;
+  let events: number | null = 0;
+  let first: SourceLoc | null = null;
+  for (const r of doc.records) {
+    if (r.kind !== 'lost') continue;
+    lines++;
+    first ??= r.source;
+    events = events === null || r.count === null ? null : events + r.count;
+  }
+  return first === null ? null : { lines, events, first };
+}
+
+/** `the ring buffer lost 12 events (2 lost-events lines, the first here)`. */
+export function lostText(lost: LostSummary): string {
+  const what = lost.events === null ? 'events' : `${lost.events} event${lost.events === 1 ? '' : 's'}`;
+  const where = lost.lines === 1 ? 'here' : `in ${lost.lines} places, the first here`;
+  return `the trace lost ${what} ${where}`;
 }
 
 /** What to say when the records come from an ftrace dump (`emptyTrace`: the trace file that had none). */

@@ -1,5 +1,5 @@
 /** The fuzzer's corpus: the repository's examples, test scenarios, /proc/iomem copies and recorded traces. */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,14 +56,27 @@ export interface TraceCorpusDir {
   readonly files: readonly CorpusFile[];
 }
 
-/** The recorded traces of test/fixtures/traces (with `small`: the smallest five). */
+/** The recorded traces of test/fixtures/traces, and each cut of test/fixtures/format-cuts as a trace.txt (with `small`: the smallest five). */
 export function traceCorpus(root: string, small: boolean): TraceCorpusDir[] {
   const all = traceDirs(root).map((dir) => ({
     dir,
     files: readdirSync(join(root, dir)).sort().map((f) => ({ name: f, bytes: readFileSync(join(root, dir, f)) })),
   }));
+  for (const cut of formatCuts(root)) all.push({ dir: cut.replace(/\.txt$/, ''), files: [{ name: 'trace.txt', bytes: readFileSync(join(root, cut)) }] });
   const size = (d: TraceCorpusDir): number => d.files.reduce((n, f) => n + f.bytes.length, 0);
   return small ? [...all].sort((a, b) => size(a) - size(b)).slice(0, 5) : all;
+}
+
+/** The cuts of the real tools' outputs (trace-cmd report, perf script, tracefs) under test/fixtures/format-cuts/<release>/, relative to the root. */
+export function formatCuts(root: string): string[] {
+  const base = 'test/fixtures/format-cuts';
+  if (!existsSync(join(root, base))) return [];
+  const out: string[] = [];
+  for (const rel of readdirSync(join(root, base)).sort()) {
+    if (!statSync(join(root, base, rel)).isDirectory()) continue;
+    for (const f of readdirSync(join(root, base, rel)).sort()) if (f.endsWith('.txt')) out.push(`${base}/${rel}/${f}`);
+  }
+  return out;
 }
 
 /** The trace directories under test/fixtures/traces, relative to the root. */

@@ -10,6 +10,7 @@ import type { IomemResource } from '../kernel/operation.js';
 import { parseIomem } from './iomem.js';
 import { parseScenario, type ParseScenarioOptions } from './scenario.js';
 import { readConsoleLog } from './trace/console_log.js';
+import { detectDialect } from './trace/dialect.js';
 import { LAB_TRACE_BEGIN, readTrace } from './trace/reader.js';
 import type { TraceDocument } from './trace/types.js';
 import type { Result, Scenario } from './types.js';
@@ -51,11 +52,14 @@ export const CONSOLE_LOG: InputFormat<'console', (text: string, file: string) =>
   read: readConsoleLog,
 };
 
-/** ftrace text (tracefs `trace`, saved as trace.txt): its `# tracer:` header, or the lab's name for it. */
+/**
+ * A trace as text: tracefs `trace` (saved as trace.txt) or `trace_pipe`, `trace-cmd report`, `perf
+ * script` (inputs/trace/dialect.ts tells them apart by their lines); or the lab's name for it.
+ */
 export const FTRACE_TEXT: InputFormat<'trace', (text: string, file: string) => Result<TraceDocument>> = {
   name: 'trace',
   title: 'a recorded trace',
-  sniff: (s) => s.name === 'trace.txt' || /^# tracer: /m.test(s.head),
+  sniff: (s) => s.name === 'trace.txt' || detectDialect(s.head.split('\n').slice(0, -1)) !== null,
   read: (text, file) => readTrace(text, file),
 };
 

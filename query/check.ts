@@ -154,9 +154,12 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       add('usage', (ms?.usage ?? 'none') === 'none' ? 'none' : 'present', s.usage === 0n ? 'none' : 'present');
       const words = ms && ms.usage !== 'none' ? ms.subsectionMap : [];
       const map0 = (BigInt((words[0] ?? 0) >>> 0) | (BigInt((words[1] ?? 0) >>> 0) << 32n)).toString(16);
-      // With no usage (p<S>=0) the u<S> fetch dereferenced NULL+16: tracefs prints 0, perf script
-      // what its buffer held; the kernel's subsection_map is then empty (section_deactivate() frees both).
-      add('subsection_map', `0x${map0}`, `0x${(s.usage === 0n ? 0n : s.map0).toString(16)}`);
+      // u<S> is read through the usage pointer p<S> (`+16(p<S>)`): with p<S> = 0 that read faults, and a
+      // kprobe's fetch fault leaves the field unwritten (kernel/trace/trace_probe_tmpl.h store_trace_args()
+      // stores nothing for a fixed-size argument whose fetch failed), so the record holds whatever the ring
+      // buffer had there (0 in a fresh buffer, old bytes later). Without a usage the map is none: 0.
+      const kernelMap0 = s.usage === 0n ? 0n : s.map0;
+      add('subsection_map', `0x${map0}`, `0x${kernelMap0.toString(16)}`);
     }
     // sysfs memoryN/state of a section's memory block: online exactly when the section is
     // (online_pages / offline_pages mark every section of the block; memory_block_online/offline).

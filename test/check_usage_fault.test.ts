@@ -1,7 +1,7 @@
 /**
  * A section with no usage (`p<S>=0`) has no subsection_map to read: the snapshot probe's `u<S>`
- * fetch (`+16(p<S>)`) dereferenced NULL+16. tracefs prints 0 for the faulted fetch; `perf script`
- * prints whatever its sample buffer held (seen on 6.1.192 and 7.3.4 with perf 6.1). check compares
+ * fetch (`+16(p<S>)`) faults, and the kprobe leaves the field unwritten: a fresh tracefs buffer shows 0, `perf script`,
+ * trace-cmd and trace_pipe whatever the ring buffer held there (test/fixtures/formats). check compares
  * the kernel's subsection_map as empty there (section_deactivate() frees the usage with its map),
  * and still compares every u<S> whose usage pointer is set.
  */

@@ -9,6 +9,8 @@ import { readTrace } from '../inputs/trace/index.js';
 import { MAX_TRACE_LINES } from '../inputs/trace/limits.js';
 import { parseLine } from '../inputs/trace/line.js';
 import { parseDumpLine } from '../inputs/trace/dump.js';
+import { detectDialect } from '../inputs/trace/dialect.js';
+import { parsePerfLine, parseTraceCmdLine } from '../inputs/trace/tool_lines.js';
 import { cli, spawnCli } from './helpers/cli.js';
 import { DEVICE_LINE, HDR, removeTraceDirs, SHAPES, SOURCE, traceDir } from './helpers/trace_dirs.js';
 
@@ -24,6 +26,17 @@ describe('line parsing is linear time', () => {
       expect({ name, slow: performance.now() - t0 > 1000 }).toEqual({ name, slow: false });
     }
   }, 5000);
+});
+
+describe('the trace-cmd and perf line parsers and the dialect detection read every shape', () => {
+  it('every shape of 10^6 characters gives a result (parseTraceCmdLine, parsePerfLine, detectDialect)', () => {
+    for (const make of Object.values(SHAPES)) {
+      const text = make(1_000_000);
+      expect(['record', 'unknown', 'skip', 'error']).toContain(parseTraceCmdLine(text, SOURCE).kind);
+      expect(['record', 'unknown', 'skip', 'error']).toContain(parsePerfLine(text, SOURCE).kind);
+      expect([null, 'ftrace', 'trace-cmd', 'perf']).toContain(detectDialect([text]));
+    }
+  });
 });
 
 describe('the largest trace the reader accepts', () => {

@@ -7,6 +7,7 @@ import type { SourceLoc } from '../../kernel/operation.js';
 import { parseMarker } from './markers.js';
 import { splitPrintk } from './printk.js';
 import type { CallOrigin, SectionState, TraceHeader, TraceRecord } from './types.js';
+import { probedFunction } from './probe_names.js';
 import { makeValue, parseArgs, parseInt64, parseSite, toInt32, type Parsed } from './values.js';
 
 /** What a line turned out to be. */
@@ -17,10 +18,15 @@ export type LineResult =
   | { readonly kind: 'error'; readonly message: string };
 
 /** trace-cmd report's own header and notes: `cpus=2`, `version = 6`, `CPU 1 is empty`. */
-const TRACE_CMD_NOTE_RE = /^(cpus=\d+|version = \d+|CPU \d+ is empty|trace-cmd: .*)$/;
+export const TRACE_CMD_NOTE_RE = /^(cpus=\d+|version = \d+|CPU \d+ is empty|trace-cmd: .*)$/;
 const EVENT_RE = /^([^\s:]+):(?: (.*))?$/s;
-/** `CPU:%d [LOST %lu EVENTS]` / `CPU:%d [LOST EVENTS]` (kernel/trace/trace.c print_trace_line(), 5.10–7.3); bare in trace-cmd. */
-const LOST_RE = /^(?:CPU:\s*\d+\s+)?\[LOST (?:(\S+) )?EVENTS\]$/;
+/**
+ * `CPU:%d [LOST %lu EVENTS]` / `CPU:%d [LOST EVENTS]` (kernel/trace/trace.c print_trace_line(), 5.10–7.3);
+ * trace-cmd report's `CPU:%d [%lld EVENTS DROPPED]` / `CPU:%d [EVENTS DROPPED]` (tracecmd/trace-read.c trace_show_data()).
+ */
+const LOST_RE = /^(?:CPU:\s*\d+\s+)?\[(?:LOST (?:(\S+) )?EVENTS|(?:(\S+) )?EVENTS DROPPED)\]$/;
+/** The ftrace:print event's text after its `%ps: ` (the writer's symbol, or its address without kallsyms). */
+const PRINT_RE = /^(?:tracing_mark_write|0x[0-9a-f]+|[0-9a-f]{8,16}): (.*)$/s;
 const LAB_RE = /^(lab_call|lab_kmod)\/([A-Za-z_][\w.]*):(?: (.*))?$/s;
 
 const UNKNOWN: LineResult = { kind: 'unknown' };
@@ -43,7 +49,7 @@ export function parseLine(text: string, source: SourceLoc): LineResult {
  * hand in time linear in the line: each `[` is tried once, from the right, and every run of
  * digits or spaces is looked at by at most two tries (that regex backtracks quadratically).
  */
-function scanHeader(text: string): { header: TraceHeader; body: string } | null {
+export function scanHeader(text: string): { header: TraceHeader; body: string } | null {
   let first = 0;
   while (first < text.length && isSpace(text, first)) first++;
   for (let k = text.lastIndexOf('['); k > first; k = text.lastIndexOf('[', k - 1)) {
@@ -118,9 +124,9 @@ function isSpace(text: string, at: number): boolean {
 export function parseLost(text: string, source: SourceLoc): LineResult | null {
   const lost = LOST_RE.exec(text);
   if (lost === null) return null;
-  const n = lost[1];
+  const n = lost[1] ?? lost[2];
   if (n === undefined) return { kind: 'record', record: { kind: 'lost', source, count: null } };
-  if (!/^\d+$/.test(n)) return fail(`[LOST ${n} EVENTS]: the count is not a number`);
+  if (!/^\d+$/.test(n)) return fail(`${lost[1] !== undefined ? `[LOST ${n} EVENTS]` : `[${n} EVENTS DROPPED]`}: the count is not a number`);
   return { kind: 'record', record: { kind: 'lost', source, count: Number(n) } };
 }
 
@@ -131,8 +137,10 @@ export function parseEvent(body: string, header: TraceHeader, source: SourceLoc)
   const event = ev[1] ?? '';
   const rest = ev[2] ?? '';
   const base = { source, header };
-  if (event === 'tracing_mark_write') {
-    const m = parseMarker(rest);
+  // trace-cmd report prints a trace_marker write as the ftrace:print event: `print: tracing_mark_write: TEXT` (%ps: %s).
+  const marker = event === 'tracing_mark_write' ? rest : event === 'print' ? PRINT_RE.exec(rest)?.[1] : undefined;
+  if (marker !== undefined) {
+    const m = parseMarker(marker);
     if (m === null) return UNKNOWN;
     return m.ok ? { kind: 'record', record: { kind: 'marker', ...base, marker: m.value } } : fail(m.message);
   }
@@ -161,7 +169,8 @@ function parseKprobe(event: string, rest: string, base: Base): LineResult {
       kind: 'return',
       ...base,
       origin: 'kprobe',
-      name: isSymbol(ret[2] ?? '') ? (ret[2] ?? '') : event.replace(/_ret$/, ''),
+      // A bare address (trace-cmd report, perf script) names no function: the event's name does.
+      name: isSymbol(ret[2] ?? '') ? (ret[2] ?? '') : probedFunction(event),
       caller: ret[1] ?? '',
       printkCaller: null,
       ret: value,
@@ -176,8 +185,9 @@ function parseKprobe(event: string, rest: string, base: Base): LineResult {
   if (!site.ok) return fail(`${event}: ${site.message}`);
   const args = parseArgs(entry[2] ?? '');
   if (!args.ok) return fail(`${event}: ${args.message}`);
-  // The function is the probe site's symbol (events may carry any name, e.g. p___add_pages_0).
-  const name = isSymbol(site.value.func) ? site.value.func : event;
+  // The function is the probe site's symbol (events may carry any name, e.g. p___add_pages_0); a
+  // bare-address site (trace-cmd report, perf script) names none, and the event's name tells it.
+  const name = isSymbol(site.value.func) ? site.value.func : probedFunction(event);
   const record = { kind: 'entry', ...base, origin: 'kprobe', name, site: site.value, printkCaller: null, args: args.value } as const;
   return { kind: 'record', record };
 }

@@ -9,7 +9,8 @@ import { parseIomemLines } from '../iomem.js';
 import type { InputError, Result } from '../types.js';
 import type { SourceLoc } from '../../kernel/operation.js';
 import { traceLimitError } from './limits.js';
-import { parseLine, type LineResult } from './line.js';
+import { detectDialect, dialectLineParser } from './dialect.js';
+import type { LineResult } from './line.js';
 import type { Memblk, SecstateRecord, Snapshot, TraceDocument, TraceRecord, TraceWarning, UnknownLine, WarnRecord } from './types.js';
 import { parseWarningLine } from './warning.js';
 
@@ -61,7 +62,9 @@ export function readTrace(text: string, file: string, firstLine = 1): Result<Tra
     errors.push({ code: 'E_PARSE', message: 'the last line has no line end: the trace was cut short here', file, line: firstLine + cut });
     input.splice(cut, 1);
   }
-  return { ok: true, value: buildDocument(input, file, parseLine, { from: 'trace', errors }) };
+  // tracefs, trace-cmd report or perf script: told once from the lines, then every line read as that tool prints it.
+  const dialect = detectDialect(lines) ?? 'ftrace';
+  return { ok: true, value: buildDocument(input, file, dialectLineParser(dialect), { from: 'trace', errors }) };
 }
 
 /** A line of input text with its line number in the file. */

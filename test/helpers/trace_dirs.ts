@@ -49,4 +49,8 @@ export const SHAPES: Record<string, (n: number) => string> = {
   tabs: (n) => '\t'.repeat(n),
   'a kprobe return of <-': (n) => `x-1 [1] 1.1: a: (${' <- '.repeat(n / 4)}`,
   'a dump line of spaces': (n) => `a-1 1${' '.repeat(n)}`,
+  'perf columns repeated': (n) => 'a 1 [0] 1.1: '.repeat(n / 13),
+  'perf pid/tid digits': (n) => `a ${'1/'.repeat(n / 2 - 16)} [0] 1.1: p:x: (1)`,
+  'trace-cmd padding': (n) => `       a-1     [000]     1.1: x: ${' '.repeat(n - 40)}(1)`,
+  'trace-cmd -R fields': (n) => `       a-1     [000]     1.1: x: __probe_ip=1 ${'a=b '.repeat(n / 4 - 12)}`,
 };
