@@ -107,7 +107,9 @@ export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean, 
     const text = ops[i] as string;
     const op = text.length > opW ? `${text.slice(0, opW - 1)}…` : text.padEnd(opW);
     lines.push(`${tag.padEnd(tagW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
-    const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0 || died !== null;
+    // An errno decided on the way and swallowed (v5.2's __add_pages and -EEXIST) shows its path too.
+    const swallowed = (s.outcome.ret ?? 0) === 0 && /: -E[A-Z0-9]+\b/.test(s.outcome.path ?? '');
+    const interesting = verbose || swallowed || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0 || died !== null;
     if (verbose && parts) lines.push(`${tag}   ${c.dim('traced:')} ${parts.call}`);
     if (interesting && s.outcome.path) lines.push(`${tag}   ${c.dim('path:')} ${s.outcome.path}`);
     for (const w of s.outcome.warnings) lines.push(`${tag}   ${c.yellow('WARNING')} ${warningLine(w)}`);

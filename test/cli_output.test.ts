@@ -177,6 +177,12 @@ describe('the seed changelog\'s v5.2 WARN', () => {
     }
   });
 
+  it('run --kernel 5.2 says so on the step: the path of a swallowed errno is shown although ret is 0', () => {
+    const r = spawnCli(['run', SEED, '--kernel', '5.2']);
+    expect(r.stdout).toContain('[step 1 seed-pmem-shared-section.scn:26]   path: add_pages → __add_pages → __add_section(96): pfn_valid(section start): -EEXIST (swallowed by __add_pages)\n');
+    expect(r.stdout).toContain('[step 3 seed-pmem-shared-section.scn:36]   path: add_pages → __add_pages → __add_section(96): pfn_valid(section start): -EEXIST (swallowed by __add_pages)\n');
+  });
+
   it('examples/v5.2-add-pages-warn.scn reproduces the add_pages() WARN under v5.2 (an invalid altmap: -EINVAL)', () => {
     const r = spawnCli(['run', 'examples/v5.2-add-pages-warn.scn']);
     expect(r.code).toBe(0);
