@@ -217,9 +217,3 @@ export function parseStepArg(log: HotplugLog, name: string, value: string | unde
   if (n >= log.length) throw new UserError('E_USAGE', `${name} ${n} is past the last step`, [], `steps run from 0 (boot) to ${log.length - 1}`);
   return n;
 }
-
-/** Parse a section number argument (decimal or 0x hex). */
-export function parseSectionArg(value: string): number {
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(value)) throw new UserError('E_USAGE', `--section must be a section number (decimal or 0x hex), got '${value}'`);
-  return Number(value);
-}

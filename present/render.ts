@@ -8,20 +8,54 @@ import { sectionNrToPfn } from '../kernel/pfn.js';
 import { listSections } from '../model/model.js';
 import { sectionWord } from '../kernel/section_word.js';
 import type { AddressLayout } from '../kernel/section_word.js';
-import type { Hazard, KernelState, MemSection, Profile, SectionStateValue, Warning } from '../kernel/types.js';
+import type { Hazard, KernelState, MemSection, Profile, Warning } from '../kernel/types.js';
 import { flagNames } from '../query/diff.js';
 import type { LogStep, SectionDiff, StateDiff } from '../log/types.js';
 import type { Colors } from './colors.js';
 import { append, widest } from './widest.js';
+import { sectionRuns, sectionRunsText } from './section_runs.js';
+import { stateColor } from './state_color.js';
+import { operationLine } from '../inputs/trace/scenario_text.js';
 
 /** "file:line" of a step. */
 export function where(s: LogStep): string {
   return `${s.source.file}:${s.source.line}`;
 }
 
-/** The tag every line about a step starts with: `[step N file:line]` (turn it into `--at N`). */
+/**
+ * The tag every line about a step starts with: `[step N file:line]` (turn it into `--at N`), the
+ * file by its last name only (`trace.txt:144`, not the trace directory's whole path on every line:
+ * the command's header names the input once, and `--json` keeps the whole path).
+ */
 export function stepTag(s: Pick<LogStep, 'seq' | 'source'>): string {
-  return `[step ${s.seq} ${s.source.file}:${s.source.line}]`;
+  return `[step ${s.seq} ${baseName(s.source.file)}:${s.source.line}]`;
+}
+
+/** A `file:line` text with the file by its last name only. */
+export function shortSource(fileLine: string): string {
+  return baseName(fileLine);
+}
+
+/** The last name of a path (after the last `/` or `\\`). */
+export function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
+/**
+ * A step read from a kernel trace, split: the lab's label (`d1: hot-add: (qemu) device_add …`,
+ * the step's text in brackets) and the traced call (`__add_pages nid=0 pfn=… = 0`); null for a
+ * scenario step.
+ */
+export function traceStepParts(s: Pick<LogStep, 'text' | 'op'>): { label: string; call: string } | null {
+  if (s.op === null || !s.text.startsWith('[')) return null;
+  const end = s.text.lastIndexOf('] ');
+  if (end < 0) return null;
+  return { label: s.text.slice(1, end), call: s.text.slice(end + 2) };
+}
+
+/** What the `operation` column shows for a step: a scenario's line as written; for a traced step the operation memhp ran with its arguments, in scenario form. */
+export function operationText(s: Pick<LogStep, 'text' | 'op'>): string {
+  return s.op !== null && traceStepParts(s) ? operationLine(s.op) : s.text;
 }
 
 /** One warning as the kernel log would show it. */
@@ -35,37 +69,52 @@ export function hazardLine(h: Hazard): string {
   return `${h.kind.toUpperCase()}${h.bug ? ` ${h.bug}` : ''}: ${h.text}${h.fixedBy ? ` [fixed by ${h.fixedBy}]` : ''}`;
 }
 
-/** Colour for a machine state. */
-export function stateColor(c: Colors, s: SectionStateValue): (t: string) => string {
-  if (s.startsWith('early')) return c.cyan;
-  if (s === 'partial') return c.yellow;
-  if (s === 'full-hotplug') return c.green;
-  return c.dim;
+export { stateColor } from './state_color.js';
+
+/** Widest operation text in the `run` table (longer ones end in …). */
+const OP_MAX = 72;
+/** Widest touched-sections text in the `run` table. */
+const SECTIONS_MAX = 60;
+
+/** Extra lines for `runRows`: notes per step number (query/online_removal.ts), shown after the step's row. */
+export interface RunRowsOptions {
+  readonly notes?: ReadonlyMap<number, readonly string[]>;
 }
 
 /**
  * The rows of `memhp run`: one per step, starting with its `[step N file:line]` tag, then its call
- * path, warnings, hazards and failed expectations, each on a line with the same tag.
+ * path, warnings, hazards and failed expectations, each on a line with the same tag. A traced step
+ * shows the operation with its arguments; its lab label heads the steps it covers (`── label`).
  */
-export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean): string[] {
+export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean, opts: RunRowsOptions = {}): string[] {
   const lines: string[] = [];
   const tags = steps.map(stepTag);
-  const tagW = widest(tags, 14);
-  const opW = Math.min(48, widest(steps.map((s) => s.text), 9));
+  const ops = steps.map(operationText);
+  const tagW = widest(tags, 16);
+  const opW = Math.min(OP_MAX, widest(ops, 9));
   lines.push(c.bold(`${'[step file:line]'.padEnd(tagW)}  ${'operation'.padEnd(opW)}  ${'ret'.padEnd(7)}  warn  sections`));
+  let label: string | null = null;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i] as LogStep;
     const tag = tags[i] as string;
+    const parts = traceStepParts(s);
+    if (parts && parts.label !== label) lines.push(c.dim(`── ${parts.label}`));
+    label = parts ? parts.label : label;
     const died = deathOf(s.outcome);
     const ret = s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : (died ?? formatRet(s.outcome.ret));
     const retC = (s.outcome.ret !== null && s.outcome.ret !== 0) || died ? c.red(ret.padEnd(7)) : ret.padEnd(7);
     const warns = s.outcome.warnings.length ? c.yellow(String(s.outcome.warnings.length).padEnd(4)) : '-   ';
-    const op = s.text.length > opW ? `${s.text.slice(0, opW - 1)}…` : s.text.padEnd(opW);
+    const text = ops[i] as string;
+    const op = text.length > opW ? `${text.slice(0, opW - 1)}…` : text.padEnd(opW);
     lines.push(`${tag.padEnd(tagW)}  ${op}  ${retC}  ${warns}  ${touched(s, c)}`);
-    const interesting = verbose || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0 || died !== null;
+    // An errno decided on the way and swallowed (v5.2's __add_pages and -EEXIST) shows its path too.
+    const swallowed = (s.outcome.ret ?? 0) === 0 && /: -E[A-Z0-9]+\b/.test(s.outcome.path ?? '');
+    const interesting = verbose || swallowed || s.outcome.warnings.length > 0 || (s.outcome.ret ?? 0) !== 0 || s.outcome.hazards.length > 0 || died !== null;
+    if (verbose && parts) lines.push(`${tag}   ${c.dim('traced:')} ${parts.call}`);
     if (interesting && s.outcome.path) lines.push(`${tag}   ${c.dim('path:')} ${s.outcome.path}`);
     for (const w of s.outcome.warnings) lines.push(`${tag}   ${c.yellow('WARNING')} ${warningLine(w)}`);
     for (const h of s.outcome.hazards) lines.push(`${tag}   ${c.red('HAZARD')} ${hazardLine(h)}`);
+    for (const n of opts.notes?.get(s.seq) ?? []) lines.push(`${tag}   ${c.yellow('note:')} ${n}`);
     if (verbose) {
       for (const r of s.outcome.resources) lines.push(`${tag}   ${c.dim('resource:')} ${r.kind} section ${r.section} pfn 0x${r.pfn.toString(16)} +${r.nrPages}: ${r.how}`);
       for (const n of s.outcome.notes) lines.push(`${tag}   ${c.dim('note:')} ${n}`);
@@ -77,22 +126,50 @@ export function runRows(steps: readonly LogStep[], c: Colors, verbose: boolean):
   return lines;
 }
 
-/** The `memhp state` view of every non-absent section (or just `only`). */
-export function stateLines(p: Profile, state: KernelState, c: Colors, only?: number, layout?: AddressLayout): string[] {
-  const g = p.geometry;
-  const secs = listSections(state).filter((s) => (only === undefined ? !s.machine.startsWith('absent') || s.usage !== 'none' : s.nr === only));
+/**
+ * The `memhp state --all` view: every non-absent section, three lines each (or, with `only`, just
+ * those sections, each with its raw section_mem_map word and boot map).
+ */
+export function stateLines(p: Profile, state: KernelState, c: Colors, only?: readonly number[], layout?: AddressLayout): string[] {
+  const want = only === undefined ? null : new Set(only);
+  const secs = listSections(state).filter((s) => (want === null ? isShown(s) : want.has(s.nr)));
   const lines: string[] = [];
   for (const ms of secs) {
-    const start = sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE;
-    const end = start + g.SECTION_BYTES - 1;
-    lines.push(
-      `section ${c.bold(String(ms.nr))}  0x${start.toString(16)}-0x${end.toString(16)}  ${stateColor(c, ms.machine)(ms.machine)}  flags ${flagNames(ms.flags)}  usage ${ms.usage}`,
-    );
-    lines.push(`  subsection_map ${bitmapToLongs(ms.subsectionMap).join(' ')}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`);
-    lines.push(`  memmap         ${' '.repeat(bitmapToLongs(ms.subsectionMap).join(' ').length)}  ${ms.memmap}`);
-    if (only !== undefined) append(lines, sectionDetail(p, ms, layout));
+    append(lines, sectionLines(p, ms, [ms.nr], c));
+    if (want !== null) append(lines, sectionDetail(p, ms, layout));
   }
-  if (!secs.length) lines.push(only === undefined ? '(no section is present)' : `section ${only}: never touched (all zero)`);
+  if (want !== null) {
+    const seen = new Set(secs.map((s) => s.nr));
+    const never = (only ?? []).filter((nr) => !seen.has(nr));
+    if (never.length) lines.push(`section ${ranges(never)}: never touched (all zero)`);
+  } else if (!secs.length) lines.push('(no section is present)');
+  return lines;
+}
+
+/**
+ * The `memhp state` summary (crash's `kmem -n` grouped): consecutive sections alike in every field
+ * (state, flags, usage, subsection_map, memmap, nid) as one entry `sections A-B (N)`, then a count
+ * per state. `stateLines` lists them one by one.
+ */
+export function stateSummaryLines(p: Profile, state: KernelState, c: Colors): string[] {
+  const secs = listSections(state).filter(isShown);
+  const groups: Array<{ nrs: number[]; ms: MemSection; sig: string }> = [];
+  for (const ms of secs) {
+    const sig = JSON.stringify([ms.machine, ms.flags, ms.usage, ms.subsectionMap, ms.memmap, ms.nid, ms.map]);
+    const last = groups[groups.length - 1];
+    if (last && last.sig === sig && (last.nrs[last.nrs.length - 1] ?? -2) + 1 === ms.nr) last.nrs.push(ms.nr);
+    else groups.push({ nrs: [ms.nr], ms, sig });
+  }
+  const lines: string[] = [];
+  for (const g of groups) append(lines, sectionLines(p, g.ms, g.nrs, c));
+  if (!secs.length) {
+    lines.push('(no section is present)');
+    return lines;
+  }
+  const byState = new Map<string, number>();
+  for (const ms of secs) byState.set(ms.machine, (byState.get(ms.machine) ?? 0) + 1);
+  const counts = [...byState].map(([st, n]) => `${n} ${st}`).join(', ');
+  lines.push(`${secs.length} section(s) in ${groups.length} group(s): ${counts}`);
   return lines;
 }
 
@@ -122,10 +199,28 @@ export function sectionDiffSummary(s: SectionDiff, c: Colors): string {
 // --- internal ---
 
 function touched(s: LogStep, c: Colors): string {
-  const list = s.outcome.sections;
-  const shown = list.slice(0, 4).map((e) => `${e.nr} ${stateColor(c, e.after)(e.after)}`);
-  if (list.length > 4) shown.push(`+${list.length - 4} more`);
-  return shown.join(', ') || '-';
+  return sectionRunsText(sectionRuns(s.outcome.sections.map((e) => ({ nr: e.nr, state: e.after }))), c, SECTIONS_MAX, true).shown;
+}
+
+/** Shown by `state`: a section that is not absent, or whose usage outlived it. */
+function isShown(ms: MemSection): boolean {
+  return !ms.machine.startsWith('absent') || ms.usage !== 'none';
+}
+
+/** The three lines of one section, or of the run `nrs` of sections alike (`sections 0-31 (32)`). */
+function sectionLines(p: Profile, ms: MemSection, nrs: readonly number[], c: Colors): string[] {
+  const g = p.geometry;
+  const first = nrs[0] ?? ms.nr;
+  const last = nrs[nrs.length - 1] ?? ms.nr;
+  const start = sectionNrToPfn(g, first) * g.PAGE_SIZE;
+  const end = sectionNrToPfn(g, last) * g.PAGE_SIZE + g.SECTION_BYTES - 1;
+  const name = nrs.length > 1 ? `sections ${c.bold(`${first}-${last}`)} (${nrs.length})` : `section ${c.bold(String(first))}`;
+  const longs = bitmapToLongs(ms.subsectionMap).join(' ');
+  return [
+    `${name}  0x${start.toString(16)}-0x${end.toString(16)}  ${stateColor(c, ms.machine)(ms.machine)}  flags ${flagNames(ms.flags)}  usage ${ms.usage}`,
+    `  subsection_map ${longs}  ${bitmapStrip(ms.subsectionMap, g.SUBSECTIONS_PER_SECTION)}`,
+    `  memmap         ${' '.repeat(longs.length)}  ${ms.memmap}`,
+  ];
 }
 
 function sectionDetail(p: Profile, ms: MemSection, layout?: AddressLayout): string[] {

@@ -1,11 +1,10 @@
 /** Text rendering of `memhp compare`: the step × profile table, the divergences, the final diffs. */
-import type { SectionStateValue } from '../kernel/types.js';
 import type { SectionDiff } from '../log/types.js';
 import { cellRet, compactMemmap, hazardId, sectionLabel } from '../query/compare.js';
 import type { CompareCell, CompareStep, Comparison, FinalDiff } from '../query/compare_types.js';
 import type { Colors } from './colors.js';
-import { hazardLine, sectionDiffSummary, stateColor, warningLine } from './render.js';
-import { ranges } from '../kernel/format.js';
+import { hazardLine, sectionDiffSummary, shortSource, warningLine } from './render.js';
+import { sectionRuns, sectionRunsText } from './section_runs.js';
 import { append, widest } from './widest.js';
 
 /** Widest operation and sections text shown in the table (longer ones end in …). */
@@ -68,7 +67,7 @@ function padPiece(p: Piece, width: number): string {
 
 /** `[step N file:line]` of a compared step. */
 function tagOf(s: { readonly seq: number; readonly source: string }): string {
-  return `[step ${s.seq} ${s.source}]`;
+  return `[step ${s.seq} ${shortSource(s.source)}]`;
 }
 
 function tableLines(cmp: Comparison, c: Colors): string[] {
@@ -110,25 +109,7 @@ function cellPieces(cell: CompareCell, isBoot: boolean, c: Colors): Piece[] {
 function sectionsPiece(cell: CompareCell, c: Colors): Piece {
   const touched = cell.sections.filter((s) => s.touched);
   if (!touched.length) return piece('-');
-  const runs: Array<{ nrs: number[]; state: SectionStateValue }> = [];
-  for (const s of touched) {
-    const last = runs[runs.length - 1];
-    if (last && last.state === s.state && (last.nrs[last.nrs.length - 1] ?? -2) + 1 === s.nr) last.nrs.push(s.nr);
-    else runs.push({ nrs: [s.nr], state: s.state });
-  }
-  let plain = '';
-  let shown = '';
-  for (const r of runs) {
-    const sep = plain ? ', ' : '';
-    const label = `${ranges(r.nrs)} `;
-    if ((plain + sep + label + r.state).length > SECTIONS_MAX) {
-      const more = `${sep}…`;
-      return { plain: plain + more, shown: shown + more };
-    }
-    plain += sep + label + r.state;
-    shown += sep + label + stateColor(c, r.state)(r.state);
-  }
-  return { plain, shown };
+  return sectionRunsText(sectionRuns(touched), c, SECTIONS_MAX);
 }
 
 function finalDiffLines(d: FinalDiff, c: Colors): string[] {

@@ -28,9 +28,9 @@ describe('memhp run', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/linux 5\.3 x86_64 SPARSEMEM_VMEMMAP=y/);
-    expect(r.stdout).toMatch(/^\[step 1 examples\/seed-pmem-shared-section\.scn:\d+\] +add 0x200000000-0x303ffffff +0 /m);
+    expect(r.stdout).toMatch(/^\[step 1 seed-pmem-shared-section\.scn:\d+\] +add 0x200000000-0x303ffffff +0 /m);
     // Every line about a step starts with its tag: the rows and their path, WARNING and HAZARD lines.
-    for (const l of r.stdout.split('\n').filter((x) => /WARNING|HAZARD|path:/.test(x))) expect(l).toMatch(/^\[step \d+ examples\/seed-pmem-shared-section\.scn:\d+\] {3}\S/);
+    for (const l of r.stdout.split('\n').filter((x) => /WARNING|HAZARD|path:/.test(x))) expect(l).toMatch(/^\[step \d+ seed-pmem-shared-section\.scn:\d+\] {3}\S/);
     expect(r.stdout).toMatch(/-EEXIST/);
     expect(r.stdout).toMatch(/WARNING WARN section_deactivate \(mm\/sparse\.c\): section already deactivated \(0x300000 \+ 16384\)/);
     expect(r.stdout).toMatch(/HAZARD CORRUPTION F10/);
@@ -41,7 +41,7 @@ describe('memhp run', () => {
     const f = scn('fail.scn', 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x200000 nr_pages=0x200\nexpect ret=-EEXIST\n');
     const r = await cli(['run', f]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`[step 1 ${f}:2]   ${f}:3: error[E_EXPECT]: expect ret=-EEXIST: ret is 0, expected -EEXIST`);
+    expect(r.stdout).toContain(`[step 1 fail.scn:2]   ${f}:3: error[E_EXPECT]: expect ret=-EEXIST: ret is 0, expected -EEXIST`);
   });
 
   it('--json writes the log as JSON lines: a header, then one record per step', async () => {
@@ -62,8 +62,8 @@ describe('memhp run', () => {
 });
 
 describe('memhp state', () => {
-  it('shows every non-absent section at step N with flags, map as 0x%016lx and a strip of 64 cells', async () => {
-    const r = await cli(['state', 'examples/partial-cycle.scn', '--at', '2']);
+  it('--all shows every non-absent section at step N with flags, map as 0x%016lx and a strip of 64 cells', async () => {
+    const r = await cli(['state', 'examples/partial-cycle.scn', '--at', '2', '--all']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('section 144  0x480000000-0x487ffffff  partial  flags PRESENT|HAS_MEM_MAP  usage slab');
     expect(r.stdout).toContain(`subsection_map 0x000000000000ff0f  ####....########${'.'.repeat(48)}`);
@@ -93,7 +93,7 @@ describe('memhp diff', () => {
   it('reports per section the state change and the bits set and cleared', async () => {
     const r = await cli(['diff', 'examples/partial-cycle.scn', '2', '7']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('diff [step 2 examples/partial-cycle.scn:15] → [step 7 examples/partial-cycle.scn:35]');
+    expect(r.stdout).toContain('diff [step 2 partial-cycle.scn:15] → [step 7 partial-cycle.scn:35]');
     expect(r.stdout).toContain('section 144: partial → absent.deactivated; flags -PRESENT|HAS_MEM_MAP; bits -0-3,8-15');
   });
 

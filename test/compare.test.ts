@@ -15,6 +15,7 @@ import { recordScenario } from '../log/record.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const SEED = 'examples/seed-pmem-shared-section.scn';
+const SEED_TAG = 'seed-pmem-shared-section.scn';
 const dir = mkdtempSync(join(tmpdir(), 'memhp-compare-'));
 const ANSI = /\u001b\[/;
 
@@ -47,16 +48,16 @@ describe('memhp compare: v5.3 against 6.1.192 on the seed example', () => {
     for (const n of [0, 1, 2, 3]) expect(stepRow(r.stdout, n)).toMatch(/^\[step \d+ [^\]]+\] +[^\s≠]/);
     expect(stepRow(r.stdout, 3)).toMatch(/│ -EEXIST {2}1 WARN .*96 early\.grown +│ -EEXIST {2}1 WARN .*96 early\.grown$/);
     const row4 = stepRow(r.stdout, 4);
-    expect(row4).toMatch(/^\[step 4 examples\/seed-pmem-shared-section\.scn:43\] +≠ remove 0x200000000-0x303ffffff/);
+    expect(row4).toMatch(/^\[step 4 seed-pmem-shared-section\.scn:43\] +≠ remove 0x200000000-0x303ffffff/);
     expect(row4).toMatch(/│ void +- +F10,F14 +64-95 absent\.deactivated, 96 early\.boot +│ void +- +- +64-95 absent\.deactivated, 96 early\.boot +◀ first divergence$/);
     expect(r.stdout.match(/◀ first divergence/g)).toHaveLength(1);
-    expect(r.stdout).toContain(`[step 4 ${SEED}:43] first divergence: 5.3 hazards F10,F14 vs 6.1.192 hazards none (+2 more, see below)`);
+    expect(r.stdout).toContain(`[step 4 ${SEED_TAG}:43] first divergence: 5.3 hazards F10,F14 vs 6.1.192 hazards none (+2 more, see below)`);
   });
 
   it('lists per step what differs, with the hazards of each profile, and the final state against the first profile', async () => {
     const r = await cli(['compare', SEED, '--kernels', '5.3,6.1.192']);
     const [, diffs = ''] = r.stdout.split('\ndifferences by step\n');
-    const t4 = `[step 4 ${SEED}:43]`;
+    const t4 = `[step 4 ${SEED_TAG}:43]`;
     expect(diffs).toContain(`${t4} remove 0x200000000-0x303ffffff\n${t4}   5.3 hazards F10,F14 vs 6.1.192 hazards none\n`);
     expect(diffs).toContain(`${t4}   5.3 sections 64-95 map encoded_null vs 6.1.192 sections 64-95 map zero\n`);
     expect(diffs).toContain(`${t4}   5.3 section 96 memmap F×32 B×32 vs 6.1.192 section 96 memmap B×64\n`);
@@ -66,9 +67,9 @@ describe('memhp compare: v5.3 against 6.1.192 on the seed example', () => {
     // Step 5: the same WARN texts, but 6.1's "already deactivated" sits in clear_subsection_map
     // (~v5.7); section 96's memmap still differs. Step 6: the F10 re-add.
     expect(diffs).toContain(
-      `[step 5 ${SEED}:50] remove 0x200000000-0x303ffffff\n[step 5 ${SEED}:50]   5.3 warnings WARN_ON_ONCE (__remove_section), WARN "section already deactivated (0x300000 + 16384)" (section_deactivate) vs 6.1.192 warnings WARN_ON_ONCE (__remove_section), WARN "section already deactivated (0x300000 + 16384)" (clear_subsection_map)\n[step 5 ${SEED}:50]   5.3 section 96 memmap F×32 B×32 vs 6.1.192 section 96 memmap B×64\n`,
+      `[step 5 ${SEED_TAG}:50] remove 0x200000000-0x303ffffff\n[step 5 ${SEED_TAG}:50]   5.3 warnings WARN_ON_ONCE (__remove_section), WARN "section already deactivated (0x300000 + 16384)" (section_deactivate) vs 6.1.192 warnings WARN_ON_ONCE (__remove_section), WARN "section already deactivated (0x300000 + 16384)" (clear_subsection_map)\n[step 5 ${SEED_TAG}:50]   5.3 section 96 memmap F×32 B×32 vs 6.1.192 section 96 memmap B×64\n`,
     );
-    expect(diffs).toContain(`[step 6 ${SEED}:54] add 0x300000000 64M\n[step 6 ${SEED}:54]   5.3 hazards F10 vs 6.1.192 hazards none\n`);
+    expect(diffs).toContain(`[step 6 ${SEED_TAG}:54] add 0x300000000 64M\n[step 6 ${SEED_TAG}:54]   5.3 hazards F10 vs 6.1.192 hazards none\n`);
     expect(diffs).not.toContain('[step 3 ');
     const [, final = ''] = r.stdout.split('\nfinal state against 5.3 (sections only)\n');
     expect(final).toMatch(/^ {2}6\.1\.192:\n {4}sections 64-95: fields differ\n {6}map: encoded_null → zero\n {4}section 96: fields differ\n {6}memmap: F×32 B×32 → B×64\n/);
@@ -130,14 +131,14 @@ describe('memhp compare: the seed story, v5.2 against v5.3', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(stepRow(r.stdout, 0)).toMatch(/^\[step 0 [^\]]+\] +boot/);
-    expect(stepRow(r.stdout, 1)).toMatch(/^\[step 1 examples\/seed-pmem-shared-section\.scn:26\] +≠ add 0x200000000-0x303ffffff +│ 0 +- +- +64-95 full-hotplug +│ 0 +- +- +64-95 full-hotplug, 96 early\.grown +◀ first divergence$/);
-    expect(r.stdout).toContain(`[step 1 ${SEED}:26] first divergence: 5.2 section 96 state early.boot vs 5.3 section 96 state early.grown`);
-    expect(r.stdout).toContain(`[step 1 ${SEED}:26]   5.2  path: add_pages → __add_pages → __add_section(96): pfn_valid(section start): -EEXIST (swallowed by __add_pages)`);
-    expect(r.stdout).toContain(`[step 1 ${SEED}:26]   5.3  path: add_pages → __add_pages → sparse_add_section(96): added`);
+    expect(stepRow(r.stdout, 1)).toMatch(/^\[step 1 seed-pmem-shared-section\.scn:26\] +≠ add 0x200000000-0x303ffffff +│ 0 +- +- +64-95 full-hotplug +│ 0 +- +- +64-95 full-hotplug, 96 early\.grown +◀ first divergence$/);
+    expect(r.stdout).toContain(`[step 1 ${SEED_TAG}:26] first divergence: 5.2 section 96 state early.boot vs 5.3 section 96 state early.grown`);
+    expect(r.stdout).toContain(`[step 1 ${SEED_TAG}:26]   5.2  path: add_pages → __add_pages → __add_section(96): pfn_valid(section start): -EEXIST (swallowed by __add_pages)`);
+    expect(r.stdout).toContain(`[step 1 ${SEED_TAG}:26]   5.3  path: add_pages → __add_pages → sparse_add_section(96): added`);
     // v5.2 has neither SECTION_IS_EARLY nor subsection_map: boot is not a divergence.
     expect(r.stdout).toContain('note: not compared: EARLY flag, subsection_map, bootMap — 5.2 is before sub-section hotplug (SUBSECTION, v5.3)');
     // The second add: v5.2 swallows -EEXIST again, v5.3 returns it with a WARN.
-    const t3 = `[step 3 ${SEED}:36]`;
+    const t3 = `[step 3 ${SEED_TAG}:36]`;
     expect(r.stdout).toContain(`${t3} add 0x300000000 64M\n${t3}   5.2 ret 0 vs 5.3 ret -EEXIST\n${t3}   5.2 warnings none vs 5.3 warnings WARN_ON_ONCE (add_pages)\n`);
     expect(r.stdout).toContain(`${t3}   5.3  WARNING WARN_ON_ONCE without text in add_pages (arch/x86/mm/init_64.c)`);
   });
@@ -170,7 +171,7 @@ describe('memhp compare: the seed story, v5.2 against v5.3', () => {
   it('with more profiles, those that agree are grouped: 5.2 against 5.3,6.1,newest', async () => {
     const r = await cli(['compare', SEED, '--kernels', '5.2,5.3,6.1,newest']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`[step 1 ${SEED}:26] first divergence: 5.2 section 96 state early.boot vs 5.3,6.1,newest section 96 state early.grown`);
+    expect(r.stdout).toContain(`[step 1 ${SEED_TAG}:26] first divergence: 5.2 section 96 state early.boot vs 5.3,6.1,newest section 96 state early.grown`);
     expect(r.stdout).toMatch(/^\[step \d+ [^\]]+\] {3}5\.2 hazards CRASH vs 5\.3 hazards F10,F14 vs 6\.1 hazards F14 vs newest hazards none$/m);
     expect(r.stdout).toMatch(/^final state against 5\.2 \(sections only\)\n {2}5\.3:\n/m);
   });

@@ -122,6 +122,6 @@ describe('the CLI shows the code of what went wrong, and exits with its status',
   it('exit 1: a --until predicate that never holds shows error[E_NEVER]', async () => {
     const r = await cli(['bisect', 'examples/partial-cycle.scn', '--until', 'error']);
     expect(r.code).toBe(status('E_NEVER'));
-    expect(r.stdout).toContain('error[E_NEVER]: error never turns true in steps 0-8');
+    expect(r.stdout).toContain('error[E_NEVER]: no step in 0-8 matches error (');
   });
 });

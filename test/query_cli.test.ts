@@ -13,6 +13,7 @@ import { TRACES } from './helpers/traces.js';
 
 const SEED = 'examples/seed-pmem-shared-section.scn';
 const CYCLE = 'examples/partial-cycle.scn';
+const CYCLE_TAG = 'partial-cycle.scn';
 const TAG = /^\[step \d+ [^\]\s]+:\d+\] /;
 /** A recorded trace (test/fixtures/traces). */
 const TRACE = `${TRACES}/6.1.0-56-amd64/devdax_kmem`;
@@ -27,8 +28,8 @@ describe('memhp bisect', () => {
     expect(r.code).toBe(0);
     const [head, ...lines] = r.stdout.trimEnd().split('\n');
     expect(head).toMatch(/^memhp bisect .* --until invariant:active-subsection-memmap — linux 5\.3 /);
-    for (const l of lines) expect(l).toMatch(/^\[step 6 examples\/seed-pmem-shared-section\.scn:54\] /);
-    expect(r.stdout).toContain('] add 0x300000000 64M: invariant:active-subsection-memmap turns true here (binary search, ');
+    for (const l of lines) expect(l).toMatch(/^\[step 6 seed-pmem-shared-section\.scn:54\] /);
+    expect(r.stdout).toContain('] add 0x300000000 64M: invariant:active-subsection-memmap first fails here: broken after this step (binary search, ');
     expect(r.stdout).toContain('] why: section 96: active sub-section(s) 0-31 without a usable memmap');
     expect(r.stdout).toContain('] path: add_pages → __add_pages → sparse_add_section(96): added');
     expect(r.stdout).toContain('] HAZARD CORRUPTION F10: ');
@@ -52,13 +53,13 @@ describe('memhp bisect', () => {
     const r = spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--exact', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ found: { step: 6 }, method: 'exact', materialisations: 1 });
-    expect(spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--exact']).stdout).toContain('] add 0x300000000 64M: invariant:active-subsection-memmap turns true here (exact walk over the patch paths, 1 state(s) materialised)');
+    expect(spawnCli(['bisect', SEED, '--until', 'invariant:active-subsection-memmap', '--exact']).stdout).toContain('] add 0x300000000 64M: invariant:active-subsection-memmap first fails here: broken after this step (exact walk over the patch paths, 1 state(s) materialised)');
   });
 
-  it('exits 1 when the predicate never turns true, also within --from/--to', () => {
+  it('exits 1 when no step matches the predicate, also within --from/--to', () => {
     const r = spawnCli(['bisect', CYCLE, '--until', 'error']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('error[E_NEVER]: error never turns true in steps 0-8');
+    expect(r.stdout).toContain('error[E_NEVER]: no step in 0-8 matches error (');
     expect(spawnCli(['bisect', SEED, '--until', 'warn', '--to', '2']).code).toBe(1);
     expect(spawnCli(['bisect', SEED, '--until', 'warn', '--from', '2', '--to', '3']).code).toBe(0);
     const j = spawnCli(['bisect', CYCLE, '--until', 'error', '--json']);
@@ -96,9 +97,9 @@ describe('memhp blame and print', () => {
     const r = spawnCli(['blame', CYCLE, '--section', '144', '--bit', '0']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(1, -1)).toEqual([
-      `[step 8 ${CYCLE}:40] __add_pages nid=0 pfn=0x480000 nr_pages=0x8000: subsection_map bit 0: 0 → 1`,
-      `[step 5 ${CYCLE}:25] __remove_pages pfn=0x480000 nr_pages=0x800: subsection_map bit 0: 1 → 0`,
-      `[step 1 ${CYCLE}:10] __add_pages nid=0 pfn=0x480000 nr_pages=0x800: subsection_map bit 0: 0 → 1`,
+      `[step 8 ${CYCLE_TAG}:40] __add_pages nid=0 pfn=0x480000 nr_pages=0x8000: subsection_map bit 0: 0 → 1`,
+      `[step 5 ${CYCLE_TAG}:25] __remove_pages pfn=0x480000 nr_pages=0x800: subsection_map bit 0: 1 → 0`,
+      `[step 1 ${CYCLE_TAG}:10] __add_pages nid=0 pfn=0x480000 nr_pages=0x800: subsection_map bit 0: 0 → 1`,
     ]);
     const j = JSON.parse(spawnCli(['blame', CYCLE, '--section', '144', '--field', 'flags', '--json']).stdout) as { entries: Array<{ step: number; before: string; after: string }> };
     expect(j.entries.map((e) => [e.step, e.before, e.after])).toEqual([
@@ -116,9 +117,9 @@ describe('memhp blame and print', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').slice(1, -1);
     expect(lines).toEqual([
-      `[step 1 ${CYCLE}:10] __add_pages nid=0 pfn=0x480000 nr_pages=0x800: section 144 subsection_map = 0x000000000000000f [0-3]`,
-      `[step 2 ${CYCLE}:15] __add_pages nid=0 pfn=0x481000 nr_pages=0x1000: section 144 subsection_map = 0x000000000000ff0f [0-3,8-15]`,
-      `[step 5 ${CYCLE}:25] __remove_pages pfn=0x480000 nr_pages=0x800: section 144 subsection_map = 0x000000000000ff00 [8-15]`,
+      `[step 1 ${CYCLE_TAG}:10] __add_pages nid=0 pfn=0x480000 nr_pages=0x800: section 144 subsection_map = 0x000000000000000f [0-3]`,
+      `[step 2 ${CYCLE_TAG}:15] __add_pages nid=0 pfn=0x481000 nr_pages=0x1000: section 144 subsection_map = 0x000000000000ff0f [0-3,8-15]`,
+      `[step 5 ${CYCLE_TAG}:25] __remove_pages pfn=0x480000 nr_pages=0x800: section 144 subsection_map = 0x000000000000ff00 [8-15]`,
     ]);
     const j = JSON.parse(spawnCli(['print', CYCLE, '--section', '144', '--json']).stdout) as { field: string; entries: Array<{ step: number }> };
     expect(j.field).toBe('subsection_map');

@@ -1,7 +1,10 @@
 /**
- * `memhp bisect FILE --until PREDICATE [--from A] [--to B]`: the first step at which the predicate
- * turns true (query/bisect.ts says how), with its source line, deciding call path, warnings,
- * hazards and the state diff against the step before. Exit 0 found, 1 not true in the range.
+ * `memhp bisect FILE --until PREDICATE [--from A] [--to B]`: the first step that matches the
+ * predicate — the first WARN, error, leak, hazard or failed expect, or the first step after which an
+ * invariant is broken (query/bisect.ts says how) — with its source line, deciding call path,
+ * warnings, hazards and the state diff against the step before. Exit 0 found, 1 none in the range.
+ * The words say what happened (git bisect's "first bad"): an invariant "first fails here", a step
+ * predicate is "first seen here"; when none is found, what was checked is said positively.
  */
 import { defineCommand } from 'citty';
 import { emptyState } from '../../model/model.js';
@@ -19,7 +22,7 @@ import { diffLines, hazardLine, stepTag, warningLine } from '../../present/rende
 
 /** The `bisect` command's definition (meta and arguments). */
 export const bisectCommandDef = defineCommand({
-  meta: { name: 'bisect', description: 'Find the first step at which a predicate turns true (exit 1 when it never does)' },
+  meta: { name: 'bisect', description: 'Find the first step with a WARN, error, leak, hazard or failed expect, or the first that breaks an invariant (exit 1 when none does)' },
   args: {
     ...inputArgs,
     until: { type: 'string', description: 'required: warn, error, leak, hazard, expect, or invariant:NAME (memhp invariants lists them)', valueHint: 'PREDICATE' },
@@ -60,17 +63,27 @@ export function runBisect(io: Io, args: InputArgValues & { file: string; until?:
         : `binary search, ${r.materialisations} state(s) materialised`;
   io.out(`${c.bold('memhp bisect')} ${loaded.file} --until ${args.until} — ${describeProfile(loaded.profile)}\n`);
   if (!found || !step || !diff) {
-    const where = r.method === 'binary' ? `it does not hold at step ${r.to}` : `no step in ${r.from}-${r.to} has it`;
-    io.out(`${errorTag(io, 'E_NEVER')}: ${args.until} never turns true in steps ${r.from}-${r.to}: ${where} (${how})\n`);
+    io.out(`${errorTag(io, 'E_NEVER')}: ${notFoundText(args.until, r.method, r.from, r.to)} (${how})\n`);
     return exitStatus('E_NEVER');
   }
   const tag = stepTag(step);
-  const since = found.seq === r.from && r.from > 0 ? ` (already true at --from ${r.from})` : '';
-  io.out(`${tag} ${step.text}: ${c.bold(c.red(args.until))} turns true here${since} (${how})\n`);
+  const invariant = args.until.startsWith('invariant:');
+  const since = found.seq === r.from && r.from > 0 ? ` (already ${invariant ? 'broken' : 'seen'} at --from ${r.from})` : '';
+  const verb = invariant ? 'first fails here: broken after this step' : 'first seen here';
+  io.out(`${tag} ${step.text}: ${c.bold(c.red(args.until))} ${verb}${since} (${how})\n`);
   for (const why of found.why) io.out(`${tag} ${c.red('why')}: ${why}\n`);
   if (step.outcome.path) io.out(`${tag} ${c.dim('path:')} ${step.outcome.path}\n`);
   for (const w of step.outcome.warnings) io.out(`${tag} ${c.yellow('WARNING')} ${warningLine(w)}\n`);
   for (const h of step.outcome.hazards) io.out(`${tag} ${c.red('HAZARD')} ${hazardLine(h)}\n`);
   for (const line of diffLines(diff, c, [log.step(Math.max(0, found.seq - 1)), step])) io.out(`${tag} ${line}\n`);
   return EXIT_OK;
+}
+
+/** What a bisect that found nothing checked, said positively (no "never turns true … does not hold"). */
+export function notFoundText(until: string, method: string, from: number, to: number): string {
+  if (until.startsWith('invariant:')) {
+    if (method === 'binary') return `${until} holds at step ${to}, the end of steps ${from}-${to}: nothing to bisect (a break repaired before step ${to} is found by --exact)`;
+    return `${until} holds after every step in ${from}-${to}`;
+  }
+  return `no step in ${from}-${to} matches ${until}`;
 }

@@ -1,4 +1,8 @@
-/** `memhp replay TRACE`: a recorded kernel trace as a time-travel log, shown as `memhp run` shows a scenario. */
+/**
+ * `memhp replay TRACE`: a recorded kernel trace as a time-travel log, shown as `memhp run` shows a
+ * scenario, under its own name: each row the operation with its arguments, the lab's step labels as
+ * headings.
+ */
 import { defineCommand } from 'citty';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -15,6 +19,6 @@ export const replayCommandDef = defineCommand({
 export function runReplay(io: Io, args: Parameters<typeof runRun>[1]): number {
   const input = openInput(io, args.file);
   if (input.kind !== 'trace' && input.kind !== 'console') throw new UserError('E_USAGE', `${args.file} is not a recorded trace`, [], `memhp run ${args.file} runs a scenario file`);
-  return runRun(io, args, input);
+  return runRun(io, args, input, 'replay');
 }
 

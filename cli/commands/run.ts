@@ -1,4 +1,7 @@
-/** `memhp run FILE`: one row per step (source, operation, return code, WARNs, sections touched). */
+/**
+ * `memhp run FILE`: one row per step (source, operation, return code, WARNs, sections touched as
+ * runs), with a note where memory still online is removed (query/online_removal.ts).
+ */
 import { defineCommand } from 'citty';
 import { describeProfile } from '../../kernel/profile.js';
 import { failedExpectations } from '../../log/record.js';
@@ -11,6 +14,7 @@ import type { InputFile } from '../input_file.js';
 import { loadInput, loadOptions, logMetaOf } from '../load.js';
 import type { InputArgValues } from '../load.js';
 import { runRows } from '../../present/render.js';
+import { onlineRemovalNotes } from '../../query/online_removal.js';
 
 /** The `run` command's definition (meta and arguments). */
 export const runCommandDef = defineCommand({
@@ -21,8 +25,8 @@ export const runCommandDef = defineCommand({
   },
 });
 
-/** Execute `memhp run` (on `input` when the caller has opened it already); returns the exit code. */
-export function runRun(io: Io, args: InputArgValues & { file: string; json?: boolean; verbose?: boolean }, input: string | InputFile = args.file): number {
+/** Execute `memhp run` (on `input` when the caller has opened it already; `command` names it in the header); returns the exit code. */
+export function runRun(io: Io, args: InputArgValues & { file: string; json?: boolean; verbose?: boolean }, input: string | InputFile = args.file, command: 'run' | 'replay' = 'run'): number {
   const loaded = loadInput(io, input, loadOptions(args));
   const failed = failedExpectations(loaded.log);
   if (args.json) {
@@ -31,8 +35,8 @@ export function runRun(io: Io, args: InputArgValues & { file: string; json?: boo
     for (const line of logJsonLines(loaded.log, meta, opts)) io.out(`${line}\n`);
   } else {
     const c = io.color;
-    io.out(`${c.bold('memhp run')} ${loaded.file} — ${describeProfile(loaded.profile)}\n`);
-    io.out(`${runRows(loaded.log.steps, c, args.verbose ?? false).join('\n')}\n`);
+    io.out(`${c.bold(`memhp ${command}`)} ${loaded.file} — ${describeProfile(loaded.profile)}\n`);
+    io.out(`${runRows(loaded.log.steps, c, args.verbose ?? false, { notes: onlineRemovalNotes(loaded.log) }).join('\n')}\n`);
     const expects = loaded.log.steps.reduce((n, s) => n + s.expects.length, 0);
     const warns = loaded.log.steps.reduce((n, s) => n + s.outcome.warnings.length, 0);
     const hazards = loaded.log.steps.reduce((n, s) => n + s.outcome.hazards.length, 0);
