@@ -8,15 +8,15 @@
  * the call path nested under it, WARNs, hazards and failed expectations as instants) and the
  * "present sections" counter. Process 2 "mem_section" holds one thread per section an operation
  * touched (tid = section + 1: Perfetto takes tid 0 for the idle thread), whose slices are its
- * machine states; a state starts where the step that set it ends and lasts until the step that
+ * machine states (` online` after the name while SECTION_IS_ONLINE is set); a state starts where the step that set it ends and lasts until the step that
  * changes it ends, the states after the last step for one step's width past it.
  */
 import { formatRet } from '../kernel/errno.js';
 import { describeProfile } from '../kernel/profile.js';
-import type { SectionEffect, SectionStateValue } from '../kernel/types.js';
+import { SECTION_IS_ONLINE, type SectionEffect, type SectionStateValue } from '../kernel/types.js';
 import { operationLine } from '../inputs/trace/scenario_text.js';
-import { listSections } from '../model/model.js';
-import type { HotplugLog } from '../log/log.js';
+import { getSection, listSections } from '../model/model.js';
+import { LogCursor, type HotplugLog } from '../log/log.js';
 import type { LogStep } from '../log/types.js';
 import { hazardLine, warningLine } from './render.js';
 
@@ -55,10 +55,12 @@ export interface PerfettoMeta {
   readonly memhpVersion: string;
 }
 
-/** One run of a section in one machine state: the state after steps `from` … `to` (`to` is the last step, or the step before the one that changed it). */
+/** One run of a section in one machine state and online state: the state after steps `from` … `to` (`to` is the last step, or the step before the one that changed it). */
 export interface StateRun {
   readonly nr: number;
   readonly state: SectionStateValue;
+  /** SECTION_IS_ONLINE (online_mem_sections / offline_mem_sections). */
+  readonly online: boolean;
   readonly from: number;
   readonly to: number;
 }
@@ -75,29 +77,38 @@ export function touchedSections(log: HotplugLog): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-/** Each touched section's machine states over the log, as runs in step order, by ascending section. */
+/** A state slice's name: the machine state, ` online` after it while SECTION_IS_ONLINE is set. */
+export function stateSliceName(state: SectionStateValue, online: boolean): string {
+  return online ? `${state} online` : state;
+}
+
+/** Each touched section's machine and online states over the log (one forward walk of its patches), as runs in step order, by ascending section. */
 export function stateRuns(log: HotplugLog): StateRun[] {
   const touched = touchedSections(log);
-  const boot = new Map<number, SectionStateValue>();
-  for (const ms of listSections(log.stateAt(0))) boot.set(ms.nr, ms.machine);
-  const last = log.length - 1;
-  const open = new Map<number, { state: SectionStateValue; from: number }>();
-  for (const nr of touched) open.set(nr, { state: boot.get(nr) ?? 'absent.never', from: 0 });
+  const cursor = new LogCursor(log, 0);
+  const now = (nr: number): { state: SectionStateValue; online: boolean } => {
+    const ms = getSection(log.profile, cursor.state, nr);
+    return { state: ms?.machine ?? 'absent.never', online: ((ms?.flags ?? 0) & SECTION_IS_ONLINE) !== 0 };
+  };
+  const open = new Map<number, { state: SectionStateValue; online: boolean; from: number }>();
+  for (const nr of touched) open.set(nr, { ...now(nr), from: 0 });
   const runs = new Map<number, StateRun[]>(touched.map((nr) => [nr, []]));
-  for (const s of log.steps) {
-    if (s.seq === 0) continue;
-    for (const e of s.outcome.sections) {
+  while (cursor.stepForward()) {
+    const seq = cursor.index;
+    for (const e of log.step(seq).outcome.sections) {
       const cur = open.get(e.nr);
-      if (!cur || cur.state === e.after) continue;
-      runs.get(e.nr)?.push({ nr: e.nr, state: cur.state, from: cur.from, to: s.seq - 1 });
-      open.set(e.nr, { state: e.after, from: s.seq });
+      const next = now(e.nr);
+      if (!cur || (cur.state === next.state && cur.online === next.online)) continue;
+      runs.get(e.nr)?.push({ nr: e.nr, state: cur.state, online: cur.online, from: cur.from, to: seq - 1 });
+      open.set(e.nr, { ...next, from: seq });
     }
   }
+  const last = log.length - 1;
   const out: StateRun[] = [];
   for (const nr of touched) {
     const cur = open.get(nr);
     for (const r of runs.get(nr) ?? []) out.push(r);
-    if (cur) out.push({ nr, state: cur.state, from: cur.from, to: last });
+    if (cur) out.push({ nr, state: cur.state, online: cur.online, from: cur.from, to: last });
   }
   return out;
 }
@@ -153,14 +164,14 @@ export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<
   }
   for (const r of stateRuns(log)) {
     yield {
-      name: r.state,
+      name: stateSliceName(r.state, r.online),
       cat: r.state.split('.')[0] ?? r.state,
       ph: 'X',
       pid: SECTIONS_PID,
       tid: sectionTid(r.nr),
       ts: (r.from + 1) * STEP_US,
       dur: (r.to + 1 - r.from) * STEP_US,
-      args: { section: r.nr, state: r.state, from_step: r.from, to_step: r.to },
+      args: { section: r.nr, state: r.state, online: r.online, from_step: r.from, to_step: r.to },
     };
   }
 }

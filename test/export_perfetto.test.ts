@@ -16,7 +16,7 @@ import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { loadInput } from '../cli/load.js';
 import { readTextFile, type Io } from '../cli/io.js';
-import { SECTION_MARKED_PRESENT } from '../kernel/types.js';
+import { SECTION_IS_ONLINE, SECTION_MARKED_PRESENT } from '../kernel/types.js';
 import { getSection, listSections } from '../model/model.js';
 import type { HotplugLog } from '../log/log.js';
 import { CALLS_TRACK, PRESENT_COUNTER, STEP_US, pathFrames, stepSliceName, touchedSections, type TraceEvent } from '../present/perfetto.js';
@@ -48,11 +48,12 @@ async function exportOf(input: string, name: string, ...extra: string[]): Promis
   return { text, events: json.traceEvents, log: loadInput(io, input, {}).log };
 }
 
-/** A section's machine states after each step, runs of one state collapsed (the oracle, from stateAt()). */
+/** A section's machine states after each step, ` online` while SECTION_IS_ONLINE is set, runs of one collapsed (the oracle, from stateAt()). */
 function statesOf(log: HotplugLog, nr: number): string[] {
   const out: string[] = [];
   for (let n = 0; n < log.length; n++) {
-    const st = getSection(log.profile, log.stateAt(n), nr)?.machine ?? 'absent.never';
+    const ms = getSection(log.profile, log.stateAt(n), nr);
+    const st = `${ms?.machine ?? 'absent.never'}${(ms?.flags ?? 0) & SECTION_IS_ONLINE ? ' online' : ''}`;
     if (out[out.length - 1] !== st) out.push(st);
   }
   return out;
@@ -99,8 +100,8 @@ describe('memhp export --format perfetto', () => {
       const last = slices[slices.length - 1];
       expect((last?.ts ?? 0) + (last?.dur ?? 0)).toBe((log.length + 1) * STEP_US);
     }
-    // Section 96 is the changelog's: boot memory grown by the PMEM part, half torn down (F10), grown again.
-    expect(events.filter((e) => e.ph === 'X' && e.args?.section === 96).map((e) => e.name)).toEqual(['early.boot', 'early.grown', 'early.boot', 'early.grown']);
+    // Section 96 is the changelog's: online boot memory grown by the PMEM part, half torn down (F10), grown again.
+    expect(events.filter((e) => e.ph === 'X' && e.args?.section === 96).map((e) => e.name)).toEqual(['early.boot online', 'early.grown online', 'early.boot online', 'early.grown online']);
     // The counter after each step where it changes: sections with SECTION_MARKED_PRESENT, counted in the state.
     const counter = events.filter((e) => e.ph === 'C');
     expect(counter.every((e) => e.name === PRESENT_COUNTER)).toBe(true);
@@ -137,8 +138,15 @@ describe('memhp export --format perfetto', () => {
     }
   });
 
-  it('a recorded trace: steps named for the traced call and its arguments, not the lab\'s label', async () => {
+  it('a recorded trace: steps named for the traced call and its arguments, not the lab\'s label; onlining and offlining are drawn', async () => {
     const { events, log } = await exportOf(DIMM, 'dimm.json');
+    // The DIMM's first section: added, onlined, offlined, removed, three times over (the third ends online).
+    const s32 = events.filter((e) => e.ph === 'X' && e.args?.section === 32);
+    expect(s32.map((e) => e.name)).toEqual(statesOf(log, 32));
+    expect(s32.map((e) => e.name).slice(0, 5)).toEqual(['absent.never', 'full-hotplug', 'full-hotplug online', 'full-hotplug', 'absent.deactivated']);
+    const onlined = s32[2];
+    expect(onlined?.args).toMatchObject({ state: 'full-hotplug', online: true });
+    expect(events.find((e) => e.cat === 'step' && e.ts + STEP_US === onlined?.ts)?.name).toMatch(/^online_mem_sections start_pfn=0x100000 /);
     const steps = events.filter((e) => e.cat === 'step');
     expect(steps).toHaveLength(log.length);
     expect(steps[1]?.name).toBe('__add_pages nid=0 pfn=0x100000 nr_pages=0x10000');
