@@ -14,6 +14,7 @@
 import { formatRet } from '../kernel/errno.js';
 import { describeProfile } from '../kernel/profile.js';
 import { SECTION_IS_ONLINE, type SectionEffect, type SectionStateValue } from '../kernel/types.js';
+import { parseLine } from '../inputs/trace/line.js';
 import { operationLine } from '../inputs/trace/scenario_text.js';
 import { getSection, listSections } from '../model/model.js';
 import { LogCursor, type HotplugLog } from '../log/log.js';
@@ -53,6 +54,8 @@ export interface PerfettoMeta {
   /** The input's name as the user gave it. */
   readonly input: string;
   readonly memhpVersion: string;
+  /** For a recorded trace: each step's ftrace timestamp in seconds (traceTimestamps), kept as the step slice's `trace_ts` arg. */
+  readonly traceTimes?: ReadonlyMap<number, number>;
 }
 
 /** One run of a section in one machine state and online state: the state after steps `from` … `to` (`to` is the last step, or the step before the one that changed it). */
@@ -144,6 +147,18 @@ export function pathFrames(path: string): Array<{ name: string; result: string |
   });
 }
 
+/** Each step's timestamp in a recorded trace (seconds, as ftrace printed it), read from its source line in `text`, the text of the trace file `file`; steps read from elsewhere are left out. */
+export function traceTimestamps(steps: readonly LogStep[], file: string, text: string): Map<number, number> {
+  const lines = text.split('\n');
+  const out = new Map<number, number>();
+  for (const s of steps) {
+    if (s.seq === 0 || s.source.file !== file) continue;
+    const r = parseLine(lines[s.source.line - 1] ?? '', s.source);
+    if (r.kind === 'record' && 'header' in r.record) out.set(s.seq, r.record.header.timestamp);
+  }
+  return out;
+}
+
 /** Every event of the export, in file order: metadata, then each step's slices and instants with the counter, then the sections' state slices. */
 export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<TraceEvent> {
   yield { name: 'process_name', ph: 'M', pid: CALLS_PID, tid: 0, ts: 0, args: { name: `memhp ${meta.input}` } };
@@ -158,7 +173,7 @@ export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<
   }
   const counts = presentCounts(log);
   for (const s of log.steps) {
-    for (const e of stepEvents(s)) yield e;
+    for (const e of stepEvents(s, meta.traceTimes?.get(s.seq))) yield e;
     const n = counts[s.seq] ?? 0;
     if (s.seq === 0 || n !== counts[s.seq - 1]) yield { name: PRESENT_COUNTER, ph: 'C', pid: CALLS_PID, tid: CALLS_TID, ts: (s.seq + 1) * STEP_US, args: { present: n } };
   }
@@ -208,7 +223,7 @@ export function sectionsText(effects: readonly SectionEffect[]): string {
 // --- internal ---
 
 /** One step's events on the kernel calls thread: its slice, its call path nested inside, its instants. */
-function* stepEvents(s: LogStep): Generator<TraceEvent> {
+function* stepEvents(s: LogStep, traceTs: number | undefined): Generator<TraceEvent> {
   const ts = s.seq * STEP_US;
   const o = s.outcome;
   const sections = sectionsText(o.sections);
@@ -220,7 +235,7 @@ function* stepEvents(s: LogStep): Generator<TraceEvent> {
     tid: CALLS_TID,
     ts,
     dur: STEP_US,
-    args: { step: s.seq, source: `${s.source.file}:${s.source.line}`, input: s.text, ret: formatRet(o.ret), value: o.value, path: o.path, sections },
+    args: { step: s.seq, source: `${s.source.file}:${s.source.line}`, ...(traceTs === undefined ? {} : { trace_ts: traceTs }), input: s.text, ret: formatRet(o.ret), value: o.value, path: o.path, sections },
   };
   // Each frame of the call path strictly inside its caller (1 µs in on each side), so every consumer nests them the same way.
   const frames = pathFrames(o.path);

@@ -152,6 +152,14 @@ describe('memhp export --format perfetto', () => {
     expect(steps[1]?.name).toBe('__add_pages nid=0 pfn=0x100000 nr_pages=0x10000');
     expect(String(steps[1]?.args?.source)).toMatch(/dimm_hotplug\/trace\.txt:\d+$/);
     expect(new Set(steps.slice(1).map((e) => e.name)).size).toBeGreaterThan(3);
+    // Each traced step keeps the time ftrace printed on its line (seconds since boot), to find it in the user's own trace.
+    const lines = readFileSync(join(DIMM, 'trace.txt'), 'utf8').split('\n');
+    for (const e of steps.slice(1)) {
+      const line = Number(/:(\d+)$/.exec(String(e.args?.source))?.[1]);
+      const printed = /\s(\d+\.\d+): /.exec(lines[line - 1] ?? '')?.[1];
+      expect(e.args?.trace_ts).toBe(Number(printed));
+    }
+    expect(steps[0]?.args).not.toHaveProperty('trace_ts');
   });
 
   it('same input, same bytes; stdout is the file; a log file exports the same slices as its scenario', async () => {

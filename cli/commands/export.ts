@@ -1,7 +1,7 @@
 /** `memhp export INPUT --format perfetto [-o FILE]`: the history as Chrome trace-event JSON for Perfetto. */
 import { defineCommand } from 'citty';
 import { MEMHP_VERSION } from '../../log/serialize.js';
-import { perfettoLines, touchedSections } from '../../present/perfetto.js';
+import { perfettoLines, touchedSections, traceTimestamps } from '../../present/perfetto.js';
 import { inputArgsWithout } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { EXIT_OK, UserError } from '../errors.js';
@@ -36,7 +36,9 @@ export async function runExport(io: Io, args: InputArgValues & { file: string; f
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UserError('E_USAGE', `unknown --format '${format}' for 'export'`, [], `formats: ${EXPORT_FORMATS.join(', ')}`);
   if (args.output === '') throw new UserError('E_USAGE', `-o needs a file name for 'export'`, [], 'leave out -o to write to stdout');
   const loaded = loadInput(io, args.file, loadOptions(args));
-  const lines = perfettoLines(loaded.log, { input: args.file, memhpVersion: MEMHP_VERSION });
+  const t = loaded.trace;
+  const traceTimes = t === undefined ? undefined : traceTimestamps(loaded.log.steps, t.file, t.text);
+  const lines = perfettoLines(loaded.log, { input: args.file, memhpVersion: MEMHP_VERSION, ...(traceTimes === undefined ? {} : { traceTimes }) });
   if (args.output === undefined) {
     let chunk = '';
     for (const l of lines) {
