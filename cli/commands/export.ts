@@ -20,8 +20,8 @@ export const exportCommandDef = defineCommand({
   meta: {
     name: 'export',
     description:
-      'Export the history as Chrome trace-event JSON (opens in Perfetto and chrome://tracing): a "kernel calls" track with one slice per step and its call path, ' +
-      'WARNs, hazards and failed expectations as instants, a "present sections" counter, and one track per section an operation touched with its machine states as slices. One step is 1 ms.',
+      'Export the history as Chrome trace-event JSON for Perfetto: a "kernel calls" track (one slice per step, its call path nested, WARNs, hazards and failed expectations as instants), ' +
+      'a "present sections" counter, and one track per section an operation touched with its machine states. One step is 1 ms (docs/usage.md)',
   },
   args: {
     ...inputArgsWithout('json'),
