@@ -4,12 +4,14 @@
  * the file's lines, byte-identical for the same log.
  *
  * Time is the step number: step n runs from n·STEP_US to (n+1)·STEP_US µs (a model has no clock).
- * Process 1 "memhp …" holds the "kernel calls" thread (one slice per step named for its operation,
- * the call path nested under it, WARNs, hazards and failed expectations as instants) and the
- * "present sections" counter. Process 2 "mem_section" holds one thread per section an operation
- * touched (tid = section + 1: Perfetto takes tid 0 for the idle thread), whose slices are its
- * machine states (` online` after the name while SECTION_IS_ONLINE is set); a state starts where the step that set it ends and lasts until the step that
- * changes it ends, the states after the last step for one step's width past it.
+ * Process 1 "memhp …" holds the "kernel calls" thread (one slice per step named for its
+ * operation, the call path nested under it, WARNs, hazards and failed expectations as instants)
+ * and the counter `present` with the series `sections` (Perfetto names the track "present
+ * sections"). Process 2 "mem_section" holds one thread per section an operation touched (tid =
+ * section + 2: Perfetto names a thread by its tid alone, so no tid is used twice, and takes tid 0
+ * for the idle thread), whose slices are its machine states (` online` after the name while
+ * SECTION_IS_ONLINE is set): a state starts where the step that set it ends and lasts until the
+ * step that changes it ends, the states after the last step for one step's width past it.
  */
 import { formatRet } from '../kernel/errno.js';
 import { describeProfile } from '../kernel/profile.js';
@@ -32,8 +34,10 @@ export const CALLS_TID = 1;
 export const SECTIONS_PID = 2;
 /** The name of the kernel calls' thread. */
 export const CALLS_TRACK = 'kernel calls';
-/** The name of the counter of present sections. */
-export const PRESENT_COUNTER = 'present sections';
+/** The counter of present sections: its event name and its one series (Perfetto's track is `present sections`). */
+export const PRESENT_COUNTER = 'present';
+/** The series of PRESENT_COUNTER. */
+export const PRESENT_SERIES = 'sections';
 
 /** One trace event (the fields of the Trace Event Format memhp writes). */
 export interface TraceEvent {
@@ -68,9 +72,9 @@ export interface StateRun {
   readonly to: number;
 }
 
-/** The thread id of section `nr` (tid 0 is the idle thread to Perfetto). */
+/** The thread id of section `nr`: past CALLS_TID, since Perfetto names a thread by its tid alone (and tid 0 is its idle thread). */
 export function sectionTid(nr: number): number {
-  return nr + 1;
+  return nr + CALLS_TID + 1;
 }
 
 /** The sections an operation touched (step 0, boot, excluded), ascending. */
@@ -175,7 +179,7 @@ export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<
   for (const s of log.steps) {
     for (const e of stepEvents(s, meta.traceTimes?.get(s.seq))) yield e;
     const n = counts[s.seq] ?? 0;
-    if (s.seq === 0 || n !== counts[s.seq - 1]) yield { name: PRESENT_COUNTER, ph: 'C', pid: CALLS_PID, tid: CALLS_TID, ts: (s.seq + 1) * STEP_US, args: { present: n } };
+    if (s.seq === 0 || n !== counts[s.seq - 1]) yield { name: PRESENT_COUNTER, ph: 'C', pid: CALLS_PID, tid: CALLS_TID, ts: (s.seq + 1) * STEP_US, args: { [PRESENT_SERIES]: n } };
   }
   for (const r of stateRuns(log)) {
     yield {

@@ -19,7 +19,7 @@ import { readTextFile, type Io } from '../cli/io.js';
 import { SECTION_IS_ONLINE, SECTION_MARKED_PRESENT } from '../kernel/types.js';
 import { getSection, listSections } from '../model/model.js';
 import type { HotplugLog } from '../log/log.js';
-import { CALLS_TRACK, PRESENT_COUNTER, STEP_US, pathFrames, stepSliceName, touchedSections, type TraceEvent } from '../present/perfetto.js';
+import { CALLS_TRACK, PRESENT_COUNTER, PRESENT_SERIES, STEP_US, pathFrames, stepSliceName, touchedSections, type TraceEvent } from '../present/perfetto.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memhp-export-'));
@@ -89,6 +89,13 @@ describe('memhp export --format perfetto', () => {
     const { events, log } = await exportOf(SEED, 'seed.json');
     const touched = touchedSections(log);
     expect(touched).toEqual([...Array.from({ length: 32 }, (_, i) => 64 + i), 96]);
+    // Perfetto names a thread by its tid alone: no tid in two processes, and none is 0 (its idle thread).
+    const pidOfTid = new Map<number, number>();
+    for (const e of events.filter((x) => x.ph !== 'M' || x.name.startsWith('thread_'))) {
+      expect(e.tid).toBeGreaterThan(0);
+      expect(pidOfTid.get(e.tid) ?? e.pid).toBe(e.pid);
+      pidOfTid.set(e.tid, e.pid);
+    }
     const names = events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args?.name);
     expect(names).toEqual([CALLS_TRACK, ...touched.map((nr) => `section ${nr}`)]);
     for (const nr of touched) {
@@ -108,7 +115,7 @@ describe('memhp export --format perfetto', () => {
     const present = (n: number): number => listSections(log.stateAt(n)).filter((ms) => (ms.flags & SECTION_MARKED_PRESENT) !== 0).length;
     const want = [];
     for (let n = 0; n < log.length; n++) if (n === 0 || present(n) !== present(n - 1)) want.push({ ts: (n + 1) * STEP_US, present: present(n) });
-    expect(counter.map((e) => ({ ts: e.ts, present: e.args?.present }))).toEqual(want);
+    expect(counter.map((e) => ({ ts: e.ts, present: e.args?.[PRESENT_SERIES] }))).toEqual(want);
     expect(want.map((w) => w.present)).toEqual([88, 120, 88]);
     // Instants: every WARN and hazard of every step, at its step.
     const instants = events.filter((e) => e.ph === 'i');
