@@ -165,11 +165,12 @@ export function traceTimestamps(steps: readonly LogStep[], file: string, text: s
 
 /** Every event of the export, in file order: metadata, then each step's slices and instants with the counter, then the sections' state slices. */
 export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<TraceEvent> {
-  yield { name: 'process_name', ph: 'M', pid: CALLS_PID, tid: 0, ts: 0, args: { name: `memhp ${meta.input}` } };
-  yield { name: 'process_sort_index', ph: 'M', pid: CALLS_PID, tid: 0, ts: 0, args: { sort_index: 0 } };
+  // A process's own metadata on tid = pid, as a consumer takes an event without tid (tid 0 is Perfetto's idle thread).
+  yield { name: 'process_name', ph: 'M', pid: CALLS_PID, tid: CALLS_PID, ts: 0, args: { name: `memhp ${meta.input}` } };
+  yield { name: 'process_sort_index', ph: 'M', pid: CALLS_PID, tid: CALLS_PID, ts: 0, args: { sort_index: 0 } };
   yield { name: 'thread_name', ph: 'M', pid: CALLS_PID, tid: CALLS_TID, ts: 0, args: { name: CALLS_TRACK } };
-  yield { name: 'process_name', ph: 'M', pid: SECTIONS_PID, tid: 0, ts: 0, args: { name: 'mem_section' } };
-  yield { name: 'process_sort_index', ph: 'M', pid: SECTIONS_PID, tid: 0, ts: 0, args: { sort_index: 1 } };
+  yield { name: 'process_name', ph: 'M', pid: SECTIONS_PID, tid: SECTIONS_PID, ts: 0, args: { name: 'mem_section' } };
+  yield { name: 'process_sort_index', ph: 'M', pid: SECTIONS_PID, tid: SECTIONS_PID, ts: 0, args: { sort_index: 1 } };
   const touched = touchedSections(log);
   for (const nr of touched) {
     yield { name: 'thread_name', ph: 'M', pid: SECTIONS_PID, tid: sectionTid(nr), ts: 0, args: { name: `section ${nr}` } };

@@ -91,7 +91,7 @@ describe('memhp export --format perfetto', () => {
     expect(touched).toEqual([...Array.from({ length: 32 }, (_, i) => 64 + i), 96]);
     // Perfetto names a thread by its tid alone: no tid in two processes, and none is 0 (its idle thread).
     const pidOfTid = new Map<number, number>();
-    for (const e of events.filter((x) => x.ph !== 'M' || x.name.startsWith('thread_'))) {
+    for (const e of events) {
       expect(e.tid).toBeGreaterThan(0);
       expect(pidOfTid.get(e.tid) ?? e.pid).toBe(e.pid);
       pidOfTid.set(e.tid, e.pid);
