@@ -206,7 +206,8 @@ export function* perfettoLines(log: HotplugLog, meta: PerfettoMeta): Generator<s
   }
   if (prev !== null) yield prev;
   const other = { memhp: meta.memhpVersion, input: meta.input, profile: describeProfile(log.profile), steps: log.length, step_us: STEP_US };
-  yield `],"displayTimeUnit":"ms","otherData":${JSON.stringify(other)}}`;
+  // No displayTimeUnit: Perfetto reads "ms" there as the unit of every ts (the format says µs, and µs is what every consumer takes without it).
+  yield `],"otherData":${JSON.stringify(other)}}`;
 }
 
 /** The sections a step left, runs of consecutive sections in one state collapsed: `64-95 full-hotplug, 96 early.grown`. */

@@ -185,6 +185,8 @@ describe('memhp export --format perfetto', () => {
     const shape = (events: readonly TraceEvent[]): unknown[] => events.filter((e) => e.ph !== 'M').map((e) => [e.ph, e.name, e.tid, e.ts, e.dur ?? null]);
     expect(shape(fromLog.events)).toEqual(shape(a.events));
     expect(a.text.endsWith('}\n')).toBe(true);
+    // Timestamps in µs, as the format defines them: no displayTimeUnit, which Perfetto would take as the unit of every ts.
+    expect(a.text).not.toContain('displayTimeUnit');
     expect(a.text.split('\n').filter((l) => l.startsWith('{"name"'))).toHaveLength(a.events.length);
   });
 
