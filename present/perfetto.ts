@@ -202,7 +202,7 @@ export function* perfettoLines(log: HotplugLog, meta: PerfettoMeta): Generator<s
   let prev: string | null = null;
   for (const e of perfettoEvents(log, meta)) {
     if (prev !== null) yield `${prev},`;
-    prev = JSON.stringify(e);
+    prev = eventJson(e);
   }
   if (prev !== null) yield prev;
   const other = { memhp: meta.memhpVersion, input: meta.input, profile: describeProfile(log.profile), steps: log.length, step_us: STEP_US };
@@ -227,6 +227,14 @@ export function sectionsText(effects: readonly SectionEffect[]): string {
 }
 
 // --- internal ---
+
+/**
+ * One event as JSON, `ph` and `ts` first: older Perfetto tokenizers read the keys before `ts`
+ * with a string reader that refuses `\u` escapes, so nothing a name could hold comes before it.
+ */
+function eventJson(e: TraceEvent): string {
+  return JSON.stringify({ ph: e.ph, ts: e.ts, pid: e.pid, tid: e.tid, name: e.name, cat: e.cat, dur: e.dur, s: e.s, args: e.args });
+}
 
 /** One step's events on the kernel calls thread: its slice, its call path nested inside, its instants. */
 function* stepEvents(s: LogStep, traceTs: number | undefined): Generator<TraceEvent> {

@@ -187,7 +187,8 @@ describe('memhp export --format perfetto', () => {
     expect(a.text.endsWith('}\n')).toBe(true);
     // Timestamps in µs, as the format defines them: no displayTimeUnit, which Perfetto would take as the unit of every ts.
     expect(a.text).not.toContain('displayTimeUnit');
-    expect(a.text.split('\n').filter((l) => l.startsWith('{"name"'))).toHaveLength(a.events.length);
+    for (const l of a.text.split('\n').filter((x) => x.startsWith('{"ph"'))) expect(l).toMatch(/^\{"ph":"[XiCM]","ts":\d+,"pid":\d+,"tid":\d+,"name":/);
+    expect(a.text.split('\n').filter((l) => l.startsWith('{"ph"'))).toHaveLength(a.events.length);
   });
 
   it('a failed expectation is an instant at its step, and the export still exits 0', async () => {
