@@ -12,6 +12,7 @@ import { blameCommandDef, runBlame } from './commands/blame.js';
 import { checkCommandDef, runCheck } from './commands/check.js';
 import { compareCommandDef, runCompare } from './commands/compare.js';
 import { diffCommandDef, runDiff } from './commands/diff.js';
+import { exportCommandDef, runExport } from './commands/export.js';
 import { forkCommandDef, runFork } from './commands/fork.js';
 import { invariantsCommandDef, runInvariants } from './commands/invariants.js';
 import { printCommandDef, runPrint } from './commands/print.js';
@@ -44,6 +45,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   verify: command(verifyCommandDef, runVerify),
   probes: command(probesCommandDef, runProbes),
   view: command(viewCommandDef, runView),
+  export: command(exportCommandDef, runExport),
   'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
   profiles: command(profilesCommandDef, runProfiles),
   bisect: command(bisectCommandDef, runBisect),
