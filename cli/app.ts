@@ -44,7 +44,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const argsDef = (cmd.def.args ?? {}) as ArgsDef;
     checkArgs(name, argsDef, rest);
     const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
-    return await cmd.run(io, args);
+    // Machine-readable output gets no progress bar, even on a terminal.
+    return await cmd.run(args.json === true ? withoutProgress(io) : io, args);
   } catch (e) {
     if (e instanceof UserError) {
       renderUserError(io, e);
@@ -67,6 +68,12 @@ const SHELL: Readonly<Record<string, CommandEntry>> = {
     return { def: m.completionCommandDef as unknown as LoadedCommand['def'], run: m.runCompletion as LoadedCommand['run'] };
   }),
 };
+
+/** `io` without its progress stream. */
+function withoutProgress(io: Io): Io {
+  const { progress: _, ...rest } = io;
+  return rest;
+}
 
 /** The flags that print memhp's version, anywhere before `--`. */
 const VERSION_FLAGS = new Set(['--version', '-V']);

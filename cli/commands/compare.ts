@@ -8,7 +8,6 @@ import { defineCommand } from 'citty';
 import type { Scenario } from '../../inputs/types.js';
 import { resolveProfile } from '../../kernel/profile.js';
 import { parseVersion } from '../../kernel/versions.js';
-import { recordScenario } from '../../log/record.js';
 import { inputArgsWithout } from '../args.js';
 import { compareRuns } from '../../query/compare.js';
 import type { ProfileRun } from '../../query/compare_types.js';
@@ -16,6 +15,7 @@ import { exitStatus } from '../../kernel/errors.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, parseConfigArg, parsePagingArg } from '../load.js';
+import { recordWithProgress } from '../progress_record.js';
 import { compareLines } from '../../present/render_compare.js';
 
 /** The `compare` command's definition (meta and arguments). */
@@ -47,7 +47,7 @@ export function runCompare(io: Io, args: { file: string; kernels?: string; 'expe
     if (!r.ok) throw new UserError(r.code, `--kernels: ${r.message}`, [], HINT);
     const scenario = parsed.get(JSON.stringify(r.profile.geometry));
     if (scenario) {
-      runs.push({ profile: r.profile, log: recordScenario(scenario, r.profile, EVERY_STEP) });
+      runs.push({ profile: r.profile, log: recordWithProgress(io, `${loaded.file} under ${kernel}`, scenario, r.profile, EVERY_STEP) });
     } else {
       const other = loadInput(io, args.file, { kernel, arch: args.arch, checkpointEvery: '1', config: args.config, iomem: args.iomem, paging: args.paging });
       parsed.set(JSON.stringify(other.profile.geometry), other.scenario);
