@@ -1,11 +1,11 @@
 /**
  * The CLI's shell: `memhp help [COMMAND]`, -V/--version on every command, `memhp completion
  * bash|zsh|fish` checked with the real shells (bash always; zsh and fish when installed), and
- * start-up: each command loads only its own module (seen through a module resolve hook of the real
- * binary, not timed).
+ * start-up: each command loads only its own module, unbundled and in the bundle bin/memhp.js runs
+ * (seen through a module resolve hook of the real process, not timed).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -186,13 +186,13 @@ describe('start-up: each command loads only what it needs', () => {
       '}',
     ].join('\n'),
   );
-  /** The files of dist/ the binary loaded for `args`, relative to dist/. */
-  const loaded = (args: readonly string[]): string[] => {
+  /** The files of dist/ that `node ENTRY ARGS` loaded, relative to dist/ (ENTRY: the unbundled dist/cli/main.js, or bin/memhp.js and its bundle). */
+  const loaded = (args: readonly string[], entry = 'dist/cli/main.js'): string[] => {
     const out = join(dir, `loaded-${args.join('_').replace(/\W/g, '')}.txt`);
     writeFileSync(out, '');
     const register = join(dir, `register-${args.join('_').replace(/\W/g, '')}.mjs`);
     writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)}, { data: { out: ${JSON.stringify(out)} } });\n`);
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, join(ROOT, 'bin/memhp.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, join(ROOT, entry), ...args], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBeLessThanOrEqual(1);
     const dist = pathToFileURL(join(ROOT, 'dist')).href;
     return [...new Set(readFileSync(out, 'utf8').split('\n').filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length + 1)))];
@@ -205,6 +205,27 @@ describe('start-up: each command loads only what it needs', () => {
       expect(files.filter((f) => f.startsWith('cli/commands/') || f.startsWith('model/') || f.startsWith('viewer/') || f.startsWith('verify/')), args.join(' ')).toEqual([]);
       // The version constant, and the reason text of a failed read (cli/io.ts).
       expect(files.filter((f) => f.startsWith('log/') && f !== 'log/version.js' && f !== 'log/io_reason.js'), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('bin/memhp.js runs the bundle (cli/build.ts): run reads a few of its files, --help fewer, neither the viewer\'s nor verify\'s', () => {
+    const chunkWith = (text: string): string[] =>
+      readdirSync(join(ROOT, 'dist', 'bundle'))
+        .filter((f) => readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8').includes(text))
+        .map((f) => `bundle/${f}`);
+    const viewer = chunkWith('createServer(');
+    const qemu = chunkWith('-no-reboot');
+    expect(viewer.length).toBeGreaterThan(0);
+    expect(qemu.length).toBeGreaterThan(0);
+    const help = loaded(['--help'], 'bin/memhp.js');
+    const run = loaded(['run', 'examples/partial-cycle.scn'], 'bin/memhp.js');
+    expect(help.every((f) => f.startsWith('bundle/'))).toBe(true);
+    expect(run.every((f) => f.startsWith('bundle/'))).toBe(true);
+    expect(help.length).toBeLessThan(run.length);
+    expect(run.length).toBeLessThan(40);
+    for (const f of [...viewer, ...qemu]) {
+      expect(help).not.toContain(f);
+      expect(run).not.toContain(f);
     }
   });
 
