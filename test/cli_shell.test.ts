@@ -159,13 +159,36 @@ describe('memhp completion', () => {
     });
   });
 
-  describe.skipIf(!has('zsh'))('zsh (the real zsh: the script parses and registers _memhp with compdef)', () => {
+  describe.skipIf(!has('zsh'))('zsh (the real zsh: the script parses, registers _memhp, and completes in an interactive zsh)', () => {
     it('zsh -n accepts it and compinit + source binds memhp to _memhp', async () => {
       const script = join(dir, '_memhp');
       writeFileSync(script, (await cli(['completion', 'zsh'])).stdout);
       expect(spawnSync('zsh', ['-n', script], { encoding: 'utf8' }).status).toBe(0);
       const r = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -D && source '${script}' && print -r -- $_comps[memhp] && whence -w _memhp`], { cwd: dir, encoding: 'utf8' });
       expect(r.stdout).toBe('_memhp\n_memhp: function\n');
+    });
+
+    it('an interactive zsh on a pseudo-terminal (zsh/zpty) completes --ker to --kernel and compl to completion', async () => {
+      const script = join(dir, '_memhp_i');
+      writeFileSync(script, (await cli(['completion', 'zsh'])).stdout);
+      // Each read waits for the completed text (no sleeps); a completion that never comes ends at the timeout.
+      const driver = [
+        'zmodload zsh/zpty',
+        "zpty z 'zsh -f -i'",
+        `zpty -w z "autoload -U compinit && compinit -u -D && source '${script}' && PS1='READY> '"`,
+        "zpty -r z junk '*READY> '",
+        "zpty -w -n z $'memhp run --ker\\t'",
+        "zpty -r z out1 '*--kernel*'",
+        "zpty -w -n z $'\\C-u'",
+        "zpty -w -n z $'memhp compl\\t'",
+        "zpty -r z out2 '*completion*'",
+        'zpty -d z',
+        'print -r -- "$out1" "$out2"',
+      ].join('\n');
+      const r = spawnSync('zsh', ['-f', '-c', driver], { cwd: dir, encoding: 'utf8', timeout: 50_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('memhp run --kernel');
+      expect(r.stdout).toContain('memhp completion');
     });
   });
 });
