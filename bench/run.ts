@@ -20,10 +20,13 @@
  *            every state (bench/query.ts; the baselines walk at most 200k states and are scaled).
  *   verify — seconds to prepare and boot a memhp verify guest and per guest action, on the kernel
  *            tree of --kernel-dir (default .kernels/6.1.0-56-amd64), vs the model (bench/verify.ts).
+ *   startup — whole `node bin/memhp.js` processes (--help, --version, run of a small example) vs
+ *            `node -e 0`, interleaved round by round (bench/startup.ts).
+ *            Targets: memhp --help ≤ 150 ms, memhp run of a small example ≤ 400 ms.
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate,logfile,viewer,query, --query-steps N, --log-steps N, --strict
+ * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup, --query-steps N, --log-steps N, --strict
  * (exit 1 when a target fails), --report FILE (default docs/benchmarks.md), --no-report. To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
@@ -47,7 +50,7 @@ import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 100;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -92,6 +95,16 @@ let failed = false;
 
 say(`memhp bench — ${describeProfile(profile)}`);
 say(`node ${process.version}, gc between runs: ${gc ? 'yes' : 'no (heap figures approximate)'}, median of ${RUNS} run(s) after a warm-up`);
+
+// --- startup ---------------------------------------------------------------------------------------
+
+// First, while this process is small: the processes it spawns share the machine with it.
+if (only.has('startup')) {
+  const { benchStartup } = await import('./startup.js');
+  const s = benchStartup({ runs: Math.max(RUNS, 11), progress });
+  append(rows, s.rows);
+  for (const v of s.verdicts) verdict(v.name, v.ok, v.value);
+}
 
 // --- record ----------------------------------------------------------------------------------------
 

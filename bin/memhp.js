@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+// The CLI as bundled by cli/build.ts (npm run build); dist/cli/main.js is the same code unbundled.
+import '../dist/bundle/main.js';

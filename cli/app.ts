@@ -3,90 +3,49 @@
  * and parser, dispatches, renders user errors as one line, and returns the exit code
  * (0 ok, else the status of the error's code in kernel/errors.ts). Only cli/main.ts exits.
  */
-import { stripVTControlCharacters } from 'node:util';
-import { parseArgs, renderUsage } from 'citty';
-import type { ArgsDef, CommandDef } from 'citty';
-import { MEMHP_VERSION } from '../log/serialize.js';
-import { bisectCommandDef, runBisect } from './commands/bisect.js';
-import { blameCommandDef, runBlame } from './commands/blame.js';
-import { checkCommandDef, runCheck } from './commands/check.js';
-import { compareCommandDef, runCompare } from './commands/compare.js';
-import { diffCommandDef, runDiff } from './commands/diff.js';
-import { exportCommandDef, runExport } from './commands/export.js';
-import { forkCommandDef, runFork } from './commands/fork.js';
-import { invariantsCommandDef, runInvariants } from './commands/invariants.js';
-import { printCommandDef, runPrint } from './commands/print.js';
-import { probesCommandDef, runProbes } from './commands/probes.js';
-import { profilesCommandDef, runProfiles } from './commands/profiles.js';
-import { recordCommandDef, runRecord } from './commands/record.js';
-import { replayCommandDef, runReplay } from './commands/replay.js';
-import { runCommandDef, runRun } from './commands/run.js';
-import { runShrink, shrinkCommandDef } from './commands/shrink.js';
-import { runState, stateCommandDef } from './commands/state.js';
-import { runTraceToScenario, traceToScenarioCommandDef } from './commands/trace_to_scenario.js';
-import { runVerify, verifyCommandDef } from './commands/verify.js';
-import { runView, viewCommandDef } from './commands/view.js';
+import { parseArgs } from 'citty';
+import type { ArgsDef } from 'citty';
 import { exitStatus } from '../kernel/errors.js';
+import { COMMANDS, commandEntry, entry as tableEntry } from './command_table.js';
+import type { CommandEntry, LoadedCommand } from './command_table.js';
 import { EXIT_OK, UserError, renderUserError } from './errors.js';
 import type { Io } from './io.js';
+import { SHELL_COMMANDS, commandUsage, mainUsage, versionLine } from './usage.js';
 
-type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
-
-/** Every command: its citty definition and its runner, in the order --help lists them. */
-const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
-  run: command(runCommandDef, runRun),
-  record: command(recordCommandDef, runRecord),
-  fork: command(forkCommandDef, runFork),
-  replay: command(replayCommandDef, runReplay),
-  state: command(stateCommandDef, runState),
-  diff: command(diffCommandDef, runDiff),
-  compare: command(compareCommandDef, runCompare),
-  check: command(checkCommandDef, runCheck),
-  verify: command(verifyCommandDef, runVerify),
-  probes: command(probesCommandDef, runProbes),
-  view: command(viewCommandDef, runView),
-  export: command(exportCommandDef, runExport),
-  'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
-  profiles: command(profilesCommandDef, runProfiles),
-  bisect: command(bisectCommandDef, runBisect),
-  blame: command(blameCommandDef, runBlame),
-  print: command(printCommandDef, runPrint),
-  invariants: command(invariantsCommandDef, runInvariants),
-  shrink: command(shrinkCommandDef, runShrink),
-};
-
-/** The top-level command (for --help). */
-export const mainCommand = {
-  meta: { name: 'memhp', version: MEMHP_VERSION, description: 'A time machine for Linux memory hotplug (sub-section hotplug, mm/sparse.c)' },
-  subCommands: Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.def])),
-} satisfies CommandDef<ArgsDef>;
-
-/** Run the CLI on `argv` (without node and script); returns the exit code. */
+/** Run the CLI on `argv` (without node and script); returns the exit code. Only the command named is loaded. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
-    io.out(usageText(io, await renderUsage(mainCommand as CommandDef<ArgsDef>)));
+    io.out(await mainUsage(io));
     return name === undefined ? exitStatus('E_USAGE') : EXIT_OK;
   }
-  if (name === '--version') {
-    io.out(`${MEMHP_VERSION}\n`);
+  if (VERSION_FLAGS.has(name)) {
+    io.out(versionLine());
     return EXIT_OK;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
-    const e = new UserError('E_USAGE', `unknown command '${name}'`, [], `commands: ${Object.keys(COMMANDS).join(', ')}; see memhp --help`);
+  const entry = commandEntry(name) ?? (Object.hasOwn(SHELL, name) ? SHELL[name] : undefined);
+  if (!entry) {
+    const e = new UserError('E_USAGE', `unknown command '${name}'`, [], `commands: ${[...Object.keys(COMMANDS), ...Object.keys(SHELL)].join(', ')}; see memhp --help`);
     renderUserError(io, e);
     return e.status;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(usageText(io, await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)));
+  // Before `--`, -h/--help and -V/--version win over everything else, on every command.
+  const flags = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+  if (flags.some((a) => VERSION_FLAGS.has(a))) {
+    io.out(versionLine());
+    return EXIT_OK;
+  }
+  const cmd = await entry.load();
+  if (flags.includes('--help') || flags.includes('-h')) {
+    io.out(await commandUsage(io, cmd.def));
     return EXIT_OK;
   }
   try {
     const argsDef = (cmd.def.args ?? {}) as ArgsDef;
     checkArgs(name, argsDef, rest);
     const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
-    return await cmd.run(io, args);
+    // Machine-readable output gets no progress bar, even on a terminal.
+    return await cmd.run(args.json === true ? withoutProgress(io) : io, args);
   } catch (e) {
     if (e instanceof UserError) {
       renderUserError(io, e);
@@ -98,16 +57,26 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 // --- internal ---
 
-/** A command's definition and runner, typed for the table (each runner takes its own parsed arguments). */
-function command<D extends ArgsDef, A>(def: CommandDef<D>, run: (io: Io, args: A) => number | Promise<number>): { def: CommandDef<ArgsDef>; run: Runner } {
-  return { def: def as unknown as CommandDef<ArgsDef>, run: run as Runner };
+/** help and completion: outside the command table, as they read it (the table importing them would be a cycle). */
+const SHELL: Readonly<Record<string, CommandEntry>> = {
+  help: tableEntry(SHELL_COMMANDS.help, async (): Promise<LoadedCommand> => {
+    const m = await import('./commands/help.js');
+    return { def: m.helpCommandDef as unknown as LoadedCommand['def'], run: m.runHelp as LoadedCommand['run'] };
+  }),
+  completion: tableEntry(SHELL_COMMANDS.completion, async (): Promise<LoadedCommand> => {
+    const m = await import('./commands/completion.js');
+    return { def: m.completionCommandDef as unknown as LoadedCommand['def'], run: m.runCompletion as LoadedCommand['run'] };
+  }),
+};
+
+/** `io` without its progress stream. */
+function withoutProgress(io: Io): Io {
+  const { progress: _, ...rest } = io;
+  return rest;
 }
 
-/** citty colours its usage text itself: keep the colours only when our Io has colour on. */
-function usageText(io: Io, text: string): string {
-  const plain = io.color.isColorSupported ? text : stripVTControlCharacters(text);
-  return `${plain.replace(/[ \t]+$/gm, '')}\n`;
-}
+/** The flags that print memhp's version, anywhere before `--`. */
+const VERSION_FLAGS = new Set(['--version', '-V']);
 
 /** Refuse unknown options, options missing their value, and missing or extra positionals. */
 function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {

@@ -13,6 +13,15 @@ export interface Io {
   readonly readFile: (path: string) => ReadResult;
   /** The file-system calls output files are written with (default node:fs's; a test's may fail on purpose). */
   readonly writeFs?: WriteFs;
+  /** Where a long command draws its progress (cli/progress.ts): stderr when it is a terminal, else none. */
+  readonly progress?: ProgressStream;
+}
+
+/** A terminal stream a progress bar is drawn on (process.stderr on a TTY). */
+export interface ProgressStream {
+  write(text: string): boolean;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
 }
 
 /** Why a file could not be read: the branch a caller takes is on this, never on the message's words. */
@@ -33,6 +42,7 @@ export function processIo(): Io {
     err: (t) => process.stderr.write(t),
     color: pc.createColors(wantsColor(process.env, process.stdout.isTTY)),
     readFile: readTextFile,
+    ...(process.stderr.isTTY ? { progress: process.stderr } : {}),
   };
 }
 

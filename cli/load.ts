@@ -5,16 +5,15 @@ import type { Scenario } from '../inputs/types.js';
 import { ARCH_NAMES, archGeometries, geometryForRelease, type Geometry } from '../kernel/geometry.js';
 import { DEFAULT_CONFIG, describeProfile, resolveProfile } from '../kernel/profile.js';
 import type { KernelConfig, Profile } from '../kernel/types.js';
-import { recordScenario } from '../log/record.js';
 import type { HotplugLog } from '../log/log.js';
 import type { LoadedLogFile } from '../log/logfile.js';
-import { readLogFile } from '../log/logfile_fs.js';
 import { LOG_FORMAT, hashInput } from '../log/serialize.js';
 import type { LogMeta, SerializeOptions } from '../log/serialize.js';
 import { UserError } from './errors.js';
 import type { Io } from './io.js';
 import { openInput, type InputFile } from './input_file.js';
 import { loadTrace, type LoadedTrace } from './load_trace.js';
+import { readLogFileWithProgress, recordWithProgress } from './progress_record.js';
 import { scenarioBoundsErrors } from '../inputs/operation_bounds.js';
 
 /** The hint of an error naming a release, architecture or configuration memhp does not model. */
@@ -77,7 +76,7 @@ export function loadInput(io: Io, input: string | InputFile, opts: LoadOptions):
   const opened = typeof input === 'string' ? openInput(io, input) : input;
   if (opened.kind === 'log') return loadLogInput(io, opened.path, opts);
   const p = parseInput(io, opened, opts);
-  return { ...p, log: recordScenario(p.scenario, p.profile, checkpointOpts(opts)) };
+  return { ...p, log: recordWithProgress(io, p.file, p.scenario, p.profile, checkpointOpts(opts)) };
 }
 
 /** A scenario file or recorded trace, parsed, with its profile (not yet run). */
@@ -158,7 +157,7 @@ export function checkTraceBounds(file: string, scenario: Scenario, profile: Prof
  */
 function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (opts.iomem !== undefined) throw new UserError('E_USAGE', `--iomem is for a recorded trace without /proc/iomem snapshots; ${file} is ${LOG_FILE.title}`, [], 'a log keeps the boot layout it was recorded with');
-  const r = readLogFile(file, checkpointOpts(opts));
+  const r = readLogFileWithProgress(io, file, checkpointOpts(opts));
   if (!r.ok) throw UserError.atLines(`${file}: unusable log`, [r.damage], 'nothing before the damage could be loaded');
   const lf = r.value;
   const n = lf.log.length;
@@ -172,7 +171,7 @@ function loadLogInput(io: Io, file: string, opts: LoadOptions): Loaded {
   if (describeProfile(want.profile) === describeProfile(lf.profile)) return loaded;
   if (lf.meta.boot === null) throw new UserError('E_USAGE', `${file}: recorded under ${describeProfile(lf.profile)}; it has no boot layout (format ${lf.format}), so it cannot be run under another profile`, [], 'leave out --kernel, --arch and --config');
   io.err(`${file}:1: note: running the log's ${n - 1} operations again under ${describeProfile(want.profile)} (recorded under ${describeProfile(lf.profile)})\n`);
-  return { ...loaded, profile: want.profile, log: recordScenario(lf.scenario, want.profile, checkpointOpts(opts)) };
+  return { ...loaded, profile: want.profile, log: recordWithProgress(io, file, lf.scenario, want.profile, checkpointOpts(opts)) };
 }
 
 /** What a log file written from `loaded` says besides its steps, and how it names source files (relative to the input's directory). */

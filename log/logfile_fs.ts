@@ -85,11 +85,11 @@ export function* fileLines(path: string, maxLine: number = MAX_LOG_LINE_BYTES): 
   }
 }
 
-/** Read and check a log file (log/logfile.ts); an unreadable file is damage at line 1. */
-export function readLogFile(path: string, opts: ReadLogOptions = {}): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
+/** Read and check a log file (log/logfile.ts); an unreadable file is damage at line 1. `tap` sees the lines on their way (a caller's progress count). */
+export function readLogFile(path: string, opts: ReadLogOptions = {}, tap?: (lines: Iterable<LogLine>) => Iterable<LogLine>): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
   const lines = fileLines(path);
   try {
-    return readLogLines(lines, path, opts);
+    return readLogLines(tap ? tap(lines) : lines, path, opts);
   } catch (e) {
     return { ok: false, damage: { code: 'E_IO', file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };
   } finally {

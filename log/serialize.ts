@@ -12,12 +12,13 @@ import { describeProfile } from '../kernel/profile.js';
 import type { Profile } from '../kernel/types.js';
 import type { HotplugLog } from './log.js';
 import type { LogStep } from './types.js';
+import { MEMHP_VERSION } from './version.js';
 
 /** Format version of the JSON-lines log (1: no hashes, no boot layout, expects without their parsed form). */
 export const LOG_FORMAT = 2;
 
-/** memhp's version, written into every log header. */
-export const MEMHP_VERSION = '0.1.0';
+/** memhp's version, written into every log header (log/version.ts). */
+export { MEMHP_VERSION };
 
 /** sha256 of the input text, hex. */
 export function hashInput(text: string): string {

@@ -3,7 +3,7 @@
  * column per profile, the first step where they differ marked and explained, the final state of
  * each profile diffed against the first, --json as data, usage errors exit 2.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { Comparison } from '../query/compare_types.js';
 import { parseScenario } from '../inputs/index.js';
 import { createProfile } from '../kernel/profile.js';
 import { recordScenario } from '../log/record.js';
-import { cli, spawnCli } from './helpers/cli.js';
+import { ROOT, cli, spawnCli } from './helpers/cli.js';
 
 const SEED = 'examples/seed-pmem-shared-section.scn';
 const SEED_TAG = 'seed-pmem-shared-section.scn';
@@ -22,7 +22,8 @@ const ANSI = /\u001b\[/;
 async function compareJson(args: string[]): Promise<Comparison & { file: string }> {
   const r = await cli(['compare', ...args, '--json']);
   expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  // 1 when an expect line failed under a kernel (the exit status is tested on its own below).
+  expect(r.code).toBeLessThanOrEqual(1);
   return JSON.parse(r.stdout) as Comparison & { file: string };
 }
 
@@ -40,7 +41,8 @@ describe('memhp compare: v5.3 against 6.1.192 on the seed example', () => {
   // memmap (F10: 6.1 keeps an early section's memmap).
   it('marks step 4 (the removal) as the first divergence and says why', async () => {
     const r = await cli(['compare', SEED, '--kernels', '5.3,6.1.192']);
-    expect(r.code).toBe(0);
+    // The expect lines are v5.3's: two of them fail under 6.1.192 (exit 1, as run).
+    expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('  5.3      linux 5.3 x86_64 SPARSEMEM_VMEMMAP=y');
     expect(r.stdout).toContain('  6.1.192  linux 6.1.192 x86_64 SPARSEMEM_VMEMMAP=y');
@@ -127,7 +129,7 @@ describe('memhp compare: the seed story, v5.2 against v5.3', () => {
   // v5.2 cannot add the PMEM half of section 96: __add_section() finds the section valid, and
   // __add_pages() swallows the -EEXIST (ret 0, section 96 untouched). v5.3 adds sub-sections 0-31.
   it('marks the add of the PMEM range sharing section 96 with System RAM as the first divergence', async () => {
-    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3']);
+    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3', '--expects-for', '5.3']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(stepRow(r.stdout, 0)).toMatch(/^\[step 0 [^\]]+\] +boot/);
@@ -169,7 +171,7 @@ describe('memhp compare: the seed story, v5.2 against v5.3', () => {
   });
 
   it('with more profiles, those that agree are grouped: 5.2 against 5.3,6.1,newest', async () => {
-    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3,6.1,newest']);
+    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3,6.1,newest', '--expects-for', '5.3']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`[step 1 ${SEED_TAG}:26] first divergence: 5.2 section 96 state early.boot vs 5.3,6.1,newest section 96 state early.grown`);
     expect(r.stdout).toMatch(/^\[step \d+ [^\]]+\] {3}5\.2 hazards CRASH vs 5\.3 hazards F10,F14 vs 6\.1 hazards F14 vs newest hazards none$/m);
@@ -222,9 +224,57 @@ describe('memhp compare: no divergence, section sizes, colours', () => {
     expect(plain.stdout).not.toMatch(ANSI);
     const coloured = await cli(['compare', SEED, '--kernels', '5.3,6.1.192'], { color: true });
     expect(coloured.stdout).toMatch(ANSI);
-    const piped = spawnCli(['compare', SEED, '--kernels', '5.3,6.1.192'], { FORCE_COLOR: '1' });
+    const piped = spawnCli(['compare', SEED, '--kernels', '5.3,6.1.192', '--expects-for', '5.3'], { FORCE_COLOR: '1' });
     expect(piped.code).toBe(0);
     expect(piped.stdout).not.toMatch(ANSI);
+  });
+});
+
+describe('memhp compare: the exit status gates on the expect lines, as run does', () => {
+  const last = (out: string): string => out.trimEnd().split('\n').at(-1) ?? '';
+
+  it('exits 1 when an expect line failed under one of the kernels, and says under which', async () => {
+    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(last(r.stdout)).toBe('expectations failed: 7 of 15 under 5.2 (exit 1; --expects-for V checks them only under the kernels they were written for)');
+    const j = JSON.parse((await cli(['compare', SEED, '--kernels', '5.2,5.3', '--json'])).stdout) as { expectations: unknown };
+    expect(j.expectations).toEqual({ checkedUnder: ['5.2', '5.3'], failedUnder: ['5.2'] });
+    // run exits 1 on the same file under 5.2.
+    expect((await cli(['run', SEED, '--kernel', '5.2'])).code).toBe(1);
+  });
+
+  it('--expects-for checks them under the kernels named only: 5.3 holds them all (exit 0), 5.2 does not (exit 1)', async () => {
+    const ok = await cli(['compare', SEED, '--kernels', '5.2,5.3', '--expects-for', 'v5.3']);
+    expect(ok.code).toBe(0);
+    expect(last(ok.stdout)).toBe('expectations: all 15 held under 5.3 (not checked under 5.2: --expects-for)');
+    const bad = await cli(['compare', SEED, '--kernels', '5.2,5.3', '--expects-for', '5.2']);
+    expect(bad.code).toBe(1);
+    expect(last(bad.stdout)).toBe('expectations failed: 7 of 15 under 5.2 (not checked under 5.3: --expects-for) (exit 1; --expects-for V checks them only under the kernels they were written for)');
+  });
+
+  it('--expects-for must name kernels of --kernels', async () => {
+    const r = await cli(['compare', SEED, '--kernels', '5.2,5.3', '--expects-for', '6.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("memhp: error[E_USAGE]: --expects-for names '6.1', which is not one of --kernels 5.2,5.3\n  hint: give the kernels the expect lines were written for, from --kernels\n");
+  });
+
+  it('a file without expect lines exits 0', async () => {
+    const f = join(dir, 'no-expects.scn');
+    writeFileSync(f, 'ram 0x100000000 1G\nadd 0x200000000 128M\n');
+    const r = await cli(['compare', f, '--kernels', '5.2,5.3']);
+    expect(r.code).toBe(0);
+    expect(last(r.stdout)).toBe('expectations: none in the file');
+  });
+
+  it('npm run demo (the seed example under 5.2,5.3, its expect lines written for 5.3) ends cleanly', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { demo: string } };
+    const argv = pkg.scripts.demo.split(' && ').at(-1)?.split(' ') ?? [];
+    expect(argv.slice(0, 3)).toEqual(['node', 'bin/memhp.js', 'compare']);
+    const r = await cli(argv.slice(2));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('first divergence');
   });
 });
 

@@ -9,6 +9,7 @@ import { writeOutputLines } from '../atomic_write.js';
 import { exitStatus } from '../../kernel/errors.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
+import { startProgress } from '../progress.js';
 import { openInput } from '../input_file.js';
 import { checkpointOpts, loadInput, loadOptions, logMetaOf, parseInput } from '../load.js';
 import type { InputArgValues } from '../load.js';
@@ -51,10 +52,16 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
     const k = checkpointOpts(opts).checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     steps = parsed.scenario.steps.length + 1;
     read = parsed.readFiles;
+    const progress = startProgress(io, { label: `recording ${args.file}`, total: steps, unit: 'steps' });
     const counted = function* (): Generator<LogStep> {
-      for (const r of runScenario(parsed.scenario, parsed.profile)) {
-        failed += r.step.expects.filter((e) => !e.ok).length;
-        yield r.step;
+      try {
+        for (const r of runScenario(parsed.scenario, parsed.profile)) {
+          failed += r.step.expects.filter((e) => !e.ok).length;
+          if ((r.step.seq & 1023) === 0) progress.update(r.step.seq);
+          yield r.step;
+        }
+      } finally {
+        progress.stop();
       }
     };
     lines = jsonLines(parsed.profile, k, steps, counted(), m.meta, m.opts);
