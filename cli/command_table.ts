@@ -49,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     const m = await import('./commands/replay.js');
     return command(m.replayCommandDef, m.runReplay);
   }),
-  state: entry('Show every non-absent section after step N', async () => {
+  state: entry('Show the sections after step N: alike neighbours grouped (--all: every section)', async () => {
     const m = await import('./commands/state.js');
     return command(m.stateCommandDef, m.runState);
   }),
