@@ -96,11 +96,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     const m = await import('./commands/profiles.js');
     return command(m.profilesCommandDef, m.runProfiles);
   }),
-  bisect: entry('Find the first step at which a predicate turns true (exit 1 when it never does)', async () => {
+  bisect: entry('Find the first step with a WARN, error, leak, hazard or failed expect, or the first that breaks an invariant (exit 1 when none does)', async () => {
     const m = await import('./commands/bisect.js');
     return command(m.bisectCommandDef, m.runBisect);
   }),
-  blame: entry('List every step that changed a section, one of its fields or one bit, last writer first', async () => {
+  blame: entry('List every step that changed a section (or a range or list of them), one of its fields or one bit, last writer first', async () => {
     const m = await import('./commands/blame.js');
     return command(m.blameCommandDef, m.runBlame);
   }),
