@@ -8,6 +8,7 @@ import { parseArgs, renderUsage } from 'citty';
 import type { ArgsDef, CommandDef } from 'citty';
 import { MEMHP_VERSION } from '../log/serialize.js';
 import { bisectCommandDef, runBisect } from './commands/bisect.js';
+import { captureCommandDef, runCapture } from './commands/capture.js';
 import { blameCommandDef, runBlame } from './commands/blame.js';
 import { checkCommandDef, runCheck } from './commands/check.js';
 import { compareCommandDef, runCompare } from './commands/compare.js';
@@ -31,6 +32,9 @@ import type { Io } from './io.js';
 
 type Runner = (io: Io, args: Record<string, unknown>) => number | Promise<number>;
 
+/** Commands that run a COMMAND given after `--` (passed to them as `args['--']`). */
+const TAKES_COMMAND = new Set(['capture']);
+
 /** Every command: its citty definition and its runner, in the order --help lists them. */
 const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   run: command(runCommandDef, runRun),
@@ -43,6 +47,7 @@ const COMMANDS: Record<string, { def: CommandDef<ArgsDef>; run: Runner }> = {
   check: command(checkCommandDef, runCheck),
   verify: command(verifyCommandDef, runVerify),
   probes: command(probesCommandDef, runProbes),
+  capture: command(captureCommandDef, runCapture),
   view: command(viewCommandDef, runView),
   'trace-to-scenario': command(traceToScenarioCommandDef, runTraceToScenario),
   profiles: command(profilesCommandDef, runProfiles),
@@ -76,6 +81,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     renderUserError(io, e);
     return e.status;
   }
+  const dashes = TAKES_COMMAND.has(name) ? rest.indexOf('--') : -1;
+  const after = dashes < 0 ? undefined : rest.slice(dashes + 1);
+  if (dashes >= 0) rest.splice(dashes);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(usageText(io, await renderUsage(cmd.def, mainCommand as CommandDef<ArgsDef>)));
     return EXIT_OK;
@@ -84,6 +92,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const argsDef = (cmd.def.args ?? {}) as ArgsDef;
     checkArgs(name, argsDef, rest);
     const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
+    if (after !== undefined) args['--'] = after;
     return await cmd.run(io, args);
   } catch (e) {
     if (e instanceof UserError) {
