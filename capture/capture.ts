@@ -171,7 +171,7 @@ async function record(fs: Tracefs, st: InstanceState, opts: CaptureOptions, hook
     return m?.[1] !== undefined && ours.has(m[1]);
   });
   const lostEvents = lostOf(trace);
-  const traceLines = trace.split('\n').length - (trace.endsWith('\n') ? 1 : 0);
+  const traceLines = trace === '' ? 0 : trace.split('\n').length - (trace.endsWith('\n') ? 1 : 0);
   step('trace.txt', () => writeFileSync(join(opts.out, 'trace.txt'), trace));
   step('kprobes.txt', () => writeFileSync(join(opts.out, 'kprobes.txt'), mine.map((l) => `${l}\n`).join('')));
   const signal = hooks.signal.aborted ? String(hooks.signal.reason) : null;
@@ -273,7 +273,8 @@ function runCommand(argv: readonly string[], signal: AbortSignal, env: Record<st
     const pass = (): void => {
       child.kill(String(signal.reason) as NodeJS.Signals);
     };
-    signal.addEventListener('abort', pass, { once: true });
+    if (signal.aborted) pass();
+    else signal.addEventListener('abort', pass, { once: true });
     child.on('error', () => {
       signal.removeEventListener('abort', pass);
       done(127);
@@ -290,10 +291,18 @@ function signalNumber(sig: NodeJS.Signals): number {
   return constants.signals[sig] ?? 0;
 }
 
-/** Resolves when the signal fires. */
+/** Resolves when the signal fires; a timer keeps the process alive meanwhile (signal listeners do not). */
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((done) => {
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', () => done(), { once: true });
+    if (signal.aborted) return done();
+    const alive = setInterval(() => undefined, 1 << 30);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(alive);
+        done();
+      },
+      { once: true },
+    );
   });
 }

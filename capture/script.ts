@@ -81,7 +81,7 @@ MADE=0 DEFINED= ENABLED= DEFLINES= REFUSED= CHILD= SIG= RC=0 CMDRC= PHASE=setup
 
 # cleanup: everything set up is undone, whatever happened (trap on EXIT)
 cleanup() {
-    trap '' INT TERM
+    trap '' INT TERM HUP
     [ -z "$CHILD" ] || kill -TERM "$CHILD" 2>/dev/null
     left=
     if [ "$MADE" = 1 ]; then
@@ -102,6 +102,7 @@ on_signal() {
 trap cleanup EXIT
 trap 'on_signal 130 INT' INT
 trap 'on_signal 143 TERM' TERM
+trap 'on_signal 129 HUP' HUP
 
 mark() { echo "$*" >> "$I/trace_marker"; }
 memblk() {
@@ -182,8 +183,10 @@ else
     sleep 2147483647 &
 fi
 CHILD=$!
+# a signal that came between the start and CHILD=$! found no child to end
+[ -z "$SIG" ] || kill -TERM "$CHILD" 2>/dev/null
 while :; do
-    wait "$CHILD"; st=$?
+    wait "$CHILD" 2>/dev/null; st=$?
     kill -0 "$CHILD" 2>/dev/null || break
 done
 CHILD=
@@ -191,6 +194,7 @@ PHASE=after
 if [ $# -gt 0 ]; then CMDRC=$st; mark "LAB_RC $st"; fi
 snap after
 echo 0 > "$I/tracing_on"
+[ "$REAL" = 1 ] || [ -f "$I/trace" ] || : > "$I/trace"
 cat "$I/trace" > "$OUT/trace.txt"
 grep -E "^[pr-][0-9]*:$G[_/]" "$T/kprobe_events" > "$OUT/kprobes.txt"
 lost=0

@@ -73,7 +73,7 @@ export async function runCapture(io: Io, args: CaptureArgs): Promise<number> {
   const onSignal = (s: NodeJS.Signals): void => {
     if (!ctl.signal.aborted) ctl.abort(s);
   };
-  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
   let r: Awaited<ReturnType<typeof capture>>;
   try {
@@ -136,7 +136,7 @@ function report(io: Io, r: CaptureResult, args: CaptureArgs): number {
   return code;
 }
 
-/** SIGINT → 2, SIGTERM → 15. */
+/** SIGHUP → 1, SIGINT → 2, SIGTERM → 15. */
 function signalNumber(name: string): number {
   return name === 'SIGINT' ? 2 : name === 'SIGTERM' ? 15 : 1;
 }
