@@ -127,7 +127,10 @@ function report(io: Io, r: CaptureResult, args: CaptureArgs): number {
   }
   // Refused probes and lost events weaken the check: said on stderr, at run.json's line 1.
   const at = `${r.dir}/run.json:1`;
-  if (r.dir !== null) for (const p of r.refused) io.err(`${at}: warning: the kernel refused the probe ${p.line.split(' ').slice(0, 2).join(' ')} (${p.reason})\n`);
+  if (r.dir !== null && r.refused.length > 0) {
+    const fns = [...new Set(r.refused.map((p) => p.line.split(' ')[1] ?? ''))];
+    io.err(`${at}: warning: the kernel refused ${r.refused.length} probe line(s), of ${fns.join(', ')}: see "refused" in run.json\n  hint: functions without an ftrace site (__meminit) or inlined cannot be probed; check compares their effect through the snapshots\n`);
+  }
   if (r.dir !== null && r.lostEvents > 0) io.err(`${at}: warning: the ring buffer lost ${r.lostEvents} events: steps may be missing\n  hint: record again with a larger --buffer-kb\n`);
   if (r.leftBehind.length > 0) {
     io.err(`memhp: error[E_ENV]: not cleaned up: ${r.leftBehind.join('; ')}\n`);
