@@ -91,12 +91,12 @@ export async function capture(opts: CaptureOptions, hooks: CaptureHooks): Promis
   const st = newInstance(opts.instance);
   const started = new Date();
   let result: CaptureResult | null = null;
-  let failure: { code: CaptureFailure['code']; message: string } | null = null;
+  let failure: { code: CaptureFailure['code']; message: string; hint?: string } | null = null;
   try {
     result = await record(fs, st, opts, hooks, proc, started);
   } catch (e) {
     failure = e instanceof StepError && e.step.startsWith('mkdir')
-      ? { code: 'E_ENV', message: `cannot create the tracefs instance ${opts.tracefs}/${st.dir}: ${reasonOf(e.cause)}` }
+      ? { code: 'E_ENV', message: `cannot create the tracefs instance ${opts.tracefs}/${st.dir}: ${reasonOf(e.cause)}`, hint: 'capture needs root; an instance of this pid left by a capture killed with SIGKILL: rmdir it' }
       : { code: 'E_IO', message: `capture stopped: ${e instanceof StepError ? e.message : reasonOf(e)}` };
   }
   const left = tearDown(fs, st);

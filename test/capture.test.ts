@@ -144,6 +144,21 @@ describe('memhp capture on a fake tracefs', () => {
     expect(readdirSync(join(t, 'instances'))).toEqual([]);
   });
 
+  it('refuses an instance of its name that exists (a capture killed with SIGKILL), and leaves that instance alone', async () => {
+    const t = tracefs();
+    const s = scratch();
+    const left = join(t, 'instances', `memhp-${process.pid}`);
+    spawnSync('mkdir', [left]);
+    writeFileSync(join(left, 'trace'), 'not ours\n');
+    const r = await cli(['capture', '--tracefs', t, '--btf', BTF, '-o', join(s, 'run'), '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memhp: error\[E_ENV\]: cannot create the tracefs instance .*EEXIST/);
+    expect(r.stderr).toMatch(/\n  hint: capture needs root/);
+    expect(readFileSync(join(left, 'trace'), 'utf8')).toBe('not ours\n');
+    expect(liveProbes(t)).toEqual(['other/do_sys_open']);
+    expect(existsSync(join(s, 'run'))).toBe(false);
+  });
+
   it('refuses a tracefs without kprobe_events, and an output directory with files in it', async () => {
     const s = scratch();
     expect((await cli(['capture', '--tracefs', s, '--btf', BTF, '--', 'true'])).stderr).toMatch(/^memhp: error\[E_ENV\]: .* has no instances\//);
