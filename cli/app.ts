@@ -42,8 +42,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     const argsDef = (cmd.def.args ?? {}) as ArgsDef;
-    checkArgs(name, argsDef, rest);
-    const args = parseArgs(rest as string[], argsDef) as Record<string, unknown>;
+    // A command that runs a COMMAND (capture) gets what follows `--` as args['--'], unparsed.
+    const dashes = TAKES_COMMAND.has(name) ? rest.indexOf('--') : -1;
+    const own = dashes < 0 ? rest : rest.slice(0, dashes);
+    checkArgs(name, argsDef, own);
+    const args = parseArgs(own as string[], argsDef) as Record<string, unknown>;
+    if (dashes >= 0) args['--'] = rest.slice(dashes + 1);
     // Machine-readable output gets no progress bar, even on a terminal.
     return await cmd.run(args.json === true ? withoutProgress(io) : io, args);
   } catch (e) {
@@ -74,6 +78,9 @@ function withoutProgress(io: Io): Io {
   const { progress: _, ...rest } = io;
   return rest;
 }
+
+/** Commands that run a COMMAND given after `--` (passed to them as `args['--']`). */
+const TAKES_COMMAND = new Set(['capture']);
 
 /** The flags that print memhp's version, anywhere before `--`. */
 const VERSION_FLAGS = new Set(['--version', '-V']);

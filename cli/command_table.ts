@@ -76,6 +76,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     const m = await import('./commands/probes.js');
     return command(m.probesCommandDef, m.runProbes);
   }),
+  capture: entry("Record this machine's memory hotplug (root): memhp capture [-o DIR] [--sections LIST] [-- COMMAND…]", async () => {
+    const m = await import('./commands/capture.js');
+    return command(m.captureCommandDef, m.runCapture);
+  }),
   view: entry('Serve the web viewer of an input on 127.0.0.1 and print its URL (Ctrl-C stops it)', async () => {
     const m = await import('./commands/view.js');
     return command(m.viewCommandDef, m.runView);

@@ -75,6 +75,17 @@ function readOffsets(btf: Btf): BtfResult<Record<string, number>> {
 /** [label, parameter names `a/b`, fetch template with `@` for the argument]. */
 type ArgSpec = readonly [string, string, string];
 
+/** The functions after whose return `memhp capture` snapshots the sections (GuestProbeOptions.returnSnapshots): every section change happens inside one of them. */
+export const SNAPSHOT_RETURNS: readonly string[] = ['__add_pages', '__remove_pages', 'online_pages', 'offline_pages', 'memremap_pages', 'memunmap_pages'];
+
+/** How guestProbes names and places its probes. */
+export interface GuestProbeOptions {
+  /** The kprobe event group (default `lab`, the guests'); a return snapshot's group is `GROUP_FN`. */
+  readonly group?: string;
+  /** Also snapshot the sections on the return of each SNAPSHOT_RETURNS function the BTF has a record of (secstateN events in group GROUP_FN). */
+  readonly returnSnapshots?: boolean;
+}
+
 /** An entry probe p:lab/FN and its return probe: `ret` undefined = none, '' = without fetch args. */
 interface ProbeSpec {
   readonly fn: string;
@@ -129,8 +140,8 @@ function probeSpecs(o: Record<string, number>): ProbeSpec[] {
 }
 
 /** The entry probe line of `spec` (kpd), with notes for the arguments its prototype lacks. */
-function entryProbe(spec: ProbeSpec, params: readonly string[] | null, notes: string[]): string {
-  let def = `p:lab/${spec.fn} ${spec.fn}`;
+function entryProbe(group: string, spec: ProbeSpec, params: readonly string[] | null, notes: string[]): string {
+  let def = `p:${group}/${spec.fn} ${spec.fn}`;
   const proto = params ?? [];
   if (params === null) notes.push(`${spec.fn}: no BTF FUNC record (static or inlined); its probe has no arguments`);
   for (const [label, names, tmpl] of spec.args) {
@@ -146,8 +157,8 @@ function kretprobeLine(fn: string, params: readonly string[] | null): string {
   return [fn, ...(params ?? []).map((p, i) => p || `arg${i + 1}`)].join(' ');
 }
 
-/** The lab/secstateN probes on ksys_sync for the watched sections, 8 sections per event. */
-function secstateProbes(sections: readonly number[], o: Record<string, number>, spr: number): string[] {
+/** The GROUP/secstateN probes on ksys_sync (or `r:` probes on the return of `fn`) for the watched sections, 8 sections per event. */
+function secstateProbes(sections: readonly number[], o: Record<string, number>, spr: number, group: string, kind: 'p' | 'r' = 'p', fn = 'ksys_sync'): string[] {
   const ms = o.MS_SIZE ?? 0;
   const head = 'vmb=@vmemmap_base:x64';
   const lines: string[] = [];
@@ -159,13 +170,15 @@ function secstateProbes(sections: readonly number[], o: Record<string, number>, 
       const uo = ms * i + (o.MS_OFF_USAGE ?? 0);
       args.push(`m${s}=+${ms * i + (o.MS_OFF_MAP ?? 0)}(${root}):x64`, `p${s}=+${uo}(${root}):x64`, `u${s}=+${o.USAGE_OFF_SUBMAP}(+${uo}(${root})):x64`);
     }
-    lines.push(`p:lab/secstate${g} ksys_sync ${args.join(' ')}`);
+    lines.push(`${kind}:${group}/secstate${g} ${fn} ${args.join(' ')}`);
   }
   return lines;
 }
 
 /** The guest's probe files from the kernel's BTF and the watched sections (section numbers), or E_ENV when the BTF lacks a struct, member or enumerator the probes need. */
-export function guestProbes(btf: Btf, sections: readonly number[]): BtfResult<GuestProbes> {
+export function guestProbes(btf: Btf, sections: readonly number[], options: GuestProbeOptions = {}): BtfResult<GuestProbes> {
+  const group = options.group ?? 'lab';
+  if (!/^[A-Za-z_]\w*$/.test(group)) return { ok: false, code: 'E_USAGE', message: `probe group "${group}" is not a name (letters, digits, _)` };
   const off = readOffsets(btf);
   if (!off.ok) return off;
   const o = off.value;
@@ -182,12 +195,18 @@ export function guestProbes(btf: Btf, sections: readonly number[]): BtfResult<Gu
     const params = funcParams(btf, spec.fn);
     if (spec.ifInBtf && params === null) continue;
     if (params === null) noBtfFunc.push(spec.fn);
-    kprobeEvents.push(entryProbe(spec, params, notes));
+    kprobeEvents.push(entryProbe(group, spec, params, notes));
     kretprobes.push(kretprobeLine(spec.fn, params));
-    if (spec.ret !== undefined) kprobeEvents.push(`r:lab/${spec.fn}_ret ${spec.fn}${spec.ret === '' ? '' : ` ${spec.ret}`}`);
+    if (spec.ret !== undefined) kprobeEvents.push(`r:${group}/${spec.fn}_ret ${spec.fn}${spec.ret === '' ? '' : ` ${spec.ret}`}`);
   }
-  const sec = secstateProbes(sections, o, spr);
+  const sec = secstateProbes(sections, o, spr, group);
   for (const line of sec) kprobeEvents.push(line);
+  if (options.returnSnapshots) {
+    for (const fn of SNAPSHOT_RETURNS) {
+      if (funcParams(btf, fn) === null) continue;
+      for (const line of secstateProbes(sections, o, spr, `${group}_${fn}`, 'r', fn)) kprobeEvents.push(line);
+    }
+  }
   if (sec.length > 0) kretprobes.push(kretprobeLine('ksys_sync', funcParams(btf, 'ksys_sync')));
   return { ok: true, value: { kprobeEvents, kretprobes, spr, notes, noBtfFunc, offsets: o } };
 }

@@ -7,19 +7,16 @@
  * `#` comments.
  */
 import { defineCommand } from 'citty';
-import { GUEST_GEOMETRY } from '../../verify/guest_geometry.js';
 import { perfProbeSpec } from '../../verify/perf_probe.js';
 import { guestProbes } from '../../verify/probes.js';
 import { btfFromFile } from '../../verify/vmlinux.js';
 import { inputArgs } from '../args.js';
 import { EXIT_OK, UserError } from '../errors.js';
+import { watchedSections } from '../sections.js';
 import type { Io } from '../io.js';
 
 /** The running kernel's BTF. */
-const RUNNING_BTF = '/sys/kernel/btf/vmlinux';
-const { SECTION_BYTES } = GUEST_GEOMETRY;
-/** At most this many sections are snapshotted (3 fetches each, 8 to an event). */
-const MAX_SECTIONS = 256;
+export const RUNNING_BTF = '/sys/kernel/btf/vmlinux';
 /** Debian 6.1 puts these in .meminit.text, without an ftrace site: kprobe_events refuses them there (the recorded 6.1 runs). */
 const MEMINIT = ['sparse_add_section', '__populate_section_memmap', 'vmemmap_populate'];
 
@@ -40,8 +37,7 @@ export const probesCommandDef = defineCommand({
 export function runProbes(io: Io, args: { btf?: string; running?: boolean; sections?: string; range?: string; perf?: boolean; json?: boolean }): number {
   if (args.perf && args.json) throw new UserError('E_USAGE', 'give --perf or --json, not both');
   if (args.btf !== undefined && args.running) throw new UserError('E_USAGE', 'give --btf FILE or --running, not both');
-  if (args.sections !== undefined && args.range !== undefined) throw new UserError('E_USAGE', 'give --sections or --range, not both');
-  const sections = args.sections !== undefined ? parseSections(args.sections) : args.range !== undefined ? rangeSections(args.range) : [];
+  const sections = watchedSections(args);
   const file = args.btf ?? RUNNING_BTF;
   const btf = btfFromFile(file);
   if (!btf.ok) throw new UserError(btf.code, btf.message, [], args.btf === undefined ? 'give the kernel with --btf FILE (a vmlinux, a bzImage, or /sys/kernel/btf/vmlinux copied from it)' : undefined);
@@ -93,27 +89,3 @@ function perfCommands(file: string, lines: readonly string[], noFunc: readonly s
   return out;
 }
 
-/** `4,8-10,32` → [4, 8, 9, 10, 32] (sorted, unique). */
-function parseSections(text: string): number[] {
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^\s*(0x[0-9a-f]+|\d+)(?:\s*-\s*(0x[0-9a-f]+|\d+))?\s*$/i.exec(part);
-    if (!m?.[1]) throw new UserError('E_USAGE', `--sections ${text}: expected section numbers and ranges such as 4,8-10,32`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new UserError('E_USAGE', `--sections ${text}: ${part.trim()} runs backwards`);
-    if (b - a + out.size >= MAX_SECTIONS) throw new UserError('E_LIMIT', `--sections ${text}: more than ${MAX_SECTIONS} sections`);
-    for (let s = a; s <= b; s++) out.add(s);
-  }
-  return [...out].sort((x, y) => x - y);
-}
-
-/** `0x40000000-0x4fffffff` (bytes, inclusive) → the sections it touches. */
-function rangeSections(text: string): number[] {
-  const m = /^\s*(0x[0-9a-f]+|\d+)\s*-\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(text);
-  if (!m?.[1] || !m[2]) throw new UserError('E_USAGE', `--range ${text}: expected START-END in bytes, e.g. 0x40000000-0x4fffffff`);
-  const a = Math.floor(Number(m[1]) / SECTION_BYTES);
-  const b = Math.floor(Number(m[2]) / SECTION_BYTES);
-  if (b < a) throw new UserError('E_USAGE', `--range ${text}: the end is before the start`);
-  return parseSections(`${a}-${b}`);
-}

@@ -17,9 +17,10 @@ export const LAYERS: ReadonlyArray<readonly [folder: string, rank: number]> = [
   ['present', 4],
   ['viewer', 5],
   ['verify', 6],
-  ['cli', 7],
-  ['bench', 8],
-  ['fuzz', 9],
+  ['capture', 7],
+  ['cli', 8],
+  ['bench', 9],
+  ['fuzz', 10],
 ];
 
 /** Layers that may print, serve or exit. */
