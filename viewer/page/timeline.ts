@@ -1,15 +1,18 @@
 /**
  * The timeline: a slider with a marker track (WARN, error, hazard, mismatch, divergence), filters by
  * operation kind and outcome, and a virtualised step list: only the rows in view are in the DOM, and
- * their text is fetched from the server a page at a time, so 10^5 steps stay fluid.
+ * their text is fetched from the server a page at a time, so 10^5 steps stay fluid. A row has two
+ * lines: step number, source line, the call's function, return and markers; then the call's
+ * arguments. The source's own words (a scenario line, a trace's user-action label) are its tooltip
+ * and the step header's.
  */
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../../present/api.js';
 import type { StepRow, ViewInfo } from '../../present/api.js';
 import { getJson } from './client.js';
 import { byId, esc, setHtml } from './dom.js';
 
-/** Pixel height of one step row (matches --step in style.css). */
-const ROW_H = 22;
+/** Pixel height of one step row, two lines (matches --step in style.css). */
+const ROW_H = 34;
 /** Steps fetched per request. */
 const PAGE = 200;
 
@@ -54,6 +57,8 @@ export class Timeline {
     private readonly onPick: (seq: number, from: number | null) => void,
   ) {
     this.slider.max = String(info.steps - 1);
+    // The step number column holds the largest step number whole.
+    this.list.style.setProperty('--seqw', `${String(info.steps - 1).length + 1}ch`);
     this.slider.addEventListener('input', () => {
       this.dragFrom ??= this.current;
       this.onPick(Number(this.slider.value), null);
@@ -154,9 +159,12 @@ export class Timeline {
         .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
         .join('');
       const bad = row.ret.startsWith('-') ? ' bad' : '';
+      const space = row.call.indexOf(' ');
+      const fn = space < 0 ? row.call : row.call.slice(0, space);
+      const args = space < 0 ? '' : row.call.slice(space + 1);
       html +=
-        `<div class="${cls}" data-seq="${seq}" ${top} title="${esc(row.text)}"><span>${seq}</span><span class="dim">${esc(row.source.split('/').pop() ?? row.source)}</span>` +
-        `<span class="op">${esc(row.text)}</span><span class="ret${bad}">${esc(row.ret)}</span><span>${marks}</span></div>`;
+        `<div class="${cls}" data-seq="${seq}" ${top} title="${esc(`${row.source}: ${row.text}`)}"><span class="seq">${seq}</span><span class="dim src">${esc(shortSource(row.source, this.info.file))}</span>` +
+        `<span class="op">${esc(fn)}</span><span class="ret${bad}">${esc(row.ret)}</span><span>${marks}</span><span class="args">${esc(args)}</span></div>`;
     }
     setHtml(this.pad, html);
   }
@@ -196,4 +204,12 @@ export class Timeline {
       ctx.fillRect(Math.min(w - 2, Math.round((seq / n) * (w - 2))), 2, 2, 10);
     });
   }
+}
+
+/** A step's source as its row shows it: `:LINE` when it is the input file itself (named in the header), else `BASENAME:LINE`. */
+export function shortSource(source: string, file: string): string {
+  const colon = source.lastIndexOf(':');
+  const f = source.slice(0, colon);
+  const base = (p: string): string => p.split('/').pop() ?? p;
+  return f === file || base(f) === base(file) || file.endsWith(`/${f}`) ? source.slice(colon) : `${base(f)}${source.slice(colon)}`;
 }
