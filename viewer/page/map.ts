@@ -206,7 +206,7 @@ function legend(info: ViewInfo): string {
   ]
     .map(([k, t]) => `<span><span class="sw st-${k}"></span>${t}</span>`)
     .join('');
-  const cells = `<span><span class="sw" data-style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" data-style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" data-style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw fd"></span>memmap 0xFD-filled (freed PMD part)</span><span><span class="sw" data-style="outline:2px solid #fa4549"></span>changed by the step</span><span><span class="on yes">online</span><span class="on no">offline</span></span>`;
+  const cells = `<span><span class="sw" data-style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" data-style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" data-style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw fd"></span>memmap 0xFD-filled (freed PMD part)</span><span><span class="sw" data-style="background:#eaeef2;box-shadow:inset 0 -4px 0 #fa4549"></span>cell changed by the step</span><span><span class="sw" data-style="outline:2px solid #fa4549;outline-offset:-1px"></span>tag changed</span><span><span class="on yes">online</span><span class="on no">offline</span></span>`;
   const diff = `<span class="dim">diff:</span><span><span class="sw" data-style="background:#2da44e"></span>bit set</span><span><span class="sw" data-style="background:#fa4549"></span>bit cleared</span><span><span class="sw" data-style="background:#d4a72c"></span>memmap only</span>`;
   return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}${diff}`;
 }
