@@ -150,6 +150,19 @@ describe('memhp view at 1280 px (issue 16)', () => {
     });
   });
 
+  it('compare mode with three kernels: a step with an error, a WARN and a divergence keeps its markers and call whole', async () => {
+    const file = join(ROOT, 'examples/sparse-error-paths.scn');
+    await at1280([file, '--kernels', '6.1.192,6.12.95,7.3.4'], '', async (page) => {
+      await drawn(page, 0);
+      await page.locator('#divergence').click();
+      // Here the kernels differ in the return and the WARN only (no section differs): nothing to select.
+      await page.waitForSelector('body[data-ready="1"]:not([data-step="0"])');
+      const badges = (await page.evaluate(`[...document.querySelectorAll('#steps .srow.current .mk')].map((m) => m.textContent)`)) as string[];
+      expect(badges.length).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('#profile div').count()).toBe(3);
+    });
+  });
+
   it('step 0 has no changed outlines; 0xFD-filled memmap cells are drawn unlike unmapped ones', async () => {
     const l = model(SEED);
     const fd = l.log.steps.findIndex((_, i) => listSections(l.log.stateAt(i)).some((ms) => ms.memmap.includes('F')));

@@ -10,7 +10,7 @@ import { byId, esc, setHtml } from './dom.js';
 import { formatHash, parseHash } from './hash.js';
 import type { HashState } from './hash.js';
 import { AddressMap } from './map.js';
-import { MARKERS, Timeline } from './timeline.js';
+import { markerBadges, Timeline } from './timeline.js';
 
 /** What the page shows. */
 interface View {
@@ -250,9 +250,7 @@ function blameOf(section: number, bit: number | null, signal: AbortSignal): Prom
 
 function stepInfo(s: StateView): void {
   const r = s.row;
-  const marks = MARKERS.filter(([b]) => r.summary & b)
-    .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
-    .join('');
+  const marks = markerBadges(r.summary);
   let html = `<div><strong>step ${r.seq}</strong> <span class="dim">${esc(r.source)}</span> ${marks}</div><div class="call">${esc(r.call)}${r.ret ? ` → <strong>${esc(r.ret)}</strong>` : ''}</div>`;
   if (r.text !== r.call) html += `<div class="label">${esc(r.text)}</div>`;
   if (s.path) html += `<div class="path">${esc(s.path)}</div>`;

@@ -27,15 +27,22 @@ const OUTCOMES: Readonly<Record<string, number>> = {
 };
 const BAD = STEP_WARN | STEP_ERROR | STEP_HAZARD | STEP_MISMATCH | STEP_EXPECT_FAILED;
 
-/** Marker badges of a summary word, most severe first. */
-export const MARKERS: ReadonlyArray<readonly [number, string, string, string]> = [
-  [STEP_HAZARD, 'hazard', 'HAZ', '#8250df'],
-  [STEP_ERROR, 'error', 'ERR', '#cf222e'],
-  [STEP_MISMATCH, 'mismatch', 'MISMATCH', '#e16f24'],
-  [STEP_EXPECT_FAILED, 'expect', 'EXPECT', '#a40e26'],
-  [STEP_WARN, 'warn', 'WARN', '#bf8700'],
-  [STEP_DIVERGES, 'diverge', 'DIFFERS', '#0969da'],
+/** Marker badges of a summary word, most severe first: bit, name, badge (short, so three fit a row), colour, meaning (the badge's tooltip). */
+export const MARKERS: ReadonlyArray<readonly [number, string, string, string, string]> = [
+  [STEP_HAZARD, 'hazard', 'HAZ', '#8250df', 'walks into a known kernel hazard'],
+  [STEP_ERROR, 'error', 'ERR', '#cf222e', 'returned a negative errno'],
+  [STEP_MISMATCH, 'mismatch', 'MISM', '#e16f24', 'the trace disagrees with the model after this step'],
+  [STEP_EXPECT_FAILED, 'expect', 'EXP', '#a40e26', 'an expect line failed'],
+  [STEP_WARN, 'warn', 'WARN', '#bf8700', 'printed a WARN'],
+  [STEP_DIVERGES, 'diverge', 'DIFF', '#0969da', 'the kernels differ at this step'],
 ];
+
+/** The marker badges of a summary word as HTML. */
+export function markerBadges(summary: number): string {
+  return MARKERS.filter(([b]) => summary & b)
+    .map(([, name, label, , meaning]) => `<span class="mk mk-${name}" title="${meaning}">${label}</span>`)
+    .join('');
+}
 
 /** The timeline's widgets. */
 export class Timeline {
@@ -155,9 +162,7 @@ export class Timeline {
         html += `<div class="${cls}" data-seq="${seq}" ${top}><span>${seq}</span><span class="dim">…</span></div>`;
         continue;
       }
-      const marks = MARKERS.filter(([b]) => row.summary & b)
-        .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
-        .join('');
+      const marks = markerBadges(row.summary);
       const bad = row.ret.startsWith('-') ? ' bad' : '';
       const space = row.call.indexOf(' ');
       const fn = space < 0 ? row.call : row.call.slice(0, space);
