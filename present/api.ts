@@ -35,6 +35,11 @@ export interface CheckMark {
   readonly field: string;
   readonly model: string;
   readonly kernel: string;
+  /**
+   * The raw words behind a snapshot field (section_mem_map, ms->usage, subsection_map[0]) as each
+   * side has them, when the compared value is a summary ("other", "present"); else null.
+   */
+  readonly raw: { readonly model: string; readonly kernel: string } | null;
 }
 
 /** Check mode's totals and mismatches (a recorded trace against the model). */
@@ -72,7 +77,10 @@ export interface StepRow {
   readonly seq: number;
   /** "file:line". */
   readonly source: string;
+  /** The source's own words: a scenario line, or a trace step's user-action label. */
   readonly text: string;
+  /** The kernel call with its arguments, as a scenario line names it (`__add_pages nid=0 pfn=0x… nr_pages=0x…`; 'boot' for step 0). */
+  readonly call: string;
   readonly kind: string;
   /** Return code or query value as the kernel prints it ('' for boot and void calls). */
   readonly ret: string;
@@ -95,8 +103,12 @@ export interface SectionView {
   readonly cells: string;
   /** Memmap backing per sub-section (MemmapCell characters). */
   readonly memmap: string;
-  /** Sub-sections whose bit or memmap backing the step (or the diff) changed. */
+  /** SECTION_IS_ONLINE is set. */
+  readonly online: boolean;
+  /** Sub-sections whose bit or memmap backing the step (or the diff) changed (none at step 0: the boot is the start, not a change). */
   readonly changed: readonly number[];
+  /** The section's fields the step (or the diff) changed, of state, flags, map, usage, nid (none at step 0). */
+  readonly changedFields: readonly string[];
   /** Whether the step's outcome lists the section as touched. */
   readonly touched: boolean;
 }
@@ -136,7 +148,7 @@ export interface BlameRow {
 }
 
 /** GET /api/section?step=N&nr=S[&run=i]: the detail panel (the section's map row, and all the rest). */
-export interface SectionDetail extends Omit<SectionView, 'changed'> {
+export interface SectionDetail extends Omit<SectionView, 'changed' | 'changedFields'> {
   readonly step: number;
   readonly run: number;
   readonly end: number;

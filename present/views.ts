@@ -13,7 +13,9 @@ import { zeroSection } from '../kernel/zero_section.js';
 import { emptyState, getSection, listSections } from '../model/model.js';
 import { describeProfile } from '../kernel/profile.js';
 import { sectionWord } from '../kernel/section_word.js';
+import { SECTION_IS_ONLINE } from '../kernel/types.js';
 import type { KernelState, MemSection, Profile } from '../kernel/types.js';
+import { operationLine } from '../inputs/trace/scenario_text.js';
 import { blame } from '../query/blame.js';
 import { diffStates, flagNames } from '../query/diff.js';
 import { applyPatches } from '../log/log.js';
@@ -93,12 +95,23 @@ export function stateView(src: ViewSource, run: number, n: number): StateView {
   const state = r.log.stateAt(n);
   const prev = previousState(r.log, n, state);
   const touched = new Set(s.outcome.sections.map((e) => e.nr));
+  // Check mode: a section the trace disagrees on at this step is on the map even when the model has it absent.
+  const mismatching = new Set(run === 0 ? (src.check?.mismatches ?? []).filter((m) => m.step === n && m.section !== null).map((m) => m.section as number) : []);
   const sections: SectionView[] = [];
+  const listed = new Set<number>();
   for (const ms of listSections(state)) {
-    if (!isShown(ms) && !touched.has(ms.nr)) continue;
-    const before = getSection(r.profile, prev, ms.nr) ?? zeroSection(r.profile.geometry, ms.nr);
+    listed.add(ms.nr);
+    if (!isShown(ms) && !touched.has(ms.nr) && !mismatching.has(ms.nr)) continue;
+    // Step 0 is the start, not a change: nothing is outlined.
+    const before = n === 0 ? ms : (getSection(r.profile, prev, ms.nr) ?? zeroSection(r.profile.geometry, ms.nr));
     sections.push(sectionView(r.profile, state, ms, before, touched.has(ms.nr)));
   }
+  for (const nr of mismatching) {
+    if (listed.has(nr)) continue;
+    const ms = zeroSection(r.profile.geometry, nr);
+    sections.push(sectionView(r.profile, state, ms, ms, false));
+  }
+  sections.sort((a, b) => a.nr - b.nr);
   const diverging = new Set<number>();
   for (const reason of src.comparison?.steps[n]?.reasons ?? []) for (const nr of reason.sections ?? []) diverging.add(nr);
   return {
@@ -157,6 +170,7 @@ export function sectionDetail(src: ViewSource, run: number, n: number, nr: numbe
     bootMap: ms.bootMap ? bitmapToLongs(ms.bootMap) : null,
     memmap: ms.memmap,
     cells: cellsOf(r.profile, state, ms),
+    online: (ms.flags & SECTION_IS_ONLINE) !== 0,
     touched: s.outcome.sections.some((e) => e.nr === nr),
     path: s.outcome.path,
     warnings: s.outcome.warnings.map(warningLine),
@@ -235,19 +249,40 @@ function isShown(ms: MemSection): boolean {
 }
 
 /** The parts of a section's view that depend only on the section (and the device ranges), cached per section object. */
-type SectionBase = Omit<SectionView, 'changed' | 'touched'>;
+type SectionBase = Omit<SectionView, 'changed' | 'changedFields' | 'touched'>;
 const baseCache = new WeakMap<MemSection, { readonly devices: KernelState['deviceRanges']; readonly base: SectionBase }>();
 
 function sectionView(p: Profile, state: KernelState, ms: MemSection, before: MemSection, touched: boolean): SectionView {
   const g = p.geometry;
   let hit = baseCache.get(ms);
   if (!hit || hit.devices !== state.deviceRanges) {
-    const base = { nr: ms.nr, start: sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE, state: ms.machine, flags: flagNames(ms.flags), usage: ms.usage, cells: cellsOf(p, state, ms), memmap: ms.memmap };
+    const base = {
+      nr: ms.nr,
+      start: sectionNrToPfn(g, ms.nr) * g.PAGE_SIZE,
+      state: ms.machine,
+      flags: flagNames(ms.flags),
+      online: (ms.flags & SECTION_IS_ONLINE) !== 0,
+      usage: ms.usage,
+      cells: cellsOf(p, state, ms),
+      memmap: ms.memmap,
+    };
     hit = { devices: state.deviceRanges, base };
     baseCache.set(ms, hit);
   }
   // A section the step did not write is the same object before and after (structural sharing).
-  return { ...hit.base, changed: before === ms ? [] : changedCells(g.SUBSECTIONS_PER_SECTION, before, ms), touched };
+  if (before === ms) return { ...hit.base, changed: [], changedFields: [], touched };
+  return { ...hit.base, changed: changedCells(g.SUBSECTIONS_PER_SECTION, before, ms), changedFields: changedFields(before, ms), touched };
+}
+
+/** The fields of a section (other than its cells) that differ between two versions. */
+function changedFields(a: MemSection, b: MemSection): string[] {
+  const out: string[] = [];
+  if (a.machine !== b.machine) out.push('state');
+  if (a.flags !== b.flags) out.push('flags');
+  if (a.map !== b.map) out.push('map');
+  if (a.usage !== b.usage) out.push('usage');
+  if (a.nid !== b.nid) out.push('nid');
+  return out;
 }
 
 function stepFlags(s: LogStep): number {
@@ -267,6 +302,7 @@ function stepRow(src: ViewSource, s: LogStep): StepRow {
     seq: s.seq,
     source: `${s.source.file}:${s.source.line}`,
     text: s.text,
+    call: s.op === null ? 'boot' : operationLine(s.op),
     kind: s.op?.kind ?? 'boot',
     ret: s.op === null ? '' : s.outcome.value !== null ? String(s.outcome.value) : s.outcome.ret === null ? '' : formatRet(s.outcome.ret),
     warnings: s.outcome.warnings.length,

@@ -8,6 +8,12 @@ import { once } from 'node:events';
 import { defineCommand } from 'citty';
 import { resolveProfile } from '../../kernel/profile.js';
 import { checkTrace } from '../../query/check.js';
+import type { CheckMismatch } from '../../query/check.js';
+import { bitmapToLongs } from '../../kernel/bitmap.js';
+import { fmtHex16 } from '../../kernel/format.js';
+import { sectionWord } from '../../kernel/section_word.js';
+import { zeroSection } from '../../kernel/zero_section.js';
+import { getSection } from '../../model/model.js';
 import { recordScenario } from '../../log/record.js';
 import { bundleDir, readBundle } from '../../viewer/server/bundle.js';
 import { startViewServer } from '../../viewer/server/http.js';
@@ -86,7 +92,7 @@ function traceExtras(loaded: Loaded, t: LoadedTrace): { check: ViewSource['check
   const check = {
     fieldsCompared: res.fieldsCompared,
     snapshots: res.snapshots,
-    mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel })),
+    mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel, raw: rawWords(loaded, t, m) })),
   };
   const lines = loaded.log.steps.slice(1).map((s) => s.source.line);
   const iomemAt = t.snapshots
@@ -94,6 +100,21 @@ function traceExtras(loaded: Loaded, t: LoadedTrace): { check: ViewSource['check
     .map((snap) => ({ step: lines.filter((l) => l < snap.line).length, label: snap.label, resources: snap.resources }))
     .sort((a, b) => a.step - b.step);
   return { check, iomemAt };
+}
+
+/**
+ * The raw words behind a snapshot mismatch: the model's section_mem_map (with what its map part
+ * holds) and ms->usage, and the words the trace read (m<S>, p<S>, u<S>); null for other fields.
+ */
+function rawWords(loaded: Loaded, t: LoadedTrace, m: CheckMismatch): { model: string; kernel: string } | null {
+  if (m.section === null || !['flags', 'map', 'usage', 'subsection_map'].includes(m.field)) return null;
+  const snap = t.trace.snapshots.find((s) => s.source.line === m.source.line && s.afterStep === m.step);
+  const k = snap?.sections.find((s) => s.nr === m.section);
+  if (!k) return null;
+  const ms = getSection(loaded.profile, loaded.log.stateAt(m.step), m.section) ?? zeroSection(loaded.profile.geometry, m.section);
+  const model = `section_mem_map ${fmtHex16(sectionWord(loaded.profile.geometry, ms))} (${ms.map}), usage ${ms.usage}, subsection_map[0] ${bitmapToLongs(ms.subsectionMap)[0] ?? "0x0"}`;
+  const kernel = `section_mem_map ${fmtHex16(k.word)}, usage ${fmtHex16(k.usage)}, subsection_map[0] 0x${k.map0.toString(16)}`;
+  return { model, kernel };
 }
 
 function parsePort(value: string | undefined): number {

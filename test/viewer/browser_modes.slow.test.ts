@@ -55,10 +55,11 @@ describe('memhp view in Chromium', () => {
     await withViewer([TRACE], '', async (page) => {
       await drawn(page, 0);
       await page.waitForSelector('#steps .srow .op');
-      const rows = (await readStepRows(page)).filter((r) => r.seq > 0 && r.text !== '');
+      // Each row's tooltip carries its user-action label (the row itself shows the call and its arguments).
+      const rows = (await readStepRows(page)).filter((r) => r.seq > 0 && r.title !== '');
       expect(rows.length).toBeGreaterThan(0);
-      for (const r of rows) expect(labels.some((t) => r.text.includes(t)), r.text).toBe(true);
-      expect(rows.some((r) => stepLabels.some((t) => r.text.includes(t)))).toBe(true);
+      for (const r of rows) expect(labels.some((t) => r.title.includes(t)), r.title).toBe(true);
+      expect(rows.some((r) => stepLabels.some((t) => r.title.includes(t)))).toBe(true);
       expect(await page.locator('#mode').textContent()).toMatch(/^check: \d+ snapshots, \d+ fields compared, 0 mismatch\(es\)$/);
       const bands = async (): Promise<string[]> => (await page.evaluate(`[...document.querySelectorAll('.band')].map((b) => b.textContent)`)) as string[];
       expect(await bands()).toContain('System RAM');

@@ -61,7 +61,46 @@ export async function clickSection(page: Page, nr: number): Promise<void> {
   await page.locator(`.mrow[data-nr="${nr}"] .nr`).click();
 }
 
-/** The step list's drawn rows: seq and operation text. */
-export async function readStepRows(page: Page): Promise<Array<{ seq: number; text: string }>> {
-  return (await page.evaluate(`[...document.querySelectorAll('#steps .srow')].map((r) => ({ seq: Number(r.dataset.seq), text: r.querySelector('.op')?.textContent ?? '' }))`)) as Array<{ seq: number; text: string }>;
+/** One drawn row of the step list: its step, the call as drawn (function and arguments), its tooltip (source and the source's own words). */
+export interface DrawnStep {
+  readonly seq: number;
+  readonly call: string;
+  readonly title: string;
+}
+
+/** The step list's drawn rows. */
+export async function readStepRows(page: Page): Promise<DrawnStep[]> {
+  return (await page.evaluate(
+    `[...document.querySelectorAll('#steps .srow')].map((r) => ({ seq: Number(r.dataset.seq), call: [r.querySelector('.op')?.textContent ?? '', r.querySelector('.args')?.textContent ?? ''].filter(Boolean).join(' '), title: r.getAttribute('title') ?? '' }))`,
+  )) as DrawnStep[];
+}
+
+/**
+ * Every text on the page that is drawn cut: a visible text node whose box reaches past the left or
+ * right edge of the window or of an ancestor that clips or scrolls horizontally (overflow-x not
+ * visible, so text-overflow: ellipsis too). Vertical scrolling is not cutting. Each as "#id.class: text".
+ */
+export async function cutTexts(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const r = range.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const el = n.parentElement;
+      if (getComputedStyle(el).visibility === 'hidden') continue;
+      let cut = r.left < -0.5 || r.right > window.innerWidth + 0.5;
+      for (let a = el; a && a !== document.documentElement && !cut; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const b = a.getBoundingClientRect();
+        const left = b.left + a.clientLeft;
+        if (r.left < left - 0.5 || r.right > left + a.clientWidth + 0.5) cut = true;
+      }
+      if (cut) out.push((el.id ? '#' + el.id : '') + '.' + el.className + ': ' + n.textContent.trim().slice(0, 80));
+    }
+    return out;
+  })()`)) as string[];
 }

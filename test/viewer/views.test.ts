@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { viewSource } from '../../cli/commands/view.js';
 import { readTextFile } from '../../cli/io.js';
 import type { Io } from '../../cli/io.js';
-import { diffView, stateView } from '../../present/views.js';
+import { diffView, stateView, stepRows } from '../../present/views.js';
 import { ROOT } from '../helpers/cli.js';
 
 const quiet: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
@@ -31,6 +31,34 @@ describe('viewer answers', () => {
     expect(removed).toMatchObject({ state: 'absent.deactivated', cells: '.'.repeat(64), touched: true });
     expect(removed?.changed).toHaveLength(64);
     expect(stateView(viewSource(quiet, { file: SEED }), 0, 5).sections.some((s) => s.nr === 64)).toBe(false);
+  });
+
+  it('step 0 is the start, not a change: no cell and no field is marked changed', () => {
+    const v = stateView(viewSource(quiet, { file: SEED }), 0, 0);
+    expect(v.sections.length).toBeGreaterThan(0);
+    for (const s of v.sections) expect({ nr: s.nr, changed: s.changed, fields: s.changedFields }).toEqual({ nr: s.nr, changed: [], fields: [] });
+  });
+
+  it('an offline step: the section reads offline and its flags as changed, with no cell changed', () => {
+    const src = viewSource(quiet, { file: join(ROOT, 'examples/direct-calls.scn') });
+    const steps = stepRows(src, 0, 100);
+    const off = steps.findIndex((r) => r.kind === 'offline_mem_sections');
+    expect(off).toBeGreaterThan(0);
+    expect(steps[off]?.call).toBe('offline_mem_sections start_pfn=0x640000 end_pfn=0x648000');
+    const before = stateView(src, 0, off - 1).sections.find((x) => x.nr === 200);
+    const after = stateView(src, 0, off).sections.find((x) => x.nr === 200);
+    expect(before?.online).toBe(true);
+    expect(after).toMatchObject({ online: false, changed: [], changedFields: ['flags'] });
+  });
+
+  it('check mode: a mismatching section is in the state even where the model has it absent, with the raw words', () => {
+    const src = viewSource(quiet, { file: join(ROOT, 'test/fixtures/traces/6.1.0-56-amd64/devdax_kmem'), kernel: '5.3' });
+    const m = src.check?.mismatches.find((x) => x.section === 32);
+    expect(m).toMatchObject({ field: 'map', model: 'other', kernel: 'zero' });
+    expect(m?.raw?.model).toMatch(/^section_mem_map 0x[0-9a-f]{16} \(encoded_null\)/);
+    expect(m?.raw?.kernel).toMatch(/^section_mem_map 0x0{16}, usage 0x/);
+    const s = stateView(src, 0, m?.step ?? 0).sections.find((x) => x.nr === 32);
+    expect(s?.state.startsWith('absent')).toBe(true);
   });
 
   it('a ZONE_DEVICE range shows as device cells; the diff of a step with itself is empty', () => {

@@ -1,4 +1,9 @@
-/** The section detail panel: flags, usage, memmap backing per sub-section, the step's call path and WARNs, the blame list. */
+/**
+ * The section detail panel: flags, usage, memmap backing per sub-section, the step's call path and
+ * WARNs, the blame list. Blame is history as seen from the current step (as `crash` or drgn see a
+ * dump): it lists the writers up to and including the step, last first; writes after the step are
+ * the future, folded away under "N later writes" and marked as such when opened.
+ */
 import { MEMMAP_CELLS } from '../../kernel/section_fields.js';
 import type { BlameRow, SectionDetail } from '../../present/api.js';
 import { byId, esc, hex } from './dom.js';
@@ -37,17 +42,30 @@ export function renderDetail(ds: readonly SectionDetail[], kernels: readonly str
     html += `<h4>step ${x.step}${ds.length > 1 ? ` (${esc(kernels[i] ?? '')})` : ''}</h4><div class="path mono">${esc(x.path || '(no call path)')}</div>`;
     for (const w of x.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
     for (const h of x.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
-    for (const m of x.mismatches) html += `<div class="mismatch">MISMATCH line ${m.line} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+    for (const m of x.mismatches) {
+      html += `<div class="mismatch">MISMATCH line ${m.line} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+      if (m.raw) html += `<div class="mono">model: ${esc(m.raw.model)}<br>kernel: ${esc(m.raw.kernel)}</div>`;
+    }
   }
   if (blame) {
-    html += `<h4>blame${bit === null ? '' : ` (bit ${bit})`}${ds.length > 1 ? ` (${esc(kernels[0] ?? '')})` : ''}: last writer first</h4>`;
-    const shown = blame.slice(0, BLAME_SHOWN);
-    html += blame.length
-      ? `<ol class="blame">${shown.map((b) => `<li data-seq="${b.seq}">step ${b.seq} <span class="dim">${esc(b.source)}</span> ${esc(b.field)}${b.bit === null ? '' : `[${b.bit}]`}: ${esc(b.before)} → ${esc(b.after)}<br><span class="dim">${esc(b.text)}</span></li>`).join('')}</ol>${blame.length > shown.length ? `<p class="dim">… and ${blame.length - shown.length} earlier writes</p>` : ''}`
-      : '<p class="dim">no step changed it</p>';
+    // Last writer first: the writes up to this step are the history; the later ones the future.
+    const past = blame.filter((b) => b.seq <= d.step);
+    const future = blame.filter((b) => b.seq > d.step);
+    html += `<h4>blame${bit === null ? '' : ` (bit ${bit})`}${ds.length > 1 ? ` (${esc(kernels[0] ?? '')})` : ''} up to step ${d.step}: last writer first</h4>`;
+    const shown = past.slice(0, BLAME_SHOWN);
+    const li = (b: BlameRow, cls: string): string =>
+      `<li data-seq="${b.seq}"${cls ? ` class="${cls}"` : ''}>step ${b.seq}${cls === 'later' ? ' <em>(future)</em>' : ''} <span class="dim">${esc(b.source)}</span> ${esc(b.field)}${b.bit === null ? '' : `[${b.bit}]`}: ${esc(b.before)} → ${esc(b.after)}<br><span class="dim">${esc(b.text)}</span></li>`;
+    html += past.length
+      ? `<ol class="blame">${shown.map((b) => li(b, b.seq === d.step ? 'current' : '')).join('')}</ol>${past.length > shown.length ? `<p class="dim">… and ${past.length - shown.length} earlier writes</p>` : ''}`
+      : `<p class="dim">no step up to ${d.step} changed it</p>`;
+    if (future.length) {
+      // Earliest future write first: what happens next.
+      const next = future.slice(-BLAME_SHOWN).reverse();
+      html += `<details class="future"><summary>${future.length} later write${future.length === 1 ? '' : 's'} (after step ${d.step}: the future)</summary><ol class="blame-future">${next.map((b) => li(b, 'later')).join('')}</ol>${future.length > next.length ? `<p class="dim">… and ${future.length - next.length} more</p>` : ''}</details>`;
+    }
   }
   el.innerHTML = html;
-  for (const li of el.querySelectorAll<HTMLElement>('.blame li')) li.addEventListener('click', () => onJump(Number(li.dataset.seq)));
+  for (const li of el.querySelectorAll<HTMLElement>('.blame li, .blame-future li')) li.addEventListener('click', () => onJump(Number(li.dataset.seq)));
 }
 
 /** One memmap character per sub-section, with what each means. */

@@ -3,14 +3,14 @@
  * view in the URL hash, and handles the keyboard (←/→ one step, PgUp/PgDn ten, Home/End, Alt+←/→
  * back and forward through the jump history). The page holds one step's state at a time.
  */
-import type { BlameRow, DiffView, SectionDetail, StateView, ViewInfo } from '../../present/api.js';
+import type { BlameRow, CheckMark, DiffView, SectionDetail, StateView, ViewInfo } from '../../present/api.js';
 import { getJson, isAbort } from './client.js';
 import { renderDetail, renderDetailError } from './detail.js';
-import { byId, esc } from './dom.js';
+import { byId, esc, setHtml } from './dom.js';
 import { formatHash, parseHash } from './hash.js';
 import type { HashState } from './hash.js';
 import { AddressMap } from './map.js';
-import { MARKERS, Timeline } from './timeline.js';
+import { markerBadges, Timeline } from './timeline.js';
 
 /** What the page shows. */
 interface View {
@@ -35,9 +35,12 @@ const forward: number[] = [];
 let controller: AbortController | null = null;
 let pending: Promise<void> = Promise.resolve();
 const blames = new Map<string, BlameRow[]>();
+/** The step at which selectMismatch last looked (it selects once per step arrived at, so Escape can still clear it). */
+let autoAt = -1;
 
 byId('file').textContent = info.file;
-byId('profile').textContent = info.profiles.join('  |  ');
+// Every run's profile, one line each and whole (compare mode: one per kernel).
+setHtml(byId('profile'), info.profiles.map((p) => `<div>${esc(p)}</div>`).join(''));
 if (info.check) byId('mode').textContent = `check: ${info.check.snapshots} snapshots, ${info.check.fieldsCompared} fields compared, ${info.check.mismatches.length} mismatch(es)`;
 else if (info.kernels.length > 1) byId('mode').textContent = `compare: ${info.kernels.join(' vs ')}`;
 document.title = `memhp view ${info.file.split('/').pop() ?? ''}`;
@@ -51,8 +54,35 @@ const divergence = byId<HTMLButtonElement>('divergence');
 if (info.firstDivergence !== null) {
   divergence.hidden = false;
   divergence.textContent = `first divergence: step ${info.firstDivergence}`;
-  divergence.addEventListener('click', () => go(info.firstDivergence ?? 0, true));
+  // The jump selects the first section the kernels differ on there, so the map scrolls it into view and the detail shows it side by side.
+  divergence.addEventListener('click', () => {
+    const at = info.firstDivergence ?? 0;
+    getJson<StateView>(`/api/state?step=${at}`).then(
+      (s) => {
+        const nr = s.diverging[0];
+        if (nr !== undefined) select(nr);
+        go(at, true);
+      },
+      () => go(at, true),
+    );
+  });
 }
+const firstMismatch = info.check?.mismatches.find((m) => m.section !== null) ?? info.check?.mismatches[0];
+if (firstMismatch) {
+  const b = byId<HTMLButtonElement>('mismatch');
+  b.hidden = false;
+  b.textContent = `first mismatch: step ${firstMismatch.step}${firstMismatch.section === null ? '' : `, section ${firstMismatch.section}`}`;
+  b.addEventListener('click', () => {
+    if (firstMismatch.section !== null) select(firstMismatch.section);
+    go(firstMismatch.step, true);
+  });
+}
+byId('stepinfo').addEventListener('click', (e) => {
+  const el = (e.target as HTMLElement).closest<HTMLElement>('[data-section]');
+  if (el?.dataset.section === undefined) return;
+  select(Number(el.dataset.section));
+  update();
+});
 wireDiffControls();
 wireFilters();
 byId('back').addEventListener('click', () => travel(back, forward));
@@ -84,6 +114,26 @@ function go(step: number, jump: boolean, from = view.step): void {
   }
   view.step = to;
   update();
+}
+
+/** Make section `nr` the selected one (its row highlighted and scrolled into view, its detail shown). */
+function select(nr: number): void {
+  view.section = nr;
+  view.bit = null;
+}
+
+/** Check mode: a step with section mismatches and nothing selected selects the first of them (the map scrolls to it). */
+function selectMismatch(): void {
+  if (autoAt === view.step) return;
+  autoAt = view.step;
+  if (view.section !== null || view.diff !== null) return;
+  const m = mismatchesAt(view.step).find((x) => x.section !== null);
+  if (m?.section != null) select(m.section);
+}
+
+/** Check mode: the mismatches found after step `step`. */
+function mismatchesAt(step: number): CheckMark[] {
+  return (info.check?.mismatches ?? []).filter((m) => m.step === step);
 }
 
 function travel(from: number[], to: number[]): void {
@@ -135,6 +185,7 @@ function currentHash(): string {
 
 /** Redraw for the current view: controls and hash now, data when the server answers (stale answers dropped). */
 function update(): void {
+  selectMismatch();
   timeline.setCurrent(view.step);
   byId<HTMLButtonElement>('back').disabled = back.length === 0;
   byId<HTMLButtonElement>('forward').disabled = forward.length === 0;
@@ -175,6 +226,8 @@ async function draw(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   const main = states[0] as StateView;
   stepInfo(main);
+  // The step header's new height moved the list's bottom edge: keep the current row in view.
+  timeline.setCurrent(step);
   const mismatches = new Set((info.check?.mismatches ?? []).filter((m) => m.step === step && m.section !== null).map((m) => m.section as number));
   if (d) map.showDiff(d);
   else map.showState(states, mismatches);
@@ -197,15 +250,16 @@ function blameOf(section: number, bit: number | null, signal: AbortSignal): Prom
 
 function stepInfo(s: StateView): void {
   const r = s.row;
-  const marks = MARKERS.filter(([b]) => r.summary & b)
-    .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
-    .join('');
-  let html = `<div><strong>step ${r.seq}</strong> <span class="dim">${esc(r.source)}</span> ${marks}</div><div>${esc(r.text)}${r.ret ? ` → <strong>${esc(r.ret)}</strong>` : ''}</div>`;
+  const marks = markerBadges(r.summary);
+  let html = `<div><strong>step ${r.seq}</strong> <span class="dim">${esc(r.source)}</span> ${marks}</div><div class="call">${esc(r.call)}${r.ret ? ` → <strong>${esc(r.ret)}</strong>` : ''}</div>`;
+  if (r.text !== r.call) html += `<div class="label">${esc(r.text)}</div>`;
   if (s.path) html += `<div class="path">${esc(s.path)}</div>`;
   for (const w of s.warnings) html += `<div class="warn">WARNING ${esc(w)}</div>`;
   for (const h of s.hazards) html += `<div class="hazard">HAZARD ${esc(h)}</div>`;
-  for (const m of (info.check?.mismatches ?? []).filter((x) => x.step === r.seq)) {
-    html += `<div class="mismatch">MISMATCH line ${m.line}${m.section === null ? '' : ` section ${m.section}`} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+  for (const m of mismatchesAt(r.seq)) {
+    const at = m.section === null ? '' : ` data-section="${m.section}" title="show section ${m.section}"`;
+    html += `<div class="mismatch"${at}>MISMATCH line ${m.line}${m.section === null ? '' : ` section ${m.section}`} ${esc(m.field)}: model ${esc(m.model)}, kernel ${esc(m.kernel)}</div>`;
+    if (m.raw) html += `<div class="raw">model: ${esc(m.raw.model)}<br>kernel: ${esc(m.raw.kernel)}</div>`;
   }
   byId('stepinfo').innerHTML = html;
 }

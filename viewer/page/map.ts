@@ -1,9 +1,11 @@
 /**
- * The address-space map: one row per non-absent section (number, physical range, machine state by
+ * The address-space map: one row per non-absent section (number, start address, machine state by
  * colour), each with its strip of SUBSECTIONS_PER_SECTION cells (set bits coloured by origin: boot
- * RAM, hot-added, ZONE_DEVICE), the cells the step changed outlined, and /proc/iomem resources as
- * labelled bands over the cells. Diff mode shows only differing sections, cell by cell; compare
- * mode one strip per kernel. Rows are virtualised: only those in view are in the DOM.
+ * RAM, hot-added, ZONE_DEVICE; a 0xFD-filled memmap striped), the cells the step changed outlined,
+ * a tag with the section's state and online/offline (outlined when the step changed them), and
+ * /proc/iomem resources as labelled bands over the cells. Diff mode shows only differing sections,
+ * cell by cell; compare mode one strip and tag per kernel. Rows are virtualised: only those in view
+ * are in the DOM. Nothing on a row is cut: the cells shrink to leave room for the rest.
  */
 import type { DiffView, IomemBand, SectionView, StateView, ViewInfo } from '../../present/api.js';
 import { byId, esc, hex, setHtml, stateClass } from './dom.js';
@@ -67,13 +69,17 @@ export class AddressMap {
       }
     });
     const diverging = new Set(views[0]?.diverging ?? []);
+    const flagged = (nr: number): boolean => diverging.has(nr) || mismatchSections.has(nr);
     this.diff = false;
     this.rows = [...byNr.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([nr, list]) => ({ nr, start: list.find((x) => x)?.start ?? 0, views: list, note: '', diverges: diverging.has(nr), mismatch: mismatchSections.has(nr) }));
     byId('maphead').textContent = `after step ${step}: ${this.rows.length} section(s) shown${snap ? `; /proc/iomem of snapshot ${snap.label}` : ''}`;
     this.layout();
-    if (this.selected === null) this.reveal(this.rows.findIndex((r) => r.views.some((v) => v?.touched)));
+    if (this.selected === null) {
+      const marked = this.rows.findIndex((r) => flagged(r.nr));
+      this.reveal(marked >= 0 ? marked : this.rows.findIndex((r) => r.views.some((v) => v?.touched)));
+    }
   }
 
   /** Show a diff: only the sections that differ, the differing cells highlighted. */
@@ -103,8 +109,9 @@ export class AddressMap {
 
   /** Cells as wide as the map's width allows (2 to 10 px), so a whole strip is always in view. */
   private fitCells(): void {
-    const runs = this.info.kernels.length > 1 ? 40 : 0;
-    const room = this.box.clientWidth - 300 - runs;
+    const runs = this.info.kernels.length > 1 ? 44 : 0;
+    // Number, start address, the state tag and the gaps and padding around them (style.css widths).
+    const room = this.box.clientWidth - FIXED_PX - runs;
     const cell = Math.max(2, Math.min(10, Math.floor(room / this.info.geometry.subsections) - 1));
     this.box.style.setProperty('--cell', `${cell}px`);
   }
@@ -127,20 +134,34 @@ export class AddressMap {
       const main = r.views.find((v) => v);
       const cls = ['mrow', r.nr === this.selected ? 'selected' : '', r.diverges ? 'diverges' : '', r.mismatch ? 'mismatch' : ''].filter(Boolean).join(' ');
       const state = main?.state ?? 'absent.never';
-      html += `<div class="${cls}" data-nr="${r.nr}" data-state="${esc(state)}" data-style="top:${i * this.rowH}px">`;
-      html += `<span class="nr"><span class="sw ${stateClass(state)}" title="${esc(state)}"></span>${r.nr}</span>`;
-      html += `<span class="range">${hex(r.start)}-${hex(end)}</span>`;
+      const title = `section ${r.nr} ${hex(r.start)}-${hex(end)}${this.diff ? `: ${r.note}` : ''}`;
+      html += `<div class="${cls}" data-nr="${r.nr}" data-state="${esc(state)}" data-style="top:${i * this.rowH}px" title="${esc(title)}">`;
+      html += `<span class="nr"><span class="sw ${stateClass(state)}"></span>${r.nr}</span>`;
+      html += `<span class="range">${hex(r.start)}</span>`;
       html += '<span class="lane">';
       html += `<div class="bands">${bands(this.iomem, r.start, g.sectionBytes)}</div>`;
       r.views.forEach((v, run) => {
         const label = this.info.kernels.length > 1 ? `<span class="kern">${esc(this.info.kernels[run] ?? '')}</span>` : '';
-        html += `<div class="cols" data-run="${run}">${label}${strip(v, this.diff ? r.before : undefined, g.subsections, this.diff)}</div>`;
+        html += `<div class="cols" data-run="${run}">${label}${strip(v, this.diff ? r.before : undefined, g.subsections, this.diff)}${tag(v)}</div>`;
       });
-      html += '</span>';
-      html += `<span class="dim">${esc(this.diff ? r.note : `${state} · ${main?.flags ?? '0'}`)}</span></div>`;
+      html += '</span></div>';
     }
     setHtml(this.pad, html);
+    // A band too narrow for its name keeps the name in its tooltip only (never a cut label).
+    for (const b of this.pad.querySelectorAll<HTMLElement>('.band')) if (b.scrollWidth > b.clientWidth + 1) b.textContent = '';
   }
+}
+
+/** Pixels of a map row that are not cells: number (4.5em), start address (8.5em), tag (170px), gaps, padding, scrollbar. */
+const FIXED_PX = 58 + 6 + 86 + 6 + 170 + 6 + 16 + 16;
+
+/** A section's state and whether it is online, outlined when the step (or the diff) changed them; '' for no section. */
+function tag(v: SectionView | undefined): string {
+  if (!v) return '<span class="tag"><span class="st dim">not present</span></span>';
+  const changed = v.changedFields.includes('state') || v.changedFields.includes('flags');
+  const absent = v.state.startsWith('absent');
+  const on = absent ? '<span class="on none"></span>' : `<span class="on ${v.online ? 'yes' : 'no'}">${v.online ? 'online' : 'offline'}</span>`;
+  return `<span class="tag${changed ? ' changed' : ''}" title="${esc(`${v.state} · ${v.flags}`)}">${on}<span class="st">${esc(v.state)}</span></span>`;
 }
 
 /** A section's strip of cells. */
@@ -150,6 +171,7 @@ function strip(v: SectionView | undefined, before: SectionView | undefined, n: n
   for (let i = 0; i < n; i++) {
     const c = v?.cells[i] ?? '.';
     let cls = c === '.' ? 'cell' : `cell set o-${c}`;
+    if (v?.memmap[i] === 'F') cls += ' m-F';
     if (changed.has(i)) {
       cls += ' changed';
       if (diff) {
@@ -184,7 +206,7 @@ function legend(info: ViewInfo): string {
   ]
     .map(([k, t]) => `<span><span class="sw st-${k}"></span>${t}</span>`)
     .join('');
-  const cells = `<span><span class="sw" data-style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" data-style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" data-style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw" data-style="outline:2px solid #fa4549"></span>changed by the step</span>`;
+  const cells = `<span><span class="sw" data-style="background:#0969da"></span>boot RAM bit</span><span><span class="sw" data-style="background:#1a7f37"></span>hot-added bit</span><span><span class="sw" data-style="background:#8250df"></span>ZONE_DEVICE bit</span><span><span class="sw fd"></span>memmap 0xFD-filled (freed PMD part)</span><span><span class="sw" data-style="background:#eaeef2;box-shadow:inset 0 -4px 0 #fa4549"></span>cell changed by the step</span><span><span class="sw" data-style="outline:2px solid #fa4549;outline-offset:-1px"></span>tag changed</span><span><span class="on yes">online</span><span class="on no">offline</span></span>`;
   const diff = `<span class="dim">diff:</span><span><span class="sw" data-style="background:#2da44e"></span>bit set</span><span><span class="sw" data-style="background:#fa4549"></span>bit cleared</span><span><span class="sw" data-style="background:#d4a72c"></span>memmap only</span>`;
   return `<span class="dim">state:</span>${st}<span class="dim">cells (${info.geometry.subsections} × ${info.geometry.subsectionBytes / 1048576} MiB):</span>${cells}${diff}`;
 }

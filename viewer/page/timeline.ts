@@ -1,15 +1,18 @@
 /**
  * The timeline: a slider with a marker track (WARN, error, hazard, mismatch, divergence), filters by
  * operation kind and outcome, and a virtualised step list: only the rows in view are in the DOM, and
- * their text is fetched from the server a page at a time, so 10^5 steps stay fluid.
+ * their text is fetched from the server a page at a time, so 10^5 steps stay fluid. A row has two
+ * lines: step number, source line, the call's function, return and markers; then the call's
+ * arguments. The source's own words (a scenario line, a trace's user-action label) are its tooltip
+ * and the step header's.
  */
 import { STEP_DIVERGES, STEP_ERROR, STEP_EXPECT_FAILED, STEP_HAZARD, STEP_MISMATCH, STEP_WARN } from '../../present/api.js';
 import type { StepRow, ViewInfo } from '../../present/api.js';
 import { getJson } from './client.js';
 import { byId, esc, setHtml } from './dom.js';
 
-/** Pixel height of one step row (matches --step in style.css). */
-const ROW_H = 22;
+/** Pixel height of one step row, two lines (matches --step in style.css). */
+const ROW_H = 34;
 /** Steps fetched per request. */
 const PAGE = 200;
 
@@ -24,15 +27,22 @@ const OUTCOMES: Readonly<Record<string, number>> = {
 };
 const BAD = STEP_WARN | STEP_ERROR | STEP_HAZARD | STEP_MISMATCH | STEP_EXPECT_FAILED;
 
-/** Marker badges of a summary word, most severe first. */
-export const MARKERS: ReadonlyArray<readonly [number, string, string, string]> = [
-  [STEP_HAZARD, 'hazard', 'HAZ', '#8250df'],
-  [STEP_ERROR, 'error', 'ERR', '#cf222e'],
-  [STEP_MISMATCH, 'mismatch', 'MISMATCH', '#e16f24'],
-  [STEP_EXPECT_FAILED, 'expect', 'EXPECT', '#a40e26'],
-  [STEP_WARN, 'warn', 'WARN', '#bf8700'],
-  [STEP_DIVERGES, 'diverge', 'DIFFERS', '#0969da'],
+/** Marker badges of a summary word, most severe first: bit, name, badge (short, so three fit a row), colour, meaning (the badge's tooltip). */
+export const MARKERS: ReadonlyArray<readonly [number, string, string, string, string]> = [
+  [STEP_HAZARD, 'hazard', 'HAZ', '#8250df', 'walks into a known kernel hazard'],
+  [STEP_ERROR, 'error', 'ERR', '#cf222e', 'returned a negative errno'],
+  [STEP_MISMATCH, 'mismatch', 'MISM', '#e16f24', 'the trace disagrees with the model after this step'],
+  [STEP_EXPECT_FAILED, 'expect', 'EXP', '#a40e26', 'an expect line failed'],
+  [STEP_WARN, 'warn', 'WARN', '#bf8700', 'printed a WARN'],
+  [STEP_DIVERGES, 'diverge', 'DIFF', '#0969da', 'the kernels differ at this step'],
 ];
+
+/** The marker badges of a summary word as HTML. */
+export function markerBadges(summary: number): string {
+  return MARKERS.filter(([b]) => summary & b)
+    .map(([, name, label, , meaning]) => `<span class="mk mk-${name}" title="${meaning}">${label}</span>`)
+    .join('');
+}
 
 /** The timeline's widgets. */
 export class Timeline {
@@ -54,6 +64,8 @@ export class Timeline {
     private readonly onPick: (seq: number, from: number | null) => void,
   ) {
     this.slider.max = String(info.steps - 1);
+    // The step number column holds the largest step number whole.
+    this.list.style.setProperty('--seqw', `${String(info.steps - 1).length + 1}ch`);
     this.slider.addEventListener('input', () => {
       this.dragFrom ??= this.current;
       this.onPick(Number(this.slider.value), null);
@@ -150,13 +162,14 @@ export class Timeline {
         html += `<div class="${cls}" data-seq="${seq}" ${top}><span>${seq}</span><span class="dim">…</span></div>`;
         continue;
       }
-      const marks = MARKERS.filter(([b]) => row.summary & b)
-        .map(([, name, label]) => `<span class="mk mk-${name}">${label}</span>`)
-        .join('');
+      const marks = markerBadges(row.summary);
       const bad = row.ret.startsWith('-') ? ' bad' : '';
+      const space = row.call.indexOf(' ');
+      const fn = space < 0 ? row.call : row.call.slice(0, space);
+      const args = space < 0 ? '' : row.call.slice(space + 1);
       html +=
-        `<div class="${cls}" data-seq="${seq}" ${top} title="${esc(row.text)}"><span>${seq}</span><span class="dim">${esc(row.source.split('/').pop() ?? row.source)}</span>` +
-        `<span class="op">${esc(row.text)}</span><span class="ret${bad}">${esc(row.ret)}</span><span>${marks}</span></div>`;
+        `<div class="${cls}" data-seq="${seq}" ${top} title="${esc(`${row.source}: ${row.text}`)}"><span class="seq">${seq}</span><span class="dim src">${esc(shortSource(row.source, this.info.file))}</span>` +
+        `<span class="op">${esc(fn)}</span><span class="ret${bad}">${esc(row.ret)}</span><span>${marks}</span><span class="args">${esc(args)}</span></div>`;
     }
     setHtml(this.pad, html);
   }
@@ -196,4 +209,12 @@ export class Timeline {
       ctx.fillRect(Math.min(w - 2, Math.round((seq / n) * (w - 2))), 2, 2, 10);
     });
   }
+}
+
+/** A step's source as its row shows it: `:LINE` when it is the input file itself (named in the header), else `BASENAME:LINE`. */
+export function shortSource(source: string, file: string): string {
+  const colon = source.lastIndexOf(':');
+  const f = source.slice(0, colon);
+  const base = (p: string): string => p.split('/').pop() ?? p;
+  return f === file || base(f) === base(file) || file.endsWith(`/${f}`) ? source.slice(colon) : `${base(f)}${source.slice(colon)}`;
 }
