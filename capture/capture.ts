@@ -97,7 +97,7 @@ export async function capture(opts: CaptureOptions, hooks: CaptureHooks): Promis
   } catch (e) {
     failure = e instanceof StepError && e.step.startsWith('mkdir')
       ? { code: 'E_ENV', message: `cannot create the tracefs instance ${opts.tracefs}/${st.dir}: ${reasonOf(e.cause)}`, hint: 'capture needs root; an instance of this pid left by a capture killed with SIGKILL: rmdir it' }
-      : { code: 'E_IO', message: `capture stopped: ${e instanceof StepError ? e.message : reasonOf(e)}` };
+      : { code: e instanceof StepError && e.step === 'kprobe_events' ? 'E_ENV' : 'E_IO', message: `capture stopped: ${e instanceof StepError ? e.message : reasonOf(e)}` };
   }
   const left = tearDown(fs, st);
   hooks.progress(left.length === 0 ? 'cleaned up: instance and probes removed' : `NOT cleaned up: ${left.join('; ')}`);

@@ -183,12 +183,14 @@ else
     sleep 2147483647 &
 fi
 CHILD=$!
-# a signal that came between the start and CHILD=$! found no child to end
-[ -z "$SIG" ] || kill -TERM "$CHILD" 2>/dev/null
-while :; do
-    wait "$CHILD" 2>/dev/null; st=$?
-    kill -0 "$CHILD" 2>/dev/null || break
+# Waited for a second at a time: a signal that lands just before a blocking wait would otherwise
+# wait for the child to end on its own (the shell's race); after each second a signal seen ends it.
+while kill -0 "$CHILD" 2>/dev/null; do
+    [ -z "$SIG" ] || kill -TERM "$CHILD" 2>/dev/null
+    sleep 1 &
+    wait $! 2>/dev/null
 done
+wait "$CHILD" 2>/dev/null; st=$?
 CHILD=
 PHASE=after
 if [ $# -gt 0 ]; then CMDRC=$st; mark "LAB_RC $st"; fi

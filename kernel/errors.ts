@@ -18,7 +18,7 @@ export const ERRORS = {
   E_PROTECTED: { status: 2, meaning: 'an output that would overwrite a file the run reads' },
   E_LOG: { status: 2, meaning: 'a log file that is not one, or damaged before its first step' },
   E_SERVE: { status: 2, meaning: 'the viewer cannot start: its page is not built, or its port is taken or not allowed' },
-  E_ENV: { status: 2, meaning: 'verify: what a guest run needs is missing or broken: qemu, busybox, a compiler, kernel headers, a kernel without BTF, a guest that did not boot, timed out or panicked' },
+  E_ENV: { status: 2, meaning: 'verify: what a guest run needs is missing or broken: qemu, busybox, a compiler, kernel headers, a kernel without BTF, a guest that did not boot, timed out or panicked; capture: no tracefs with kprobe events, no root, every probe refused, tracing left behind' },
   E_EXPECT: { status: 1, meaning: 'an expect line of the input does not hold' },
   E_MISMATCH: { status: 1, meaning: 'check: the model and the kernel trace differ in a field' },
   E_NEVER: { status: 1, meaning: 'bisect or shrink: the --until predicate is never true' },
