@@ -172,14 +172,14 @@ snap before
 if [ $# -gt 0 ]; then
     mark "LAB_STEP capture: $*"
     mark "LAB_CMD $*"
-    echo "capture: running $*"
     exec 3<&0
     PHASE=wait
+    echo "capture: running $*"
     MEMHP_CAPTURE_INSTANCE=$I MEMHP_CAPTURE_DIR=$OUT "$@" <&3 3<&- &
 else
     mark "LAB_STEP capture: recording until SIGINT/SIGTERM"
-    echo "capture: recording: Ctrl-C (or SIGTERM) to stop"
     PHASE=wait
+    echo "capture: recording: Ctrl-C (or SIGTERM) to stop"
     sleep 2147483647 &
 fi
 CHILD=$!
