@@ -6,9 +6,12 @@
  * dist/bundle/ sits one level under dist/ as dist/cli/ does, so the paths found from
  * import.meta.url (the viewer's page, verify/guest) are found from there too.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import pc from 'picocolors';
+import { mainUsage, versionLine } from './usage.js';
+import type { Io } from './io.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = `${root}dist/bundle`;
@@ -25,3 +28,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// `memhp --help` (without colour) and `memhp --version` as prebuilt text, which bin/memhp.js prints
+// without loading the bundle (start-up: node alone is most of their time); test/cli_fast_path.test.ts.
+const plain: Io = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: () => ({ ok: false, code: 'E_IO', reason: 'missing', message: '' }) };
+writeFileSync(`${out}/usage.txt`, await mainUsage(plain));
+writeFileSync(`${out}/version.txt`, versionLine());
