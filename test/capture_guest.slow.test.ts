@@ -64,7 +64,7 @@ beforeAll(async () => {
   if (!kernel.ok) throw new Error(kernel.message);
   const busybox = findOnPath('busybox');
   if (busybox === null) throw new Error('busybox not found on PATH (Debian: apt-get install busybox-static)');
-  const r = await runHostRootGuest({ kernel: kernel.value, machine: NVDIMM_MACHINE, modules: FORMATS_MODULES, script: guestScript(process.execPath), outDir: out, timeoutS: 600, busybox });
+  const r = await runHostRootGuest({ kernel: kernel.value, machine: NVDIMM_MACHINE, modules: FORMATS_MODULES, script: guestScript(process.execPath), outDir: out, timeoutS: 600, busybox, shared: [ROOT] });
   if (!r.ok) throw new Error(r.message);
   if (r.value.scriptStatus === null) throw new Error(`the guest ended before its script did: ${r.value.run.lastLines.slice(-5).join(' | ')}`);
 }, 700_000);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOST_ROOT_MODULES, NVDIMM_MACHINE, guestInitPath, hostRootFiles, hostRootShares, withHostRootShares } from '../verify/host_root_guest.js';
+import { HOST_ROOT_MODULES, NVDIMM_MACHINE, guestInitPath, hostRootFiles, hostRootShares, sharesFile, withHostRootShares } from '../verify/host_root_guest.js';
 import { buildInitramfs } from '../verify/initramfs.js';
 import { guestSourceDir } from '../verify/module_build.js';
 import { resolveModules } from '../verify/modules.js';
@@ -61,6 +61,28 @@ describe('the shares and the machine', () => {
   it('shares a relative output directory by its absolute path', () => {
     const a = hostRootShares('rel/out');
     expect(a[3]).toMatch(/^local,path=\/.*\/rel\/out,mount_tag=out,security_model=none$/);
+  });
+});
+
+describe('directories under the guest\'s tmpfs (a checkout in /tmp)', () => {
+  it('each shared directory is one more read-only share, named in shares.txt with its absolute path', () => {
+    const a = hostRootShares('out', ['/tmp/ci/clone', 'rel/dir']);
+    expect(a.slice(4)).toEqual([
+      '-virtfs', 'local,path=/tmp/ci/clone,mount_tag=share0,security_model=none,readonly=on,multidevs=remap',
+      '-virtfs', `local,path=${join(process.cwd(), 'rel/dir')},mount_tag=share1,security_model=none,readonly=on,multidevs=remap`,
+    ]);
+    expect(sharesFile(['/tmp/ci/clone/'])).toBe('share0 /tmp/ci/clone\n');
+    expect(sharesFile([])).toBe('');
+  });
+
+  it('the init mounts the shares.txt directories under /tmp and /run at their own path, read-only, after its tmpfs', () => {
+    const init = readFileSync(guestInitPath(), 'utf8');
+    const tmpfs = init.indexOf('mount -t tmpfs tmpfs /host/tmp');
+    const shares = init.indexOf('done < /host/tmp/out/shares.txt');
+    expect(tmpfs).toBeGreaterThan(0);
+    expect(shares).toBeGreaterThan(tmpfs);
+    expect(init).toMatch(/case "\$path" in \/tmp\/\*\|\/run\/\*\) ;; \*\) continue ;; esac/);
+    expect(init).toMatch(/mount -t 9p -o [^ ]*,ro "\$tag" "\/host\$path"/);
   });
 });
 

@@ -50,6 +50,12 @@ export interface HostRootGuestOptions {
   readonly onLine?: (line: string) => void;
   /** Whether /dev/kvm can be used (default: verify/environment.ts kvmUsable()); QEMU falls back to TCG. */
   readonly kvmUsable?: boolean;
+  /**
+   * Host directories the guest must see at their own path although the guest mounts a tmpfs over
+   * theirs (under /tmp or /run: a checkout there, whose bin/memhp.js the script runs); shared
+   * read-only. Elsewhere the host root shows them already.
+   */
+  readonly shared?: readonly string[];
 }
 
 /** How the run went and what the script returned. */
@@ -66,17 +72,23 @@ export function hostRootFiles(initPath: string = guestInitPath()): GuestFile[] {
   return [{ path: '/init', content: { hostPath: initPath }, mode: 0o755 }];
 }
 
-/** The device arguments sharing the host root read-only (tag hostroot) and `outDir` read-write (tag out). */
-export function hostRootShares(outDir: string): string[] {
+/** The device arguments sharing the host root read-only (tag hostroot), `outDir` read-write (tag out) and each `shared` directory read-only (tags share0, share1, …). */
+export function hostRootShares(outDir: string, shared: readonly string[] = []): string[] {
+  const extra = shared.flatMap((d, i) => ['-virtfs', `local,path=${resolve(d)},mount_tag=share${i},security_model=none,readonly=on,multidevs=remap`]);
   return [
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${resolve(outDir)},mount_tag=out,security_model=none`,
-  ];
+  ].concat(extra);
 }
 
-/** The machine with the two shares added to its devices. */
-export function withHostRootShares(machine: GuestMachine, outDir: string): GuestMachine {
-  return { ...machine, devices: machine.devices.concat(hostRootShares(outDir)) };
+/** The `shares.txt` the guest's init reads: `TAG PATH` a line, for the `shared` directories. */
+export function sharesFile(shared: readonly string[]): string {
+  return shared.map((d, i) => `share${i} ${resolve(d)}\n`).join('');
+}
+
+/** The machine with the shares added to its devices. */
+export function withHostRootShares(machine: GuestMachine, outDir: string, shared: readonly string[] = []): GuestMachine {
+  return { ...machine, devices: machine.devices.concat(hostRootShares(outDir, shared)) };
 }
 
 /** Boot the guest, run the script, power off; E_ENV when the modules, busybox or QEMU are missing. */
@@ -88,13 +100,14 @@ export async function runHostRootGuest(o: HostRootGuestOptions): Promise<EnvResu
   mkdirSync(o.outDir, { recursive: true });
   for (const f of ['guest.log', 'guest.status']) rmSync(join(o.outDir, f), { force: true });
   writeFileSync(join(o.outDir, 'guest.sh'), o.script);
+  writeFileSync(join(o.outDir, 'shares.txt'), sharesFile(o.shared ?? []));
   const initrdPath = join(o.outDir, 'initrd.cpio.gz');
   writeFileSync(initrdPath, initrd.value);
   const run = await runGuest({
     kernel: o.kernel.image,
     initrd: initrdPath,
     append: HOST_ROOT_CMDLINE,
-    machine: withHostRootShares(o.machine, o.outDir),
+    machine: withHostRootShares(o.machine, o.outDir, o.shared ?? []),
     timeoutS: o.timeoutS,
     consolePath: join(o.outDir, 'console.txt'),
     ...(o.onLine === undefined ? {} : { onLine: o.onLine }),

@@ -5,7 +5,7 @@
  * outputs with a run.json (kernel, tool versions, command lines, durations, refused probes).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { envError, type EnvResult } from './env_result.js';
 import type { KernelTree } from './environment.js';
 import { NVDIMM_MACHINE, runHostRootGuest, type HostRootRun } from './host_root_guest.js';
@@ -109,6 +109,8 @@ export async function recordFormats(o: RecordFormatsOptions): Promise<EnvResult<
     outDir: o.workDir,
     timeoutS: o.timeoutS,
     busybox: o.busybox,
+    // The checkout whose bin/memhp.js the guest runs, seen at its own path even under /tmp.
+    shared: [dirname(dirname(resolve(o.memhp)))],
     ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
   });
   if (!r.ok) return r;
