@@ -64,18 +64,19 @@ describe('the shares and the machine', () => {
   });
 });
 
-describe('directories under the guest\'s tmpfs (a checkout in /tmp)', () => {
+describe('directories under the guest\'s tmpfs (a checkout in the temporary directory)', () => {
   it('each shared directory is one more read-only share, named in shares.txt with its absolute path', () => {
-    const a = hostRootShares('out', ['/tmp/ci/clone', 'rel/dir']);
+    const clone = join(tmpdir(), 'ci', 'clone');
+    const a = hostRootShares('out', [clone, 'rel/dir']);
     expect(a.slice(4)).toEqual([
-      '-virtfs', 'local,path=/tmp/ci/clone,mount_tag=share0,security_model=none,readonly=on,multidevs=remap',
+      '-virtfs', `local,path=${clone},mount_tag=share0,security_model=none,readonly=on,multidevs=remap`,
       '-virtfs', `local,path=${join(process.cwd(), 'rel/dir')},mount_tag=share1,security_model=none,readonly=on,multidevs=remap`,
     ]);
-    expect(sharesFile(['/tmp/ci/clone/'])).toBe('share0 /tmp/ci/clone\n');
+    expect(sharesFile([`${clone}/`])).toBe(`share0 ${clone}\n`);
     expect(sharesFile([])).toBe('');
   });
 
-  it('the init mounts the shares.txt directories under /tmp and /run at their own path, read-only, after its tmpfs', () => {
+  it('the init mounts the shares.txt directories under its tmpfs mounts at their own path, read-only, after its tmpfs', () => {
     const init = readFileSync(guestInitPath(), 'utf8');
     const tmpfs = init.indexOf('mount -t tmpfs tmpfs /host/tmp');
     const shares = init.indexOf('done < /host/tmp/out/shares.txt');

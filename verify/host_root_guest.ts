@@ -52,7 +52,7 @@ export interface HostRootGuestOptions {
   readonly kvmUsable?: boolean;
   /**
    * Host directories the guest must see at their own path although the guest mounts a tmpfs over
-   * theirs (under /tmp or /run: a checkout there, whose bin/memhp.js the script runs); shared
+   * theirs (the temporary and run directories: a checkout there, whose bin/memhp.js the script runs); shared
    * read-only. Elsewhere the host root shows them already.
    */
   readonly shared?: readonly string[];
