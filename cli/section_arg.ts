@@ -16,10 +16,9 @@ export function parseSections(value: string, g: Geometry, max = SECTION_LIST_MAX
   const items = value.split(',');
   const out = new Set<number>();
   for (const item of items) {
-    const m = /^\s*(0x[0-9a-f]+|\d+)\s*(?:-\s*(0x[0-9a-f]+|\d+)\s*)?$/i.exec(item);
-    if (!m) throw new UserError('E_USAGE', `--section must be a section number, a range A-B or a comma list of them (decimal or 0x hex), got '${value}'`, [], 'e.g. --section 96, --section 128-130, --section 64-66,96');
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
+    const r = listItem(item);
+    if (!r) throw new UserError('E_USAGE', `--section must be a section number, a range A-B or a comma list of them (decimal or 0x hex), got '${value}'`, [], 'e.g. --section 96, --section 128-130, --section 64-66,96');
+    const { a, b } = r;
     if (b < a) throw new UserError('E_USAGE', `--section ${item.trim()}: the range ends before it starts`, [], `write it as ${b}-${a}`);
     checkSection(a, g);
     checkSection(b, g);
@@ -29,17 +28,12 @@ export function parseSections(value: string, g: Geometry, max = SECTION_LIST_MAX
   return [...out].sort((x, y) => x - y);
 }
 
-/** A list of section numbers as compact text: `128-130,140`. */
-export function sectionListText(nrs: readonly number[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < nrs.length) {
-    let j = i;
-    while (j + 1 < nrs.length && (nrs[j + 1] as number) === (nrs[j] as number) + 1) j++;
-    parts.push(j === i ? String(nrs[i]) : `${nrs[i]}-${nrs[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
+/** One item of a number list, `96`, `0x60` or `128-130` (decimal or 0x hex): its first and last number, or null when it is neither. */
+export function listItem(item: string): { readonly a: number; readonly b: number } | null {
+  const m = /^\s*(0x[0-9a-f]+|\d+)\s*(?:-\s*(0x[0-9a-f]+|\d+)\s*)?$/i.exec(item);
+  if (!m) return null;
+  const a = Number(m[1]);
+  return { a, b: m[2] === undefined ? a : Number(m[2]) };
 }
 
 // --- internal ---

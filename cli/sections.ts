@@ -4,6 +4,7 @@
  */
 import { GUEST_GEOMETRY } from '../verify/guest_geometry.js';
 import { UserError } from './errors.js';
+import { listItem } from './section_arg.js';
 
 const { SECTION_BYTES } = GUEST_GEOMETRY;
 /** At most this many sections are snapshotted (3 fetches each, 8 to an event). */
@@ -19,10 +20,9 @@ export function watchedSections(args: { sections?: string; range?: string }): nu
 export function parseSections(text: string): number[] {
   const out = new Set<number>();
   for (const part of text.split(',')) {
-    const m = /^\s*(0x[0-9a-f]+|\d+)(?:\s*-\s*(0x[0-9a-f]+|\d+))?\s*$/i.exec(part);
-    if (!m?.[1]) throw new UserError('E_USAGE', `--sections ${text}: expected section numbers and ranges such as 4,8-10,32`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
+    const r = listItem(part);
+    if (!r) throw new UserError('E_USAGE', `--sections ${text}: expected section numbers and ranges such as 4,8-10,32`);
+    const { a, b } = r;
     if (b < a) throw new UserError('E_USAGE', `--sections ${text}: ${part.trim()} runs backwards`);
     if (b - a + out.size >= MAX_SECTIONS) throw new UserError('E_LIMIT', `--sections ${text}: more than ${MAX_SECTIONS} sections`);
     for (let s = a; s <= b; s++) out.add(s);

@@ -11,7 +11,7 @@ import type { Io } from '../io.js';
 import { loadInput, loadOptions } from '../load.js';
 import type { InputArgValues } from '../load.js';
 import { parseQuery, queryArgs } from '../query.js';
-import { sectionListText } from '../section_arg.js';
+import { ranges } from '../../kernel/format.js';
 import { stepTag } from '../../present/render.js';
 
 /** The `blame` command's definition (meta and arguments). */
@@ -29,7 +29,7 @@ export function runBlame(io: Io, args: InputArgValues & { file: string; json?: b
   // Last writer first; within a step, sections ascending (the sort is stable).
   entries.sort((a, b) => b.seq - a.seq);
   const many = q.sections.length > 1;
-  const list = sectionListText(q.sections);
+  const list = ranges(q.sections);
   const what = `section ${list}${q.field === undefined ? '' : ` ${q.field}`}${q.bit === undefined ? '' : ` bit ${q.bit}`}`;
   if (args.json) {
     const out = entries.map((e) => ({ step: e.seq, section: e.section, source: `${e.source.file}:${e.source.line}`, text: e.text, field: e.field, ...(e.bit === undefined ? {} : { bit: e.bit }), before: e.before, after: e.after }));

@@ -11,7 +11,7 @@ import type { Io } from '../io.js';
 import { loadInput, loadOptions } from '../load.js';
 import type { InputArgValues } from '../load.js';
 import { parseQuery, queryArgs } from '../query.js';
-import { sectionListText } from '../section_arg.js';
+import { ranges } from '../../kernel/format.js';
 import { stepTag } from '../../present/render.js';
 
 /** The `print` command's definition (meta and arguments). */
@@ -36,7 +36,7 @@ export function runPrint(io: Io, args: InputArgValues & { file: string; json?: b
     return EXIT_OK;
   }
   const changes = entries.length - q.sections.length;
-  io.out(`${io.color.bold('memhp print')} ${loaded.file} section ${sectionListText(q.sections)} ${field}, steps ${q.from}-${q.to}: ${changes} change(s) after step ${q.from}\n`);
+  io.out(`${io.color.bold('memhp print')} ${loaded.file} section ${ranges(q.sections)} ${field}, steps ${q.from}-${q.to}: ${changes} change(s) after step ${q.from}\n`);
   for (const e of entries) io.out(`${stepTag(e)} ${e.text}: section ${e.section} ${field} = ${e.value}\n`);
   return EXIT_OK;
 }
