@@ -8,6 +8,11 @@ import type { Patch } from 'immer';
 import { emptyState } from '../model/model.js';
 import type { KernelState, Profile } from '../kernel/types.js';
 import type { LogStep } from './types.js';
+import { ChangeSet } from '../model/changes.js';
+import { applyChanges } from './apply_changes.js';
+import { BLOCK_STEPS, decodeBlock, encodeBlock } from './block.js';
+import { decodeRecord, encodeRecord } from './record_codec.js';
+import { RecordedStep } from './record.js';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -21,11 +26,32 @@ export interface LogOptions {
   readonly checkpointEvery?: number;
 }
 
-/** An append-only log of model steps. */
+/** Decodes sealed block `b` of a log into its steps (a loaded log's checks its records; a live log trusts its own). */
+export type BlockDecoder = (b: number, block: Uint8Array) => RecordedStep[];
+
+/** Where a loaded log finds states it did not rebuild: the file's nearest checkpoint at or before step n (the state after its step), decoded on demand. */
+export type StateSource = (n: number) => { n: number; state: KernelState } | null;
+
+/** Decoded blocks kept at once (a seek or a walk touches one or two). */
+const DECODED_BLOCKS = 4;
+
+/**
+ * An append-only log of model steps. Steps are kept compact: every BLOCK_STEPS steps are sealed
+ * into one compressed block (log/block.ts), the very bytes a format-3 file holds, and decoded again
+ * (a few blocks cached) when asked for; the last, open block's steps are kept as objects. A log
+ * given steps that are not RecordedSteps (only tests do) keeps every step as an object.
+ */
 export class HotplugLog {
   readonly profile: Profile;
   readonly checkpointEvery: number;
-  private readonly steps_: LogStep[] = [];
+  private readonly blocks_: Uint8Array[] = [];
+  private readonly tail_: LogStep[] = [];
+  private readonly files_: string[] = [];
+  private readonly fileIndex_ = new Map<string, number>();
+  private readonly decoded_ = new Map<number, LogStep[]>();
+  private plain_ = false;
+  private decoder_: BlockDecoder;
+  private stored_: StateSource = () => null;
   private readonly checkpoints_ = new Map<number, KernelState>();
   private live_: KernelState = emptyState();
   private materialisations_ = 0;
@@ -36,16 +62,37 @@ export class HotplugLog {
     const k = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`checkpointEvery must be a positive integer, got ${k}`);
     this.checkpointEvery = k;
+    const spr = profile.geometry.SECTIONS_PER_ROOT;
+    this.decoder_ = (_b, block) => decodeBlock(block).records.map((json) => decodeRecord(json, this.files_, spr));
+  }
+
+  /**
+   * A log over sealed blocks read from a file (log/logfile_compact.ts): `files` is its source-file
+   * table, `tail` the steps of its last, partial block, `live` the state after its last step,
+   * `decode` checks a block's records when first asked for, `stored` gives the file's checkpoints.
+   */
+  static fromBlocks(profile: Profile, opts: LogOptions, parts: { files: readonly string[]; blocks: readonly Uint8Array[]; tail: readonly RecordedStep[]; live: KernelState; decode: BlockDecoder; stored: StateSource }): HotplugLog {
+    const log = new HotplugLog(profile, opts);
+    for (const f of parts.files) log.fileNumber(f);
+    for (const b of parts.blocks) log.blocks_.push(b);
+    for (const s of parts.tail) log.tail_.push(s);
+    log.live_ = parts.live;
+    log.decoder_ = parts.decode;
+    log.stored_ = parts.stored;
+    return log;
   }
 
   /** Number of steps (boot included). */
   get length(): number {
-    return this.steps_.length;
+    return this.blocks_.length * BLOCK_STEPS + this.tail_.length;
   }
 
-  /** The steps, oldest first (read-only view). */
+  /** Every step, oldest first, decoded into a new array (a walk over a big log is cheaper with step(n)). */
   get steps(): readonly LogStep[] {
-    return this.steps_;
+    const out: LogStep[] = [];
+    const n = this.length;
+    for (let i = 0; i < n; i++) out.push(this.step(i));
+    return out;
   }
 
   /** The state after the last step. */
@@ -53,30 +100,73 @@ export class HotplugLog {
     return this.live_;
   }
 
+  /** The source files the steps name, in order of first appearance (a format-3 file's table). */
+  get files(): readonly string[] {
+    return this.files_;
+  }
+
+  /** The sealed blocks, oldest first: BLOCK_STEPS steps each, as a format-3 file holds them. */
+  get blocks(): readonly Uint8Array[] {
+    return this.blocks_;
+  }
+
+  /** The steps after the last sealed block (fewer than BLOCK_STEPS). */
+  get openSteps(): readonly LogStep[] {
+    return this.tail_;
+  }
+
+  /** True when the log keeps its steps as blocks (false once a step that is not a RecordedStep was appended). */
+  get compact(): boolean {
+    return !this.plain_;
+  }
+
+  /** The number of `file` in the log's file table (added when new). */
+  fileNumber(file: string): number {
+    let i = this.fileIndex_.get(file);
+    if (i === undefined) {
+      i = this.files_.length;
+      this.files_.push(file);
+      this.fileIndex_.set(file, i);
+    }
+    return i;
+  }
+
   /** Append the next step; `state` must be the state its patches produce. Its seq must be `length`. */
   append(step: LogStep, state: KernelState): void {
-    if (step.seq !== this.steps_.length) throw new RangeError(`append: expected seq ${this.steps_.length}, got ${step.seq}`);
-    this.steps_.push(step);
+    if (step.seq !== this.length) throw new RangeError(`append: expected seq ${this.length}, got ${step.seq}`);
+    if (!(step instanceof RecordedStep)) this.plain_ = true;
+    else this.fileNumber(step.source.file);
+    this.tail_.push(step);
     this.live_ = state;
     if (step.seq % this.checkpointEvery === 0) this.checkpoints_.set(step.seq, state);
+    if (this.tail_.length === BLOCK_STEPS && !this.plain_) this.seal();
   }
 
   /** Step `n`. */
   step(n: number): LogStep {
-    const s = this.steps_[n];
-    if (!s) throw new RangeError(this.steps_.length ? `no step ${n} (the log has steps 0..${this.steps_.length - 1})` : `no step ${n} (the log is empty)`);
-    return s;
+    const len = this.length;
+    if (!Number.isInteger(n) || n < 0 || n >= len) throw new RangeError(len ? `no step ${n} (the log has steps 0..${len - 1})` : `no step ${n} (the log is empty)`);
+    const sealed = this.blocks_.length * BLOCK_STEPS;
+    if (this.plain_ || n >= sealed) return this.tail_[this.plain_ ? n : n - sealed] as LogStep;
+    const b = Math.floor(n / BLOCK_STEPS);
+    let steps = this.decoded_.get(b);
+    if (steps === undefined) {
+      steps = this.decoder_(b, this.blocks_[b] as Uint8Array);
+      if (this.decoded_.size >= DECODED_BLOCKS) this.decoded_.delete(this.decoded_.keys().next().value as number);
+    } else this.decoded_.delete(b);
+    this.decoded_.set(b, steps);
+    return steps[n - b * BLOCK_STEPS] as LogStep;
   }
 
-  /** The state after step `n`: the nearest checkpoint at or before it, then at most K - 1 patches. */
+  /** The state after step `n`: the nearest checkpoint at or before it, then at most K - 1 steps' changes. */
   stateAt(n: number): KernelState {
     this.step(n);
     this.materialisations_++;
-    if (n === this.steps_.length - 1) return this.live_;
+    if (n === this.length - 1) return this.live_;
     const base = n - (n % this.checkpointEvery);
     let state = this.checkpoints_.get(base);
     if (!state) state = this.rebuildCheckpoint(base);
-    for (let i = base + 1; i <= n; i++) state = applyPatches(state, this.step(i).patches);
+    for (let i = base + 1; i <= n; i++) state = this.applyStep(state, i);
     this.patchApplications_ += n - base;
     return state;
   }
@@ -102,8 +192,8 @@ export class HotplugLog {
   }
 
   /** Replay every step's patches from the empty state (no checkpoints): the log's ground truth. */
-  replay(n: number = this.steps_.length - 1): KernelState {
-    if (n !== this.steps_.length - 1 || n >= 0) this.step(n);
+  replay(n: number = this.length - 1): KernelState {
+    if (n !== this.length - 1 || n >= 0) this.step(n);
     let state = emptyState();
     for (let i = 0; i <= n; i++) state = applyPatches(state, this.step(i).patches);
     this.materialisations_++;
@@ -113,14 +203,41 @@ export class HotplugLog {
 
   // --- internal ---
 
+  /** Seal the open block: its steps become one compressed block. */
+  private seal(): void {
+    const records: string[] = [];
+    for (const s of this.tail_) records.push(encodeRecord(s as RecordedStep, this.fileNumber(s.source.file)));
+    this.blocks_.push(encodeBlock(records));
+    this.tail_.length = 0;
+  }
+
+  /** The state after step `i` from the state before it. */
+  private applyStep(state: KernelState, i: number): KernelState {
+    const s = this.step(i);
+    return s instanceof ChangeSet ? applyChanges(state, s.changes, this.profile.geometry.SECTIONS_PER_ROOT) : applyPatches(state, s.patches);
+  }
+
   private rebuildCheckpoint(base: number): KernelState {
-    const below = [...this.checkpoints_.keys()].filter((k) => k < base).sort((a, b) => b - a)[0];
-    let state = below === undefined ? emptyState() : (this.checkpoints_.get(below) ?? emptyState());
-    const start = below === undefined ? 0 : below + 1;
-    for (let i = start; i <= base; i++) state = applyPatches(state, this.step(i).patches);
+    let below = -1;
+    for (const k of this.checkpoints_.keys()) if (k < base && k > below) below = k;
+    let state = below < 0 ? undefined : this.checkpoints_.get(below);
+    let start = below + 1;
+    // A loaded log's file checkpoint between the cached one and base saves replaying from it.
+    const stored = this.storedAtOrBefore(base);
+    if (stored !== null && stored.n > below) {
+      state = stored.state;
+      start = stored.n + 1;
+    }
+    state ??= emptyState();
+    for (let i = start; i <= base; i++) state = this.applyStep(state, i);
     this.patchApplications_ += base + 1 - start;
     this.checkpoints_.set(base, state);
     return state;
+  }
+
+  /** The file checkpoint at or before step n, if the log was loaded with some. */
+  private storedAtOrBefore(n: number): { n: number; state: KernelState } | null {
+    return this.stored_(n);
   }
 }
 

@@ -168,6 +168,19 @@ export const RecordV2 = v.object({
   expects: v.array(v.object({ line: nat, text: v.string(), expect: expectation, ok: v.boolean(), detail: v.string() })),
 });
 
+/** A step record of format 3 (log/record_codec.ts): [seq, file index, line, text, op, inject, outcome, expects, changes]. */
+export const RecordV3 = v.tuple([
+  nat,
+  nat,
+  nat,
+  v.string(),
+  op,
+  inject,
+  outcome,
+  v.array(v.object({ line: nat, text: v.string(), expect: expectation, ok: v.boolean(), detail: v.string() })),
+  patches,
+]);
+
 /** A format-1 record. */
 export type LogRecordV1 = v.InferOutput<typeof RecordV1>;
 /** A format-2 record (without its hash). */
