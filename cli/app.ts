@@ -9,6 +9,7 @@ import { exitStatus } from '../kernel/errors.js';
 import { COMMANDS, commandEntry, entry as tableEntry } from './command_table.js';
 import type { CommandEntry, LoadedCommand } from './command_table.js';
 import { EXIT_OK, UserError, renderUserError } from './errors.js';
+import type { MemhpError } from '../kernel/errors.js';
 import type { Io } from './io.js';
 import { SHELL_COMMANDS, commandUsage, mainUsage, versionLine } from './usage.js';
 
@@ -54,6 +55,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof UserError) {
       renderUserError(io, e);
       return e.status;
+    }
+    // A forged record of a format-3 log, met when a query first decoded its block.
+    // (Told by its name: --help and --version load nothing of the log but its version.)
+    if (e instanceof Error && e.name === 'LogDamageError') {
+      const u = UserError.from(e as Error & MemhpError, 'a record was changed and the chain sealed again after it was written; the steps of the frames before this one are intact');
+      renderUserError(io, u);
+      return u.status;
     }
     throw e;
   }

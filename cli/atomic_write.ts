@@ -8,7 +8,7 @@ import type { Io } from './io.js';
 import { noteTempFile } from './temp_files.js';
 
 /** Write `lines` (each without its newline) to `path`; `read`: every file the run read. Returns the bytes written; throws UserError (the target then is as it was). */
-export async function writeOutputLines(io: Io, path: string, lines: Iterable<string>, read: readonly string[]): Promise<number> {
+export async function writeOutputLines(io: Io, path: string, lines: Iterable<string | Uint8Array>, read: readonly string[]): Promise<number> {
   const w = await writeLinesAtomicAsync(path, lines, { protect: read, onTemp: noteTempFile, fs: io.writeFs });
   if (w.ok) return w.bytes;
   throw new UserError(w.code, w.message, [], w.code === 'E_PROTECTED' ? 'give -o a file the command does not read' : undefined);

@@ -28,7 +28,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     return command(m.runCommandDef, m.runRun);
   }),
   record: entry(
-    'Record the input into a log file: JSON lines, a header then one hash-chained record per step, written atomically (never over a file it read). ' +
+    'Record the input into a log file, written atomically (never over a file it read): format 3 (compact: a JSON header, then hash-chained compressed blocks of 256 steps, loaded lazily) or, with --format 2, JSON lines (one hash-chained record per step). ' +
       'Every command takes the log file as its input. Exit 1 when an expect line failed (the log is written all the same).',
     async () => {
       const m = await import('./commands/record.js');

@@ -2,26 +2,27 @@
  * A block: the records of up to BLOCK_STEPS consecutive steps, compressed together. It is the
  * compact form a log keeps in memory (log/log.ts) and the payload of a format-3 file's block line
  * (log/compact.ts), byte for byte. Inside, each record is one line `JSON<TAB>H` where H is the
- * first 16 hex digits of sha256(previous record's full hash + JSON) — the chain starts afresh in
- * each block — so the complete records of a cut or damaged block can still be told apart from the
- * rest (salvage). Raw deflate (zlib level 6): the same records give the same bytes.
+ * CRC-32 of the JSON chained from the previous record's (8 hex digits; the chain starts afresh in
+ * each block), so the complete records of a cut or damaged block can still be told apart from the
+ * rest (salvage); the block as a whole is covered by the file's sha256 chain. Raw deflate (zlib
+ * level 6): the same records give the same bytes.
  */
-import { hash } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
 
 /** Steps in a block (a log's blocks start at multiples of it). */
 export const BLOCK_STEPS = 256;
 
-/** Hex digits of a record's hash kept in its line. */
-const RECORD_HASH_DIGITS = 16;
+/** Hex digits of a record's check value kept in its line (a CRC-32). */
+const RECORD_HASH_DIGITS = 8;
 
 /** The compressed block of these records' JSON texts (in step order). */
 export function encodeBlock(records: readonly string[]): Buffer {
   let text = '';
-  let prev = '';
+  let crc = 0;
   for (const json of records) {
-    prev = hash('sha256', prev + json, 'hex');
-    text += `${json}\t${prev.slice(0, RECORD_HASH_DIGITS)}\n`;
+    crc = crc32(json, crc);
+    text += `${json}\t${hex8(crc)}\n`;
   }
   return deflateRawSync(text, { level: 6 });
 }
@@ -40,12 +41,12 @@ export function decodeBlock(buf: Uint8Array, salvage = false): DecodedBlock {
   let text: string;
   try {
     // A cut deflate stream still gives what it holds so far (Z_SYNC_FLUSH: no error at its end).
-    text = inflateRawSync(buf, salvage ? { finishFlush: constants.Z_SYNC_FLUSH } : {}).toString('utf8');
+    text = inflateRawSync(buf, { maxOutputLength: MAX_LOG_LINE_BYTES, ...(salvage ? { finishFlush: constants.Z_SYNC_FLUSH } : {}) }).toString('utf8');
   } catch (e) {
     return { records: [], damage: `the block does not decompress (${e instanceof Error ? e.message : String(e)})` };
   }
   const records: string[] = [];
-  let prev = '';
+  let crc = 0;
   let start = 0;
   for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
     const tab = nl - RECORD_HASH_DIGITS - 1;
@@ -53,12 +54,17 @@ export function decodeBlock(buf: Uint8Array, salvage = false): DecodedBlock {
     if (tab <= start || text.charCodeAt(tab) !== 9) return { records, damage: `record ${records.length} of the block has no hash` };
     if (salvage) {
       // An intact block was verified whole (its line's hash, or it never left memory).
-      prev = hash('sha256', prev + json, 'hex');
-      if (text.slice(tab + 1, nl) !== prev.slice(0, RECORD_HASH_DIGITS)) return { records, damage: `record ${records.length} of the block does not match its hash` };
+      crc = crc32(json, crc);
+      if (text.slice(tab + 1, nl) !== hex8(crc)) return { records, damage: `record ${records.length} of the block does not match its hash` };
     }
     records.push(json);
     start = nl + 1;
   }
   if (start !== text.length) return { records, damage: `record ${records.length} of the block is incomplete` };
   return { records, damage: null };
+}
+
+/** A CRC-32 as 8 lower-case hex digits. */
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }

@@ -12,7 +12,7 @@ import { ChangeSet } from '../model/changes.js';
 import { applyChanges } from './apply_changes.js';
 import { BLOCK_STEPS, decodeBlock, encodeBlock } from './block.js';
 import { decodeRecord, encodeRecord } from './record_codec.js';
-import { RecordedStep } from './record.js';
+import { RecordedStep } from './recorded_step.js';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -68,17 +68,18 @@ export class HotplugLog {
 
   /**
    * A log over sealed blocks read from a file (log/logfile_compact.ts): `files` is its source-file
-   * table, `tail` the steps of its last, partial block, `live` the state after its last step,
-   * `decode` checks a block's records when first asked for, `stored` gives the file's checkpoints.
+   * table, `tail` the steps of its last, partial block (at least one step in all), `decode` checks
+   * a block's records when first asked for, `stored` gives the file's states; the live state is
+   * built from the nearest of them.
    */
-  static fromBlocks(profile: Profile, opts: LogOptions, parts: { files: readonly string[]; blocks: readonly Uint8Array[]; tail: readonly RecordedStep[]; live: KernelState; decode: BlockDecoder; stored: StateSource }): HotplugLog {
+  static fromBlocks(profile: Profile, opts: LogOptions, parts: { files: readonly string[]; blocks: readonly Uint8Array[]; tail: readonly RecordedStep[]; decode: BlockDecoder; stored: StateSource }): HotplugLog {
     const log = new HotplugLog(profile, opts);
     for (const f of parts.files) log.fileNumber(f);
     for (const b of parts.blocks) log.blocks_.push(b);
     for (const s of parts.tail) log.tail_.push(s);
-    log.live_ = parts.live;
     log.decoder_ = parts.decode;
     log.stored_ = parts.stored;
+    log.live_ = log.build(log.length - 1);
     return log;
   }
 
@@ -218,6 +219,13 @@ export class HotplugLog {
   }
 
   private rebuildCheckpoint(base: number): KernelState {
+    const state = this.build(base);
+    this.checkpoints_.set(base, state);
+    return state;
+  }
+
+  /** The state after step `base` from the nearest cached checkpoint or file state below it (not cached). */
+  private build(base: number): KernelState {
     let below = -1;
     for (const k of this.checkpoints_.keys()) if (k < base && k > below) below = k;
     let state = below < 0 ? undefined : this.checkpoints_.get(below);
@@ -231,7 +239,6 @@ export class HotplugLog {
     state ??= emptyState();
     for (let i = start; i <= base; i++) state = this.applyStep(state, i);
     this.patchApplications_ += base + 1 - start;
-    this.checkpoints_.set(base, state);
     return state;
   }
 

@@ -21,11 +21,11 @@ import { Interner } from './intern.js';
 import { changesFromPatches } from './logfile_changes.js';
 import { checkBoot, checkChangesAgainst, checkEffects, checkExpects, checkOperation } from './logfile_check.js';
 import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
-import { HeaderV1, HeaderV2, RecordV1, RecordV2, check, validate } from './logfile_schema.js';
-import { RecordedStep } from './record.js';
+import { HeaderV1, HeaderV2, HeaderV3, RecordV1, RecordV2, check, validate } from './logfile_schema.js';
+import { RecordedStep } from './recorded_step.js';
 import type { LogHeader, LogRecord } from './logfile_schema.js';
 import { upgradeHeader, upgradeRecord } from './logfile_upgrade.js';
-import { LOG_FORMAT, MEMHP_VERSION, chainHash } from './serialize.js';
+import { COMPACT_FORMAT, LOG_FORMAT, MEMHP_VERSION, chainHash } from './serialize.js';
 import type { LogMeta } from './serialize.js';
 import type { LogStep } from './types.js';
 
@@ -75,19 +75,11 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   const h = readHeader(head);
   if (!h.ok) return fail(1, h.message);
   const { header, format } = h;
-  // Logs written before memhp modelled 5-level paging have no `paging`: they were recorded 4-level,
-  // and their profile line ends before the MAX_PHYSMEM_BITS it now names.
-  const legacy = header.paging === undefined && header.arch === 'x86_64';
-  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config, paging: header.paging ?? (legacy ? 4 : undefined) });
-  if (!p.ok) return fail(1, `header: ${p.message}`);
-  const described = legacy ? describeProfile(p.profile).replace(/ MAX_PHYSMEM_BITS=.*$/, '') : describeProfile(p.profile);
-  if (described !== header.profile) {
-    return fail(1, `header: profile '${header.profile}' is not what memhp ${MEMHP_VERSION} makes of kernel ${header.kernel} ${header.arch} (${describeProfile(p.profile)})`);
-  }
-  const profile = p.profile;
+  if (format === COMPACT_FORMAT) return fail(1, 'a format-3 log is binary after its header: it is read from its bytes (log/logfile_compact.ts), not as lines');
+  const hp = headerProfile(header);
+  if (!hp.ok) return fail(1, hp.message);
+  const profile = hp.profile;
   const g = profile.geometry;
-  const bootProblem = header.boot === null ? null : checkBoot(g, header.boot.ranges, header.boot.iomem);
-  if (bootProblem !== null) return fail(1, `header: ${bootProblem}`);
   const log = new HotplugLog(profile, { checkpointEvery: opts.checkpointEvery ?? header.checkpointEvery });
   const steps: ScenarioStep[] = [];
   let bootExpects: readonly ExpectLine[] = [];
@@ -163,6 +155,22 @@ export function readLogLines(lines: Iterable<LogLine>, file: string, opts: ReadL
   return { ok: true, value: { header, meta, profile, log, scenario, lastHash: hash, format, damage } };
 }
 
+/** The profile a header names, once its profile line and boot layout are checked against it. */
+export function headerProfile(header: LogHeader): { ok: true; profile: Profile } | Failed {
+  // Logs written before memhp modelled 5-level paging have no `paging`: they were recorded 4-level,
+  // and their profile line ends before the MAX_PHYSMEM_BITS it now names.
+  const legacy = header.paging === undefined && header.arch === 'x86_64';
+  const p = resolveProfile({ kernel: header.kernel, arch: header.arch, config: header.config, paging: header.paging ?? (legacy ? 4 : undefined) });
+  if (!p.ok) return { ok: false, code: 'E_LOG', message: `header: ${p.message}` };
+  const described = legacy ? describeProfile(p.profile).replace(/ MAX_PHYSMEM_BITS=.*$/, '') : describeProfile(p.profile);
+  if (described !== header.profile) {
+    return { ok: false, code: 'E_LOG', message: `header: profile '${header.profile}' is not what memhp ${MEMHP_VERSION} makes of kernel ${header.kernel} ${header.arch} (${describeProfile(p.profile)})` };
+  }
+  const bootProblem = header.boot === null ? null : checkBoot(p.profile.geometry, header.boot.ranges, header.boot.iomem);
+  if (bootProblem !== null) return { ok: false, code: 'E_LOG', message: `header: ${bootProblem}` };
+  return { ok: true, profile: p.profile };
+}
+
 /** The lines of a log file's text (log/logfile_fs.ts reads big files in chunks instead). */
 export function textLines(text: string): LogLine[] {
   const parts = text.split('\n');
@@ -200,7 +208,8 @@ function tooLong(l: LogLine): string | null {
   return `line longer than MAX_LOG_LINE_BYTES (${MAX_LOG_LINE_BYTES} bytes), the longest log line memhp reads (more than ${n} bytes)`;
 }
 
-function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | Failed {
+/** A log file's first line as its header (format 1 upgraded), its hash checked. */
+export function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number } | Failed {
   if (!l.complete) return { ok: false, code: 'E_LOG', message: 'truncated: the header line is incomplete (the file ends mid-line)' };
   const json = parseJson(l.text);
   if (!json.ok) return { ok: false, code: 'E_LOG', message: `header is not JSON (${json.message})` };
@@ -211,16 +220,16 @@ function readHeader(l: LogLine): { ok: true; header: LogHeader; format: number }
     const h = check(HeaderV1, obj);
     return h.ok ? { ok: true, header: upgradeHeader(h.value), format: 1 } : { ok: false, code: 'E_LOG', message: `header: ${h.message}` };
   }
-  if (format !== LOG_FORMAT) {
+  if (format !== LOG_FORMAT && format !== COMPACT_FORMAT) {
     const version = (obj as { version?: unknown }).version;
     const by = typeof version === 'string' ? `written by memhp ${version}` : 'written by an unknown memhp';
-    return { ok: false, code: 'E_LOG', message: `log format ${JSON.stringify(format)} is not one this memhp reads (${by}; memhp ${MEMHP_VERSION} reads formats 1 and ${LOG_FORMAT})` };
+    return { ok: false, code: 'E_LOG', message: `log format ${JSON.stringify(format)} is not one this memhp reads (${by}; memhp ${MEMHP_VERSION} reads formats 1, ${LOG_FORMAT} and ${COMPACT_FORMAT})` };
   }
   const sealed = splitHash(l.text);
   if (sealed === null) return { ok: false, code: 'E_LOG', message: 'corrupted: the header has no hash' };
   if (chainHash('', sealed.content) !== sealed.hash) return { ok: false, code: 'E_LOG', message: 'corrupted: the header does not match its hash' };
-  const h = check(HeaderV2, obj);
-  return h.ok ? { ok: true, header: h.value, format: LOG_FORMAT } : { ok: false, code: 'E_LOG', message: `header: ${h.message}` };
+  const h = format === COMPACT_FORMAT ? check(HeaderV3, obj) : check(HeaderV2, obj);
+  return h.ok ? { ok: true, header: h.value, format } : { ok: false, code: 'E_LOG', message: `header: ${h.message}` };
 }
 
 type RecordRead = { ok: true; record: LogRecord; hash: string } | Failed;

@@ -3,12 +3,13 @@
  * is larger than a JavaScript string can be; a line past MAX_LOG_LINE_BYTES is counted, not kept).
  * log/write_atomic.ts writes them.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LOG_FILE } from '../inputs/registry.js';
 import { ioReason } from './io_reason.js';
 import { readLogLines } from './logfile.js';
-import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
+import { MAX_COMPACT_LOG_BYTES, MAX_LOG_LINE_BYTES } from './logfile_limits.js';
+import { readCompactLog } from './logfile_compact.js';
 import type { LoadedLogFile, LogDamage, LogLine, ReadLogOptions } from './logfile.js';
 
 const CHUNK = 1 << 22;
@@ -85,10 +86,28 @@ export function* fileLines(path: string, maxLine: number = MAX_LOG_LINE_BYTES): 
   }
 }
 
+/** True when the file's first line is a header that says format 3 (read from its bytes, not as lines). */
+function isCompact(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(256);
+    const head = buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, 0));
+    return /^(\xef\xbb\xbf)?\{"memhp":"log","format":3,/.test(head);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Read and check a log file (log/logfile.ts); an unreadable file is damage at line 1. `tap` sees the lines on their way (a caller's progress count). */
 export function readLogFile(path: string, opts: ReadLogOptions = {}, tap?: (lines: Iterable<LogLine>) => Iterable<LogLine>): { ok: true; value: LoadedLogFile } | { ok: false; damage: LogDamage } {
   const lines = fileLines(path);
   try {
+    if (isCompact(path)) {
+      // Format 3: binary after its header, read whole and decoded lazily.
+      const size = statSync(path).size;
+      if (size > MAX_COMPACT_LOG_BYTES) return { ok: false, damage: { code: 'E_LIMIT', file: path, line: 1, message: `a format-3 log larger than MAX_COMPACT_LOG_BYTES (${MAX_COMPACT_LOG_BYTES} bytes), the largest memhp reads (${size} bytes)` } };
+      return readCompactLog(readFileSync(path), path, opts);
+    }
     return readLogLines(tap ? tap(lines) : lines, path, opts);
   } catch (e) {
     return { ok: false, damage: { code: 'E_IO', file: path, line: 1, message: `cannot read: ${ioReason(e)}` } };

@@ -20,3 +20,10 @@ export const MAX_LOG_STEPS = MAX_STEPS + 1;
  * A longer line is refused at its line number without being kept in memory.
  */
 export const MAX_LOG_LINE_BYTES = 2 ** 29 - 1024;
+
+/**
+ * The largest format-3 log file, in bytes: it is read whole into memory (its blocks are kept as
+ * they are on disk). A 10^6-step log of the bench's workload is about 100 MiB. A larger file is
+ * refused at line 1 before it is read.
+ */
+export const MAX_COMPACT_LOG_BYTES = 2 ** 31;

@@ -69,8 +69,19 @@ export const HeaderV2 = v.object({
   hash: hex64,
 });
 
-/** A format-2 header. */
-export type LogHeader = v.InferOutput<typeof HeaderV2>;
+/** The header of format 3 (log/compact.ts): format 2's, plus the source-file table, the block size and the state interval. */
+export const HeaderV3 = v.object({
+  ...HeaderV2.entries,
+  format: v.literal(3),
+  files: v.array(v.string()),
+  block: v.literal(256),
+  stateEvery: v.literal(4096),
+});
+
+/** A format-2 or format-3 header. */
+export type LogHeader = v.InferOutput<typeof HeaderV2> | v.InferOutput<typeof HeaderV3>;
+/** A format-3 header. */
+export type LogHeaderV3 = v.InferOutput<typeof HeaderV3>;
 /** A format-1 header. */
 export type LogHeaderV1 = v.InferOutput<typeof HeaderV1>;
 

@@ -3,13 +3,14 @@ import type { Operation, SourceLoc } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import { bootState, step } from '../model/model.js';
 import type { StepResult } from '../model/model.js';
-import { ChangeSet } from '../model/changes.js';
-import type { Changes } from '../model/changes.js';
 import type { InjectedFailure, KernelState, Outcome, Profile } from '../kernel/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';
-import type { ExpectResult, LogStep } from './types.js';
+import type { ExpectResult } from './types.js';
+import { RecordedStep } from './recorded_step.js';
+
+export { RecordedStep };
 
 /** Run every step of `scenario` under `profile` and return the log. */
 export function recordScenario(scenario: Scenario, profile: Profile, opts: LogOptions = {}): HotplugLog {
@@ -53,28 +54,6 @@ function bootStep(scenario: Scenario, profile: Profile): StepAndState {
 function runStep(profile: Profile, seq: number, s: ScenarioStep, state: KernelState): StepAndState {
   const r = step(profile, state, s.op, s.inject);
   return { step: RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), state: r.state };
-}
-
-/** A step as the log keeps it: its changes stay compact, patches are expanded when asked for. */
-export class RecordedStep extends ChangeSet implements LogStep {
-  constructor(
-    readonly seq: number,
-    readonly source: SourceLoc,
-    readonly text: string,
-    readonly op: Operation | null,
-    readonly inject: readonly InjectedFailure[],
-    readonly expects: readonly ExpectResult[],
-    readonly outcome: Outcome,
-    changes: Changes,
-    sectionsPerRoot: number,
-  ) {
-    super(changes, sectionsPerRoot);
-  }
-
-  /** A log step from a model step (keeps the outcome and the changes, not the state). */
-  static of(seq: number, source: SourceLoc, text: string, op: Operation | null, inject: readonly InjectedFailure[], expects: readonly ExpectResult[], r: StepResult, p: Profile): RecordedStep {
-    return new RecordedStep(seq, source, text, op, inject, expects, r.outcome, r.changes, p.geometry.SECTIONS_PER_ROOT);
-  }
 }
 
 const NO_INJECT: readonly InjectedFailure[] = Object.freeze([]);

@@ -15,7 +15,7 @@ import type { Changes } from '../model/changes.js';
 import { checkExpects, checkOperation } from './logfile_check.js';
 import { changesFromPatches } from './logfile_changes.js';
 import { RecordV3, validate } from './logfile_schema.js';
-import { RecordedStep } from './record.js';
+import { RecordedStep } from './recorded_step.js';
 import type { ExpectResult } from './types.js';
 
 /** The record text of `s`, its source file given by its index in the log's file table. */

@@ -17,6 +17,9 @@ import { MEMHP_VERSION } from './version.js';
 /** Format version of the JSON-lines log (1: no hashes, no boot layout, expects without their parsed form). */
 export const LOG_FORMAT = 2;
 
+/** Format version of the compact log (log/compact.ts): binary blocks after a JSON header. */
+export const COMPACT_FORMAT = 3;
+
 /** memhp's version, written into every log header (log/version.ts). */
 export { MEMHP_VERSION };
 
@@ -66,16 +69,35 @@ export function logToJsonLines(log: HotplugLog, inputText: string, inputName: st
 
 /** The log's lines one at a time (no newlines), header first: for logs too big for one string. */
 export function logJsonLines(log: HotplugLog, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
-  return jsonLines(log.profile, log.checkpointEvery, log.length, log.steps, meta, opts);
+  return jsonLines(log.profile, log.checkpointEvery, log.length, stepsOf(log), meta, opts);
+}
+
+/** The steps of a log one at a time (a big log's are decoded block by block, never all at once). */
+export function* stepsOf(log: HotplugLog): Generator<LogStep> {
+  for (let i = 0; i < log.length; i++) yield log.step(i);
 }
 
 /** The lines of a log of `count` steps given one by one (`steps` may be produced as they are written: log/record.ts runScenario). */
 export function* jsonLines(profile: Profile, checkpointEvery: number, count: number, steps: Iterable<LogStep>, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
   const name = opts.sourceName ?? ((f: string): string => f);
   const where = (s: SourceLoc): SourceLoc => ({ file: name(s.file), line: s.line });
-  const header = {
+  const header = headerFields(profile, checkpointEvery, count, meta, where, LOG_FORMAT);
+  let sealed = sealLine(JSON.stringify(header), '');
+  yield sealed.line;
+  let n = 0;
+  for (const s of steps) {
+    if (n++ === count) throw new RangeError(`jsonLines: more than the ${count} steps the header announces`);
+    sealed = sealLine(JSON.stringify(stepRecord(s, where)), sealed.hash);
+    yield sealed.line;
+  }
+  if (n !== count) throw new RangeError(`jsonLines: ${n} steps, the header announces ${count}`);
+}
+
+/** A log file's header object (keys in a fixed order, without its hash); `extra` (format 3's) goes before `steps`. */
+export function headerFields(profile: Profile, checkpointEvery: number, count: number, meta: LogMeta, where: (s: SourceLoc) => SourceLoc, format: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     memhp: 'log',
-    format: LOG_FORMAT,
+    format,
     version: MEMHP_VERSION,
     profile: describeProfile(profile),
     kernel: profile.kernel,
@@ -87,17 +109,9 @@ export function* jsonLines(profile: Profile, checkpointEvery: number, count: num
     kernelLine: meta.kernelLine,
     boot: meta.boot === null ? null : { ranges: meta.boot.ranges, iomem: meta.boot.iomem, source: fmtSource(where(meta.boot.source)) },
     forkedFrom: meta.forkedFrom,
+    ...extra,
     steps: count,
   };
-  let sealed = sealLine(JSON.stringify(header), '');
-  yield sealed.line;
-  let n = 0;
-  for (const s of steps) {
-    if (n++ === count) throw new RangeError(`jsonLines: more than the ${count} steps the header announces`);
-    sealed = sealLine(JSON.stringify(stepRecord(s, where)), sealed.hash);
-    yield sealed.line;
-  }
-  if (n !== count) throw new RangeError(`jsonLines: ${n} steps, the header announces ${count}`);
 }
 
 /** A step as the record a log file holds (without its hash), keys in a fixed order. */

@@ -48,8 +48,8 @@ export type WriteResult =
   /** The file system failed: `cannot write PATH: the system's reason`. */
   | Failed<MemhpError & { readonly code: 'E_IO' }>;
 
-/** Write `lines` (each without its newline) to `path` atomically; see the file comment. A failure of the lines themselves (a bug) is thrown, after cleaning up. */
-export function writeLinesAtomic(path: string, lines: Iterable<string>, opts: AtomicWriteOptions = {}): WriteResult {
+/** Write `lines` (each without its newline; a Uint8Array is written as it is) to `path` atomically; see the file comment. A failure of the lines themselves (a bug) is thrown, after cleaning up. */
+export function writeLinesAtomic(path: string, lines: Iterable<string | Uint8Array>, opts: AtomicWriteOptions = {}): WriteResult {
   const w = writing(path, lines, opts);
   for (;;) {
     const r = w.next();
@@ -58,7 +58,7 @@ export function writeLinesAtomic(path: string, lines: Iterable<string>, opts: At
 }
 
 /** writeLinesAtomic, giving the event loop a turn after each chunk written (so a signal can be handled while a big file is written). */
-export async function writeLinesAtomicAsync(path: string, lines: Iterable<string>, opts: AtomicWriteOptions = {}): Promise<WriteResult> {
+export async function writeLinesAtomicAsync(path: string, lines: Iterable<string | Uint8Array>, opts: AtomicWriteOptions = {}): Promise<WriteResult> {
   const w = writing(path, lines, opts);
   for (;;) {
     const r = w.next();
@@ -81,7 +81,7 @@ export function sameFile(a: string, b: string): boolean {
 const CHUNK = 1 << 20;
 
 /** The write, yielding after each chunk; returns what it did. */
-function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOptions): Generator<void, WriteResult> {
+function* writing(path: string, lines: Iterable<string | Uint8Array>, opts: AtomicWriteOptions): Generator<void, WriteResult> {
   const guarded = (opts.protect ?? []).find((p) => sameFile(p, path));
   if (guarded !== undefined) return { ok: false, code: 'E_PROTECTED', message: `refusing to write over ${path}: the run read it${guarded === path ? '' : ` (as ${guarded})`}` };
   const fs = opts.fs ?? NODE_WRITE_FS;
@@ -101,6 +101,14 @@ function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOption
     let bytes = 0;
     let pending = '';
     for (const l of lines) {
+      if (typeof l !== 'string') {
+        // Bytes (a format-3 log's frames) are written as they are, no newline added.
+        if (pending) bytes += writeAll(fs, fd, pending);
+        pending = '';
+        bytes += writeAll(fs, fd, l);
+        yield;
+        continue;
+      }
       pending += `${l}\n`;
       if (pending.length >= CHUNK) {
         bytes += writeAll(fs, fd, pending);
@@ -143,9 +151,9 @@ function* writing(path: string, lines: Iterable<string>, opts: AtomicWriteOption
   }
 }
 
-/** Write all of `text`, however short each write(2) is; a write that takes nothing is a full disk. Returns the bytes. */
-function writeAll(fs: WriteFs, fd: number, text: string): number {
-  const buf = Buffer.from(text, 'utf8');
+/** Write all of `text` (or bytes), however short each write(2) is; a write that takes nothing is a full disk. Returns the bytes. */
+function writeAll(fs: WriteFs, fd: number, text: string | Uint8Array): number {
+  const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   for (let off = 0; off < buf.length; ) {
     const n = fs.writeSync(fd, buf, off, buf.length - off);
     if (!(n > 0)) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });

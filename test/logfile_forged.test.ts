@@ -251,11 +251,18 @@ describe('limits', () => {
   it('the examples recorded by the CLI all load clean (no record memhp writes is refused)', async () => {
     for (const ex of ['partial-cycle', 'eexist-collision', 'seed-pmem-shared-section', 'sparse-error-paths']) {
       const out = join(dir, `${ex}.memhp`);
-      const rec = await cli(['record', `examples/${ex}.scn`, '-o', out]);
+      const rec = await cli(['record', `examples/${ex}.scn`, '--format', '2', '-o', out]);
       expect(rec.code, ex).toBeLessThan(2);
       const r = readLogFile(out);
       expect(r.ok && r.value.damage, ex).toBeNull();
       expect(logObjects(readFileSync(out, 'utf8')).length).toBe(r.ok ? r.value.log.length + 1 : -1);
+      // Format 3 (the default) of the same input loads clean to the same number of steps.
+      const out3 = join(dir, `${ex}.3.memhp`);
+      expect((await cli(['record', `examples/${ex}.scn`, '-o', out3])).code, ex).toBeLessThan(2);
+      const r3 = readLogFile(out3);
+      expect(r3.ok && r3.value.damage, ex).toBeNull();
+      expect(r3.ok && r3.value.format).toBe(3);
+      expect(r3.ok && r3.value.log.length).toBe(r.ok ? r.value.log.length : -1);
     }
   });
 });

@@ -85,7 +85,7 @@ describe('format 1 → 2', () => {
     expect(st.stderr).toBe(`${V1}:1: note: format 1 log upgraded to format 2 on reading; it has no hash chain to verify\n`);
     expect(st.stdout).toContain('section 144');
     const out = join(dir, 'upgraded.memhp');
-    expect((await cli(['record', V1, '-o', out])).code).toBe(0);
+    expect((await cli(['record', V1, '--format', '2', '-o', out])).code).toBe(0);
     const up = readFileSync(out, 'utf8');
     expect(JSON.parse(up.split('\n')[0] as string)).toMatchObject({ format: LOG_FORMAT, boot: null });
     const r = readLogLines(textLines(up), out);
@@ -121,9 +121,9 @@ describe('unknown formats and profiles', () => {
   }
 
   it('a newer format is refused, saying which format, who wrote it and what this memhp reads', () => {
-    const r = readLogLines(textLines(withHeader((h) => ({ ...h, format: 3, version: '9.0.0' }))), 'new.memhp');
+    const r = readLogLines(textLines(withHeader((h) => ({ ...h, format: 4, version: '9.0.0' }))), 'new.memhp');
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.damage).toEqual({ code: 'E_LOG', file: 'new.memhp', line: 1, message: `log format 3 is not one this memhp reads (written by memhp 9.0.0; memhp ${MEMHP_VERSION} reads formats 1 and 2)` });
+    expect(!r.ok && r.damage).toEqual({ code: 'E_LOG', file: 'new.memhp', line: 1, message: `log format 4 is not one this memhp reads (written by memhp 9.0.0; memhp ${MEMHP_VERSION} reads formats 1, 2 and 3)` });
   });
 
   it('a format that is not a number is refused the same way', () => {
@@ -153,12 +153,12 @@ describe('unknown formats and profiles', () => {
   });
 
   it('the CLI refuses an unknown format in one line, exit 2, no stack', async () => {
-    const path = join(dir, 'v3.memhp');
-    writeFileSync(path, withHeader((h) => ({ ...h, format: 3 })));
+    const path = join(dir, 'v4.memhp');
+    writeFileSync(path, withHeader((h) => ({ ...h, format: 4 })));
     const r = await cli(['run', path]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(`${path}:1: error[E_LOG]: log format 3 is not one this memhp reads (written by memhp ${MEMHP_VERSION}; memhp ${MEMHP_VERSION} reads formats 1 and 2)`);
+    expect(r.stderr.split('\n')[0]).toBe(`${path}:1: error[E_LOG]: log format 4 is not one this memhp reads (written by memhp ${MEMHP_VERSION}; memhp ${MEMHP_VERSION} reads formats 1, 2 and 3)`);
   });
 });
 

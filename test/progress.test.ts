@@ -102,11 +102,11 @@ describe.skipIf(!hasScript)('the binary on a terminal (script -qfc)', () => {
     expect(after).toMatch(/^recorded 3001 steps \(boot included\)/);
   });
 
-  it('run draws one while running the steps; loading the log file draws one of the MiB read', () => {
+  it('run draws one while running the steps; loading a format-2 log file draws one of the MiB read (format 3 loads lazily)', () => {
     const f = bigScenario(3000);
     expect(onTty(`run ${f}`, true)).toMatch(/memhp: running \S+ops-3000\.scn \[[=-]+\] \d+% \d+\/3000 steps/);
     const log = join(dir, 'run.memhp');
-    onTty(`record ${f} -o ${log}`, true);
+    onTty(`record ${f} --format 2 -o ${log}`, true);
     expect(onTty(`state ${log} --at 1 --section 64`, true)).toMatch(/memhp: reading \S+run\.memhp \[[=-]+\] \d+% \d+\/\d+ MiB/);
   });
 

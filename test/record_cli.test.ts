@@ -24,12 +24,12 @@ async function record(input: string, name: string, ...extra: string[]): Promise<
 }
 
 describe('memhp record', () => {
-  it('writes what run --json prints; the same input gives the same bytes, relative or absolute, from any directory', async () => {
-    const a = await record(CYCLE, 'a.memhp');
-    const b = await record(resolve(ROOT, CYCLE), 'b.memhp');
+  it('with --format 2, writes what run --json prints; the same input gives the same bytes, relative or absolute, from any directory', async () => {
+    const a = await record(CYCLE, 'a.memhp', '--format', '2');
+    const b = await record(resolve(ROOT, CYCLE), 'b.memhp', '--format', '2');
     const copy = join(dir, 'partial-cycle.scn');
     copyFileSync(CYCLE, copy);
-    const c = await record(copy, 'c.memhp');
+    const c = await record(copy, 'c.memhp', '--format', '2');
     const bytes = readFileSync(a, 'utf8');
     expect(readFileSync(b, 'utf8')).toBe(bytes);
     expect(readFileSync(c, 'utf8')).toBe(bytes);
@@ -39,14 +39,38 @@ describe('memhp record', () => {
     expect(run.stdout).toBe(bytes);
     // The spawned binary writes the same bytes.
     const d = join(dir, 'd.memhp');
-    expect(spawnCli(['record', CYCLE, '-o', d]).code).toBe(0);
+    expect(spawnCli(['record', CYCLE, '--format', '2', '-o', d]).code).toBe(0);
     expect(readFileSync(d, 'utf8')).toBe(bytes);
+  });
+
+  it('format 3 (the default): the same input gives the same bytes, relative or absolute, from any directory or binary; it loads to what format 2 does', async () => {
+    const a = readFileSync(await record(CYCLE, 'a3.memhp'));
+    const copy = join(dir, 'partial-cycle.scn');
+    copyFileSync(CYCLE, copy);
+    const b = readFileSync(await record(resolve(ROOT, CYCLE), 'b3.memhp'));
+    const c = readFileSync(await record(copy, 'c3.memhp'));
+    const d = join(dir, 'd3.memhp');
+    expect(spawnCli(['record', CYCLE, '-o', d]).code).toBe(0);
+    for (const other of [b, c, readFileSync(d)]) expect(other.equals(a)).toBe(true);
+    expect(a.includes(ROOT)).toBe(false);
+    expect(a.includes(dir)).toBe(false);
+    const header = JSON.parse(a.subarray(0, a.indexOf(10)).toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(header)).toEqual(['memhp', 'format', 'version', 'profile', 'kernel', 'arch', 'paging', 'config', 'checkpointEvery', 'input', 'kernelLine', 'boot', 'forkedFrom', 'files', 'block', 'stateEvery', 'steps', 'hash']);
+    expect(header).toMatchObject({ format: 3, files: ['partial-cycle.scn'], block: 256, stateEvery: 4096, steps: 9 });
+    const two = readLogFile(await record(CYCLE, 'two.memhp', '--format', '2'));
+    const three = readLogFile(d);
+    if (!two.ok || !three.ok) throw new Error('not loaded');
+    expect(three.value.format).toBe(3);
+    for (let i = 0; i < 9; i++) {
+      expect(three.value.log.stateAt(i)).toStrictEqual(two.value.log.stateAt(i));
+      expect(three.value.log.step(i).outcome).toStrictEqual(two.value.log.step(i).outcome);
+    }
   });
 
   it('the header holds the format, versions, profile, options, input hash and boot layout; records are chained', async () => {
     const out = join(dir, 'h.memhp');
     // The example's expect lines are v5.3's: two fail under 6.1.192 with PSE=n (exit 1, log written).
-    const rec = await cli(['record', CYCLE, '-o', out, '--kernel', '6.1.192', '--config', 'PSE=n', '--checkpoint-every', '8']);
+    const rec = await cli(['record', CYCLE, '-o', out, '--format', '2', '--kernel', '6.1.192', '--config', 'PSE=n', '--checkpoint-every', '8']);
     expect([rec.code, rec.stdout]).toEqual([1, `recorded 9 steps (boot included) of ${CYCLE} into ${out} (${readFileSync(out).length} bytes, format 2); 2 expectation(s) failed\n`]);
     const [header, first] = readFileSync(out, 'utf8').split('\n').map((l) => (l ? (JSON.parse(l) as Record<string, unknown>) : null));
     expect(Object.keys(header ?? {})).toEqual(['memhp', 'format', 'version', 'profile', 'kernel', 'arch', 'paging', 'config', 'checkpointEvery', 'input', 'kernelLine', 'boot', 'forkedFrom', 'steps', 'hash']);
@@ -62,7 +86,7 @@ describe('memhp record', () => {
   it('--json reports the file; exit 1 when an expect fails (the log is written)', async () => {
     const out = join(dir, 'j.memhp');
     const r = await cli(['record', CYCLE, '-o', out, '--json']);
-    expect(JSON.parse(r.stdout)).toEqual({ output: out, format: 2, steps: 9, bytes: readFileSync(out).length, failedExpectations: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ output: out, format: 3, steps: 9, bytes: readFileSync(out).length, failedExpectations: 0 });
     const bad = join(dir, 'bad.scn');
     writeFileSync(bad, 'ram 0x100000000 1G\n__add_pages nid=0 pfn=0x200000 nr_pages=0x200\nexpect ret=-EEXIST\n');
     const r2 = await cli(['record', bad, '-o', join(dir, 'bad.memhp')]);

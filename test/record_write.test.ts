@@ -95,7 +95,8 @@ describe('a disk that fills up while writing', () => {
     writeFileSync(scn, bigScenario(2000));
     const out = join(mnt, 'out.memhp');
     writeFileSync(out, OLD);
-    const r = await cli(['record', scn, '-o', out]);
+    // Format 2: the compact format 3 of these 2000 steps would fit in 64 KiB.
+    const r = await cli(['record', scn, '--format', '2', '-o', out]);
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `memhp: error[E_IO]: cannot write ${out}: no space left on device\n`]);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     expect(temps(mnt)).toEqual([]);

@@ -13,7 +13,9 @@ import { exitStatus } from '../../kernel/errors.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, logMetaOf, parseStepArg } from '../load.js';
-import { requireOutput } from './record.js';
+import { logFormatArg, requireOutput } from './record.js';
+import { logCompactFrames } from '../../log/compact.js';
+import { COMPACT_FORMAT } from '../../log/serialize.js';
 
 /** The `fork` command's definition (meta and arguments). */
 export const forkCommandDef = defineCommand({
@@ -35,11 +37,13 @@ export const forkCommandDef = defineCommand({
     insert: { type: 'string', description: "run OP as step N+1, e.g. 'add 0x200000000 64M'", valueHint: 'OP' },
     replace: { type: 'string', description: "replace step K (K > N) with the operation given after it: --replace K 'OP'", valueHint: 'K' },
     output: { type: 'string', alias: 'o', description: 'required: the new log file', valueHint: 'LOG' },
+    format: { type: 'string', description: 'the log file format: 3 (compact, the default) or 2 (JSON lines)', valueHint: '3|2' },
   },
 });
 
 /** Execute `memhp fork`; returns the exit code. */
-export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; iomem?: string; json?: boolean }): Promise<number> {
+export async function runFork(io: Io, args: { file: string; op?: string; at?: string; drop?: string; insert?: string; replace?: string; output?: string; 'checkpoint-every'?: string; iomem?: string; json?: boolean; format?: string }): Promise<number> {
+  const format = logFormatArg(args.format);
   const out = requireOutput('fork', args.output);
   const given = (['drop', 'insert', 'replace'] as const).filter((k) => args[k] !== undefined);
   if (given.length !== 1) throw new UserError('E_USAGE', `fork takes exactly one of --drop K, --insert 'OP', --replace K 'OP' (${given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : 'got none'})`, [], 'see memhp fork --help');
@@ -73,7 +77,8 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
   if (!forked.ok) throw new UserError(forked.code, forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
   const { meta, opts } = logMetaOf(loaded);
   const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
-  const bytes = await writeOutputLines(io, out, logJsonLines(forked.log, { ...meta, forkedFrom: origin }, opts), loaded.readFiles);
+  const fmeta = { ...meta, forkedFrom: origin };
+  const bytes = await writeOutputLines(io, out, format === COMPACT_FORMAT && forked.log.compact ? logCompactFrames(forked.log, fmeta, opts) : logJsonLines(forked.log, fmeta, opts), loaded.readFiles);
   const failed = failedExpectations(forked.log).filter((f) => f.seq > at).length;
   const rerun = forked.log.length - at - 1;
   if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes, failedExpectations: failed })}\n`);

@@ -1,8 +1,10 @@
-/** `memhp record INPUT -o run.memhp`: record the input's log into a log file (JSON lines, hash-chained). */
+/** `memhp record INPUT -o run.memhp`: record the input's log into a log file (format 3, compact; or format 2, JSON lines). */
 import { defineCommand } from 'citty';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/log.js';
 import { failedExpectations, runScenario } from '../../log/record.js';
-import { LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
+import { COMPACT_FORMAT, LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
+import { compactFrames, logCompactFrames, scenarioFiles } from '../../log/compact.js';
+import type { StepAndState } from '../../log/record.js';
 import type { LogStep } from '../../log/types.js';
 import { inputArgs } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
@@ -19,21 +21,23 @@ export const recordCommandDef = defineCommand({
   meta: {
     name: 'record',
     description:
-      'Record the input into a log file: JSON lines, a header then one hash-chained record per step, written atomically (never over a file it read). ' +
+      'Record the input into a log file, written atomically (never over a file it read): format 3 (compact: a JSON header, then hash-chained compressed blocks of 256 steps, loaded lazily) or, with --format 2, JSON lines (one hash-chained record per step). ' +
       'Every command takes the log file as its input. Exit 1 when an expect line failed (the log is written all the same).',
   },
   args: {
     ...inputArgs,
     output: { type: 'string', alias: 'o', description: 'the log file to write (required; e.g. run.memhp)', valueHint: 'LOG' },
+    format: { type: 'string', description: 'the log file format: 3 (compact, the default) or 2 (JSON lines, for grep and jq)', valueHint: '3|2' },
   },
 });
 
 /** Execute `memhp record`; returns the exit code. */
-export async function runRecord(io: Io, args: InputArgValues & { file: string; output?: string; json?: boolean }): Promise<number> {
+export async function runRecord(io: Io, args: InputArgValues & { file: string; output?: string; json?: boolean; format?: string }): Promise<number> {
   const out = requireOutput('record', args.output);
+  const format = logFormatArg(args.format);
   const opts = loadOptions(args);
   let failed = 0;
-  let lines: Iterable<string>;
+  let lines: Iterable<string | Uint8Array>;
   let steps: number;
   let read: readonly string[];
   const input = openInput(io, args.file);
@@ -44,7 +48,7 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
     failed = failedExpectations(loaded.log).length;
     steps = loaded.log.length;
     read = loaded.readFiles;
-    lines = logJsonLines(loaded.log, m.meta, m.opts);
+    lines = format === COMPACT_FORMAT && loaded.log.compact ? logCompactFrames(loaded.log, m.meta, m.opts) : logJsonLines(loaded.log, m.meta, m.opts);
   } else {
     // A scenario or trace: each step is written as the model runs it, and not kept.
     const parsed = parseInput(io, input, opts);
@@ -53,23 +57,35 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
     steps = parsed.scenario.steps.length + 1;
     read = parsed.readFiles;
     const progress = startProgress(io, { label: `recording ${args.file}`, total: steps, unit: 'steps' });
-    const counted = function* (): Generator<LogStep> {
+    const counted = function* (): Generator<StepAndState> {
       try {
         for (const r of runScenario(parsed.scenario, parsed.profile)) {
           failed += r.step.expects.filter((e) => !e.ok).length;
           if ((r.step.seq & 1023) === 0) progress.update(r.step.seq);
-          yield r.step;
+          yield r;
         }
       } finally {
         progress.stop();
       }
     };
-    lines = jsonLines(parsed.profile, k, steps, counted(), m.meta, m.opts);
+    const justSteps = function* (): Generator<LogStep> {
+      for (const r of counted()) yield r.step;
+    };
+    lines = format === COMPACT_FORMAT
+      ? compactFrames(parsed.profile, k, steps, scenarioFiles(parsed.scenario.boot.source, parsed.scenario.steps), counted(), m.meta, m.opts)
+      : jsonLines(parsed.profile, k, steps, justSteps(), m.meta, m.opts);
   }
   const bytes = await writeOutputLines(io, out, lines, read);
-  if (args.json) io.out(`${JSON.stringify({ output: out, format: LOG_FORMAT, steps, bytes, failedExpectations: failed })}\n`);
-  else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${bytes} bytes, format ${LOG_FORMAT})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
+  if (args.json) io.out(`${JSON.stringify({ output: out, format, steps, bytes, failedExpectations: failed })}\n`);
+  else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${bytes} bytes, format ${format})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
   return failed ? exitStatus('E_EXPECT') : EXIT_OK;
+}
+
+/** `--format 3|2` (default 3). */
+export function logFormatArg(value: string | undefined): number {
+  if (value === undefined || value === String(COMPACT_FORMAT)) return COMPACT_FORMAT;
+  if (value === String(LOG_FORMAT)) return LOG_FORMAT;
+  throw new UserError('E_USAGE', `--format must be ${COMPACT_FORMAT} or ${LOG_FORMAT}, got '${value}'`, [], `${COMPACT_FORMAT}: compact (the default); ${LOG_FORMAT}: JSON lines`);
 }
 
 /** `-o FILE`, required. */

@@ -14,9 +14,9 @@ export interface GoodLog {
   readonly original: HotplugLog;
 }
 
-/** Record examples/partial-cycle.scn to `path` with the built CLI and read it back. */
-export async function recordGoodLog(path: string): Promise<GoodLog> {
-  const r = await cli(['record', 'examples/partial-cycle.scn', '-o', path]);
+/** Record examples/partial-cycle.scn to `path` with the built CLI (format 2: JSON lines, unless `format` says 3) and read it back. */
+export async function recordGoodLog(path: string, format: '2' | '3' = '2'): Promise<GoodLog> {
+  const r = await cli(['record', 'examples/partial-cycle.scn', '--format', format, '-o', path]);
   expect(r.code).toBe(0);
   const bytes = readFileSync(path);
   const starts = [0];
