@@ -83,6 +83,14 @@ export function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Bytes in use after a gc: the JS heap and the buffers outside it (a log's blocks, a file read whole). */
+export function memoryUsed(): number {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 // --- formatting ---
 
 /** µs per item, 3 significant digits. */

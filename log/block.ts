@@ -17,14 +17,16 @@ export const BLOCK_STEPS = 256;
 const RECORD_HASH_DIGITS = 8;
 
 /** The compressed block of these records' JSON texts (in step order). */
-export function encodeBlock(records: readonly string[]): Buffer {
+export function encodeBlock(records: readonly string[]): Uint8Array {
   let text = '';
   let crc = 0;
   for (const json of records) {
     crc = crc32(json, crc);
     text += `${json}\t${hex8(crc)}\n`;
   }
-  return deflateRawSync(text, { level: 6 });
+  const out = deflateRawSync(text, { level: 6 });
+  // zlib hands a small output back as a view of its 16 KiB chunk: keep only the bytes.
+  return out.buffer.byteLength === out.byteLength ? out : new Uint8Array(out);
 }
 
 /** What a block holds: its records' JSON texts, and why it ended early (null: every record verified). */
