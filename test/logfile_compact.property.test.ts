@@ -85,7 +85,7 @@ describe('format-3 log files (fast-check)', () => {
         if (!two.ok) throw new Error(two.damage.message);
         expect(samePrefix(two.value.log, back, log.length)).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
