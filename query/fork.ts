@@ -53,13 +53,8 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
     return { ok: false, code: 'E_USAGE', message: `--${edit.kind} ${edit.step}: needs ${range} (steps up to --at ${at} are shared)` };
   }
   const out = new HotplugLog(log.profile, { checkpointEvery: opts.checkpointEvery ?? log.checkpointEvery });
-  // The fork's operations after `at`, each with the original step it is (null: the edit's own).
-  const ops: ForkOp[] = [];
-  for (let i = at + 1; i <= last; i++) ops.push({ s: steps[i - 1] as ScenarioStep, src: i });
-  if (edit.kind === 'insert') ops.unshift({ s: edit.op, src: null });
-  else if (edit.kind === 'drop') ops.splice(edit.step - at - 1, 1);
-  else ops.splice(edit.step - at - 1, 1, { s: edit.op, src: null });
-  const total = at + 1 + ops.length;
+  const src = sources(at, last, edit);
+  const total = at + 1 + src.count;
   for (let i = 0; i <= at; i++) out.append(log.step(i), stateFor(log, i, kept(out, i, total)));
 
   const profile = log.profile;
@@ -71,33 +66,33 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
   // Steps that keep no compact changes (not RecordedStep) give nothing to compare with: run them all.
   let comparable = true;
   for (let i = at + 1; i <= last && comparable; i++) comparable = log.step(i) instanceof RecordedStep;
-  for (let k = 0; k < ops.length; ) {
-    const { s, src } = ops[k] as ForkOp;
-    if (comparable && src !== null) {
-      for (; orig < src - 1; orig++) div.origStep((log.step(orig + 1) as RecordedStep).changes);
+  for (let k = 0; k < src.count; ) {
+    const from = src.of(k);
+    if (comparable && from !== null) {
+      for (; orig < from - 1; orig++) div.origStep((log.step(orig + 1) as RecordedStep).changes);
       if (div.converged(state)) {
-        // Back at the original's state: its steps from src on are the fork's, while they follow on.
-        let n = src;
+        // Back at the original's state: its steps from `from` on are the fork's, while they follow on.
+        let n = from;
         for (;;) {
           const o = log.step(n) as RecordedStep;
-          const op = (ops[k] as ForkOp).s;
+          const op = steps[n - 1] as ScenarioStep;
           const seq = out.length;
           k++;
-          const next = ops[k];
-          const runEnds = next === undefined || next.src !== n + 1;
+          const runEnds = k === src.count || src.of(k) !== n + 1;
           out.append(new RecordedStep(seq, op.source, op.text, op.op, op.inject, o.expects, o.outcome, o.changes, spr), stateFor(log, n, runEnds || kept(out, seq, total)));
           reused++;
           if (runEnds) break;
           n++;
         }
         orig = n;
-        if (k < ops.length) {
+        if (k < src.count) {
           state = out.live;
           div = new Divergence(profile, state);
         }
         continue;
       }
     }
+    const s = from === null ? (edit as { op: ScenarioStep }).op : (steps[from - 1] as ScenarioStep);
     const r = step(profile, state, s.op, s.inject);
     const seq = out.length;
     out.append(RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
@@ -110,10 +105,12 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
 
 // --- internal ---
 
-interface ForkOp {
-  readonly s: ScenarioStep;
-  /** The original step this operation is (its step number), or null for the edit's operation. */
-  readonly src: number | null;
+/** The fork's steps after `at`: how many, and for the k-th (0-based) the original step it is, or null for the edit's operation. */
+function sources(at: number, last: number, edit: ForkEdit): { count: number; of: (k: number) => number | null } {
+  const count = last - at;
+  if (edit.kind === 'insert') return { count: count + 1, of: (k) => (k === 0 ? null : at + k) };
+  if (edit.kind === 'drop') return { count: count - 1, of: (k) => (at + 1 + k < edit.step ? at + 1 + k : at + 2 + k) };
+  return { count, of: (k) => (at + 1 + k === edit.step ? null : at + 1 + k) };
 }
 
 /** Whether the new log keeps the state after its step `seq` (a checkpoint, or its last step). */
@@ -123,21 +120,35 @@ function kept(out: HotplugLog, seq: number, total: number): boolean {
 
 /** The original's state after step `n`: built now when `now`, else on first read. */
 function stateFor(log: HotplugLog, n: number, now: boolean): KernelState {
-  if (now) return log.stateAt(n);
-  let s: KernelState | undefined;
-  const get = (): KernelState => (s ??= log.stateAt(n));
-  return {
-    get roots() {
-      return get().roots;
-    },
-    get highestPresentSectionNr() {
-      return get().highestPresentSectionNr;
-    },
-    get once() {
-      return get().once;
-    },
-    get deviceRanges() {
-      return get().deviceRanges;
-    },
-  };
+  return now ? log.stateAt(n) : new LazyState(log, n);
+}
+
+/** A state the new log does not keep (not a checkpoint, not the last): the original's, built from it when read. */
+class LazyState implements KernelState {
+  private state: KernelState | undefined;
+
+  constructor(
+    private readonly log: HotplugLog,
+    private readonly n: number,
+  ) {}
+
+  get roots(): KernelState['roots'] {
+    return this.get().roots;
+  }
+
+  get highestPresentSectionNr(): number {
+    return this.get().highestPresentSectionNr;
+  }
+
+  get once(): KernelState['once'] {
+    return this.get().once;
+  }
+
+  get deviceRanges(): KernelState['deviceRanges'] {
+    return this.get().deviceRanges;
+  }
+
+  private get(): KernelState {
+    return (this.state ??= this.log.stateAt(this.n));
+  }
 }
