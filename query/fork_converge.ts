@@ -6,7 +6,7 @@
  * the two runs are back at equal states costs what the steps since the last question touched.
  */
 import type { DeviceRange, Changes, ChangeVisitor, SectionField } from '../model/changes.js';
-import { walkChanges } from '../model/changes.js';
+import { SECTION_FIELDS, walkChanges } from '../model/changes.js';
 import { getSection } from '../model/model.js';
 import type { KernelState, MemSection, Profile } from '../kernel/types.js';
 
@@ -130,15 +130,13 @@ function withField(ms: MemSection, f: SectionField, now: unknown): MemSection {
   return c;
 }
 
-/** Two sections equal field by field (arrays element by element); null only equals null. */
+/** Two sections equal field by field (the fields a FIELD record can name, arrays element by element); null only equals null. */
 function sameSection(a: MemSection | null, b: MemSection | null): boolean {
   if (a === b) return true;
-  if (a === null || b === null) return false;
-  const ka = Object.keys(a) as Array<keyof MemSection>;
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    const x: unknown = a[k];
-    const y: unknown = b[k];
+  if (a === null || b === null || a.nr !== b.nr) return false;
+  for (const f of SECTION_FIELDS) {
+    const x: unknown = a[f];
+    const y: unknown = b[f];
     if (x === y) continue;
     if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
