@@ -26,10 +26,13 @@
  *   startup — whole `node bin/memhp.js` processes (--help, --version, run of a small example) vs
  *            `node -e 0`, interleaved round by round (bench/startup.ts).
  *            Targets: memhp --help ≤ 150 ms, memhp run of a small example ≤ 400 ms.
+ *   peers  — memhp's log vs memhp's step() as the reducer of a Redux store under
+ *            @redux-devtools/instrument and in a naive immer produceWithPatches log, at 10^4 and 10^5
+ *            steps: record, retained heap, random jumps, skipping step 2 (bench/peers.ts).
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup, --query-steps N, --log-steps N, --strict
+ * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup,peers, --query-steps N, --log-steps N, --strict
  * (exit 1 when a target fails), --report FILE (default docs/benchmarks.md), --no-report. To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
@@ -53,7 +56,7 @@ import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 50;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup', 'peers'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -107,6 +110,15 @@ if (only.has('startup')) {
   const s = benchStartup({ runs: Math.max(RUNS, 11), progress });
   append(rows, s.rows);
   for (const v of s.verdicts) verdict(v.name, v.ok, v.value);
+}
+
+// --- peers -----------------------------------------------------------------------------------------
+
+if (only.has('peers')) {
+  const { benchPeers } = await import('./peers.js');
+  const p = benchPeers({ profile, seed: SEED, runs: RUNS, seeks: SEEKS, k: K, progress });
+  append(rows, p.rows);
+  for (const v of p.verdicts) verdict(v.name, v.ok, v.value, v.command);
 }
 
 // --- record ----------------------------------------------------------------------------------------
@@ -291,9 +303,9 @@ function progress(what: string): void {
   process.stderr.write(`  … ${what}\n`);
 }
 
-function verdict(name: string, ok: boolean, value: string): void {
+function verdict(name: string, ok: boolean, value: string, command?: string): void {
   if (!ok) failed = true;
-  verdicts.push(`target ${name}: ${ok ? 'PASS' : 'FAIL'} (${value})`);
+  verdicts.push(`target ${name}: ${ok ? 'PASS' : 'FAIL'} (${value})${command ? ` — ${command}` : ''}`);
 }
 
 /** What the workload did (per the log), after checking it against the bare model. */

@@ -57,7 +57,7 @@ export class ChangeSet {
 /** The immer patches that apply `changes` (step N-1 → N). */
 export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
   const out: Patch[] = [];
-  walk(changes, {
+  walkChanges(changes, {
     root: (r) => out.push({ op: 'add', path: ['roots', rootKey(r)], value: { sections: new Array<null>(sectionsPerRoot).fill(null) } }),
     create: (r, idx, ms) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx], value: ms }),
     field: (r, idx, f, now) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: now }),
@@ -76,7 +76,7 @@ export function toPatches(changes: Changes, sectionsPerRoot: number): Patch[] {
 /** The immer patches that undo `changes` (step N → N-1), in reverse order. */
 export function toInversePatches(changes: Changes): Patch[] {
   const out: Patch[] = [];
-  walk(changes, {
+  walkChanges(changes, {
     root: (r) => out.push({ op: 'remove', path: ['roots', rootKey(r)] }),
     create: (r, idx) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx], value: null }),
     field: (r, idx, f, _now, old) => out.push({ op: 'replace', path: ['roots', rootKey(r), 'sections', idx, f], value: old }),
@@ -95,7 +95,8 @@ export function toInversePatches(changes: Changes): Patch[] {
 
 // --- internal ---
 
-interface Visitor {
+/** What a walk over compact changes calls, one method per record kind (see the file header). */
+export interface ChangeVisitor {
   root(r: number): void;
   create(r: number, idx: number, ms: MemSection): void;
   field(r: number, idx: number, f: SectionField, now: unknown, old: unknown): void;
@@ -104,7 +105,8 @@ interface Visitor {
   device(i: number, removed: readonly DeviceRange[], inserted: readonly DeviceRange[]): void;
 }
 
-function walk(c: Changes, v: Visitor): void {
+/** Call `v` for each record of `c`, in order. */
+export function walkChanges(c: Changes, v: ChangeVisitor): void {
   let i = 0;
   while (i < c.length) {
     switch (c[i]) {

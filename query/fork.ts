@@ -1,15 +1,29 @@
 /**
  * What-if forks of a log (`memhp fork`): a new log that shares steps 0..N with the original and
- * re-runs the rest under the same profile with one change. Step numbers are the original's:
+ * runs the rest under the same profile with one change. Step numbers are the original's:
  * drop K / replace K name an original step after N; insert puts a new step right after N. The
  * original log is only read.
+ *
+ * The model is pure (the same profile, state, operation and injected failures give the same step),
+ * so the fork runs the model only while its state differs from the original's at the matching
+ * point: when the fork is about to run the original's step i from a state equal to the original's
+ * state before step i — the same sections field by field, roots, once sites,
+ * __highest_present_section_nr and ZONE_DEVICE ranges, compared only where either run wrote since
+ * they last agreed (query/fork_converge.ts) — step i and every consecutive original step after it
+ * are the original's, renumbered: new RecordedStep objects with the original's outcome, changes and
+ * expectation results, no model run. The result is the same, step for step, as running every step
+ * again (test/fork_converge.test.ts). A reused step's state is the original's state at that step;
+ * only the states the new log keeps (checkpoints and the last) are built, the others on demand.
  */
 import type { Failed } from '../kernel/errors.js';
 import type { ScenarioStep } from '../inputs/types.js';
-import { emptyState } from '../model/model.js';
-import { HotplugLog, applyPatches } from '../log/log.js';
+import type { KernelState } from '../kernel/types.js';
+import { step } from '../model/model.js';
+import { HotplugLog } from '../log/log.js';
 import type { LogOptions } from '../log/log.js';
-import { appendSteps } from '../log/record.js';
+import { RecordedStep } from '../log/record.js';
+import { checkExpectations } from '../log/expectations.js';
+import { Divergence } from './fork_converge.js';
 
 /** The change a fork makes after its last shared step. */
 export type ForkEdit =
@@ -17,12 +31,20 @@ export type ForkEdit =
   | { readonly kind: 'insert'; readonly op: ScenarioStep }
   | { readonly kind: 'replace'; readonly step: number; readonly op: ScenarioStep };
 
+/** A forked log, and how many of its steps after N were the original's reused (the rest ran the model). */
+export interface Forked {
+  readonly ok: true;
+  readonly log: HotplugLog;
+  readonly reused: number;
+}
+
 /**
  * Fork `log` after step `at`: steps 0..at copied, then the original's operations after `at`
  * (`steps[i - 1]` is the operation of step i) with `edit` applied, each run again with its
- * expectations checked anew. An inserted or replacing operation carries no expectations.
+ * expectations checked anew — or, once the fork's state is back at the original's, reused from it.
+ * An inserted or replacing operation carries no expectations.
  */
-export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: number, edit: ForkEdit, opts: LogOptions = {}): { ok: true; log: HotplugLog } | Failed {
+export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: number, edit: ForkEdit, opts: LogOptions = {}): Forked | Failed {
   const last = log.length - 1;
   if (steps.length !== last) return { ok: false, code: 'E_LOG', message: `the log has ${log.length} steps but ${steps.length} operations` };
   if (!Number.isInteger(at) || at < 0 || at > last) return { ok: false, code: 'E_USAGE', message: `--at ${at} is not a step of the log (steps run from 0 to ${last})` };
@@ -31,15 +53,102 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
     return { ok: false, code: 'E_USAGE', message: `--${edit.kind} ${edit.step}: needs ${range} (steps up to --at ${at} are shared)` };
   }
   const out = new HotplugLog(log.profile, { checkpointEvery: opts.checkpointEvery ?? log.checkpointEvery });
-  let state = emptyState();
-  for (let i = 0; i <= at; i++) {
-    const s = log.step(i);
-    state = applyPatches(state, s.patches);
-    out.append(s, state);
+  const src = sources(at, last, edit);
+  const total = at + 1 + src.count;
+  for (let i = 0; i <= at; i++) out.append(log.step(i), stateFor(log, i, kept(out, i, total)));
+
+  const profile = log.profile;
+  const spr = profile.geometry.SECTIONS_PER_ROOT;
+  let state = log.stateAt(at);
+  let div = new Divergence(profile, state);
+  let orig = at; // the original step whose state the Divergence compares with
+  let reused = 0;
+  // Steps that keep no compact changes (not RecordedStep) give nothing to compare with: run them all.
+  let comparable = true;
+  for (let i = at + 1; i <= last && comparable; i++) comparable = log.step(i) instanceof RecordedStep;
+  for (let k = 0; k < src.count; ) {
+    const from = src.of(k);
+    if (comparable && from !== null) {
+      for (; orig < from - 1; orig++) div.origStep((log.step(orig + 1) as RecordedStep).changes);
+      if (div.converged(state)) {
+        // Back at the original's state: its steps from `from` on are the fork's, while they follow on.
+        let n = from;
+        for (;;) {
+          const o = log.step(n) as RecordedStep;
+          const op = steps[n - 1] as ScenarioStep;
+          const seq = out.length;
+          k++;
+          const runEnds = k === src.count || src.of(k) !== n + 1;
+          out.append(new RecordedStep(seq, op.source, op.text, op.op, op.inject, o.expects, o.outcome, o.changes, spr), stateFor(log, n, runEnds || kept(out, seq, total)));
+          reused++;
+          if (runEnds) break;
+          n++;
+        }
+        orig = n;
+        if (k < src.count) {
+          state = out.live;
+          div = new Divergence(profile, state);
+        }
+        continue;
+      }
+    }
+    const s = from === null ? (edit as { op: ScenarioStep }).op : (steps[from - 1] as ScenarioStep);
+    const r = step(profile, state, s.op, s.inject);
+    const seq = out.length;
+    out.append(RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);
+    div.forkStep(r.changes);
+    state = r.state;
+    k++;
   }
-  const rest = steps.slice(at);
-  if (edit.kind === 'insert') rest.unshift(edit.op);
-  else if (edit.kind === 'drop') rest.splice(edit.step - at - 1, 1);
-  else rest.splice(edit.step - at - 1, 1, edit.op);
-  return { ok: true, log: appendSteps(out, rest) };
+  return { ok: true, log: out, reused };
+}
+
+// --- internal ---
+
+/** The fork's steps after `at`: how many, and for the k-th (0-based) the original step it is, or null for the edit's operation. */
+function sources(at: number, last: number, edit: ForkEdit): { count: number; of: (k: number) => number | null } {
+  const count = last - at;
+  if (edit.kind === 'insert') return { count: count + 1, of: (k) => (k === 0 ? null : at + k) };
+  if (edit.kind === 'drop') return { count: count - 1, of: (k) => (at + 1 + k < edit.step ? at + 1 + k : at + 2 + k) };
+  return { count, of: (k) => (at + 1 + k === edit.step ? null : at + 1 + k) };
+}
+
+/** Whether the new log keeps the state after its step `seq` (a checkpoint, or its last step). */
+function kept(out: HotplugLog, seq: number, total: number): boolean {
+  return seq % out.checkpointEvery === 0 || seq === total - 1;
+}
+
+/** The original's state after step `n`: built now when `now`, else on first read. */
+function stateFor(log: HotplugLog, n: number, now: boolean): KernelState {
+  return now ? log.stateAt(n) : new LazyState(log, n);
+}
+
+/** A state the new log does not keep (not a checkpoint, not the last): the original's, built from it when read. */
+class LazyState implements KernelState {
+  private state: KernelState | undefined;
+
+  constructor(
+    private readonly log: HotplugLog,
+    private readonly n: number,
+  ) {}
+
+  get roots(): KernelState['roots'] {
+    return this.get().roots;
+  }
+
+  get highestPresentSectionNr(): number {
+    return this.get().highestPresentSectionNr;
+  }
+
+  get once(): KernelState['once'] {
+    return this.get().once;
+  }
+
+  get deviceRanges(): KernelState['deviceRanges'] {
+    return this.get().deviceRanges;
+  }
+
+  private get(): KernelState {
+    return (this.state ??= this.log.stateAt(this.n));
+  }
 }

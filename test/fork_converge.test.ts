@@ -1,0 +1,150 @@
+/**
+ * forkLog reuses the original's steps once the fork's state is back at the original's
+ * (query/fork_converge.ts): the converging fork is step for step what running every step again
+ * gives — outcome, patches, inverse patches, expectation results and stateAt — over random bench
+ * workloads (small section windows, so dropped adds and removes wash out) with `expect ret` lines,
+ * and over the property scenarios (injected failures, ZONE_DEVICE, once sites), for drop, insert
+ * and replace at random positions. Reuse must actually happen in some runs.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import { createProfile } from '../kernel/index.js';
+import type { Profile } from '../kernel/index.js';
+import { forkLog } from '../query/index.js';
+import type { ForkEdit } from '../query/index.js';
+import { recordScenario } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
+import { generateWorkload } from '../bench/generate.js';
+import { scenarioArb } from './helpers/arbitraries.js';
+import { scenarioStep } from './helpers/scenario_build.js';
+
+const newest = createProfile();
+const v53 = createProfile({ kernel: '5.3' });
+
+/** The edited list of operations, spelled out independently of query/fork.ts. */
+function edited(steps: readonly ScenarioStep[], at: number, e: ForkEdit): ScenarioStep[] {
+  const out: ScenarioStep[] = [];
+  steps.forEach((st, i) => {
+    const seq = i + 1;
+    if (e.kind === 'insert' && seq === at + 1) out.push(e.op);
+    if (e.kind !== 'insert' && seq === e.step) {
+      if (e.kind === 'replace') out.push(e.op);
+      return;
+    }
+    out.push(st);
+  });
+  if (e.kind === 'insert' && at === steps.length) out.push(e.op);
+  return out;
+}
+
+/** Fork `s`'s log and record the edited scenario afresh; every step must agree. Returns how many steps the fork reused. */
+function forkMatchesRerun(profile: Profile, s: Scenario, at: number, edit: ForkEdit, k: number): number {
+  const original = recordScenario(s, profile, { checkpointEvery: k });
+  const r = forkLog(original, s.steps, at, edit);
+  if (!r.ok) throw new Error(r.message);
+  const fresh = recordScenario({ ...s, steps: edited(s.steps, at, edit) }, profile, { checkpointEvery: k });
+  expectSame(r.log, fresh);
+  return r.reused;
+}
+
+function expectSame(a: HotplugLog, b: HotplugLog): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < b.length; i++) {
+    const x = a.step(i);
+    const y = b.step(i);
+    expect(x.seq, `seq of step ${i}`).toBe(i);
+    expect([x.text, x.source, x.op, x.inject], `input of step ${i}`).toEqual([y.text, y.source, y.op, y.inject]);
+    expect(x.outcome, `outcome of step ${i}`).toEqual(y.outcome);
+    expect(x.patches, `patches of step ${i}`).toEqual(y.patches);
+    expect(x.inversePatches, `inverse patches of step ${i}`).toEqual(y.inversePatches);
+    expect(x.expects, `expects of step ${i}`).toEqual(y.expects);
+    expect(a.stateAt(i), `state after step ${i}`).toStrictEqual(b.stateAt(i));
+  }
+  expect(a.live).toStrictEqual(b.live);
+  expect(a.replay()).toStrictEqual(b.live);
+}
+
+/** Every third step of a bench workload expects the return code it has in the original run, so expectations fail in forks that differ. */
+function withExpects(profile: Profile, s: Scenario): Scenario {
+  const log = recordScenario(s, profile);
+  const steps = s.steps.map((st, i) => {
+    if (i % 3 !== 0) return st;
+    const ret = log.step(i + 1).outcome.ret;
+    return { ...st, expects: [{ expect: { kind: 'ret' as const, ret }, source: { file: 'bench', line: i + 1 }, text: `expect ret ${String(ret)}` }] };
+  });
+  return { ...s, steps };
+}
+
+const editArb = (n: number, other: ScenarioStep): fc.Arbitrary<{ at: number; edit: ForkEdit }> =>
+  fc.record({ at: fc.integer({ min: 0, max: n - 1 }), kind: fc.constantFrom('drop', 'drop', 'insert', 'replace'), j: fc.nat() }).map(({ at, kind, j }) => {
+    const step = at + 1 + (j % (n - at));
+    const edit: ForkEdit = kind === 'drop' ? { kind, step } : kind === 'insert' ? { kind, op: other } : { kind, step, op: other };
+    return { at, edit };
+  });
+
+describe('forkLog converging on the original', () => {
+  it('bench workloads: the fork equals a full re-run, step for step (120 runs); most reuse steps', () => {
+    let reusing = 0;
+    const arb = fc
+      .record({ seed: fc.nat(), steps: fc.integer({ min: 20, max: 160 }), sections: fc.integer({ min: 2, max: 24 }), k: fc.integer({ min: 1, max: 16 }), expects: fc.boolean() })
+      .chain((o) => {
+        const wl = generateWorkload(newest.geometry, { seed: o.seed, steps: o.steps, firstSection: 32, sections: o.sections });
+        const s = o.expects ? withExpects(newest, wl.scenario) : wl.scenario;
+        const other = (wl.scenario.steps[o.seed % o.steps] as ScenarioStep);
+        return fc.record({ s: fc.constant(s), k: fc.constant(o.k), e: editArb(o.steps, { ...other, expects: [], source: { file: '--insert', line: 1 } }) });
+      });
+    fc.assert(
+      fc.property(arb, ({ s, k, e }) => {
+        if (forkMatchesRerun(newest, s, e.at, e.edit, k) > 0) reusing++;
+      }),
+      { numRuns: 120 },
+    );
+    expect(reusing).toBeGreaterThan(40);
+  });
+
+  it('property scenarios (injected failures, ZONE_DEVICE, once sites): the fork equals a full re-run (200 runs)', () => {
+    let reusing = 0;
+    const arb = scenarioArb({ minSteps: 1 }).chain((s) =>
+      fc.record({ s: fc.constant(s), k: fc.integer({ min: 1, max: 8 }), other: scenarioArb({ minSteps: 1, maxSteps: 1 }) }).chain(({ s, k, other }) => {
+        const o = other.steps[0] as ScenarioStep;
+        return fc.record({ s: fc.constant(s), k: fc.constant(k), e: editArb(s.steps.length, scenarioStep(o.op, 999, o.inject)) });
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ s, k, e }) => {
+        if (forkMatchesRerun(v53, s, e.at, e.edit, k) > 0) reusing++;
+      }),
+      { numRuns: 200 },
+    );
+    expect(reusing).toBeGreaterThan(20);
+  });
+
+  it('reuses nothing while the states differ: dropping an add that later steps depend on runs them all', () => {
+    // Step 1 adds section 34, step 2 removes it, step 3 queries it: without step 1 the remove WARNs and the states never meet again.
+    const s = recordableScenario();
+    const log = recordScenario(s, v53);
+    const r = forkLog(log, s.steps, 0, { kind: 'drop', step: 1 });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.log.step(1).outcome.warnings.length).toBeGreaterThan(0);
+    expect(log.step(2).outcome.warnings).toEqual([]);
+    expect(r.reused).toBe(0);
+    expectSame(r.log, recordScenario({ ...s, steps: s.steps.slice(1) }, v53));
+  });
+});
+
+/** __add_pages of section 34, __remove_pages of it, pfn_valid in it. */
+function recordableScenario(): Scenario {
+  const pfn = 34 * 32768;
+  return {
+    file: 'x.scn',
+    kernel: '5.3',
+    boot: { ranges: [], iomem: [], source: { file: 'x.scn', line: 1 } },
+    bootExpects: [],
+    steps: [
+      scenarioStep({ kind: '__add_pages', nid: 0, pfn, nr_pages: 32768, altmap: null }, 2),
+      scenarioStep({ kind: '__remove_pages', pfn, nr_pages: 32768, altmap: null }, 3),
+      scenarioStep({ kind: 'pfn_valid', pfn }, 4),
+    ],
+  };
+}
