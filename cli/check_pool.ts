@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkOutcome, type RunOutcome } from './check_outcome.js';
+import type { RunOutcome } from './check_outcome.js';
 import type { CheckArgs } from './check_run.js';
 import { UserError } from './errors.js';
 
@@ -43,6 +43,8 @@ export const WORKER_URL = new URL('./check_worker.js', import.meta.url);
 export async function checkRuns(paths: readonly string[], args: CheckArgs, opts: PoolOptions): Promise<RunOutcome[]> {
   const jobs = Math.max(1, Math.min(opts.jobs, paths.length));
   if (jobs === 1 && opts.threads !== true) {
+    // Loaded here only: with workers, this thread never loads the model.
+    const { checkOutcome } = await import('./check_outcome.js');
     const out: RunOutcome[] = [];
     for (const p of paths) {
       out.push(checkOutcome(p, args, opts.color));

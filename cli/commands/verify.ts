@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { openInput } from '../input_file.js';
 import { loadOptions, parseInput } from '../load.js';
-import { checkOne } from './check.js';
+import { checkOne } from './check_one.js';
 import { runVerifyRandom } from '../verify_random.js';
 
 /** The `verify` command's definition (meta and arguments). */
