@@ -20,7 +20,7 @@ export interface RunOutcome {
   /** What `memhp check PATH --json` prints; null when an error stopped it. */
   readonly json: CheckJson | null;
   /** The error that stopped it (unreadable, nothing compared), else null. */
-  readonly error: { readonly code: ErrorCode; readonly message: string } | null;
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly errors: ReadonlyArray<{ readonly code: ErrorCode; readonly file: string; readonly line: number; readonly message: string }> } | null;
   /** What it wrote on stderr, as `memhp check PATH` writes it. */
   readonly stderr: string;
 }
@@ -42,6 +42,6 @@ export function checkOutcome(path: string, args: CheckArgs, color: boolean): Run
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     renderUserError(io, e);
-    return { path, status: e.status, json: null, error: { code: e.code, message: e.message }, stderr };
+    return { path, status: e.status, json: null, error: { code: e.code, message: e.message, errors: e.errors.map((x) => ({ code: x.code, file: x.file, line: x.line, message: x.message })) }, stderr };
   }
 }
