@@ -27,6 +27,8 @@ export interface CheckTotals {
 /** Check `runs` and print the summary; returns the exit status. `args.jobs`: the --jobs text. */
 export async function runCheckMany(io: Io, runs: readonly string[], args: CheckArgs & { json?: boolean | undefined; jobs?: string | undefined }): Promise<number> {
   const jobs = jobsArg(args.jobs, runs.length);
+  // Options that no run could be checked with: one error, not one row each (loaded only then: with workers this thread stays light).
+  if (args.kernel !== undefined || args.paging !== undefined) (await import('./check_run.js')).checkOptions(args);
   const progress = startProgress(io, { label: `checking ${runs.length} runs`, total: runs.length, unit: 'runs' });
   let outcomes: RunOutcome[];
   try {

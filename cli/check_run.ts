@@ -4,6 +4,7 @@
  * `memhp check --json` prints for it. The single-run command (cli/commands/check.ts) and each run
  * of a corpus (cli/check_outcome.ts, in-process or on a worker thread) go through these functions.
  */
+import type { ErrorCode } from '../kernel/errors.js';
 import type { Profile } from '../kernel/types.js';
 import { resolveProfile } from '../kernel/profile.js';
 import { checkTrace, type CheckResult } from '../query/check.js';
@@ -40,12 +41,20 @@ export interface CheckJson {
   readonly [more: string]: unknown;
 }
 
+/** Refuse what no run could be checked with (--paging that is not 4 or 5, a --kernel memhp does not model); throws UserError. */
+export function checkOptions(args: CheckArgs): void {
+  const paging = parsePagingArg(args.paging);
+  if (args.kernel === undefined) return;
+  const r = resolveProfile({ kernel: args.kernel, paging });
+  if (!r.ok) throw profileError(r);
+}
+
 /** Load `trace` and compare it with the model; throws UserError when it is unreadable or gives nothing to compare (warnings go to io.err). */
 export function checkRun(io: Io, trace: string, args: CheckArgs): CheckedRun {
   const loaded = loadTrace(io, trace, args.kernel, args.iomem);
   const { file, kernel, paging, warns, probes } = loaded;
   const r = resolveProfile({ kernel, paging: parsePagingArg(args.paging) ?? paging });
-  if (!r.ok) throw new UserError(r.code, r.message, [], 'see memhp profiles for the releases memhp models');
+  if (!r.ok) throw profileError(r);
   checkTraceBounds(file, loaded.trace.scenario, r.profile);
 
   const result = checkTrace(loaded.trace, r.profile, warns);
@@ -81,6 +90,11 @@ export function checkJson(run: CheckedRun, verbose: boolean): CheckJson {
 }
 
 // --- internal ---
+
+/** A profile that cannot be resolved, as the user's error. */
+function profileError(r: { readonly code: ErrorCode; readonly message: string }): UserError {
+  return new UserError(r.code, r.message, [], 'see memhp profiles for the releases memhp models');
+}
 
 /** The functions a step is made from (inputs/trace/to_scenario.ts mapCall). */
 const STEP_FUNCTIONS = ['__add_pages', '__remove_pages', 'move_pfn_range_to_zone', 'remove_pfn_range_from_zone', 'online_pages', 'offline_pages'];

@@ -97,6 +97,15 @@ describe('check of several runs', () => {
     expect(alone.stdout).toMatch(/\n20 steps, 10 snapshots, 6 sections, 269 fields compared, 0 mismatches\n$/);
   });
 
+  it('an option no run could be checked with is one error, not a row each', async () => {
+    const kernel = await cli(['check', ...RUNS, '--kernel', '9.9', '--jobs', '1']);
+    expect(kernel).toMatchObject({ code: 2, stdout: '' });
+    expect(kernel.stderr).toMatch(/^memhp: error\[E_PROFILE\]: kernel 9.9 is not a release memhp models[^\n]*\n  hint: [^\n]*\n$/);
+    const paging = await cli(['check', ...RUNS, '--paging', '7', '--jobs', '1']);
+    expect(paging).toMatchObject({ code: 2, stdout: '' });
+    expect(paging.stderr).toMatch(/^memhp: error\[E_USAGE\]: --paging must be 4 or 5/);
+  });
+
   it('--jobs takes a whole number ≥ 1', async () => {
     for (const bad of ['0', 'two', '-1', '1.5']) {
       const r = await cli(['check', ...RUNS.slice(0, 2), `--jobs=${bad}`]);
