@@ -24,86 +24,82 @@ export const CHECK_CORPUS_TARGET = 1.7;
 /** The fixture directories the corpus is made of (each a corpus of run directories). */
 const FIXTURE_CORPORA = ['test/fixtures/traces', 'test/fixtures/capture', 'test/fixtures/formats', 'test/fixtures/verify/runs'];
 
-/** A timed way to check the corpus. */
+/** A timed way to check the corpus: through checkRuns in this process, or a whole `memhp check` process. */
 interface Way {
   readonly label: string;
   readonly jobs: number;
-  readonly threads: boolean;
+  /** in-process: checkRuns on worker threads (true) or in this thread; process: node bin/memhp.js. */
+  readonly how: 'threads' | 'in-thread' | 'process';
 }
 
 const WAYS: readonly Way[] = [
-  { label: '1 worker thread', jobs: 1, threads: true },
-  { label: '2 worker threads', jobs: 2, threads: true },
-  { label: 'in this thread (--jobs 1)', jobs: 1, threads: false },
+  { label: '1 worker thread', jobs: 1, how: 'threads' },
+  { label: '2 worker threads', jobs: 2, how: 'threads' },
+  { label: 'in this thread (--jobs 1)', jobs: 1, how: 'in-thread' },
+  { label: 'memhp check --jobs 1 (process)', jobs: 1, how: 'process' },
+  { label: 'memhp check --jobs 2 (process)', jobs: 2, how: 'process' },
 ];
 
-/** Bench `check` of a corpus of `runs` fixture runs on 1 and 2 workers; table rows and the verdict. */
+/** Bench `check` of a corpus of `corpusRuns` fixture runs on 1 and 2 workers (`runs` rounds, every way in each); table rows and the verdict. */
 export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number; progress: (what: string) => void }): Promise<{ rows: string[][]; verdicts: Array<{ name: string; ok: boolean; value: string; command: string }> }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const found = runsOf(FIXTURE_CORPORA.map((d) => `${root}${d}`)).runs;
   const corpus = Array.from({ length: opts.corpusRuns }, (_, i) => found[i % found.length] as string);
   const times: number[][] = WAYS.map(() => []);
-  let reference: string | null = null;
+  const spin: number[][] = [[], []];
   const load: number[] = [];
+  let reference: string | null = null;
   for (let round = 0; round <= opts.runs; round++) {
+    const when = round === 0 ? ' (warm-up)' : `, round ${round}/${opts.runs}`;
     for (const [w, way] of WAYS.entries()) {
-      opts.progress(`check: ${corpus.length} runs, ${way.label}${round === 0 ? ' (warm-up)' : `, round ${round}/${opts.runs}`}`);
+      opts.progress(`check: ${corpus.length} runs, ${way.label}${when}`);
       settle();
       const t0 = performance.now();
-      const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.threads, color: false });
+      const text = await checkWay(root, corpus, way);
       const ms = performance.now() - t0;
       // Every way gives the same outcomes, in the same order.
-      const text = summary(outcomes);
       reference ??= text;
       if (text !== reference) throw new Error(`check corpus: ${way.label} gave other outcomes than ${WAYS[0]?.label}`);
-      sink(outcomes);
       if (round > 0) (times[w] as number[]).push(ms);
     }
-    load.push(loadavg()[0] ?? 0);
-  }
-  // Whole processes, as a user runs them.
-  const procTimes: number[][] = [[], []];
-  for (let round = 0; round <= opts.runs; round++) {
-    for (const [w, jobs] of [1, 2].entries()) {
-      opts.progress(`check: ${corpus.length} runs, node bin/memhp.js check --jobs ${jobs}${round === 0 ? ' (warm-up)' : `, round ${round}/${opts.runs}`}`);
-      settle();
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-      const t = performance.now() - t0;
-      const got = JSON.parse(r.stdout) as { runs: Array<{ path: string }> };
-      if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
-      if (round > 0) (procTimes[w] as number[]).push(t);
-    }
-    load.push(loadavg()[0] ?? 0);
-  }
-  const [procOne = NaN, procTwo = NaN] = procTimes.map((t) => median(t));
-  const spin: number[][] = [[], []];
-  for (let round = 0; round <= opts.runs; round++) {
-    opts.progress(`check: the machine's parallelism (a CPU-bound loop on 1 and 2 threads)${round === 0 ? ' (warm-up)' : `, round ${round}/${opts.runs}`}`);
+    opts.progress(`check: what the machine gives 2 threads (a CPU-bound loop on 1 and 2)${when}`);
     for (const [w, n] of [1, 2].entries()) {
       const t = await spinThreads(n);
       if (round > 0) (spin[w] as number[]).push(t);
     }
+    load.push(loadavg()[0] ?? 0);
   }
+  const [one = NaN, two = NaN, inThread = NaN, procOne = NaN, procTwo = NaN] = times.map((t) => median(t));
   const machine = median(spin[0] as number[]) / (median(spin[1] as number[]) / 2);
-  const ms = times.map((t) => median(t));
-  const [one = NaN, two = NaN, inThread = NaN] = ms;
   const ratio = one / two;
+  const loadText = `load average ${median(load).toFixed(2)}`;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
-  const distinct = new Set(corpus).size;
-  const note = `${corpus.length} runs (${distinct} fixture runs listed again), ${availableParallelism()} cores, load average ${median(load).toFixed(2)}`;
   const rows = [
     [`check corpus, 2 workers`, per(two), `1 worker: ${per(one)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
-    [`  ${note}`, '', '', '', ''],
+    [`  ${corpus.length} runs (${new Set(corpus).size} fixture runs listed again), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
     [`  in this thread (--jobs 1)`, per(inThread), `1 worker: ${per(one)}`, fmtRatio(one / inThread), ''],
     [`  memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(procOne / procTwo), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
   ];
   const command = `node dist/bench/run.js --only check --check-runs ${corpus.length} --runs ${opts.runs} --no-report`;
-  return { rows, verdicts: [{ name: `check of a corpus on 2 workers ≥${CHECK_CORPUS_TARGET}× faster than on 1`, ok: ratio >= CHECK_CORPUS_TARGET, value: `${fmtRatio(ratio)}: ${fmtMs(one)} → ${fmtMs(two)}, load average ${median(load).toFixed(2)}, the machine gave 2 threads ${fmtRatio(machine)}`, command }] };
+  const value = `${fmtRatio(ratio)}: ${fmtMs(one)} → ${fmtMs(two)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}`;
+  return { rows, verdicts: [{ name: `check of a corpus on 2 workers ≥${CHECK_CORPUS_TARGET}× faster than on 1`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
 }
 
 // --- internal ---
+
+/** Check `corpus` one way; the outcomes as text, to compare the ways. */
+async function checkWay(root: string, corpus: readonly string[], way: Way): Promise<string> {
+  if (way.how !== 'process') {
+    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.how === 'threads', color: false });
+    sink(outcomes);
+    return summary(outcomes);
+  }
+  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const got = JSON.parse(r.stdout) as { runs: RunJson[] };
+  if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
+  return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
+}
 
 /** Milliseconds for `n` threads to run the same CPU-bound loop each, at once. */
 function spinThreads(n: number): Promise<number> {
@@ -122,7 +118,21 @@ function spinThreads(n: number): Promise<number> {
   });
 }
 
+/** A run's entry in `memhp check --json` of several runs. */
+interface RunJson {
+  readonly path: string;
+  readonly steps?: number;
+  readonly fieldsCompared?: number;
+  readonly mismatches?: readonly unknown[];
+  readonly error?: { readonly code: string };
+}
+
 /** The outcomes as text, to compare the ways. */
 function summary(outcomes: readonly RunOutcome[]): string {
-  return outcomes.map((o) => `${o.path} ${o.status} ${o.json === null ? o.error?.code : `${o.json.steps} ${o.json.fieldsCompared} ${o.json.mismatches.length}`}`).join('\n');
+  return outcomes.map((o) => line(o.path, o.error?.code, o.json ?? {})).join('\n');
+}
+
+/** One run's outcome as a line of text. */
+function line(path: string, code: string | undefined, j: Omit<RunJson, 'path'>): string {
+  return `${path} ${code ?? `${j.steps} ${j.fieldsCompared} ${j.mismatches?.length}`}`;
 }
