@@ -6,7 +6,8 @@
  * `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle, its worker
  * dist/bundle/check_worker.js). Rounds interleave the ways, a gc and a short settle before each;
  * medians of --runs rounds after one untimed. What the machine gives two threads at the time (other
- * work shares its cores) is measured too: the same CPU-bound loop on two threads vs one.
+ * work shares its cores) is measured too: the same CPU-bound loop on two threads vs one; and the
+ * speed-up two idle cores would give, from the CPU time of one worker on the corpus and on half of it.
  * Target: the corpus on 2 workers ≥ 1.7× faster than on 1.
  */
 import { spawnSync } from 'node:child_process';
@@ -47,6 +48,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const corpus = Array.from({ length: opts.corpusRuns }, (_, i) => found[i % found.length] as string);
   const times: number[][] = WAYS.map(() => []);
   const spin: number[][] = [[], []];
+  const cpu: number[][] = [[], []];
   const load: number[] = [];
   let reference: string | null = null;
   for (let round = 0; round <= opts.runs; round++) {
@@ -62,6 +64,17 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
       if (text !== reference) throw new Error(`check corpus: ${way.label} gave other outcomes than ${WAYS[0]?.label}`);
       if (round > 0) (times[w] as number[]).push(ms);
     }
+    // CPU time of one worker on the whole corpus and on half of it: on two idle cores, two workers
+    // take about as long as one on half the runs, so their ratio predicts the speed-up however
+    // loaded the machine is now (CPU time barely depends on the load; wall time does).
+    for (const [h, runs] of [corpus, corpus.slice(0, corpus.length >> 1)].entries()) {
+      opts.progress(`check: CPU time of 1 worker on ${runs.length} runs${when}`);
+      settle();
+      const c0 = process.cpuUsage();
+      sink(await checkRuns(runs, {}, { jobs: 1, threads: true, color: false }));
+      const c = process.cpuUsage(c0);
+      if (round > 0) (cpu[h] as number[]).push((c.user + c.system) / 1000);
+    }
     opts.progress(`check: what the machine gives 2 threads (a CPU-bound loop on 1 and 2)${when}`);
     for (const [w, n] of [1, 2].entries()) {
       const t = await spinThreads(n);
@@ -71,18 +84,20 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   }
   const [one = NaN, two = NaN, inThread = NaN, procOne = NaN, procTwo = NaN] = times.map((t) => median(t));
   const machine = median(spin[0] as number[]) / (median(spin[1] as number[]) / 2);
+  const [cpuAll = NaN, cpuHalf = NaN] = cpu.map((t) => median(t));
   const ratio = one / two;
   const loadText = `load average ${median(load).toFixed(2)}`;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
   const rows = [
     [`check corpus, 2 workers`, per(two), `1 worker: ${per(one)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
-    [`  ${corpus.length} runs (${new Set(corpus).size} fixture runs listed again), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
+    [`  ${corpus.length} runs (${new Set(corpus).size} distinct fixture runs, listed again in turn), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
     [`  in this thread (--jobs 1)`, per(inThread), `1 worker: ${per(one)}`, fmtRatio(one / inThread), ''],
     [`  memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(procOne / procTwo), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
+    [`  on 2 idle cores (CPU time, predicted)`, `1 worker, ${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
   ];
   const command = `node dist/bench/run.js --only check --check-runs ${corpus.length} --runs ${opts.runs} --no-report`;
-  const value = `${fmtRatio(ratio)}: ${fmtMs(one)} → ${fmtMs(two)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}`;
+  const value = `${fmtRatio(ratio)}: ${fmtMs(one)} → ${fmtMs(two)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; predicted on 2 idle cores from CPU time ${fmtRatio(cpuAll / cpuHalf)}`;
   return { rows, verdicts: [{ name: `check of a corpus on 2 workers ≥${CHECK_CORPUS_TARGET}× faster than on 1`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
 }
 
