@@ -1,7 +1,8 @@
 /**
  * Bench part `check`: `memhp check` of a corpus of the real recorded runs of test/fixtures (traces,
  * capture, formats, verify runs), listed again until there are --check-runs of them, checked through
- * the CLI's own code path (cli/check_pool.ts checkRuns) on one worker thread and on two, and in this
+ * the CLI's own code path (cli/check_pool.ts checkRuns; the worker is dist/bundle/check_worker.js, the
+ * one bin/memhp.js starts, when built) on one worker thread and on two, and in this
  * thread (`--jobs 1`, warm after the first round) for reference; then as a user runs it, whole
  * `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle, its worker
  * dist/bundle/check_worker.js). Rounds interleave the ways, a gc and a short settle before each;
@@ -11,6 +12,7 @@
  * Target: the corpus on 2 workers ≥ 1.7× faster than on 1.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -46,6 +48,9 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const found = runsOf(FIXTURE_CORPORA.map((d) => `${root}${d}`)).runs;
   const corpus = Array.from({ length: opts.corpusRuns }, (_, i) => found[i % found.length] as string);
+  // The worker bin/memhp.js starts (the bundle's: fewer files to load than dist/cli/'s), when built.
+  const bundled = new URL('../bundle/check_worker.js', import.meta.url);
+  const workerUrl = existsSync(fileURLToPath(bundled)) ? bundled : undefined;
   const times: number[][] = WAYS.map(() => []);
   const spin: number[][] = [[], []];
   const cpu: number[][] = [[], []];
@@ -57,7 +62,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
       opts.progress(`check: ${corpus.length} runs, ${way.label}${when}`);
       settle();
       const t0 = performance.now();
-      const text = await checkWay(root, corpus, way);
+      const text = await checkWay(root, corpus, way, workerUrl);
       const ms = performance.now() - t0;
       // Every way gives the same outcomes, in the same order.
       reference ??= text;
@@ -71,7 +76,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
       opts.progress(`check: CPU time of 1 worker on ${runs.length} runs${when}`);
       settle();
       const c0 = process.cpuUsage();
-      sink(await checkRuns(runs, {}, { jobs: 1, threads: true, color: false }));
+      sink(await checkRuns(runs, {}, { jobs: 1, threads: true, color: false, ...(workerUrl ? { workerUrl } : {}) }));
       const c = process.cpuUsage(c0);
       if (round > 0) (cpu[h] as number[]).push((c.user + c.system) / 1000);
     }
@@ -90,7 +95,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
   const rows = [
     [`check corpus, 2 workers`, per(two), `1 worker: ${per(one)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
-    [`  ${corpus.length} runs (${new Set(corpus).size} distinct fixture runs, listed again in turn), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
+    [`  ${corpus.length} runs${workerUrl ? ", workers from dist/bundle/ as bin/memhp.js starts them" : ''} (${new Set(corpus).size} distinct fixture runs, listed again in turn), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
     [`  in this thread (--jobs 1)`, per(inThread), `1 worker: ${per(one)}`, fmtRatio(one / inThread), ''],
     [`  memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(procOne / procTwo), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
@@ -104,9 +109,9 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
 // --- internal ---
 
 /** Check `corpus` one way; the outcomes as text, to compare the ways. */
-async function checkWay(root: string, corpus: readonly string[], way: Way): Promise<string> {
+async function checkWay(root: string, corpus: readonly string[], way: Way, workerUrl: URL | undefined): Promise<string> {
   if (way.how !== 'process') {
-    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.how === 'threads', color: false });
+    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.how === 'threads', color: false, ...(workerUrl ? { workerUrl } : {}) });
     sink(outcomes);
     return summary(outcomes);
   }

@@ -32,6 +32,8 @@ export interface PoolOptions {
   readonly color: boolean;
   /** Check on worker threads even with jobs 1 (the bench's one-worker baseline); default: only with jobs ≥ 2. */
   readonly threads?: boolean;
+  /** The worker's entry (default WORKER_URL, beside this module); the bench gives the bundle's, which bin/memhp.js starts. */
+  readonly workerUrl?: URL;
   /** Called after each run with how many are done (the progress bar). */
   readonly onDone?: (done: number) => void;
 }
@@ -58,10 +60,11 @@ export async function checkRuns(paths: readonly string[], args: CheckArgs, opts:
     }
     return out;
   }
-  if (!existsSync(fileURLToPath(WORKER_URL))) {
-    throw new UserError('E_IO', `cannot start the check workers: ${fileURLToPath(WORKER_URL)} is missing`, [], 'npm run build emits it; --jobs 1 checks in this thread');
+  const url = opts.workerUrl ?? WORKER_URL;
+  if (!existsSync(fileURLToPath(url))) {
+    throw new UserError('E_IO', `cannot start the check workers: ${fileURLToPath(url)} is missing`, [], 'npm run build emits it; --jobs 1 checks in this thread');
   }
-  return onWorkers(paths, args, opts, jobs);
+  return onWorkers(paths, args, opts, jobs, url);
 }
 
 /** --jobs N for `runs` runs (default: the cores, at most one per run); throws UserError for anything but a whole number ≥ 1. */
@@ -74,7 +77,7 @@ export function jobsArg(text: string | undefined, runs: number): number {
 // --- internal ---
 
 /** Check `paths` on `jobs` worker threads. */
-function onWorkers(paths: readonly string[], args: CheckArgs, opts: PoolOptions, jobs: number): Promise<RunOutcome[]> {
+function onWorkers(paths: readonly string[], args: CheckArgs, opts: PoolOptions, jobs: number, url: URL): Promise<RunOutcome[]> {
   const outcomes: Array<RunOutcome | undefined> = new Array<RunOutcome | undefined>(paths.length);
   const setup: WorkerSetup = { args: { ...args }, color: opts.color };
   const workers: Worker[] = [];
@@ -96,7 +99,7 @@ function onWorkers(paths: readonly string[], args: CheckArgs, opts: PoolOptions,
       w.postMessage(task);
     };
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(WORKER_URL, { workerData: setup, resourceLimits: WORKER_LIMITS });
+      const w = new Worker(url, { workerData: setup, resourceLimits: WORKER_LIMITS });
       workers.push(w);
       w.on('message', (m: { index: number; outcome: RunOutcome }) => {
         if (failed) return;
