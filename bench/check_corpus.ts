@@ -95,7 +95,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
   const rows = [
     [`check corpus, 2 workers`, per(two), `1 worker: ${per(one)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
-    [`  ${corpus.length} runs${workerUrl ? ", workers from dist/bundle/ as bin/memhp.js starts them" : ''} (${new Set(corpus).size} distinct fixture runs, listed again in turn), ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
+    [`  ${corpus.length} runs (${new Set(corpus).size} fixture runs in turn), ${workerUrl ? "dist/bundle/'s worker" : "dist/cli/'s worker"}, ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
     [`  in this thread (--jobs 1)`, per(inThread), `1 worker: ${per(one)}`, fmtRatio(one / inThread), ''],
     [`  memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(procOne / procTwo), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
