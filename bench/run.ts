@@ -29,10 +29,12 @@
  *   peers  — memhp's log vs memhp's step() as the reducer of a Redux store under
  *            @redux-devtools/instrument and in a naive immer produceWithPatches log, at 10^4 and 10^5
  *            steps: record, retained heap, random jumps, skipping step 2 (bench/peers.ts).
+ *   check  — `memhp check` of a corpus of the fixtures' recorded runs (--check-runs) on 1 vs 2
+ *            worker threads (bench/check_corpus.ts). Target: 2 workers ≥ 1.7× faster than 1.
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup,peers, --query-steps N, --log-steps N, --strict
+ * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup,peers,check, --query-steps N, --check-runs N, --log-steps N, --strict
  * (exit 1 when a target fails), --report FILE (default docs/benchmarks.md), --no-report. To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
@@ -56,7 +58,7 @@ import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 50;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup', 'peers'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup', 'peers', 'check'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -68,6 +70,7 @@ const { values: args } = parseArgs({
     'query-steps': { type: 'string' },
     'log-steps': { type: 'string' },
     'kernel-dir': { type: 'string' },
+    'check-runs': { type: 'string' },
     only: { type: 'string' },
     strict: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -76,7 +79,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 80] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -262,6 +265,15 @@ if (only.has('verify')) {
   append(rows, await benchVerify({ kernelDir: args['kernel-dir'] ?? DEFAULT_VERIFY_KERNEL, runs: Math.min(RUNS, 2), progress }));
 }
 
+// --- check ---------------------------------------------------------------------------------------
+
+if (only.has('check')) {
+  const { benchCheckCorpus } = await import('./check_corpus.js');
+  const c = await benchCheckCorpus({ runs: Math.min(RUNS, 5), corpusRuns: intArg(args['check-runs'], 80, 2), progress });
+  append(rows, c.rows);
+  for (const v of c.verdicts) verdict(v.name, v.ok, v.value, v.command);
+}
+
 // --- report ----------------------------------------------------------------------------------------
 
 const report = table(['measure', 'memhp', 'baseline', 'ratio', 'target'], rows);
@@ -305,7 +317,7 @@ function progress(what: string): void {
 
 function verdict(name: string, ok: boolean, value: string, command?: string): void {
   if (!ok) failed = true;
-  verdicts.push(`target ${name}: ${ok ? 'PASS' : 'FAIL'} (${value})${command ? ` — ${command}` : ''}`);
+  verdicts.push(`target ${name}: ${ok ? 'PASS' : 'FAIL'} (${value})${command === undefined ? '' : ` — ${command}`}`);
 }
 
 /** What the workload did (per the log), after checking it against the bare model. */

@@ -90,6 +90,9 @@ function withoutProgress(io: Io): Io {
 /** Commands that run a COMMAND given after `--` (passed to them as `args['--']`). */
 const TAKES_COMMAND = new Set(['capture']);
 
+/** Commands whose last positional may be given several times (check RUN…); citty gives them all as args._. */
+const MANY_POSITIONALS = new Set(['check']);
+
 /** The flags that print memhp's version, anywhere before `--`. */
 const VERSION_FLAGS = new Set(['--version', '-V']);
 
@@ -125,5 +128,5 @@ function checkArgs(cmd: string, def: ArgsDef, argv: readonly string[]): void {
     }
   }
   if (seen < required) throw new UserError('E_USAGE', `missing ${positionals.slice(seen, required).map((p) => p.toUpperCase()).join(' ')} for '${cmd}'`, [], `see memhp ${cmd} --help`);
-  if (seen > positionals.length) throw new UserError('E_USAGE', `too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
+  if (seen > positionals.length && !MANY_POSITIONALS.has(cmd)) throw new UserError('E_USAGE', `too many arguments for '${cmd}'`, [], `see memhp ${cmd} --help`);
 }

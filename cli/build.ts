@@ -1,7 +1,8 @@
 /**
  * Bundle the CLI with esbuild for start-up: dist/cli/main.js and everything of this repository it
  * imports become a few files in dist/bundle/ (split at each command's lazy import(), so a command
- * still loads only its own code), packages staying external. Node reads ~25 files for `memhp run`
+ * still loads only its own code), packages staying external; check_worker.js, the worker thread of
+ * `memhp check RUN…`, is a second entry beside main.js. Node reads ~25 files for `memhp run`
  * instead of ~115. bin/memhp.js runs dist/bundle/main.js. Run by `npm run build` after tsc.
  * dist/bundle/ sits one level under dist/ as dist/cli/ does, so the paths found from
  * import.meta.url (the viewer's page, verify/guest) are found from there too.
@@ -17,7 +18,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: [`${root}dist/cli/main.js`],
+  // The worker of `memhp check RUN…` (cli/check_pool.ts) is started from a file beside the code
+  // that starts it: dist/bundle/check_worker.js here as dist/cli/check_worker.js unbundled.
+  entryPoints: [`${root}dist/cli/main.js`, `${root}dist/cli/check_worker.js`],
   bundle: true,
   splitting: true,
   format: 'esm',

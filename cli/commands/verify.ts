@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { openInput } from '../input_file.js';
 import { loadOptions, parseInput } from '../load.js';
-import { runCheck } from './check.js';
+import { checkOne } from './check_one.js';
 import { runVerifyRandom } from '../verify_random.js';
 
 /** The `verify` command's definition (meta and arguments). */
@@ -87,7 +87,7 @@ export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?
   const t = v.timings;
   if (args.json) {
     const out: string[] = [];
-    const code = runCheck({ ...io, out: (s) => out.push(s) }, { trace: v.runDir, json: true, ...model });
+    const code = checkOne({ ...io, out: (s) => out.push(s) }, v.runDir, { json: true, ...model });
     const check: unknown = JSON.parse(out.join(''));
     io.out(`${JSON.stringify({ runDir: v.runDir, kernel: v.env.kernel.kver, accel: v.run.accel, machine: v.plan.machine, append: v.plan.append, sections: v.plan.sections, actions, notVerifiable: skipped.map((s) => ({ step: s.step, line: s.source.line, why: 'notVerifiable' in s ? s.notVerifiable : '' })), notes: v.plan.notes, refusedProbes: v.refused, timings: t, check })}\n`);
     return code;
@@ -104,7 +104,7 @@ export function reportRun(io: Io, v: VerifyRun, args: { json?: boolean; verbose?
   const per = t.planS === null || actions === 0 ? '' : ` (${((t.planS / actions) * 1000).toFixed(0)} ms an action)`;
   io.out(`  ${actions} guest actions; prepared in ${fmt(t.prepareS)}, booted in ${fmt(t.bootS)}, plan ran in ${fmt(t.planS)}${per}\n`);
   io.out(`  run directory: ${v.runDir}\n`);
-  return runCheck(io, { trace: v.runDir, ...model, ...(args.verbose ? { verbose: true } : {}) });
+  return checkOne(io, v.runDir, { ...model, ...(args.verbose ? { verbose: true } : {}) });
 }
 
 // --- internal ---
