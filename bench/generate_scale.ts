@@ -127,7 +127,7 @@ export function generateScaleWorkload(g: Geometry, opts: ScaleOptions = DEFAULT_
     const op: Operation =
       kind === '__add_pages' ? { kind, nid: 0, pfn, nr_pages: nrPages, altmap: null } : { kind, pfn, nr_pages: nrPages, altmap: null };
     ops.push(op);
-    steps.push({ op, inject: [], source: { file: 'bench-scale', line: i + 1 }, text: `${kind} pfn=0x${pfn.toString(16)} nr_pages=0x${nrPages.toString(16)}`, expects: [] });
+    steps.push({ op, inject: [], source: { file: 'bench-scale', line: i + 1 }, text: [kind, ' pfn=0x', pfn.toString(16), ' nr_pages=0x', nrPages.toString(16)].join(''), expects: [] });
   }
   const scenario: Scenario = { file: 'bench-scale', kernel: '5.3', boot, bootExpects: [], steps };
   return { opts: { seed: opts.seed, steps: opts.steps, firstSection: 0, sections: n }, boot, ops, scenario, sectionLimit: n };
