@@ -22,8 +22,8 @@
  *            tree of --kernel-dir (default .kernels/6.1.0-56-amd64), vs the model (bench/verify.ts).
  *   scale  — the scale workload over every section of x86_64 (2^19 sections 4-level, 2^25 5-level)
  *            recorded with the log: heap and time, split like memory (bench/scale.ts; --scale-steps,
- *            --scale5-steps). Target: 2^19 sections × 10^6 steps ≤ 1 GiB heap. Needs a big heap:
- *            node --max-old-space-size=4096 dist/bench/run.js --only scale
+ *            --scale5-steps: 10^6 and 600k by default, ~5 min). Target: 2^19 sections × 10^6 steps
+ *            ≤ 1 GiB heap. Needs a big heap: node --max-old-space-size=6144 dist/bench/run.js --only scale
  *   startup — whole `node bin/memhp.js` processes (--help, --version, run of a small example) vs
  *            `node -e 0`, interleaved round by round (bench/startup.ts).
  *            Targets: memhp --help ≤ 150 ms, memhp run of a small example ≤ 400 ms.
@@ -76,7 +76,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -118,11 +118,11 @@ if (only.has('startup')) {
 if (only.has('scale')) {
   const { scaleBench } = await import('./scale.js');
   const s4 = intArg(args['scale-steps'], 1_000_000, 100);
-  const s5 = intArg(args['scale5-steps'], 1_000_000, 0);
+  const s5 = intArg(args['scale5-steps'], 600_000, 0); // 10^6 on both would take ~7 min; 600k name every 5-level root
   const s = scaleBench({ steps4: s4, steps5: s5, seed: SEED, progress });
   for (const n of s.notes) say(n);
   append(rows, s.rows);
-  const cmd = `node --max-old-space-size=4096 dist/bench/run.js --only scale --scale-steps ${s4} --scale5-steps ${s5}`;
+  const cmd = `node --max-old-space-size=6144 dist/bench/run.js --only scale --scale-steps ${s4} --scale5-steps ${s5}`;
   for (const v of s.verdicts) verdict(v.name, v.ok, v.value, cmd);
 }
 

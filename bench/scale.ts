@@ -5,7 +5,7 @@
  * heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
  * split like the `memory` part into checkpoints, outcomes, changes and the rest (steps, the live
  * state). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
- * the row says so.
+ * the row says so. One run each (no median, --runs does not apply): a 10^6-step run takes minutes.
  */
 import { createProfile, describeProfile } from '../kernel/index.js';
 import type { Profile } from '../kernel/index.js';
@@ -69,7 +69,7 @@ export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdict
     if (steps <= 0) continue;
     const profile = createProfile({ kernel: '5.3', paging });
     const r = scaleRun(profile, steps, opts.seed, opts.progress);
-    notes.push(`scale ${paging}-level: ${describeProfile(profile)}; ${steps} steps named ${r.rootsNamed} of ${profile.geometry.NR_SECTION_ROOTS} roots, ${r.roots} allocated at the end`);
+    notes.push(`scale ${paging}-level: ${describeProfile(profile)}; ${steps} steps (seed ${opts.seed}) named ${r.rootsNamed} of ${profile.geometry.NR_SECTION_ROOTS} roots, ${r.roots} allocated at the end`);
     const extra = steps === SCALE_TARGET_STEPS ? '' : ` (×${(SCALE_TARGET_STEPS / steps).toFixed(1)} → 10^6 steps: ${fmtBytes((r.heap / steps) * SCALE_TARGET_STEPS)}, ${fmtMs((r.ms / steps) * SCALE_TARGET_STEPS)}; extrapolated per step)`;
     const per = (b: number): string => `${fmtBytes(b / steps)}/step`;
     rows.push([`scale ${paging}-level: 2^${Math.log2(r.sections)} sections × ${steps} steps`, `${fmtBytes(r.heap)} heap (process ${fmtBytes(r.total)}), ${per(r.heap)}; ${fmtMs(r.ms)} (${fmtUs((r.ms * 1000) / steps)}/step)${extra}`, '', '', paging === 4 ? `≤ 1 GiB at 10^6` : '']);
