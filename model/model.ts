@@ -10,7 +10,7 @@ import { createCtx, decide, KernelOops, sectionForWrite, stepMachine } from './m
 import { isDead, NOT_RUN, OOPS_SITE } from './oops.js';
 import { finishOutcome } from './mm/outcome.js';
 import { WorkingState } from './working.js';
-import { rootTableOf } from './states.js';
+import { forEachRoot, rootOf } from './states.js';
 import { has, tracksSubsections } from '../kernel/profile.js';
 import { ChangeSet } from './changes.js';
 import type { Changes } from './changes.js';
@@ -73,13 +73,13 @@ export function step(profile: Profile, state: KernelState, op: Operation, inject
 
 /** The section `nr` in `state`, or undefined if it was never touched (all zero / NULL root). */
 export function getSection(profile: Profile, state: KernelState, nr: number): MemSection | undefined {
-  return rootTableOf(state).get(sectionNrToRoot(profile.geometry, nr))?.sections[nr % profile.geometry.SECTIONS_PER_ROOT] ?? undefined;
+  return rootOf(state, sectionNrToRoot(profile.geometry, nr))?.sections[nr % profile.geometry.SECTIONS_PER_ROOT] ?? undefined;
 }
 
 /** Every stored section of `state`, by ascending number. */
 export function listSections(state: KernelState): MemSection[] {
   const out: MemSection[] = [];
-  rootTableOf(state).forEach((root) => {
+  forEachRoot(state, (root) => {
     for (const ms of root.sections) if (ms) out.push(ms);
   });
   return out;

@@ -12,16 +12,18 @@ import type { Changes, SectionField } from './changes.js';
 import { sectionNrToRoot } from '../kernel/pfn.js';
 import type { Geometry } from '../kernel/geometry.js';
 import type { KernelState, MemRoot, MemSection } from '../kernel/types.js';
-import type { RootTable } from './root_table.js';
-import { makeState, rootTableOf } from './states.js';
+import { RootTable } from './root_table.js';
+import { countRoots, makeState, SMALL_ROOTS, tableOf } from './states.js';
 
 /** A section a kernel function may write during the current step. */
 export type MutableSection = { -readonly [K in keyof MemSection]: MemSection[K] };
 
 /** Copy-on-write state for one step. */
 export class WorkingState {
-  private readonly table_: RootTable;
-  /** Roots added or copied this step (they overlay table_). */
+  /** The base's roots: its table (more than SMALL_ROOTS roots) or, undefined, its plain record. */
+  private readonly table_: RootTable | undefined;
+  private readonly baseRoots_: KernelState['roots'];
+  /** Roots added or copied this step (they overlay the base's). */
   private readonly ownRoots_ = new Map<number, MemRoot>();
   private readonly newRoots_: number[] = [];
   /** Sections written this step: the original (null when created this step) and the working copy. */
@@ -35,7 +37,10 @@ export class WorkingState {
     private readonly base: KernelState,
     private readonly g: Geometry,
   ) {
-    this.table_ = rootTableOf(base);
+    const table = tableOf(base);
+    // A state with a table is never asked for its plain record here (that would build it).
+    this.baseRoots_ = table ? NO_ROOTS : base.roots;
+    this.table_ = table ?? (countRoots(this.baseRoots_, SMALL_ROOTS) > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
     this.once_ = base.once as Record<string, true>;
     this.highestPresentSectionNr = base.highestPresentSectionNr;
     this.deviceRanges = base.deviceRanges;
@@ -128,23 +133,33 @@ export class WorkingState {
       else this.deviceRanges = this.base.deviceRanges;
     }
     if (!c.length) return { state: this.base, changes: NO_CHANGES };
-    let table = this.table_;
-    for (const [r, root] of this.ownRoots_) table = table.set(r, root);
-    return { state: makeState(table, this.highestPresentSectionNr, this.once_, this.deviceRanges), changes: c.slice() };
+    let table = this.table_ ?? (this.newRoots_.length && countRoots(this.baseRoots_, SMALL_ROOTS) + this.newRoots_.length > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
+    if (table) {
+      for (const [r, root] of this.ownRoots_) table = table.set(r, root);
+      return { state: makeState(table, this.highestPresentSectionNr, this.once_, this.deviceRanges), changes: c.slice() };
+    }
+    let roots = this.baseRoots_;
+    if (this.ownRoots_.size) {
+      const copy: Record<number, MemRoot> = { ...roots };
+      for (const [r, root] of this.ownRoots_) copy[r] = root;
+      roots = copy;
+    }
+    const state: KernelState = { roots, highestPresentSectionNr: this.highestPresentSectionNr, once: this.once_, deviceRanges: this.deviceRanges };
+    return { state, changes: c.slice() };
   }
 
   // --- internal ---
 
   /** Root `r` as this step sees it. */
   private root(r: number): MemRoot | undefined {
-    return this.ownRoots_.get(r) ?? this.table_.get(r);
+    return this.ownRoots_.get(r) ?? (this.table_ ? this.table_.get(r) : this.baseRoots_[r]);
   }
 
   /** Root `r`'s section array for writing (copied on the first write of the step). */
   private ownRoot(r: number): Array<MemSection | null> {
     let root = this.ownRoots_.get(r);
     if (!root) {
-      root = { sections: (this.table_.get(r) as MemRoot).sections.slice() };
+      root = { sections: (this.table_ ? (this.table_.get(r) as MemRoot) : (this.baseRoots_[r] as MemRoot)).sections.slice() };
       this.ownRoots_.set(r, root);
     }
     return root.sections as Array<MemSection | null>;
@@ -152,6 +167,7 @@ export class WorkingState {
 }
 
 const NO_CHANGES: Changes = Object.freeze([]);
+const NO_ROOTS: KernelState['roots'] = Object.freeze({});
 
 function sameWords(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

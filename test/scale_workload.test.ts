@@ -11,6 +11,8 @@ import type { Profile } from '../kernel/types.js';
 import { generateScaleWorkload, rootsNamed } from '../bench/generate_scale.js';
 import { recordLogged } from '../bench/workloads.js';
 import { scaleRun } from '../bench/scale.js';
+import { step } from '../model/model.js';
+import { SMALL_ROOTS, tableOf } from '../model/states.js';
 
 const small: Profile = { ...createProfile({ kernel: '5.3' }), geometry: deriveGeometry({ ...X86_64, MAX_PHYSMEM_BITS: 37 }) };
 const g = small.geometry;
@@ -53,6 +55,26 @@ describe('scale workload', () => {
     expect(rets).toContain(-17);
     expect(log.replay()).toEqual(log.live);
     expect(log.stateAt(300)).toEqual(log.replay(300));
+  });
+
+  it('past SMALL_ROOTS roots states keep a root table: the log replays to them, and a step from a replayed (plain) state gives the same state', () => {
+    const wide: Profile = { ...small, geometry: deriveGeometry({ ...X86_64, MAX_PHYSMEM_BITS: 41 }) };
+    expect(wide.geometry.NR_SECTION_ROOTS).toBeGreaterThan(SMALL_ROOTS);
+    const wl = generateScaleWorkload(wide.geometry, { seed: 3, steps: 700 });
+    const log = recordLogged(wide, wl, 64);
+    expect(tableOf(log.live)).toBeDefined();
+    expect(Object.keys(log.live.roots)).toHaveLength(wide.geometry.NR_SECTION_ROOTS);
+    const replayed = log.replay();
+    expect(tableOf(replayed)).toBeUndefined();
+    expect(replayed).toEqual(log.live);
+    expect(log.stateAt(633)).toEqual(log.replay(633));
+    const n = 650;
+    const from = log.replay(n - 1);
+    const op = log.step(n).op;
+    if (!op) throw new Error('step without an operation');
+    const again = step(wide, from, op);
+    expect(again.state).toEqual(log.stateAt(n));
+    expect(again.patches).toEqual(log.step(n).patches);
   });
 
   it('the bench part measures a short run', () => {
