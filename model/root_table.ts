@@ -5,9 +5,10 @@
  * `roots` record costs O(roots) — at 2^19 sections that copy was half of a step's time and the
  * retained checkpoints' largest part (issue 17).
  *
- * The state keeps the shape logs record: `state.roots` stays a plain Record<number, MemRoot>,
- * built from the trie on first read and cached (states.ts), so immer, JSON, structuredClone and
- * the log's patch paths ['roots', r, 'sections', idx, field] see the same data as before.
+ * Used past SMALL_ROOTS roots (states.ts). The state keeps the shape logs record: `state.roots`
+ * stays a plain Record<number, MemRoot>, built from the trie on first read and cached, so immer,
+ * JSON, structuredClone and the log's patch paths ['roots', r, 'sections', idx, field] see the
+ * same data as before.
  */
 import type { MemRoot } from '../kernel/types.js';
 
