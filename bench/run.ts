@@ -23,6 +23,10 @@
  *            every state (bench/query.ts; the baselines walk at most 200k states and are scaled).
  *   verify — seconds to prepare and boot a memhp verify guest and per guest action, on the kernel
  *            tree of --kernel-dir (default .kernels/6.1.0-56-amd64), vs the model (bench/verify.ts).
+ *   scale  — the scale workload over every section of x86_64 (2^19 sections 4-level, 2^25 5-level)
+ *            recorded with the log: heap and time, split like memory (bench/scale.ts; --scale-steps,
+ *            --scale5-steps: 10^6 and 600k by default, ~5 min). Target: 2^19 sections × 10^6 steps
+ *            ≤ 1 GiB heap. Needs a big heap: node --max-old-space-size=6144 dist/bench/run.js --only scale
  *   startup — whole `node bin/memhp.js` processes (--help, --version, run of a small example) vs
  *            `node -e 0`, interleaved round by round (bench/startup.ts).
  *            Targets: memhp --help ≤ 150 ms, memhp run of a small example ≤ 400 ms.
@@ -34,7 +38,7 @@
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
- * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup,peers,check, --query-steps N, --check-runs N, --log-steps N, --strict
+ * --only record,seek,memory,xstate,logfile,viewer,query,verify,startup,peers,check,scale, --query-steps N, --check-runs N, --scale-steps N, --scale5-steps N, --log-steps N, --strict
  * (exit 1 when a target fails), --report FILE (default docs/benchmarks.md), --no-report. To profile:
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/run.js --only record --runs 1
  *   node dist/bench/profile.js prof/*.cpuprofile
@@ -58,7 +62,7 @@ import { xstateBench } from './xstate.js';
 
 const RECORD_TARGET = 50;
 const SEEK_TARGET = 2;
-const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup', 'peers', 'check'] as const;
+const PARTS = ['record', 'seek', 'memory', 'xstate', 'logfile', 'viewer', 'query', 'verify', 'startup', 'peers', 'check', 'scale'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -69,6 +73,8 @@ const { values: args } = parseArgs({
     k: { type: 'string' },
     'query-steps': { type: 'string' },
     'log-steps': { type: 'string' },
+    'scale-steps': { type: 'string' },
+    'scale5-steps': { type: 'string' },
     'kernel-dir': { type: 'string' },
     'check-runs': { type: 'string' },
     only: { type: 'string' },
@@ -79,7 +85,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 80] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 80] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -113,6 +119,20 @@ if (only.has('startup')) {
   const s = benchStartup({ runs: Math.max(RUNS, 11), progress });
   append(rows, s.rows);
   for (const v of s.verdicts) verdict(v.name, v.ok, v.value);
+}
+
+// --- scale -----------------------------------------------------------------------------------------
+
+// Before the other parts: its heap figures want a process that holds nothing else.
+if (only.has('scale')) {
+  const { scaleBench } = await import('./scale.js');
+  const s4 = intArg(args['scale-steps'], 1_000_000, 100);
+  const s5 = intArg(args['scale5-steps'], 600_000, 0); // 10^6 on both would take ~7 min; 600k name every 5-level root
+  const s = scaleBench({ steps4: s4, steps5: s5, seed: SEED, progress });
+  for (const n of s.notes) say(n);
+  append(rows, s.rows);
+  const cmd = `node --max-old-space-size=6144 dist/bench/run.js --only scale --scale-steps ${s4} --scale5-steps ${s5}`;
+  for (const v of s.verdicts) verdict(v.name, v.ok, v.value, cmd);
 }
 
 // --- peers -----------------------------------------------------------------------------------------

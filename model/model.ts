@@ -10,6 +10,7 @@ import { createCtx, decide, KernelOops, sectionForWrite, stepMachine } from './m
 import { isDead, NOT_RUN, OOPS_SITE } from './oops.js';
 import { finishOutcome } from './mm/outcome.js';
 import { WorkingState } from './working.js';
+import { forEachRoot, rootOf } from './states.js';
 import { has, tracksSubsections } from '../kernel/profile.js';
 import { ChangeSet } from './changes.js';
 import type { Changes } from './changes.js';
@@ -72,14 +73,15 @@ export function step(profile: Profile, state: KernelState, op: Operation, inject
 
 /** The section `nr` in `state`, or undefined if it was never touched (all zero / NULL root). */
 export function getSection(profile: Profile, state: KernelState, nr: number): MemSection | undefined {
-  return state.roots[sectionNrToRoot(profile.geometry, nr)]?.sections[nr % profile.geometry.SECTIONS_PER_ROOT] ?? undefined;
+  return rootOf(state, sectionNrToRoot(profile.geometry, nr))?.sections[nr % profile.geometry.SECTIONS_PER_ROOT] ?? undefined;
 }
 
 /** Every stored section of `state`, by ascending number. */
 export function listSections(state: KernelState): MemSection[] {
   const out: MemSection[] = [];
-  const roots = Object.keys(state.roots).map(Number).sort((a, b) => a - b);
-  for (const r of roots) for (const ms of state.roots[r]?.sections ?? []) if (ms) out.push(ms);
+  forEachRoot(state, (root) => {
+    for (const ms of root.sections) if (ms) out.push(ms);
+  });
   return out;
 }
 

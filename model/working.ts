@@ -1,8 +1,9 @@
 /**
  * The state a step works on: copy-on-write over the previous KernelState, recording immer-format
  * patches and inverse patches as it goes (what immer's produceWithPatches does, specialised to
- * this one state shape: a step copies the state, the roots map, one root's section array and the
- * sections it writes — never the table). The changes are kept compact (changes.ts) and expand to
+ * this one state shape: a step copies the state, the path of the roots it writes in the persistent
+ * root table (root_table.ts), one root's section array and the sections it writes — never the
+ * table, and never a record of every root). The changes are kept compact (changes.ts) and expand to
  * plain immer Patch objects, replayed and reversed by immer's applyPatches in log/. Property
  * tests check replay == live and reverse.
  */
@@ -11,16 +12,20 @@ import type { Changes, SectionField } from './changes.js';
 import { sectionNrToRoot } from '../kernel/pfn.js';
 import type { Geometry } from '../kernel/geometry.js';
 import type { KernelState, MemRoot, MemSection } from '../kernel/types.js';
+import { RootTable } from './root_table.js';
+import { countRoots, makeState, SMALL_ROOTS, tableOf } from './states.js';
 
 /** A section a kernel function may write during the current step. */
 export type MutableSection = { -readonly [K in keyof MemSection]: MemSection[K] };
 
 /** Copy-on-write state for one step. */
 export class WorkingState {
-  private roots_: Record<number, MemRoot>;
-  private rootsCopied_ = false;
+  /** The base's roots: its table (more than SMALL_ROOTS roots) or, undefined, its plain record. */
+  private readonly table_: RootTable | undefined;
+  private readonly baseRoots_: KernelState['roots'];
+  /** Roots added or copied this step (they overlay the base's). */
+  private readonly ownRoots_ = new Map<number, MemRoot>();
   private readonly newRoots_: number[] = [];
-  private readonly copiedRoots_: number[] = [];
   /** Sections written this step: the original (null when created this step) and the working copy. */
   private readonly written_ = new Map<number, { readonly before: MemSection | null; readonly now: MutableSection }>();
   private once_: Record<string, true>;
@@ -32,7 +37,10 @@ export class WorkingState {
     private readonly base: KernelState,
     private readonly g: Geometry,
   ) {
-    this.roots_ = base.roots as Record<number, MemRoot>;
+    const table = tableOf(base);
+    // A state with a table is never asked for its plain record here (that would build it).
+    this.baseRoots_ = table ? NO_ROOTS : base.roots;
+    this.table_ = table ?? (countRoots(this.baseRoots_, SMALL_ROOTS) > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
     this.once_ = base.once as Record<string, true>;
     this.highestPresentSectionNr = base.highestPresentSectionNr;
     this.deviceRanges = base.deviceRanges;
@@ -40,25 +48,19 @@ export class WorkingState {
 
   /** True when mem_section root `r` is allocated. */
   hasRoot(r: number): boolean {
-    return this.roots_[r] !== undefined;
+    return this.root(r) !== undefined;
   }
 
   /** Allocate root `r` (all sections zero). */
   addRoot(r: number): void {
     if (this.hasRoot(r)) return;
-    this.ownRoots()[r] = { sections: new Array<MemSection | null>(this.g.SECTIONS_PER_ROOT).fill(null) };
+    this.ownRoots_.set(r, { sections: new Array<MemSection | null>(this.g.SECTIONS_PER_ROOT).fill(null) });
     this.newRoots_.push(r);
-    this.copiedRoots_.push(r);
-  }
-
-  /** Root numbers in ascending order. */
-  rootNumbers(): number[] {
-    return Object.keys(this.roots_).map(Number).sort((a, b) => a - b);
   }
 
   /** The current section `nr` (read-only), undefined when its root is NULL or it was never touched. */
   peek(nr: number): MemSection | undefined {
-    return this.roots_[sectionNrToRoot(this.g, nr)]?.sections[nr % this.g.SECTIONS_PER_ROOT] ?? undefined;
+    return this.root(sectionNrToRoot(this.g, nr))?.sections[nr % this.g.SECTIONS_PER_ROOT] ?? undefined;
   }
 
   /** Section `nr` for writing (copied on first write, created zero if untouched); undefined for a NULL root. */
@@ -66,7 +68,7 @@ export class WorkingState {
     const hit = this.written_.get(nr);
     if (hit) return hit.now;
     const r = sectionNrToRoot(this.g, nr);
-    const root = this.roots_[r];
+    const root = this.root(r);
     if (!root) return undefined;
     const before = root.sections[nr % this.g.SECTIONS_PER_ROOT] ?? null;
     const now: MutableSection = { ...(before ?? zero()) };
@@ -101,7 +103,7 @@ export class WorkingState {
     for (const [nr, { before, now }] of written) {
       const r = sectionNrToRoot(this.g, nr);
       const idx = nr % this.g.SECTIONS_PER_ROOT;
-      const sections = this.roots_[r]?.sections as Array<MemSection | null>;
+      const sections = this.ownRoots_.get(r)?.sections as Array<MemSection | null>;
       if (!before) {
         // A section created this step: kept whole, or dropped again if still all zero.
         if (isZero(now)) sections[idx] = null;
@@ -131,37 +133,41 @@ export class WorkingState {
       else this.deviceRanges = this.base.deviceRanges;
     }
     if (!c.length) return { state: this.base, changes: NO_CHANGES };
-    const state: KernelState = {
-      roots: this.rootsCopied_ ? this.roots_ : this.base.roots,
-      highestPresentSectionNr: this.highestPresentSectionNr,
-      once: this.once_,
-      deviceRanges: this.deviceRanges,
-    };
+    let table = this.table_ ?? (this.newRoots_.length && countRoots(this.baseRoots_, SMALL_ROOTS) + this.newRoots_.length > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
+    if (table) {
+      for (const [r, root] of this.ownRoots_) table = table.set(r, root);
+      return { state: makeState(table, this.highestPresentSectionNr, this.once_, this.deviceRanges), changes: c.slice() };
+    }
+    let roots = this.baseRoots_;
+    if (this.ownRoots_.size) {
+      const copy: Record<number, MemRoot> = { ...roots };
+      for (const [r, root] of this.ownRoots_) copy[r] = root;
+      roots = copy;
+    }
+    const state: KernelState = { roots, highestPresentSectionNr: this.highestPresentSectionNr, once: this.once_, deviceRanges: this.deviceRanges };
     return { state, changes: c.slice() };
   }
 
   // --- internal ---
 
-  private ownRoots(): Record<number, MemRoot> {
-    if (!this.rootsCopied_) {
-      this.roots_ = { ...this.roots_ };
-      this.rootsCopied_ = true;
-    }
-    return this.roots_;
+  /** Root `r` as this step sees it. */
+  private root(r: number): MemRoot | undefined {
+    return this.ownRoots_.get(r) ?? (this.table_ ? this.table_.get(r) : this.baseRoots_[r]);
   }
 
+  /** Root `r`'s section array for writing (copied on the first write of the step). */
   private ownRoot(r: number): Array<MemSection | null> {
-    const roots = this.ownRoots();
-    const root = roots[r] as MemRoot;
-    if (!this.copiedRoots_.includes(r)) {
-      roots[r] = { sections: root.sections.slice() };
-      this.copiedRoots_.push(r);
+    let root = this.ownRoots_.get(r);
+    if (!root) {
+      root = { sections: (this.table_ ? (this.table_.get(r) as MemRoot) : (this.baseRoots_[r] as MemRoot)).sections.slice() };
+      this.ownRoots_.set(r, root);
     }
-    return roots[r]?.sections as Array<MemSection | null>;
+    return root.sections as Array<MemSection | null>;
   }
 }
 
 const NO_CHANGES: Changes = Object.freeze([]);
+const NO_ROOTS: KernelState['roots'] = Object.freeze({});
 
 function sameWords(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

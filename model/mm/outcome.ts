@@ -33,7 +33,7 @@ export function sectionFrame(func: string, nr: number): string {
   if (!byNr) FRAMES.set(func, (byNr = new Map()));
   let text = byNr.get(nr);
   if (text === undefined) {
-    text = `${func}(${nr})`;
+    text = [func, '(', nr, ')'].join(''); // joined, not a template: one flat string, not a tree of cons strings
     if (byNr.size < 65536) byNr.set(nr, text);
   }
   return text;
@@ -49,19 +49,29 @@ function orEmpty<T>(list: readonly T[]): readonly T[] {
   return list.length ? list : EMPTY;
 }
 
-/** Most steps touch one section: its [{ nr, before, after }] list is made once per distinct triple. */
+/**
+ * Most steps touch one section: its [{ nr, before, after }] list is made once per distinct triple,
+ * for the first EFFECT_SECTIONS sections met; past them (a workload over the whole address space
+ * touches millions, and three Maps per section cost more than the list they share) each step gets
+ * its own list.
+ */
 function singleEffect(ctx: KernelCtx, nr: number): readonly SectionEffect[] {
   const before = ctx.before.get(nr) as SectionStateValue;
   const after = peekSection(ctx, nr)?.machine ?? before;
   let byBefore = EFFECTS.get(nr);
-  if (!byBefore) EFFECTS.set(nr, (byBefore = new Map()));
+  if (!byBefore) {
+    if (EFFECTS.size >= EFFECT_SECTIONS) return [{ nr, before, after }];
+    EFFECTS.set(nr, (byBefore = new Map()));
+  }
   let byAfter = byBefore.get(before);
   if (!byAfter) byBefore.set(before, (byAfter = new Map()));
   let list = byAfter.get(after);
   if (!list) byAfter.set(after, (list = Object.freeze([Object.freeze({ nr, before, after })])));
   return list;
 }
-/** Bounded: at most (sections touched) × 8 × 8 entries. */
+/** Sections whose effect lists are shared (a bound, like FRAMES' and PATHS'). */
+const EFFECT_SECTIONS = 4096;
+/** Bounded: at most EFFECT_SECTIONS × 8 × 8 entries. */
 const EFFECTS = new Map<number, Map<SectionStateValue, Map<SectionStateValue, readonly SectionEffect[]>>>();
 
 /** A trie of call paths already rendered, keyed by frame strings (cached hashes), so each path text exists once. */
@@ -90,5 +100,5 @@ function pathText(frames: readonly string[], depth: number, what: string): strin
 }
 
 function renderPath(frames: readonly string[], depth: number, what: string): string {
-  return depth ? `${frames.slice(0, depth).join(' → ')}: ${what}` : what;
+  return depth ? [frames.slice(0, depth).join(' → '), what].join(': ') : what; // flat strings, not cons trees
 }

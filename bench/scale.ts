@@ -1,0 +1,129 @@
+/**
+ * The `scale` part (issue 17 point 4): the scale workload (bench/generate_scale.ts: every root of
+ * the address space named, boot RAM low) recorded with memhp's log (recordScenario, default
+ * checkpoint interval) over 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and
+ * heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
+ * split like the `memory` part into checkpoints, outcomes, changes and the rest (steps, the live
+ * state). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
+ * the row says so. One run each (no median, --runs does not apply): a 10^6-step run takes minutes.
+ */
+import { createProfile, describeProfile } from '../kernel/index.js';
+import type { Profile } from '../kernel/index.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../log/index.js';
+import type { HotplugLog } from '../log/index.js';
+import { rootTableOf } from '../model/states.js';
+import { generateScaleWorkload, rootsNamed } from './generate_scale.js';
+import type { Workload } from './generate.js';
+import { fmtBytes, fmtMs, fmtUs, heapUsed, sink } from './measure.js';
+import { recordLogged } from './workloads.js';
+
+/** The target: 2^19 sections × 10^6 steps in at most this many bytes of heap. */
+export const SCALE_HEAP_TARGET = 2 ** 30;
+/** The target's step count. */
+export const SCALE_TARGET_STEPS = 1_000_000;
+
+/** Options of the scale part. */
+export interface ScaleBenchOptions {
+  /** Steps recorded on 4-level paging (2^19 sections). */
+  readonly steps4: number;
+  /** Steps recorded on 5-level paging (2^25 sections); 0 skips it. */
+  readonly steps5: number;
+  readonly seed: number;
+  readonly progress: (what: string) => void;
+}
+
+/** A verdict the driver prints. */
+export interface ScaleVerdict {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: string;
+}
+
+/** What one recording measured. */
+export interface ScaleRun {
+  readonly paging: 4 | 5;
+  readonly sections: number;
+  readonly steps: number;
+  readonly ms: number;
+  /** Heap retained by the log (bytes, gc'd, from before the workload was generated) and its parts. */
+  readonly heap: number;
+  /** The process's whole heap in use with the log alive (gc'd). */
+  readonly total: number;
+  readonly checkpoints: number;
+  readonly checkpointBytes: number;
+  readonly outcomeBytes: number;
+  readonly changeBytes: number;
+  readonly roots: number;
+  readonly rootsNamed: number;
+}
+
+/** Record the scale workload on 4- and 5-level paging; rows for the bench table and the heap verdict. */
+export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdicts: ScaleVerdict[]; notes: string[] } {
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const verdicts: ScaleVerdict[] = [];
+  for (const [paging, steps] of [
+    [4, opts.steps4],
+    [5, opts.steps5],
+  ] as const) {
+    if (steps <= 0) continue;
+    const profile = createProfile({ kernel: '5.3', paging });
+    const r = scaleRun(profile, steps, opts.seed, opts.progress);
+    notes.push(`scale ${paging}-level: ${describeProfile(profile)}; ${steps} steps (seed ${opts.seed}) named ${r.rootsNamed} of ${profile.geometry.NR_SECTION_ROOTS} roots, ${r.roots} allocated at the end`);
+    const extra = steps === SCALE_TARGET_STEPS ? '' : ` (×${(SCALE_TARGET_STEPS / steps).toFixed(1)} → 10^6 steps: ${fmtBytes((r.heap / steps) * SCALE_TARGET_STEPS)}, ${fmtMs((r.ms / steps) * SCALE_TARGET_STEPS)}; extrapolated per step)`;
+    const per = (b: number): string => `${fmtBytes(b / steps)}/step`;
+    rows.push([`scale ${paging}-level: 2^${Math.log2(r.sections)} sections × ${steps} steps`, `${fmtBytes(r.heap)} heap (process ${fmtBytes(r.total)}), ${per(r.heap)}; ${fmtMs(r.ms)} (${fmtUs((r.ms * 1000) / steps)}/step)${extra}`, '', '', paging === 4 ? `≤ 1 GiB at 10^6` : '']);
+    rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY})`, per(r.checkpointBytes), '', '', '']);
+    rows.push(['  outcomes', per(r.outcomeBytes), '', '', '']);
+    rows.push(['  changes (patches + inverse)', per(r.changeBytes), '', '', '']);
+    rows.push(['  steps, live state, rest', per(r.heap - r.checkpointBytes - r.outcomeBytes - r.changeBytes), '', '', '']);
+    if (paging === 4) {
+      const at = (r.heap / steps) * SCALE_TARGET_STEPS;
+      const how = steps === SCALE_TARGET_STEPS ? fmtBytes(at) : `${fmtBytes(at)} extrapolated from ${steps} steps`;
+      verdicts.push({ name: '2^19 sections × 10^6 steps ≤ 1 GiB heap', ok: at <= SCALE_HEAP_TARGET, value: how });
+    }
+  }
+  return { rows, verdicts, notes };
+}
+
+/** Generate and record `steps` steps of the scale workload under `profile`; measure time and retained heap. */
+export function scaleRun(profile: Profile, steps: number, seed: number, progress: (what: string) => void): ScaleRun {
+  const g = profile.geometry;
+  sink(undefined);
+  const before = heapUsed();
+  progress(`scale: generating ${steps} steps over 2^${Math.log2(g.NR_MEM_SECTIONS)} sections`);
+  let wl: Workload | undefined = generateScaleWorkload(g, { seed, steps });
+  const named = rootsNamed(g, wl).length;
+  progress(`scale: recording ${steps} steps (${g.PAGING_LEVELS}-level paging)`);
+  const t0 = performance.now();
+  const log: HotplugLog = recordLogged(profile, wl, DEFAULT_CHECKPOINT_EVERY);
+  const ms = performance.now() - t0;
+  // What the log keeps of the workload (ops, texts, sources) stays counted; the generator's arrays go.
+  wl = undefined;
+  const after = heapUsed();
+  const total = process.memoryUsage().heapUsed;
+  const checkpoints = log.checkpointCount;
+  log.evictCheckpoints();
+  const noCheckpoints = heapUsed();
+  for (const s of log.steps) (s as unknown as { outcome: unknown }).outcome = null;
+  const noOutcomes = heapUsed();
+  for (const s of log.steps) (s as unknown as { changes: unknown }).changes = null;
+  const noChanges = heapUsed();
+  const roots = rootTableOf(log.live).size;
+  sink(log);
+  sink(undefined);
+  return {
+    paging: g.PAGING_LEVELS ?? 4,
+    sections: g.NR_MEM_SECTIONS,
+    steps,
+    ms,
+    heap: after - before,
+    total,
+    checkpoints,
+    checkpointBytes: after - noCheckpoints,
+    outcomeBytes: noCheckpoints - noOutcomes,
+    changeBytes: noOutcomes - noChanges,
+    roots,
+    rootsNamed: named,
+  };
+}
