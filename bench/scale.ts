@@ -3,7 +3,7 @@
  * the address space named, boot RAM low) recorded with memhp's log (recordScenario, default
  * checkpoint interval) over 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and
  * heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
- * split like the `memory` part into checkpoints, outcomes, changes and the rest (steps, the live
+ * split like the `memory` part into checkpoints, the compressed blocks and the rest (the live
  * state). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
  * the row says so. One run each (no median, --runs does not apply): a 10^6-step run takes minutes.
  */
@@ -14,7 +14,7 @@ import type { HotplugLog } from '../log/index.js';
 import { rootTableOf } from '../model/states.js';
 import { generateScaleWorkload, rootsNamed } from './generate_scale.js';
 import type { Workload } from './generate.js';
-import { fmtBytes, fmtMs, fmtUs, heapUsed, sink } from './measure.js';
+import { fmtBytes, fmtMs, fmtUs, memoryUsed, sink } from './measure.js';
 import { recordLogged } from './workloads.js';
 
 /** The target: 2^19 sections × 10^6 steps in at most this many bytes of heap. */
@@ -51,8 +51,8 @@ export interface ScaleRun {
   readonly total: number;
   readonly checkpoints: number;
   readonly checkpointBytes: number;
-  readonly outcomeBytes: number;
-  readonly changeBytes: number;
+  /** The compressed blocks the log keeps its steps in (log/block.ts). */
+  readonly blockBytes: number;
   readonly roots: number;
   readonly rootsNamed: number;
 }
@@ -74,9 +74,8 @@ export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdict
     const per = (b: number): string => `${fmtBytes(b / steps)}/step`;
     rows.push([`scale ${paging}-level: 2^${Math.log2(r.sections)} sections × ${steps} steps`, `${fmtBytes(r.heap)} heap (process ${fmtBytes(r.total)}), ${per(r.heap)}; ${fmtMs(r.ms)} (${fmtUs((r.ms * 1000) / steps)}/step)${extra}`, '', '', paging === 4 ? `≤ 1 GiB at 10^6` : '']);
     rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY})`, per(r.checkpointBytes), '', '', '']);
-    rows.push(['  outcomes', per(r.outcomeBytes), '', '', '']);
-    rows.push(['  changes (patches + inverse)', per(r.changeBytes), '', '', '']);
-    rows.push(['  steps, live state, rest', per(r.heap - r.checkpointBytes - r.outcomeBytes - r.changeBytes), '', '', '']);
+    rows.push(['  steps: compressed blocks of 256', per(r.blockBytes), '', '', '']);
+    rows.push(['  open block, decoded blocks cached, live state, rest', per(r.heap - r.checkpointBytes - r.blockBytes), '', '', '']);
     if (paging === 4) {
       const at = (r.heap / steps) * SCALE_TARGET_STEPS;
       const how = steps === SCALE_TARGET_STEPS ? fmtBytes(at) : `${fmtBytes(at)} extrapolated from ${steps} steps`;
@@ -90,7 +89,7 @@ export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdict
 export function scaleRun(profile: Profile, steps: number, seed: number, progress: (what: string) => void): ScaleRun {
   const g = profile.geometry;
   sink(undefined);
-  const before = heapUsed();
+  const before = memoryUsed();
   progress(`scale: generating ${steps} steps over 2^${Math.log2(g.NR_MEM_SECTIONS)} sections`);
   let wl: Workload | undefined = generateScaleWorkload(g, { seed, steps });
   const named = rootsNamed(g, wl).length;
@@ -100,15 +99,12 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
   const ms = performance.now() - t0;
   // What the log keeps of the workload (ops, texts, sources) stays counted; the generator's arrays go.
   wl = undefined;
-  const after = heapUsed();
-  const total = process.memoryUsage().heapUsed;
+  const after = memoryUsed();
+  const total = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const checkpoints = log.checkpointCount;
   log.evictCheckpoints();
-  const noCheckpoints = heapUsed();
-  for (const s of log.steps) (s as unknown as { outcome: unknown }).outcome = null;
-  const noOutcomes = heapUsed();
-  for (const s of log.steps) (s as unknown as { changes: unknown }).changes = null;
-  const noChanges = heapUsed();
+  const noCheckpoints = memoryUsed();
+  const blockBytes = log.blocks.reduce((t, b) => t + b.byteLength, 0);
   const roots = rootTableOf(log.live).size;
   sink(log);
   sink(undefined);
@@ -121,8 +117,7 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
     total,
     checkpoints,
     checkpointBytes: after - noCheckpoints,
-    outcomeBytes: noCheckpoints - noOutcomes,
-    changeBytes: noOutcomes - noChanges,
+    blockBytes,
     roots,
     rootsNamed: named,
   };
