@@ -40,26 +40,26 @@ export interface DecodedBlock {
  * hash and gives those before the first that is incomplete or does not verify; an intact one all.
  */
 export function decodeBlock(buf: Uint8Array, salvage = false): DecodedBlock {
-  let text: string;
+  let text: Buffer;
   try {
     // A cut deflate stream still gives what it holds so far (Z_SYNC_FLUSH: no error at its end).
-    text = inflateRawSync(buf, { maxOutputLength: MAX_LOG_LINE_BYTES, ...(salvage ? { finishFlush: constants.Z_SYNC_FLUSH } : {}) }).toString('utf8');
+    text = inflateRawSync(buf, { maxOutputLength: MAX_LOG_LINE_BYTES, ...(salvage ? { finishFlush: constants.Z_SYNC_FLUSH } : {}) });
   } catch (e) {
     return { records: [], damage: `the block does not decompress (${e instanceof Error ? e.message : String(e)})` };
   }
+  // Cut at the bytes' newlines and decoded line by line (decoding the whole block as one string is 3× slower).
   const records: string[] = [];
   let crc = 0;
   let start = 0;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+  for (let nl = text.indexOf(10); nl >= 0; nl = text.indexOf(10, start)) {
     const tab = nl - RECORD_HASH_DIGITS - 1;
-    const json = text.slice(start, tab);
-    if (tab <= start || text.charCodeAt(tab) !== 9) return { records, damage: `record ${records.length} of the block has no hash` };
+    if (tab <= start || text[tab] !== 9) return { records, damage: `record ${records.length} of the block has no check value` };
     if (salvage) {
-      // An intact block was verified whole (its line's hash, or it never left memory).
-      crc = crc32(json, crc);
-      if (text.slice(tab + 1, nl) !== hex8(crc)) return { records, damage: `record ${records.length} of the block does not match its hash` };
+      // An intact block was verified whole (its frame's hash, or it never left memory).
+      crc = crc32(text.subarray(start, tab), crc);
+      if (text.toString('latin1', tab + 1, nl) !== hex8(crc)) return { records, damage: `record ${records.length} of the block does not match its check value` };
     }
-    records.push(json);
+    records.push(text.toString('utf8', start, tab));
     start = nl + 1;
   }
   if (start !== text.length) return { records, damage: `record ${records.length} of the block is incomplete` };

@@ -83,7 +83,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
   }
 
   for (const r of ts.rets) {
-    const outcome = log.steps[r.step]?.outcome;
+    const outcome = r.step >= 0 && r.step < log.length ? log.step(r.step).outcome : undefined;
     if (r.ret === null || outcome === undefined) continue;
     if (outcome.value !== null) {
       // pfn_valid / pfn_to_online_page: the guest module printed the answer as ret=0|1.

@@ -21,9 +21,9 @@ import type { ProfileRun, CellSection, CompareCell, ValueGroup, SectionField, Di
 export function compareRuns(runs: readonly ProfileRun[]): Comparison {
   const first = runs[0];
   if (!first) throw new Error('compareRuns: no run');
-  const n = first.log.steps.length;
+  const n = first.log.length;
   for (const r of runs) {
-    if (r.log.steps.length !== n) throw new Error(`compareRuns: ${r.profile.kernel} has ${r.log.steps.length} steps, ${first.profile.kernel} has ${n}`);
+    if (r.log.length !== n) throw new Error(`compareRuns: ${r.profile.kernel} has ${r.log.length} steps, ${first.profile.kernel} has ${n}`);
   }
   const kernels = runs.map((r) => r.profile.kernel);
   const sectionsCompared = runs.every((r) => sameSections(r.profile.geometry, first.profile.geometry));
@@ -88,7 +88,7 @@ export function sectionLabel(nrs: readonly number[]): string {
 const FIELDS: readonly SectionField[] = ['state', 'flags', 'usage', 'map', 'subsection_map', 'memmap'];
 
 function compareStep(runs: readonly ProfileRun[], kernels: readonly string[], seq: number, sectionsCompared: boolean, mixed: boolean): CompareStep {
-  const logSteps = runs.map((r) => r.log.steps[seq] as LogStep);
+  const logSteps = runs.map((r) => r.log.step(seq));
   const s0 = logSteps[0] as LogStep;
   const union = [...new Set(logSteps.flatMap((s) => s.outcome.sections.map((e) => e.nr)))].sort((a, b) => a - b);
   const cells = runs.map((r, i): CompareCell => {

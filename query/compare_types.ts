@@ -9,6 +9,10 @@ import type { LogStep, SectionDiff } from '../log/types.js';
 /** What compareRuns needs of a recorded log (HotplugLog has it). */
 export interface RecordedRun {
   readonly steps: readonly LogStep[];
+  /** Number of steps. */
+  readonly length: number;
+  /** Step `n` (a big log decodes only its block). */
+  step(n: number): LogStep;
   stateAt(n: number): KernelState;
 }
 

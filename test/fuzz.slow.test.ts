@@ -57,7 +57,7 @@ describe('fuzz harness self-test', () => {
 
   it('forgeLog re-chains an edited log so it verifies as an unchanged one', async () => {
     const log = join(OUT, 'seed.memhp');
-    expect((await cli(['record', join(ROOT, 'examples/partial-cycle.scn'), '-o', log])).code).toBe(0);
+    expect((await cli(['record', join(ROOT, 'examples/partial-cycle.scn'), '--format', '2', '-o', log])).code).toBe(0);
     const text = readFileSync(log, 'utf8');
     const forged = forgeLog(text, (lines) => {
       const rec = lines[2] as { text: string };

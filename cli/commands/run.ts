@@ -36,10 +36,11 @@ export function runRun(io: Io, args: InputArgValues & { file: string; json?: boo
   } else {
     const c = io.color;
     io.out(`${c.bold(`memhp ${command}`)} ${loaded.file} — ${describeProfile(loaded.profile)}\n`);
-    io.out(`${runRows(loaded.log.steps, c, args.verbose ?? false, { notes: onlineRemovalNotes(loaded.log) }).join('\n')}\n`);
-    const expects = loaded.log.steps.reduce((n, s) => n + s.expects.length, 0);
-    const warns = loaded.log.steps.reduce((n, s) => n + s.outcome.warnings.length, 0);
-    const hazards = loaded.log.steps.reduce((n, s) => n + s.outcome.hazards.length, 0);
+    const steps = loaded.log.steps;
+    io.out(`${runRows(steps, c, args.verbose ?? false, { notes: onlineRemovalNotes(loaded.log) }).join('\n')}\n`);
+    const expects = steps.reduce((n, s) => n + s.expects.length, 0);
+    const warns = steps.reduce((n, s) => n + s.outcome.warnings.length, 0);
+    const hazards = steps.reduce((n, s) => n + s.outcome.hazards.length, 0);
     const summary = `${loaded.log.length} steps, ${warns} warning(s), ${hazards} hazard(s), ${expects - failed.length}/${expects} expectations held`;
     io.out(`${failed.length ? c.red(summary) : summary}\n`);
   }

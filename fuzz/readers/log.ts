@@ -1,8 +1,9 @@
 /**
- * The `log` reader: log files recorded at start from examples/*.scn with `memhp record`, then
- * (1) one byte flipped — which every command must detect (a warning or exit 2, never a silent
- * exit 0), (2) mutated like any text, (3) forged: a record's JSON edited and the hash chain
- * computed again (fuzz/forge.ts), so only the reader's schema can refuse it.
+ * The `log` reader: log files recorded at start from examples/*.scn with `memhp record`, in
+ * format 2 (JSON lines) and format 3 (compact), then (1) one byte flipped — which every command
+ * must detect (a warning or exit 2, never a silent exit 0), (2) mutated like any bytes, (3) a
+ * format-2 log forged: a record's JSON edited and the hash chain computed again (fuzz/forge.ts),
+ * so only the reader's schema can refuse it.
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,16 +28,19 @@ function modeOf(variant: number): Mode {
 /** Record the examples into `ctx.baseDir` and make the log reader. */
 export async function logReader(ctx: ReaderContext): Promise<Reader> {
   mkdirSync(ctx.baseDir, { recursive: true });
-  const corpus: Array<{ name: string; bytes: Buffer; chained: boolean }> = [];
+  const corpus: Array<{ name: string; bytes: Buffer; chained: boolean; flippable: boolean }> = [];
   const quiet = { out: () => undefined, err: () => undefined, color: pc.createColors(false), readFile: readTextFile };
   for (const f of readdirSync(join(ctx.root, 'examples')).filter((n) => n.endsWith('.scn')).sort()) {
-    const out = join(ctx.baseDir, f.replace(/\.scn$/, '.memhp'));
-    const code = await runCli(['record', join(ctx.root, 'examples', f), '-o', out], quiet);
-    if (code > 1) throw new Error(`cannot record examples/${f} (exit ${code})`);
-    corpus.push({ name: `memhp record examples/${f}`, bytes: readFileSync(out), chained: true });
+    for (const format of ['2', '3']) {
+      const out = join(ctx.baseDir, f.replace(/\.scn$/, `.${format}.memhp`));
+      const code = await runCli(['record', join(ctx.root, 'examples', f), '--format', format, '-o', out], quiet);
+      if (code > 1) throw new Error(`cannot record examples/${f} (exit ${code})`);
+      corpus.push({ name: `memhp record examples/${f} --format ${format}`, bytes: readFileSync(out), chained: format === '2', flippable: true });
+    }
   }
-  corpus.push({ name: 'test/fixtures/format1-partial-cycle.memhp', bytes: readFileSync(join(ctx.root, 'test/fixtures/format1-partial-cycle.memhp')), chained: false });
+  corpus.push({ name: 'test/fixtures/format1-partial-cycle.memhp', bytes: readFileSync(join(ctx.root, 'test/fixtures/format1-partial-cycle.memhp')), chained: false, flippable: false });
   const chained = corpus.flatMap((c, i) => (c.chained ? [i] : []));
+  const flippable = corpus.flatMap((c, i) => (c.flippable ? [i] : []));
   const others = corpus.map((c) => c.bytes);
   const commands = [...INPUT_COMMANDS, { argv: ['diff', '%F', '%F'], oracle: 'none' as const }];
   return {
@@ -44,7 +48,7 @@ export async function logReader(ctx: ReaderContext): Promise<Reader> {
     draw(rng: Rng) {
       const variant = rng.int(2 ** 31);
       const mode = modeOf(variant);
-      if (mode === 'flip') return { base: chained[rng.int(chained.length)] ?? 0, steps: [{ kind: 'flip', seed: rng.int(2 ** 31) }], variant };
+      if (mode === 'flip') return { base: flippable[rng.int(flippable.length)] ?? 0, steps: [{ kind: 'flip', seed: rng.int(2 ** 31) }], variant };
       return { base: mode === 'forge' ? (chained[rng.int(chained.length)] ?? 0) : rng.int(corpus.length), steps: mode === 'mutate' ? drawSteps(rng) : [], variant };
     },
     materialize(c: FuzzCase, dir: string): Materialized {
