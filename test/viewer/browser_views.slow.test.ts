@@ -105,7 +105,7 @@ describe('memhp view in Chromium', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // a 10^5-step log recorded twice (here and by the server) and walked by blame: minutes on a loaded machine
 
   it('the URL hash round-trips: opening a URL restores exactly that view, and a changed view opens again the same', async () => {
     const hash = '#step=4&section=96&diff=1..4&kind=__remove_pages&outcome=hazard';
