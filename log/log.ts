@@ -231,7 +231,7 @@ export class HotplugLog {
     let state = below < 0 ? undefined : this.checkpoints_.get(below);
     let start = below + 1;
     // A loaded log's file checkpoint between the cached one and base saves replaying from it.
-    const stored = this.storedAtOrBefore(base);
+    const stored = this.stored_(base);
     if (stored !== null && stored.n > below) {
       state = stored.state;
       start = stored.n + 1;
@@ -240,11 +240,6 @@ export class HotplugLog {
     for (let i = start; i <= base; i++) state = this.applyStep(state, i);
     this.patchApplications_ += base + 1 - start;
     return state;
-  }
-
-  /** The file checkpoint at or before step n, if the log was loaded with some. */
-  private storedAtOrBefore(n: number): { n: number; state: KernelState } | null {
-    return this.stored_(n);
   }
 }
 

@@ -1,9 +1,7 @@
 /** Record a scenario into a log: boot as step 0, then one step per operation, expectations checked. */
-import type { Operation, SourceLoc } from '../kernel/operation.js';
 import type { Scenario, ScenarioStep } from '../inputs/types.js';
 import { bootState, step } from '../model/model.js';
-import type { StepResult } from '../model/model.js';
-import type { InjectedFailure, KernelState, Outcome, Profile } from '../kernel/types.js';
+import type { InjectedFailure, KernelState, Profile } from '../kernel/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';

@@ -18,27 +18,13 @@ import type { HotplugLog } from '../log/index.js';
 import { stepRecord } from '../log/serialize.js';
 import { scenarioArb } from './helpers/arbitraries.js';
 import { scenarioStep } from './helpers/scenario_build.js';
+import { edited } from './helpers/fork_edit.js';
 import { cli, spawnCli } from './helpers/cli.js';
 
 const profile = createProfile({ kernel: '5.3' });
 const dir = mkdtempSync(join(tmpdir(), 'memhp-fork-'));
 const EXAMPLE = 'examples/partial-cycle.scn';
 
-/** The edited list of operations (the fork's semantics spelled out independently of query/fork.ts). */
-function edited(steps: readonly ScenarioStep[], at: number, e: ForkEdit): ScenarioStep[] {
-  const out: ScenarioStep[] = [];
-  steps.forEach((st, i) => {
-    const seq = i + 1;
-    if (e.kind === 'insert' && seq === at + 1) out.push(e.op);
-    if (e.kind !== 'insert' && seq === e.step) {
-      if (e.kind === 'replace') out.push(e.op);
-      return;
-    }
-    out.push(st);
-  });
-  if (e.kind === 'insert' && at === steps.length) out.push(e.op);
-  return out;
-}
 
 function expectSameSteps(a: HotplugLog, b: HotplugLog, from: number, to: number): void {
   for (let i = from; i <= to; i++) {

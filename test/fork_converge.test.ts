@@ -18,25 +18,11 @@ import type { HotplugLog } from '../log/index.js';
 import { generateWorkload } from '../bench/generate.js';
 import { scenarioArb } from './helpers/arbitraries.js';
 import { scenarioStep } from './helpers/scenario_build.js';
+import { edited } from './helpers/fork_edit.js';
 
 const newest = createProfile();
 const v53 = createProfile({ kernel: '5.3' });
 
-/** The edited list of operations, spelled out independently of query/fork.ts. */
-function edited(steps: readonly ScenarioStep[], at: number, e: ForkEdit): ScenarioStep[] {
-  const out: ScenarioStep[] = [];
-  steps.forEach((st, i) => {
-    const seq = i + 1;
-    if (e.kind === 'insert' && seq === at + 1) out.push(e.op);
-    if (e.kind !== 'insert' && seq === e.step) {
-      if (e.kind === 'replace') out.push(e.op);
-      return;
-    }
-    out.push(st);
-  });
-  if (e.kind === 'insert' && at === steps.length) out.push(e.op);
-  return out;
-}
 
 /** Fork `s`'s log and record the edited scenario afresh; every step must agree. Returns how many steps the fork reused. */
 function forkMatchesRerun(profile: Profile, s: Scenario, at: number, edit: ForkEdit, k: number): number {
