@@ -8,7 +8,9 @@
  *              unlimited). The reducer is step(): the action carries the operation and its injected
  *              failures; the initial state is the boot state. Jump = `jumpToState(i)` then
  *              `getState()`; skipping an action = `toggleAction(id)`, which recomputes every later
- *              state through the reducer.
+ *              state through the reducer. A recording too long to dispatch action by action (its
+ *              bookkeeping is quadratic) is built whole with `importState(actions)`: the same
+ *              lifted state (every action lifted, every state computed by the reducer), in one pass.
  *   immer    — the naive log in twenty lines: each step `produceWithPatches(prev, () => step(…).state)`
  *              (immer's default instance: patches on, auto-freeze on), an array of
  *              `{ state, patches, inversePatches }`. step() already returns a new state, so the
@@ -44,8 +46,7 @@ export type DevToolsStore = Store<KernelState, StepAction> & { liftedStore: Lift
  * many steps the store holds.
  */
 export function recordDevTools(profile: Profile, boot: KernelState, steps: readonly ScenarioStep[], budgetMs = Infinity): { store: DevToolsStore; recorded: number } {
-  const reducer = (state: KernelState = boot, action: StepAction): KernelState => (action.type === 'step' ? step(profile, state, action.op, action.inject).state : state);
-  const store = legacy_createStore(reducer, boot, instrument<KernelState, StepAction>()) as unknown as DevToolsStore;
+  const store = legacy_createStore(devToolsReducer(profile, boot), boot, instrument<KernelState, StepAction>()) as unknown as DevToolsStore;
   const deadline = performance.now() + budgetMs;
   let recorded = 0;
   for (const s of steps) {
@@ -54,6 +55,18 @@ export function recordDevTools(profile: Profile, boot: KernelState, steps: reado
     if ((recorded & 255) === 0 && performance.now() > deadline) break;
   }
   return { store, recorded };
+}
+
+/**
+ * The store recordDevTools would hold after every step, built in one pass: instrument's
+ * IMPORT_STATE of the action list lifts each action and computes every state through the reducer
+ * (what dispatching them one by one keeps, without its per-action array copies).
+ */
+export function importDevTools(profile: Profile, boot: KernelState, steps: readonly ScenarioStep[]): DevToolsStore {
+  const store = legacy_createStore(devToolsReducer(profile, boot), boot, instrument<KernelState, StepAction>()) as unknown as DevToolsStore;
+  const actions: StepAction[] = steps.map((s) => ({ type: 'step', op: s.op, inject: s.inject }));
+  store.liftedStore.dispatch(ActionCreators.importState<KernelState, StepAction, null>(actions));
+  return store;
 }
 
 /** The state after step `i` (0 = boot): jump there, read the store's state. */
@@ -74,6 +87,11 @@ export function devToolsActionId(store: DevToolsStore, i: number, op: Operation)
 export function toggleDevTools(store: DevToolsStore, id: number): KernelState {
   store.liftedStore.dispatch(ActionCreators.toggleAction(id));
   return store.getState();
+}
+
+/** memhp's step() as a Redux reducer over `boot`. */
+function devToolsReducer(profile: Profile, boot: KernelState): (state: KernelState | undefined, action: StepAction) => KernelState {
+  return (state = boot, action) => (action.type === 'step' ? step(profile, state, action.op, action.inject).state : state);
 }
 
 /** One entry of the naive immer log. */
