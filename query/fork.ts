@@ -64,8 +64,9 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
   let orig = at; // the original step whose state the Divergence compares with
   let reused = 0;
   // Steps that keep no compact changes (not RecordedStep) give nothing to compare with: run them all.
+  // A compact log holds RecordedSteps only (HotplugLog.compact): no need to decode every step to know.
   let comparable = true;
-  for (let i = at + 1; i <= last && comparable; i++) comparable = log.step(i) instanceof RecordedStep;
+  if (!log.compact) for (let i = at + 1; i <= last && comparable; i++) comparable = log.step(i) instanceof RecordedStep;
   for (let k = 0; k < src.count; ) {
     const from = src.of(k);
     if (comparable && from !== null) {
