@@ -45,14 +45,12 @@ export function* logCompactFrames(log: HotplugLog, meta: LogMeta, opts: Serializ
   const blocks = log.blocks;
   for (let b = 0; b < blocks.length; b++) {
     const seq = b * BLOCK_STEPS;
-    if (seq > 0 && seq % STATE_EVERY === 0) yield w.state(seq - 1, log.stateAt(seq - 1));
-    yield w.frame(FRAME_BLOCK, seq, BLOCK_STEPS, blocks[b] as Uint8Array);
+    yield* w.block(seq, BLOCK_STEPS, blocks[b] as Uint8Array, () => log.stateAt(seq - 1));
   }
   const open = log.openSteps;
   if (open.length > 0) {
     const seq = blocks.length * BLOCK_STEPS;
-    if (seq > 0 && seq % STATE_EVERY === 0) yield w.state(seq - 1, log.stateAt(seq - 1));
-    yield w.frame(FRAME_BLOCK, seq, open.length, encodeBlock(open.map((s) => encodeRecord(s as RecordedStep, log.fileNumber(s.source.file)))));
+    yield* w.block(seq, open.length, encodeBlock(open.map((s) => encodeRecord(s as RecordedStep, log.fileNumber(s.source.file)))), () => log.stateAt(seq - 1));
   }
 }
 
@@ -78,16 +76,12 @@ export function* compactFrames(profile: Profile, checkpointEvery: number, count:
     records.push(encodeRecord(step, file));
     last = state;
     if (records.length === BLOCK_STEPS) {
-      if (first > 0 && first % STATE_EVERY === 0 && before !== null) yield w.state(first - 1, before);
-      yield w.frame(FRAME_BLOCK, first, records.length, encodeBlock(records));
+      yield* w.block(first, records.length, encodeBlock(records), () => before);
       records = [];
     }
   }
   if (n !== count) throw new RangeError(`compactFrames: ${n} steps, the header announces ${count}`);
-  if (records.length > 0) {
-    if (first > 0 && first % STATE_EVERY === 0 && before !== null) yield w.state(first - 1, before);
-    yield w.frame(FRAME_BLOCK, first, records.length, encodeBlock(records));
-  }
+  if (records.length > 0) yield* w.block(first, records.length, encodeBlock(records), () => before);
 }
 
 /** The source files of a scenario's steps in the order a log records them (boot first). */
@@ -135,8 +129,13 @@ class FrameWriter {
     return out;
   }
 
-  /** The state frame of the state after step `seq`. */
-  state(seq: number, state: KernelState): Buffer {
-    return this.frame(FRAME_STATE, seq, 0, deflateRawSync(JSON.stringify(state), { level: 6 }));
+  /**
+   * The frames of a block of `count` steps from step `first`: the block frame, preceded by the state
+   * frame of the state before it (`before()`) when the block starts at a positive multiple of STATE_EVERY.
+   */
+  *block(first: number, count: number, payload: Uint8Array, before: () => KernelState | null): Generator<Buffer> {
+    const state = first > 0 && first % STATE_EVERY === 0 ? before() : null;
+    if (state !== null) yield this.frame(FRAME_STATE, first - 1, 0, deflateRawSync(JSON.stringify(state), { level: 6 }));
+    yield this.frame(FRAME_BLOCK, first, count, payload);
   }
 }
