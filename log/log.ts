@@ -153,7 +153,8 @@ export class HotplugLog {
     const len = this.length;
     if (!Number.isInteger(n) || n < 0 || n >= len) throw new RangeError(len ? `no step ${n} (the log has steps 0..${len - 1})` : `no step ${n} (the log is empty)`);
     const sealed = this.blocks_.length * BLOCK_STEPS;
-    if (this.plain_ || n >= sealed) return this.tail_[this.plain_ ? n : n - sealed] as LogStep;
+    // The steps after the sealed blocks are objects (a plain log's from the first that was not a RecordedStep).
+    if (n >= sealed) return this.tail_[n - sealed] as LogStep;
     const b = Math.floor(n / BLOCK_STEPS);
     let steps = this.decoded_.get(b);
     if (steps === undefined) {

@@ -13,6 +13,7 @@ import { BLOCK_STEPS, decodeBlock } from '../log/block.js';
 import { applyChanges } from '../log/apply_changes.js';
 import { applyPatches } from '../log/log.js';
 import type { RecordedStep } from '../log/record.js';
+import type { LogStep } from '../log/types.js';
 import type { KernelState } from '../kernel/types.js';
 import { generateWorkload } from '../bench/generate.js';
 import { scenarioArb } from './helpers/arbitraries.js';
@@ -83,5 +84,21 @@ describe('a log in compressed blocks (fast-check)', () => {
       lastCount = part.records.length;
     }
     expect(decodeBlock(block, true)).toStrictEqual(whole);
+  });
+
+  it('a log given a step that is no RecordedStep after sealed blocks still reads every step where it was', () => {
+    const wl = generateWorkload(g, { seed: 11, steps: BLOCK_STEPS + 40, firstSection: 16, sections: 64 });
+    const log = recordScenario(wl.scenario, profile);
+    const sealed = log.blocks.length * BLOCK_STEPS;
+    expect(sealed).toBe(BLOCK_STEPS);
+    const last = log.step(log.length - 1);
+    // The same step as a plain object: the log keeps steps as objects from here on.
+    const plain: LogStep = { seq: log.length, source: last.source, text: last.text, op: last.op, inject: last.inject, outcome: last.outcome, expects: last.expects, patches: [], inversePatches: [] };
+    log.append(plain, log.live);
+    expect(log.compact).toBe(false);
+    expect(log.step(0).seq).toBe(0);
+    expect(log.step(sealed - 1).seq).toBe(sealed - 1);
+    expect(log.step(sealed).seq).toBe(sealed);
+    expect(log.step(log.length - 1)).toBe(plain);
   });
 });
