@@ -93,7 +93,12 @@ export class HotplugLog {
     return this.blocks_.length * BLOCK_STEPS + this.tail_.length;
   }
 
-  /** Every step, oldest first, decoded into a new array (a walk over a big log is cheaper with step(n)). */
+  /** Steps `from` to `to` (default: all), in order, decoded a block at a time: what a walk over a big log should use. */
+  *walk(from = 0, to: number = this.length - 1): Generator<LogStep> {
+    for (let i = Math.max(0, from); i <= to && i < this.length; i++) yield this.step(i);
+  }
+
+  /** Every step, oldest first, decoded into a new array (holds them all at once: walk() does not). */
   get steps(): readonly LogStep[] {
     const out: LogStep[] = [];
     const n = this.length;

@@ -80,7 +80,7 @@ export function sectionTid(nr: number): number {
 /** The sections an operation touched (step 0, boot, excluded), ascending. */
 export function touchedSections(log: HotplugLog): number[] {
   const seen = new Set<number>();
-  for (const s of log.steps) if (s.seq > 0) for (const e of s.outcome.sections) seen.add(e.nr);
+  for (const s of log.walk(1)) for (const e of s.outcome.sections) seen.add(e.nr);
   return [...seen].sort((a, b) => a - b);
 }
 
@@ -129,8 +129,7 @@ export function isPresentState(s: SectionStateValue): boolean {
 export function presentCounts(log: HotplugLog): number[] {
   let n = listSections(log.stateAt(0)).filter((ms) => isPresentState(ms.machine)).length;
   const out = [n];
-  for (const s of log.steps) {
-    if (s.seq === 0) continue;
+  for (const s of log.walk(1)) {
     for (const e of s.outcome.sections) n += Number(isPresentState(e.after)) - Number(isPresentState(e.before));
     out.push(n);
   }
@@ -152,7 +151,7 @@ export function pathFrames(path: string): Array<{ name: string; result: string |
 }
 
 /** Each step's timestamp in a recorded trace (seconds, as ftrace printed it), read from its source line in `text`, the text of the trace file `file`; steps read from elsewhere are left out. */
-export function traceTimestamps(steps: readonly LogStep[], file: string, text: string): Map<number, number> {
+export function traceTimestamps(steps: Iterable<LogStep>, file: string, text: string): Map<number, number> {
   const lines = text.split('\n');
   const out = new Map<number, number>();
   for (const s of steps) {
@@ -177,7 +176,7 @@ export function* perfettoEvents(log: HotplugLog, meta: PerfettoMeta): Generator<
     yield { name: 'thread_sort_index', ph: 'M', pid: SECTIONS_PID, tid: sectionTid(nr), ts: 0, args: { sort_index: nr } };
   }
   const counts = presentCounts(log);
-  for (const s of log.steps) {
+  for (const s of log.walk()) {
     for (const e of stepEvents(s, meta.traceTimes?.get(s.seq))) yield e;
     const n = counts[s.seq] ?? 0;
     if (s.seq === 0 || n !== counts[s.seq - 1]) yield { name: PRESENT_COUNTER, ph: 'C', pid: CALLS_PID, tid: CALLS_TID, ts: (s.seq + 1) * STEP_US, args: { [PRESENT_SERIES]: n } };

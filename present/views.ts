@@ -52,7 +52,7 @@ export function viewInfo(src: ViewSource): ViewInfo {
   const kinds = ['boot'];
   const kindIndex = new Map<string, number>([['boot', 0]]);
   const mismatchSteps = new Set((src.check?.mismatches ?? []).map((m) => m.step));
-  const summary = main.log.steps.map((s) => {
+  const summary = Array.from(main.log.walk(), (s) => {
     const kind = s.op?.kind ?? 'boot';
     let k = kindIndex.get(kind);
     if (k === undefined) {

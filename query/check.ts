@@ -69,7 +69,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
     e.kernel.push(w.text ?? '');
     byStep.set(step, e);
   }
-  for (const s of log.steps) {
+  for (const s of log.walk()) {
     const e = byStep.get(s.seq);
     const model = s.outcome.warnings.map((w) => w.text);
     if (!e && model.length === 0) continue;
@@ -100,21 +100,21 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
 
   // A step where the kernel or the model died: one field, the oops's first line and RIP function.
   const crashed = new Set<number>();
-  log.steps.forEach((s, i) => {
-    if (i === 0) return;
+  for (const s of log.walk(1)) {
+    const i = s.seq;
     const kernel = ts.crashes.find((c) => c.step === i) ?? null;
     const model = oopsOf(s.outcome);
-    if (kernel === null && model === null) return;
+    if (kernel === null && model === null) continue;
     crashed.add(i);
     fieldsCompared++;
     const k = kernel === null ? 'none' : oopsText(kernel);
     const m = model === null ? 'none' : oopsText(model);
     if (k !== m) mismatches.push({ step: i, source: kernel?.source ?? s.source, section: null, field: 'crash', model: m, kernel: k });
-  });
+  }
 
   // The nested calls of each step (sparse_add_section …, with their returns), where the trace probed them.
-  log.steps.forEach((s, i) => {
-    if (i === 0) return;
+  for (const s of log.walk(1)) {
+    const i = s.seq;
     let kernel = ts.subcalls[i - 1] ?? [];
     let model = subCalls(s.outcome).filter((c) => ts.probed.has(c.fn));
     if (crashed.has(i)) {
@@ -124,7 +124,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       kernel = kernel.slice(0, n);
       model = model.slice(0, n);
     }
-    if (kernel.length === 0 && model.length === 0) return;
+    if (kernel.length === 0 && model.length === 0) continue;
     fieldsCompared++;
     const k = kernel.map(callText);
     const m = model.map(callText);
@@ -137,7 +137,7 @@ export function checkTrace(ts: TraceScenario, profile: Profile, warns: readonly 
       const source = (sameCall ? differs.exit : null) ?? differs?.source ?? kernel[kernel.length - 1]?.source ?? s.source;
       mismatches.push({ step: i, source, section: null, field: 'calls', model: m.join(', ') || 'none', kernel: k.join(', ') || 'none' });
     }
-  });
+  }
 
   for (const snap of ts.snapshots) {
     const state = log.stateAt(snap.afterStep);

@@ -127,7 +127,7 @@ function totals(r: ProfileRun): ProfileTotals {
   let hazards = 0;
   let expects = 0;
   let expectsHeld = 0;
-  for (const s of r.log.steps) {
+  for (const s of r.log.walk()) {
     warnings += s.outcome.warnings.length;
     hazards += s.outcome.hazards.length;
     expects += s.expects.length;

@@ -8,7 +8,8 @@ import type { LogStep, SectionDiff } from '../log/types.js';
 
 /** What compareRuns needs of a recorded log (HotplugLog has it). */
 export interface RecordedRun {
-  readonly steps: readonly LogStep[];
+  /** Steps `from` to `to` (default: all), in order. */
+  walk(from?: number, to?: number): Iterable<LogStep>;
   /** Number of steps. */
   readonly length: number;
   /** Step `n` (a big log decodes only its block). */

@@ -44,6 +44,10 @@ describe('a log in compressed blocks (fast-check)', () => {
           expect(data(log.step(n) as RecordedStep)).toStrictEqual(data(m.step));
           expect(log.stateAt(n)).toStrictEqual(m.state);
         }
+        // A walk yields the same steps, in order, within its bounds.
+        const mid = Math.floor(made.length / 2);
+        expect(Array.from(log.walk(mid), (s) => data(s as RecordedStep))).toStrictEqual(made.slice(mid).map((m) => data(m.step)));
+        expect(Array.from(log.walk(1, mid), (s) => s.seq)).toStrictEqual(made.slice(1, mid + 1).map((m) => m.step.seq));
         log.evictCheckpoints();
         const last = made.length - 2;
         expect(log.stateAt(last)).toStrictEqual((made[last] as { state: KernelState }).state);

@@ -37,7 +37,7 @@ export async function runExport(io: Io, args: InputArgValues & { file: string; f
   if (args.output === '') throw new UserError('E_USAGE', `-o needs a file name for 'export'`, [], 'leave out -o to write to stdout');
   const loaded = loadInput(io, args.file, loadOptions(args));
   const t = loaded.trace;
-  const traceTimes = t === undefined ? undefined : traceTimestamps(loaded.log.steps, t.file, t.text);
+  const traceTimes = t === undefined ? undefined : traceTimestamps(loaded.log.walk(1), t.file, t.text);
   const lines = perfettoLines(loaded.log, { input: args.file, memhpVersion: MEMHP_VERSION, ...(traceTimes === undefined ? {} : { traceTimes }) });
   if (args.output === undefined) {
     let chunk = '';

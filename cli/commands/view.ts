@@ -94,7 +94,7 @@ function traceExtras(loaded: Loaded, t: LoadedTrace): { check: ViewSource['check
     snapshots: res.snapshots,
     mismatches: res.mismatches.map((m) => ({ step: m.step, line: m.source.line, section: m.section, field: m.field, model: m.model, kernel: m.kernel, raw: rawWords(loaded, t, m) })),
   };
-  const lines = loaded.log.steps.slice(1).map((s) => s.source.line);
+  const lines = Array.from(loaded.log.walk(1), (s) => s.source.line);
   const iomemAt = t.snapshots
     .flatMap((snap) => (snap.iomem.length > 0 && snap.begin !== null ? [{ line: snap.begin.line, label: snap.label, resources: snap.iomem }] : []))
     .map((snap) => ({ step: lines.filter((l) => l < snap.line).length, label: snap.label, resources: snap.resources }))
