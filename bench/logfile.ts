@@ -21,6 +21,7 @@ import type { LogStep } from '../log/types.js';
 import { generateWorkload } from './generate.js';
 import type { Workload, WorkloadOptions } from './generate.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, memoryUsed, sink, timeRuns } from './measure.js';
+import type { Verdict } from './measure.js';
 import { mulberry32 } from '../verify/prng.js';
 import { bareRun, runBare } from './workloads.js';
 
@@ -29,13 +30,6 @@ export interface LogfileBenchOptions {
   readonly workload: WorkloadOptions;
   readonly seeks: number;
   readonly k: number;
-}
-
-/** A target's verdict: its name, whether it holds, the value measured. */
-export interface Verdict {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly value: string;
 }
 
 /** Targets of this part. */

@@ -8,6 +8,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { widest } from '../present/widest.js';
 
+/** A target's verdict as a part returns it: its name, whether it holds, the value measured, the command that reproduces it (when the part says). */
+export interface Verdict {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: string;
+  readonly command?: string;
+}
+
 /** A full collection, or undefined when the runtime gives none. */
 export const gc: (() => void) | undefined = obtainGc();
 

@@ -34,6 +34,7 @@ import { mulberry32 } from '../verify/prng.js';
 import { DEFAULT_WORKLOAD, generateWorkload } from './generate.js';
 import type { Workload } from './generate.js';
 import { fmtBytes, fmtMs, fmtRatio, fmtUs, median, memoryUsed, settle, sink } from './measure.js';
+import type { Verdict } from './measure.js';
 import { devToolsActionId, dropImmer, importDevTools, jumpDevTools, recordDevTools, recordImmer, toggleDevTools } from './peer_logs.js';
 import type { DevToolsStore, ImmerEntry } from './peer_logs.js';
 import { recordLogged } from './workloads.js';
@@ -45,14 +46,6 @@ const CAP_MS = 10_000;
 /** The DevTools store stops recording after this long (its recording is quadratic: 3·10^4 steps took 123 s on 2 cores). */
 const DEVTOOLS_BUDGET_MS = 60_000;
 const TARGETS = { record: 3, memory: 1 / 3, fork: 10, seek: 10 } as const;
-
-/** A verdict of this part: what, pass, the measured value, the command reproducing it. */
-export interface PeerVerdict {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly value: string;
-  readonly command: string;
-}
 
 /** Options of the peers part. */
 export interface PeerOptions {
@@ -67,9 +60,9 @@ export interface PeerOptions {
 }
 
 /** Rows for the bench table and one verdict per target and size. */
-export function benchPeers(o: PeerOptions): { rows: string[][]; verdicts: PeerVerdict[] } {
+export function benchPeers(o: PeerOptions): { rows: string[][]; verdicts: Verdict[] } {
   const rows: string[][] = [];
-  const verdicts: PeerVerdict[] = [];
+  const verdicts: Verdict[] = [];
   const command = `node dist/bench/run.js --only peers --seed ${o.seed} --runs ${o.runs} --seeks ${o.seeks} --k ${o.k} --no-report`;
   for (const n of o.sizes ?? PEER_SIZES) {
     const wl = generateWorkload(o.profile.geometry, { ...DEFAULT_WORKLOAD, steps: n, seed: o.seed });
