@@ -76,7 +76,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
       opts.progress(`check: CPU time of 1 worker on ${runs.length} runs${when}`);
       settle();
       const c0 = process.cpuUsage();
-      sink(await checkRuns(runs, {}, { jobs: 1, threads: true, color: false, ...(workerUrl ? { workerUrl } : {}) }));
+      sink(await checkRuns(runs, {}, { jobs: 1, workersOnly: true, color: false, ...(workerUrl ? { workerUrl } : {}) }));
       const c = process.cpuUsage(c0);
       if (round > 0) (cpu[h] as number[]).push((c.user + c.system) / 1000);
     }
@@ -111,7 +111,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
 /** Check `corpus` one way; the outcomes as text, to compare the ways. */
 async function checkWay(root: string, corpus: readonly string[], way: Way, workerUrl: URL | undefined): Promise<string> {
   if (way.how !== 'process') {
-    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.how === 'threads', color: false, ...(workerUrl ? { workerUrl } : {}) });
+    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, workersOnly: way.how === 'threads', color: false, ...(workerUrl ? { workerUrl } : {}) });
     sink(outcomes);
     return summary(outcomes);
   }
