@@ -1,6 +1,6 @@
 /**
  * `memhp check RUN…` of several runs (or a corpus of run directories, cli/check_corpus.ts): every
- * run checked in-process or on worker threads (cli/check_pool.ts), then one summary table (run,
+ * run checked in this thread and, with --jobs N ≥ 2, N − 1 worker threads (cli/check_pool.ts), then one summary table (run,
  * kernel, steps, sections, fields compared, mismatches, verdict) and a total line, or with --json
  * one document. Each run's stderr lines follow in the order of the runs; an error in one run is
  * its row and does not stop the others. Exit status: the highest of the runs' (0 when all agree).
