@@ -1,29 +1,33 @@
 /**
  * Bench part `check`: `memhp check` of a corpus of the real recorded runs of test/fixtures (traces,
- * capture, formats, verify runs: 44 runs today, 0.5–10 KiB traces), each listed again in turn until
- * there are --check-runs of them (default CHECK_CORPUS_RUNS), checked as a user runs it: whole
- * `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle; --jobs 2 is the
- * process's own thread and one worker, dist/bundle/check_worker.js, taking runs from one shared
- * queue; --jobs 1 starts no worker). The target compares those two processes. For reference, in this
- * process through the CLI's own code (cli/check_pool.ts checkRuns): the corpus on one and on two
- * worker threads alone (each started cold, this thread checking nothing), and in this thread once
- * warm (what a run costs when nothing is left to load or compile). Rounds interleave the ways, a gc
- * and a short settle before each; medians of --runs rounds after one untimed. What the machine gives
- * two threads at the time (other work shares its cores) is measured too: the same CPU-bound loop on
- * two threads vs one; and the speed-up two idle cores would give, from the CPU time of one worker on
- * the corpus and on half of it. Each thread pays its own start (Node's worker bootstrap, loading the
- * bundle, filling V8's compiled code and memhp's caches: ~0.5–1 s of CPU against ~7–12 ms a warm run),
- * so a corpus needs a few hundred runs before two threads approach twice one.
+ * capture, formats, verify runs: 44 runs today, traces of 0.5–140 KiB, 3 MiB in all), each listed
+ * again in turn until there are --check-runs of them (default CHECK_CORPUS_RUNS), checked as a user
+ * runs it: whole `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle;
+ * --jobs 2 is the process's own thread and one worker, dist/bundle/check_worker.js, taking runs
+ * from one shared queue; --jobs 1 starts no worker). The target compares those two processes; the
+ * same two with V8's default tiering (MEMHP_CHECK_DEFAULT_TIERING=1) show what cli/check_many.ts's
+ * interrupt budget gives. For reference, in this process through the CLI's own code
+ * (cli/check_pool.ts checkRuns, V8's default tiering): the corpus on one and on two worker threads
+ * alone (each started cold, this thread checking nothing), and in this thread once warm (what a run
+ * costs when nothing is left to load or compile). Rounds interleave the ways, a gc and a short
+ * settle before each; medians of --runs rounds after one untimed. What the machine gives two
+ * threads at the time (other work shares its cores) is measured too: the same CPU-bound loop on two
+ * threads vs one; and the speed-up two idle cores would give, from the CPU time of a
+ * `memhp check --jobs 1` process on the corpus and on half of it (Linux: /proc/self/stat). Each
+ * thread pays its own start (Node's worker bootstrap, loading the bundle, compiling and optimizing
+ * memhp's code, filling its caches: ~0.5–1 s of CPU against ~5–12 ms a warm run), so a corpus needs
+ * a few hundred runs before two threads approach twice one.
  * Target: the corpus checked by `memhp check --jobs 2` ≥ 1.7× faster than by `--jobs 1`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runsOf } from '../cli/check_corpus.js';
 import { checkRuns } from '../cli/check_pool.js';
 import type { RunOutcome } from '../cli/check_outcome.js';
+import { CHECK_INTERRUPT_BUDGET } from '../cli/check_many.js';
 import { fmtMs, fmtRatio, median, settle, sink } from './measure.js';
 
 /** The speed-up two workers must reach over one. */
@@ -41,11 +45,15 @@ interface Way {
   readonly jobs: number;
   /** process: node bin/memhp.js check --jobs N; workers: checkRuns on N worker threads alone; in-thread: checkRuns in this thread. */
   readonly how: 'process' | 'workers' | 'in-thread';
+  /** The process with V8's default tiering (MEMHP_CHECK_DEFAULT_TIERING=1, cli/check_many.ts CHECK_INTERRUPT_BUDGET): the comparison before the tuning. */
+  readonly defaultTiering?: boolean;
 }
 
 const WAYS: readonly Way[] = [
   { label: 'memhp check --jobs 1 (process)', jobs: 1, how: 'process' },
   { label: 'memhp check --jobs 2 (process)', jobs: 2, how: 'process' },
+  { label: 'memhp check --jobs 1, V8 default tiering', jobs: 1, how: 'process', defaultTiering: true },
+  { label: 'memhp check --jobs 2, V8 default tiering', jobs: 2, how: 'process', defaultTiering: true },
   { label: '1 worker thread alone', jobs: 1, how: 'workers' },
   { label: '2 worker threads alone', jobs: 2, how: 'workers' },
   { label: 'in this thread, warm', jobs: 1, how: 'in-thread' },
@@ -69,25 +77,25 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
     for (const [w, way] of WAYS.entries()) {
       opts.progress(`check: ${corpus.length} runs, ${way.label}${when}`);
       settle();
+      const c0 = childCpuMs();
       const t0 = performance.now();
       const text = await checkWay(root, corpus, way, workerUrl);
       const ms = performance.now() - t0;
+      if (round > 0 && way.how === 'process' && way.jobs === 1) (cpu[0] as number[]).push(childCpuMs() - c0);
       // Every way gives the same outcomes, in the same order.
       reference ??= text;
       if (text !== reference) throw new Error(`check corpus: ${way.label} gave other outcomes than ${WAYS[0]?.label}`);
       if (round > 0) (times[w] as number[]).push(ms);
     }
-    // CPU time of one worker on the whole corpus and on half of it: on two idle cores, two workers
-    // take about as long as one on half the runs, so their ratio predicts the speed-up however
-    // loaded the machine is now (CPU time barely depends on the load; wall time does).
-    for (const [h, runs] of [corpus, corpus.slice(0, corpus.length >> 1)].entries()) {
-      opts.progress(`check: CPU time of 1 worker on ${runs.length} runs${when}`);
-      settle();
-      const c0 = process.cpuUsage();
-      sink(await checkRuns(runs, {}, { jobs: 1, workersOnly: true, color: false, ...(workerUrl ? { workerUrl } : {}) }));
-      const c = process.cpuUsage(c0);
-      if (round > 0) (cpu[h] as number[]).push((c.user + c.system) / 1000);
-    }
+    // CPU time of a `memhp check --jobs 1` process on the whole corpus (the timed one above) and on
+    // half of it: on two idle cores, --jobs 2 takes about as long as --jobs 1 on half the runs (each
+    // thread checks half), so their ratio predicts the speed-up however loaded the machine is now
+    // (CPU time barely depends on the load; wall time does).
+    opts.progress(`check: CPU time of memhp check --jobs 1 on ${corpus.length >> 1} runs${when}`);
+    settle();
+    const c0 = childCpuMs();
+    await checkWay(root, corpus.slice(0, corpus.length >> 1), WAYS[0] as Way, workerUrl);
+    if (round > 0) (cpu[1] as number[]).push(childCpuMs() - c0);
     opts.progress(`check: what the machine gives 2 threads (a CPU-bound loop on 1 and 2)${when}`);
     for (const [w, n] of [1, 2].entries()) {
       const t = await spinThreads(n);
@@ -95,7 +103,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
     }
     load.push(loadavg()[0] ?? 0);
   }
-  const [procOne = NaN, procTwo = NaN, one = NaN, two = NaN, warm = NaN] = times.map((t) => median(t));
+  const [procOne = NaN, procTwo = NaN, plainOne = NaN, plainTwo = NaN, one = NaN, two = NaN, warm = NaN] = times.map((t) => median(t));
   const machine = median(spin[0] as number[]) / (median(spin[1] as number[]) / 2);
   const [cpuAll = NaN, cpuHalf = NaN] = cpu.map((t) => median(t));
   const ratio = procOne / procTwo;
@@ -105,14 +113,15 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const rows = [
     [`check corpus, memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
     [`  ${corpus.length} runs: the ${distinct} fixture runs (traces, capture, formats, verify) in turn, ${workerUrl ? "dist/bundle/'s worker" : "dist/cli/'s worker"}, ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
-    [`  --jobs 2: this thread and 1 worker on one queue, largest trace first`, '', '', '', ''],
-    [`  2 worker threads alone (in-process, cold)`, per(two), `1 worker: ${per(one)}`, fmtRatio(one / two), ''],
+    [`  --jobs 2: this thread and 1 worker on one queue, largest trace first; V8 interrupt budget ${CHECK_INTERRUPT_BUDGET}`, '', '', '', ''],
+    [`  the same with V8's default tiering (before)`, per(plainTwo), `--jobs 1: ${per(plainOne)}`, fmtRatio(plainOne / plainTwo), ''],
+    [`  2 worker threads alone (in-process, cold, default tiering)`, per(two), `1 worker: ${per(one)}`, fmtRatio(one / two), ''],
     [`  in this thread, warm (nothing to load or compile)`, per(warm), `1 worker: ${per(one)}`, fmtRatio(one / warm), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
-    [`  on 2 idle cores (CPU time, predicted)`, `1 worker, ${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
+    [`  on 2 idle cores (CPU time of --jobs 1, predicted)`, `${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
   ];
   const command = `node dist/bench/run.js --only check --check-runs ${corpus.length} --runs ${opts.runs} --no-report`;
-  const value = `${fmtRatio(ratio)}: memhp check of ${corpus.length} runs --jobs 1 ${fmtMs(procOne)} → --jobs 2 ${fmtMs(procTwo)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; 2 worker threads alone ${fmtRatio(one / two)}; predicted on 2 idle cores from CPU time ${fmtRatio(cpuAll / cpuHalf)}`;
+  const value = `${fmtRatio(ratio)}: memhp check of ${corpus.length} runs --jobs 1 ${fmtMs(procOne)} → --jobs 2 ${fmtMs(procTwo)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; with V8's default tiering ${fmtRatio(plainOne / plainTwo)} (${fmtMs(plainOne)} → ${fmtMs(plainTwo)}); 2 worker threads alone ${fmtRatio(one / two)}; predicted on 2 idle cores from the CPU time of --jobs 1 on all and half the runs ${fmtRatio(cpuAll / cpuHalf)}`;
   return { rows, verdicts: [{ name: `memhp check of a corpus with --jobs 2 (this thread and 1 worker) ≥${CHECK_CORPUS_TARGET}× faster than --jobs 1 (whole processes)`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
 }
 
@@ -125,11 +134,27 @@ async function checkWay(root: string, corpus: readonly string[], way: Way, worke
     sink(outcomes);
     return summary(outcomes);
   }
-  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const env = way.defaultTiering === true ? { ...process.env, MEMHP_CHECK_DEFAULT_TIERING: '1' } : process.env;
+  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
   const got = JSON.parse(r.stdout) as { runs: RunJson[] };
   if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
   return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
 }
+
+/** CPU milliseconds (user and system) of this process's children that have ended (Linux /proc/self/stat cutime + cstime; NaN elsewhere). */
+function childCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The fields after the command name (in parentheses, which may hold spaces): cutime and cstime are fields 16 and 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Linux's clock ticks a second (USER_HZ, 100 on every architecture Node runs on). */
+const CLOCK_TICKS = 100;
 
 /** Milliseconds for `n` threads to run the same CPU-bound loop each, at once. */
 function spinThreads(n: number): Promise<number> {
