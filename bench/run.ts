@@ -33,7 +33,7 @@
  *   peers  — memhp's log vs memhp's step() as the reducer of a Redux store under
  *            @redux-devtools/instrument and in a naive immer produceWithPatches log, at 10^4 and 10^5
  *            steps: record, retained heap, random jumps, skipping step 2 (bench/peers.ts).
- *   check  — `memhp check` of a corpus of the fixtures' recorded runs (--check-runs, default 400),
+ *   check  — `memhp check` of a corpus of the fixtures' recorded runs (--check-runs, default 1000),
  *            whole processes --jobs 1 vs --jobs 2 (bench/check_corpus.ts). Target: --jobs 2 ≥ 1.7× faster.
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
@@ -85,7 +85,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 400] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 1000] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
