@@ -1,25 +1,29 @@
 /**
  * Bench part `check`: `memhp check` of a corpus of the real recorded runs of test/fixtures (traces,
- * capture, formats, verify runs), listed again until there are --check-runs of them, checked through
- * the CLI's own code path (cli/check_pool.ts checkRuns; the worker is dist/bundle/check_worker.js, the
- * one bin/memhp.js starts, when built) on one worker thread and on two, and in this
- * thread (`--jobs 1`, warm after the first round) for reference; then as a user runs it, whole
- * `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle, its worker
- * dist/bundle/check_worker.js). Rounds interleave the ways, a gc and a short settle before each;
- * medians of --runs rounds after one untimed. What the machine gives two threads at the time (other
- * work shares its cores) is measured too: the same CPU-bound loop on two threads vs one; and the
- * speed-up two idle cores would give, from the CPU time of one worker on the corpus and on half of it.
- * Target: the corpus on 2 workers ≥ 1.7× faster than on 1.
+ * capture, formats, verify runs: 44 runs today, traces of 0.5–140 KiB, 3 MiB in all), each listed
+ * again in turn until there are --check-runs of them (default CHECK_CORPUS_RUNS), checked as a user
+ * runs it: whole `node bin/memhp.js check RUN… --jobs 1` and `--jobs 2` processes (the bundle;
+ * --jobs 2 is the process's own thread and one worker, dist/bundle/check_worker.js, taking runs
+ * from one shared queue; --jobs 1 starts no worker). The target compares those two processes; the
+ * same two with V8's default tiering (MEMHP_CHECK_DEFAULT_TIERING=1) show what cli/check_many.ts's
+ * interrupt budget gives. Rounds interleave the ways, a short settle before each; medians of --runs
+ * rounds after one untimed. What the machine gives two threads at the time (other work shares its
+ * cores) is measured too: the same CPU-bound loop on two threads vs one; and the speed-up two idle
+ * cores would give, from the CPU time of a `memhp check --jobs 1` process on the corpus and on half
+ * of it (Linux: /proc/self/stat), which also splits a process's CPU into its start and a warm run.
+ * Each thread pays its own start (Node's worker bootstrap, loading the bundle's modules, V8 compiling
+ * memhp's code, its caches filling: ~0.4 s of CPU against ~6 ms a warm fixture run), so a corpus
+ * needs many hundreds of runs before two threads approach twice one.
+ * Target: the corpus checked by `memhp check --jobs 2` ≥ 1.7× faster than by `--jobs 1`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runsOf } from '../cli/check_corpus.js';
-import { checkRuns } from '../cli/check_pool.js';
-import type { RunOutcome } from '../cli/check_outcome.js';
-import { fmtMs, fmtRatio, median, settle, sink } from './measure.js';
+import { CHECK_INTERRUPT_BUDGET } from '../cli/check_many.js';
+import { fmtBytes, fmtMs, fmtRatio, median, settle } from './measure.js';
 
 /** The speed-up two workers must reach over one. */
 export const CHECK_CORPUS_TARGET = 1.7;
@@ -27,30 +31,30 @@ export const CHECK_CORPUS_TARGET = 1.7;
 /** The fixture directories the corpus is made of (each a corpus of run directories). */
 const FIXTURE_CORPORA = ['test/fixtures/traces', 'test/fixtures/capture', 'test/fixtures/formats', 'test/fixtures/verify/runs'];
 
-/** A timed way to check the corpus: through checkRuns in this process, or a whole `memhp check` process. */
+/** The corpus size when --check-runs is not given: the 44 fixture runs about 23 times over (~70 MiB of traces). */
+export const CHECK_CORPUS_RUNS = 1000;
+
+/** A timed way to check the corpus: a whole `node bin/memhp.js check --jobs N` process. */
 interface Way {
   readonly label: string;
   readonly jobs: number;
-  /** in-process: checkRuns on worker threads (true) or in this thread; process: node bin/memhp.js. */
-  readonly how: 'threads' | 'in-thread' | 'process';
+  /** The process with V8's default tiering (MEMHP_CHECK_DEFAULT_TIERING=1, cli/check_many.ts CHECK_INTERRUPT_BUDGET): the comparison before the tuning. */
+  readonly defaultTiering?: boolean;
 }
 
 const WAYS: readonly Way[] = [
-  { label: '1 worker thread', jobs: 1, how: 'threads' },
-  { label: '2 worker threads', jobs: 2, how: 'threads' },
-  { label: 'in this thread (--jobs 1)', jobs: 1, how: 'in-thread' },
-  { label: 'memhp check --jobs 1 (process)', jobs: 1, how: 'process' },
-  { label: 'memhp check --jobs 2 (process)', jobs: 2, how: 'process' },
+  { label: 'memhp check --jobs 1', jobs: 1 },
+  { label: 'memhp check --jobs 2', jobs: 2 },
+  { label: 'memhp check --jobs 1, V8 default tiering', jobs: 1, defaultTiering: true },
+  { label: 'memhp check --jobs 2, V8 default tiering', jobs: 2, defaultTiering: true },
 ];
 
-/** Bench `check` of a corpus of `corpusRuns` fixture runs on 1 and 2 workers (`runs` rounds, every way in each); table rows and the verdict. */
+/** Bench `check` of a corpus of `corpusRuns` fixture runs with 1 and 2 jobs (`runs` rounds, every way in each); table rows and the verdict. */
 export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number; progress: (what: string) => void }): Promise<{ rows: string[][]; verdicts: Array<{ name: string; ok: boolean; value: string; command: string }> }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const found = runsOf(FIXTURE_CORPORA.map((d) => `${root}${d}`)).runs;
   const corpus = Array.from({ length: opts.corpusRuns }, (_, i) => found[i % found.length] as string);
-  // The worker bin/memhp.js starts (the bundle's: fewer files to load than dist/cli/'s), when built.
-  const bundled = new URL('../bundle/check_worker.js', import.meta.url);
-  const workerUrl = existsSync(fileURLToPath(bundled)) ? bundled : undefined;
+  if (!existsSync(`${root}dist/bundle/check_worker.js`)) throw new Error('check corpus: dist/bundle/check_worker.js is missing (npm run build)');
   const times: number[][] = WAYS.map(() => []);
   const spin: number[][] = [[], []];
   const cpu: number[][] = [[], []];
@@ -61,25 +65,25 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
     for (const [w, way] of WAYS.entries()) {
       opts.progress(`check: ${corpus.length} runs, ${way.label}${when}`);
       settle();
+      const c0 = childCpuMs();
       const t0 = performance.now();
-      const text = await checkWay(root, corpus, way, workerUrl);
+      const text = checkWay(root, corpus, way);
       const ms = performance.now() - t0;
+      if (round > 0 && w === 0) (cpu[0] as number[]).push(childCpuMs() - c0);
       // Every way gives the same outcomes, in the same order.
       reference ??= text;
       if (text !== reference) throw new Error(`check corpus: ${way.label} gave other outcomes than ${WAYS[0]?.label}`);
       if (round > 0) (times[w] as number[]).push(ms);
     }
-    // CPU time of one worker on the whole corpus and on half of it: on two idle cores, two workers
-    // take about as long as one on half the runs, so their ratio predicts the speed-up however
-    // loaded the machine is now (CPU time barely depends on the load; wall time does).
-    for (const [h, runs] of [corpus, corpus.slice(0, corpus.length >> 1)].entries()) {
-      opts.progress(`check: CPU time of 1 worker on ${runs.length} runs${when}`);
-      settle();
-      const c0 = process.cpuUsage();
-      sink(await checkRuns(runs, {}, { jobs: 1, threads: true, color: false, ...(workerUrl ? { workerUrl } : {}) }));
-      const c = process.cpuUsage(c0);
-      if (round > 0) (cpu[h] as number[]).push((c.user + c.system) / 1000);
-    }
+    // CPU time of a `memhp check --jobs 1` process on the whole corpus (the timed one above) and on
+    // half of it: on two idle cores, --jobs 2 takes about as long as --jobs 1 on half the runs (each
+    // thread checks half), so their ratio predicts the speed-up however loaded the machine is now
+    // (CPU time barely depends on the load; wall time does).
+    opts.progress(`check: CPU time of memhp check --jobs 1 on ${corpus.length >> 1} runs${when}`);
+    settle();
+    const c0 = childCpuMs();
+    checkWay(root, corpus.slice(0, corpus.length >> 1), WAYS[0] as Way);
+    if (round > 0) (cpu[1] as number[]).push(childCpuMs() - c0);
     opts.progress(`check: what the machine gives 2 threads (a CPU-bound loop on 1 and 2)${when}`);
     for (const [w, n] of [1, 2].entries()) {
       const t = await spinThreads(n);
@@ -87,39 +91,62 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
     }
     load.push(loadavg()[0] ?? 0);
   }
-  const [one = NaN, two = NaN, inThread = NaN, procOne = NaN, procTwo = NaN] = times.map((t) => median(t));
+  const [procOne = NaN, procTwo = NaN, plainOne = NaN, plainTwo = NaN] = times.map((t) => median(t));
   const machine = median(spin[0] as number[]) / (median(spin[1] as number[]) / 2);
   const [cpuAll = NaN, cpuHalf = NaN] = cpu.map((t) => median(t));
-  const ratio = one / two;
+  const half = corpus.length >> 1;
+  // CPU = start + runs × a run: from the corpus and its half.
+  const perRun = (cpuAll - cpuHalf) / (corpus.length - half);
+  const fixed = cpuHalf - half * perRun;
+  const ratio = procOne / procTwo;
   const loadText = `load average ${median(load).toFixed(2)}`;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
+  const distinct = new Set(corpus).size;
+  const bytes = corpus.reduce((a, r) => a + traceBytes(r), 0);
   const rows = [
-    [`check corpus, 2 workers`, per(two), `1 worker: ${per(one)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
-    [`  ${corpus.length} runs (${new Set(corpus).size} fixture runs in turn), ${workerUrl ? "dist/bundle/'s worker" : "dist/cli/'s worker"}, ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
-    [`  in this thread (--jobs 1)`, per(inThread), `1 worker: ${per(one)}`, fmtRatio(one / inThread), ''],
-    [`  memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(procOne / procTwo), ''],
+    [`check corpus, memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
+    [`  ${corpus.length} runs: the ${distinct} fixture runs (traces, capture, formats, verify) in turn, ${fmtBytes(bytes)} of traces; whole node bin/memhp.js processes, ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
+    [`  --jobs 2: this thread and 1 worker on one queue, largest trace first; V8 interrupt budget ${CHECK_INTERRUPT_BUDGET}`, '', '', '', ''],
+    [`  the same with V8's default tiering (before)`, per(plainTwo), `--jobs 1: ${per(plainOne)}`, fmtRatio(plainOne / plainTwo), ''],
+    [`  a run once warm, and what a thread costs before (CPU of --jobs 1 on ${corpus.length} and ${half} runs)`, `${fmtMs(perRun)} CPU a run`, `start: ${fmtMs(fixed)} CPU`, '', ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
-    [`  on 2 idle cores (CPU time, predicted)`, `1 worker, ${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
+    [`  on 2 idle cores (CPU time of --jobs 1, predicted)`, `${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
   ];
   const command = `node dist/bench/run.js --only check --check-runs ${corpus.length} --runs ${opts.runs} --no-report`;
-  const value = `${fmtRatio(ratio)}: ${fmtMs(one)} → ${fmtMs(two)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; predicted on 2 idle cores from CPU time ${fmtRatio(cpuAll / cpuHalf)}`;
-  return { rows, verdicts: [{ name: `check of a corpus on 2 workers ≥${CHECK_CORPUS_TARGET}× faster than on 1`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
+  const value = `${fmtRatio(ratio)}: memhp check of ${corpus.length} runs --jobs 1 ${fmtMs(procOne)} → --jobs 2 ${fmtMs(procTwo)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; with V8's default tiering ${fmtRatio(plainOne / plainTwo)} (${fmtMs(plainOne)} → ${fmtMs(plainTwo)}); predicted on 2 idle cores from the CPU time of --jobs 1 on all and half the runs ${fmtRatio(cpuAll / cpuHalf)}`;
+  return { rows, verdicts: [{ name: `memhp check of a corpus with --jobs 2 (this thread and 1 worker) ≥${CHECK_CORPUS_TARGET}× faster than --jobs 1 (whole processes)`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
 }
 
 // --- internal ---
 
 /** Check `corpus` one way; the outcomes as text, to compare the ways. */
-async function checkWay(root: string, corpus: readonly string[], way: Way, workerUrl: URL | undefined): Promise<string> {
-  if (way.how !== 'process') {
-    const outcomes = await checkRuns(corpus, {}, { jobs: way.jobs, threads: way.how === 'threads', color: false, ...(workerUrl ? { workerUrl } : {}) });
-    sink(outcomes);
-    return summary(outcomes);
-  }
-  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+function checkWay(root: string, corpus: readonly string[], way: Way): string {
+  const env = way.defaultTiering === true ? { ...process.env, MEMHP_CHECK_DEFAULT_TIERING: '1' } : process.env;
+  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
   const got = JSON.parse(r.stdout) as { runs: RunJson[] };
   if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
   return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
 }
+
+/** The bytes of a run's trace (its trace.txt, or the file given). */
+function traceBytes(run: string): number {
+  return statSync(run.endsWith('.txt') || run.endsWith('.log') ? run : `${run}/trace.txt`).size;
+}
+
+/** CPU milliseconds (user and system) of this process's children that have ended (Linux /proc/self/stat cutime + cstime; NaN elsewhere). */
+function childCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The fields after the command name (in parentheses, which may hold spaces): cutime and cstime are fields 16 and 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Linux's clock ticks a second (USER_HZ, 100 on every architecture Node runs on). */
+const CLOCK_TICKS = 100;
 
 /** Milliseconds for `n` threads to run the same CPU-bound loop each, at once. */
 function spinThreads(n: number): Promise<number> {
@@ -145,11 +172,6 @@ interface RunJson {
   readonly fieldsCompared?: number;
   readonly mismatches?: readonly unknown[];
   readonly error?: { readonly code: string };
-}
-
-/** The outcomes as text, to compare the ways. */
-function summary(outcomes: readonly RunOutcome[]): string {
-  return outcomes.map((o) => line(o.path, o.error?.code, o.json ?? {})).join('\n');
 }
 
 /** One run's outcome as a line of text. */

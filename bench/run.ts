@@ -33,8 +33,8 @@
  *   peers  — memhp's log vs memhp's step() as the reducer of a Redux store under
  *            @redux-devtools/instrument and in a naive immer produceWithPatches log, at 10^4 and 10^5
  *            steps: record, retained heap, random jumps, skipping step 2 (bench/peers.ts).
- *   check  — `memhp check` of a corpus of the fixtures' recorded runs (--check-runs) on 1 vs 2
- *            worker threads (bench/check_corpus.ts). Target: 2 workers ≥ 1.7× faster than 1.
+ *   check  — `memhp check` of a corpus of the fixtures' recorded runs (--check-runs, default 1000),
+ *            whole processes --jobs 1 vs --jobs 2 (bench/check_corpus.ts). Target: --jobs 2 ≥ 1.7× faster.
  *
  * Figures are medians of several runs with a gc (and a short settle) before each; gc is obtained at
  * start-up even without --expose-gc. Options: --steps N, --seed N, --runs N, --seeks N, --k N,
@@ -85,7 +85,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 80] [--strict] [--report FILE | --no-report]`);
+  console.log(`usage: node dist/bench/run.js [--steps 100000] [--log-steps 1000000] [--query-steps 1000000] [--scale-steps 1000000] [--scale5-steps 600000] [--seed N] [--runs 5] [--seeks 1000] [--k 64] [--only ${PARTS.join(',')}] [--kernel-dir DIR] [--check-runs 1000] [--strict] [--report FILE | --no-report]`);
   process.exit(0);
 }
 const STEPS = intArg(args.steps, DEFAULT_WORKLOAD.steps, 100);
@@ -288,8 +288,8 @@ if (only.has('verify')) {
 // --- check ---------------------------------------------------------------------------------------
 
 if (only.has('check')) {
-  const { benchCheckCorpus } = await import('./check_corpus.js');
-  const c = await benchCheckCorpus({ runs: Math.min(RUNS, 5), corpusRuns: intArg(args['check-runs'], 80, 2), progress });
+  const { benchCheckCorpus, CHECK_CORPUS_RUNS } = await import('./check_corpus.js');
+  const c = await benchCheckCorpus({ runs: Math.min(RUNS, 5), corpusRuns: intArg(args['check-runs'], CHECK_CORPUS_RUNS, 2), progress });
   append(rows, c.rows);
   for (const v of c.verdicts) verdict(v.name, v.ok, v.value, v.command);
 }

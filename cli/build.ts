@@ -2,7 +2,7 @@
  * Bundle the CLI with esbuild for start-up: dist/cli/main.js and everything of this repository it
  * imports become a few files in dist/bundle/ (split at each command's lazy import(), so a command
  * still loads only its own code), packages staying external; check_worker.js, the worker thread of
- * `memhp check RUN…`, is a second entry beside main.js. Node reads ~25 files for `memhp run`
+ * `memhp check RUN…`, is built beside main.js as one file, packages included. Node reads ~25 files for `memhp run`
  * instead of ~115. bin/memhp.js runs dist/bundle/main.js. Run by `npm run build` after tsc.
  * dist/bundle/ sits one level under dist/ as dist/cli/ does, so the paths found from
  * import.meta.url (the viewer's page, verify/guest) are found from there too.
@@ -18,9 +18,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  // The worker of `memhp check RUN…` (cli/check_pool.ts) is started from a file beside the code
-  // that starts it: dist/bundle/check_worker.js here as dist/cli/check_worker.js unbundled.
-  entryPoints: [`${root}dist/cli/main.js`, `${root}dist/cli/check_worker.js`],
+  entryPoints: [`${root}dist/cli/main.js`],
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -28,6 +26,20 @@ await build({
   target: 'node20',
   packages: 'external',
   outdir: out,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// The worker of `memhp check RUN…` (cli/check_pool.ts) is started from a file beside the code that
+// starts it: dist/bundle/check_worker.js here as dist/cli/check_worker.js unbundled. It is one file
+// with the packages it uses inside (xstate, immer, valibot, picocolors): a worker thread loads it in
+// ~70 ms instead of ~150–250 ms for the shared chunks and the packages' own files, once per thread.
+await build({
+  entryPoints: [`${root}dist/cli/check_worker.js`],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outfile: `${out}/check_worker.js`,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,21 +1,20 @@
 /**
- * The worker thread of `memhp check RUN…` (cli/check_pool.ts starts it): it checks one run at a
- * time with checkOutcome, the code the in-process path runs, and posts the outcome back. The
+ * A worker thread of `memhp check RUN…` (cli/check_pool.ts starts it): it takes runs from the
+ * shared queue (an atomic counter over the list in workerData) until it is empty, checks each
+ * with checkOutcome, the code the calling thread runs, and posts the outcome back; then it ends. The
  * build emits it next to the code that starts it (dist/cli/check_worker.js, and
  * dist/bundle/check_worker.js from cli/build.ts), found from import.meta.url.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkOutcome } from './check_outcome.js';
-import type { CheckTask, WorkerSetup } from './check_pool.js';
+import type { CheckedMessage, WorkerSetup } from './check_pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('check_worker.js runs as a worker thread of memhp check');
-const setup = workerData as WorkerSetup;
-port.on('message', (task: CheckTask | null) => {
-  // null: no more runs; closing the port lets the thread end.
-  if (task === null) {
-    port.close();
-    return;
-  }
-  port.postMessage({ index: task.index, outcome: checkOutcome(task.path, setup.args, setup.color) });
-});
+const { args, color, queue, head } = workerData as WorkerSetup;
+const next = new Int32Array(head);
+for (let k = Atomics.add(next, 0, 1); k < queue.length; k = Atomics.add(next, 0, 1)) {
+  const [index, path] = queue[k] as readonly [number, string];
+  const m: CheckedMessage = { index, outcome: checkOutcome(path, args, color) };
+  port.postMessage(m);
+}

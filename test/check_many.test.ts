@@ -7,12 +7,14 @@
  * without hiding the others.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CORPUS_DEPTH, runsOf } from '../cli/check_corpus.js';
+import { checkRuns, scheduleOf } from '../cli/check_pool.js';
 import { ROOT, cli, spawnCli } from './helpers/cli.js';
 
 /** Real runs of several kinds: lab traces of three kernels, captures (two with mismatches), a formats run, a verify run. */
@@ -125,6 +127,53 @@ describe('check of several runs', () => {
       }),
       { numRuns: 8 },
     );
+  });
+});
+
+describe('the pool: one shared queue, largest trace first, this thread and jobs − 1 workers', () => {
+  /** The worker tsc emits (dist/cli/): vitest runs cli/check_pool.ts from its source, which has none beside it. */
+  const workerUrl = new URL('../dist/cli/check_worker.js', import.meta.url);
+  const sizes = (paths: readonly string[]): number[] => scheduleOf(paths).map(([i]) => statSync(traceOf(paths[i]!)).size);
+  const traceOf = (run: string): string => (run.endsWith('.txt') ? run : join(run, 'trace.txt'));
+
+  it('scheduleOf: every run once, with its index, the largest trace first, ties in the order given', () => {
+    const all = runsOf(['test/fixtures/traces', 'test/fixtures/capture']).runs;
+    const doubled = [...all, ...all, 'no-such-run'];
+    const order = scheduleOf(doubled);
+    expect(order.map(([i]) => i).sort((a, b) => a - b)).toEqual(doubled.map((_, i) => i));
+    for (const [i, p] of order) expect(p).toBe(doubled[i]);
+    const s = sizes(doubled.slice(0, -1));
+    expect(s).toEqual([...s].sort((a, b) => b - a));
+    // A run that cannot be read sorts last (size 0); equal sizes keep the order given.
+    expect(order.at(-1)).toEqual([doubled.length - 1, 'no-such-run']);
+    const firstOf = (i: number): number => order.findIndex(([k]) => k === i);
+    for (let i = 0; i < all.length; i++) expect(firstOf(i)).toBeLessThan(firstOf(i + all.length));
+  });
+
+  it('the same outcomes in the order given with 1, 2 and 3 jobs and on workers alone, onDone counting every run', async () => {
+    const runs = [...RUNS, join(ROOT, 'no-such-run'), ...RUNS.slice(0, 3)];
+    const one = await checkRuns(runs, {}, { jobs: 1, color: false });
+    expect(one.map((o) => o.path)).toEqual(runs);
+    expect(one[RUNS.length]).toMatchObject({ json: null, error: { code: 'E_IO' }, status: 2 });
+    for (const jobs of [2, 3]) {
+      const counts: number[] = [];
+      const got = await checkRuns(runs, {}, { jobs, color: false, workerUrl, onDone: (n) => counts.push(n) });
+      expect(got, `${jobs} jobs`).toEqual(one);
+      expect(counts).toEqual(runs.map((_, i) => i + 1));
+    }
+    for (const jobs of [1, 2]) expect(await checkRuns(runs, {}, { jobs, workersOnly: true, color: false, workerUrl }), `${jobs} workers alone`).toEqual(one);
+  });
+
+  it('a worker entry that is missing is an E_IO error; one that fails rejects, whatever this thread was doing', async () => {
+    await expect(checkRuns(RUNS, {}, { jobs: 2, color: false, workerUrl: new URL('./no-such-worker.js', workerUrl) })).rejects.toMatchObject({ code: 'E_IO' });
+    const dir = mkdtempSync(join(tmpdir(), 'memhp-check-pool-'));
+    try {
+      writeFileSync(join(dir, 'bad_worker.mjs'), "throw new Error('the worker failed');\n");
+      await expect(checkRuns(RUNS, {}, { jobs: 2, color: false, workerUrl: pathToFileURL(join(dir, 'bad_worker.mjs')) })).rejects.toThrow('the worker failed');
+      await expect(checkRuns(RUNS, {}, { jobs: 2, workersOnly: true, color: false, workerUrl: pathToFileURL(join(dir, 'bad_worker.mjs')) })).rejects.toThrow('the worker failed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,7 +2,7 @@
  * `memhp check TRACE`: replay a real kernel trace (a trace.txt, a console.log, or a directory
  * holding trace.txt) through the model and list every place where the model and the kernel differ.
  * One run: cli/commands/check_one.ts; several runs or a corpus of run directories: one summary
- * table (cli/check_many.ts). Each is loaded only when used: with workers, this thread never loads the model.
+ * table (cli/check_many.ts). Each is loaded only when used.
  */
 import { defineCommand } from 'citty';
 import { inputArgs, traceArgs } from '../args.js';
@@ -20,7 +20,7 @@ export const checkCommandDef = defineCommand({
     kernel: { ...inputArgs.kernel, description: 'kernel version whose rules to apply (default: the trace\'s banner, run.json, or the release directory name)' },
     json: inputArgs.json,
     verbose: { type: 'boolean', alias: 'v', description: 'also list the lines of no known kind and every remark about the trace' },
-    jobs: { type: 'string', description: 'with several runs: check them on N worker threads (default: the cores, at most one per run; 1: in this thread)', valueHint: 'N' },
+    jobs: { type: 'string', description: 'with several runs: check them on N threads, this one and N − 1 workers (default: the cores, at most one per run; 1: no worker)', valueHint: 'N' },
   },
 });
 
