@@ -24,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { runsOf } from '../cli/check_corpus.js';
 import { CHECK_INTERRUPT_BUDGET } from '../cli/check_many.js';
 import { fmtBytes, fmtMs, fmtRatio, median, settle } from './measure.js';
+import type { Verdict } from './measure.js';
 
 /** The speed-up two workers must reach over one. */
 export const CHECK_CORPUS_TARGET = 1.7;
@@ -50,7 +51,7 @@ const WAYS: readonly Way[] = [
 ];
 
 /** Bench `check` of a corpus of `corpusRuns` fixture runs with 1 and 2 jobs (`runs` rounds, every way in each); table rows and the verdict. */
-export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number; progress: (what: string) => void }): Promise<{ rows: string[][]; verdicts: Array<{ name: string; ok: boolean; value: string; command: string }> }> {
+export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number; progress: (what: string) => void }): Promise<{ rows: string[][]; verdicts: Verdict[] }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const found = runsOf(FIXTURE_CORPORA.map((d) => `${root}${d}`)).runs;
   const corpus = Array.from({ length: opts.corpusRuns }, (_, i) => found[i % found.length] as string);
