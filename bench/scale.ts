@@ -51,6 +51,10 @@ export interface ScaleRun {
   readonly total: number;
   readonly checkpoints: number;
   readonly checkpointBytes: number;
+  /** Steps between the checkpoints kept at the end (K·2^j: the log's budget doubles K when they cost too much). */
+  readonly checkpointInterval: number;
+  /** What the log estimated its checkpoints keep (the figure its budget is compared with). */
+  readonly checkpointEstimate: number;
   /** The compressed blocks the log keeps its steps in (log/block.ts). */
   readonly blockBytes: number;
   readonly roots: number;
@@ -73,7 +77,7 @@ export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdict
     const extra = steps === SCALE_TARGET_STEPS ? '' : ` (×${(SCALE_TARGET_STEPS / steps).toFixed(1)} → 10^6 steps: ${fmtBytes((r.heap / steps) * SCALE_TARGET_STEPS)}, ${fmtMs((r.ms / steps) * SCALE_TARGET_STEPS)}; extrapolated per step)`;
     const per = (b: number): string => `${fmtBytes(b / steps)}/step`;
     rows.push([`scale ${paging}-level: 2^${Math.log2(r.sections)} sections × ${steps} steps`, `${fmtBytes(r.heap)} heap (process ${fmtBytes(r.total)}), ${per(r.heap)}; ${fmtMs(r.ms)} (${fmtUs((r.ms * 1000) / steps)}/step)${extra}`, '', '', paging === 4 ? `≤ 1 GiB at 10^6` : '']);
-    rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY})`, per(r.checkpointBytes), '', '', '']);
+    rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY}, every ${r.checkpointInterval} steps at the end)`, `${per(r.checkpointBytes)} (the log's estimate: ${per(r.checkpointEstimate)})`, '', '', '']);
     rows.push(['  steps: compressed blocks of 256', per(r.blockBytes), '', '', '']);
     rows.push(['  open block, decoded blocks cached, live state, rest', per(r.heap - r.checkpointBytes - r.blockBytes), '', '', '']);
     if (paging === 4) {
@@ -102,6 +106,8 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
   const after = memoryUsed();
   const total = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const checkpoints = log.checkpointCount;
+  const checkpointInterval = log.checkpointInterval;
+  const checkpointEstimate = log.checkpointBytes;
   log.evictCheckpoints();
   const noCheckpoints = memoryUsed();
   const blockBytes = log.blocks.reduce((t, b) => t + b.byteLength, 0);
@@ -117,6 +123,8 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
     total,
     checkpoints,
     checkpointBytes: after - noCheckpoints,
+    checkpointInterval,
+    checkpointEstimate,
     blockBytes,
     roots,
     rootsNamed: named,
