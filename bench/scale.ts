@@ -1,8 +1,8 @@
 /**
  * The `scale` part (issue 17 point 4): the scale workload (bench/generate_scale.ts: every root of
  * the address space named, boot RAM low) recorded with memhp's log (recordScenario, default
- * checkpoint interval) over 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and
- * heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
+ * checkpoint interval and budget: log/checkpoint_budget.ts thins this workload's checkpoints) over
+ * 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
  * split like the `memory` part into checkpoints, the compressed blocks and the rest (the live
  * state). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
  * the row says so. One run each (no median, --runs does not apply): a 10^6-step run takes minutes.

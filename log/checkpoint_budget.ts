@@ -46,11 +46,11 @@ export class CheckpointPolicy {
   /** Kept positions, ascending: multiples of interval_. */
   private positions_: number[] = [];
   /**
-   * Per kept position: the roots, then the sections (numbered r·SECTIONS_PER_ROOT + idx, offset by
-   * 2^31) written since the kept position before it, ascending; and a count of roots owned without
-   * a number (a patch that replaced `roots` whole).
+   * Per kept position: the sections (as -1 - their number: small integers, and apart from the
+   * roots), then the roots written since the kept position before it, ascending; and a count of
+   * roots owned without a number (a patch that replaced `roots` whole).
    */
-  private owned_: Uint32Array[] = [];
+  private owned_: Int32Array[] = [];
   private extra_: number[] = [];
   private roots_ = 0;
   private sections_ = 0;
@@ -71,7 +71,7 @@ export class CheckpointPolicy {
     const pending = this.pending_;
     const section = (r: number, idx: number): void => {
       pending.add(r);
-      pending.add(SECTION_TAG + r * sectionsPerRoot + idx);
+      pending.add(-1 - (r * sectionsPerRoot + idx));
     };
     this.section_ = section;
     this.visitor_ = { root: (r) => void pending.add(r), create: section, field: section, highest: noop, once: noop, device: noop };
@@ -111,7 +111,7 @@ export class CheckpointPolicy {
 
   /** Keep the state of step `seq` (a note() said so); `drop` is told each kept position the budget then gives up. */
   keep(seq: number, drop: (position: number) => void): void {
-    const own = Uint32Array.from(this.pending_).sort();
+    const own = Int32Array.from(this.pending_).sort();
     this.pending_.clear();
     this.positions_.push(seq);
     this.owned_.push(own);
@@ -128,15 +128,15 @@ export class CheckpointPolicy {
   private thin(drop: (position: number) => void): void {
     this.interval_ *= 2;
     const positions: number[] = [];
-    const owned: Uint32Array[] = [];
+    const owned: Int32Array[] = [];
     const extra: number[] = [];
-    let carry: Uint32Array | null = null;
+    let carry: Int32Array | null = null;
     let carryExtra = 0;
     this.roots_ = 0;
     this.sections_ = 0;
     for (let i = 0; i < this.positions_.length; i++) {
       const p = this.positions_[i] as number;
-      let own = this.owned_[i] as Uint32Array;
+      let own = this.owned_[i] as Int32Array;
       let x = this.extra_[i] as number;
       if (carry !== null) {
         own = union(carry, own);
@@ -165,17 +165,14 @@ export class CheckpointPolicy {
   }
 
   /** Add the roots and sections of `own` (plus `extra` roots) to the totals. */
-  private count(own: Uint32Array, extra: number): void {
+  private count(own: Int32Array, extra: number): void {
     let sections = 0;
-    // Sections sort after roots: count from the end.
-    for (let i = own.length - 1; i >= 0 && (own[i] as number) >= SECTION_TAG; i--) sections++;
+    // Sections (negative) sort before roots.
+    while (sections < own.length && (own[sections] as number) < 0) sections++;
     this.sections_ += sections;
     this.roots_ += own.length - sections + extra;
   }
 }
-
-/** Added to a section's number to keep it apart from root numbers in one set (2^25 sections at most). */
-const SECTION_TAG = 2 ** 31;
 
 function noop(): void {}
 
@@ -185,8 +182,8 @@ function rootsIn(state: KernelState): number {
 }
 
 /** The sorted union of two sorted arrays. */
-function union(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+function union(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let n = 0;
