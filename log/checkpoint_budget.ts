@@ -20,14 +20,20 @@ import type { ChangeVisitor } from '../model/changes.js';
 import { countRoots, tableOf } from '../model/states.js';
 import type { LogStep } from './types.js';
 
-/** What a log may spend on checkpoints: `perStep` bytes a step of the log, but at least `floor` bytes. */
+/**
+ * What a log may spend on checkpoints: `perStep` bytes a step of the log, but at least `floor`
+ * bytes; and the longest interval thinning may reach (`maxInterval` steps, or K when K is longer),
+ * which bounds a seek's replay. A workload whose checkpoints stay over the budget at that interval
+ * (one that writes ever new roots, as the 2^25 sections of 5-level paging) keeps them there.
+ */
 export interface CheckpointBudget {
   readonly perStep: number;
   readonly floor: number;
+  readonly maxInterval: number;
 }
 
-/** 512 B a step (a 10^6-step log: ≤ 488 MiB of checkpoints), never thinning below 64 MiB. */
-export const DEFAULT_CHECKPOINT_BUDGET: CheckpointBudget = { perStep: 512, floor: 64 * 2 ** 20 };
+/** 512 B a step (a 10^6-step log: ≤ 488 MiB of checkpoints), never thinning below 64 MiB, nor past one checkpoint every 32768 steps. */
+export const DEFAULT_CHECKPOINT_BUDGET: CheckpointBudget = { perStep: 512, floor: 64 * 2 ** 20, maxInterval: 32768 };
 
 /** Estimated bytes of a checkpoint besides its roots and sections (the state object, its records, lists). */
 const STATE_BYTES = 1024;
@@ -65,7 +71,7 @@ export class CheckpointPolicy {
     readonly budget: CheckpointBudget,
     readonly sectionsPerRoot: number,
   ) {
-    if (!(budget.perStep >= 0) || !(budget.floor >= 0)) throw new RangeError(`checkpoint budget must be non-negative, got ${budget.perStep} B/step, floor ${budget.floor} B`);
+    if (!(budget.perStep >= 0) || !(budget.floor >= 0) || !(budget.maxInterval >= 1)) throw new RangeError(`checkpoint budget must be non-negative with an interval of at least 1, got ${budget.perStep} B/step, floor ${budget.floor} B, interval ${budget.maxInterval}`);
     this.interval_ = every;
     this.rootBytes = rootBytes(sectionsPerRoot);
     const pending = this.pending_;
@@ -119,7 +125,7 @@ export class CheckpointPolicy {
     this.count(own, this.pendingExtra_);
     this.pendingExtra_ = 0;
     const limit = this.limit(seq + 1);
-    while (this.bytes > limit && this.positions_.length > 1) this.thin(drop);
+    while (this.bytes > limit && this.positions_.length > 1 && this.interval_ * 2 <= this.budget.maxInterval) this.thin(drop);
   }
 
   // --- internal ---
