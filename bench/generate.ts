@@ -81,55 +81,77 @@ export function generateWorkload(g: Geometry, opts: WorkloadOptions = DEFAULT_WO
     return true;
   };
 
+  const { ops, steps } = driveSteps(rng, opts.steps, 'bench', SUB, {
+    adds: () => () => randomRange(rng, PPS, SUB, NSUB, first, n, false),
+    any: () => randomRange(rng, PPS, SUB, NSUB, first, n, true),
+    mark: (pfn, nrPages, v) => mark(pfn, nrPages, v ? 1 : 0),
+    free,
+  });
+  const scenario: Scenario = { file: 'bench', kernel: '5.3', boot, bootExpects: [], steps };
+  return { opts, boot, ops, scenario, sectionLimit: first + n + 4 };
+}
+
+/** A range of pfns: [pfn, nr_pages]. */
+export type PfnRange = readonly [number, number];
+
+/** Where a driver's operations go (bench/generate.ts's window, bench/generate_scale.ts's sweep) and its own bookkeeping. */
+export interface DriverSpace {
+  /** An add the driver means to make: its tries, each a new range (the same section, or not, as the space likes). */
+  adds(): () => PfnRange;
+  /** A random operation's range (misaligned ones allowed); `kind` is already drawn. */
+  any(kind: '__add_pages' | '__remove_pages'): PfnRange;
+  /** Mark [pfn, pfn + nrPages) used or free in the driver's books. */
+  mark(pfn: number, nrPages: number, used: boolean): void;
+  /** True when the driver believes every sub-section of the range is free. */
+  free(pfn: number, nrPages: number): boolean;
+}
+
+/**
+ * The driver of both bench workloads: each of `count` steps, 42.5 % it adds a range it believes
+ * free (8 more tries, then it collides), 42.5 % it removes one it added, 15 % a random add or
+ * remove (an add that will succeed is adopted). Operations and scenario steps named in `file`.
+ */
+export function driveSteps(rng: Rng, count: number, file: string, SUB: number, space: DriverSpace): { ops: Operation[]; steps: ScenarioStep[] } {
   const ops: Operation[] = [];
   const steps: ScenarioStep[] = [];
-  const added: Array<readonly [number, number]> = [];
-  for (let i = 0; i < opts.steps; i++) {
+  const added: PfnRange[] = [];
+  for (let i = 0; i < count; i++) {
     const r = rng.next();
     let kind: '__add_pages' | '__remove_pages';
-    let range: readonly [number, number];
+    let range: PfnRange;
     if (r < 0.425) {
       // The driver adds a range it believes free (a few tries, then it collides: -EEXIST).
       kind = '__add_pages';
-      range = randomRange(rng, PPS, SUB, NSUB, first, n, false);
-      for (let tries = 0; tries < 8 && !free(range[0], range[1]); tries++) range = randomRange(rng, PPS, SUB, NSUB, first, n, false);
-      if (free(range[0], range[1])) {
-        mark(range[0], range[1], 1);
+      const next = space.adds();
+      range = next();
+      for (let tries = 0; tries < 8 && !space.free(range[0], range[1]); tries++) range = next();
+      if (space.free(range[0], range[1])) {
+        space.mark(range[0], range[1], true);
         added.push(range);
       }
     } else if (r < 0.85 && added.length > 0) {
       // The driver removes something it added.
       kind = '__remove_pages';
       const j = rng.int(added.length);
-      range = added[j] as readonly [number, number];
-      added[j] = added[added.length - 1] as readonly [number, number];
+      range = added[j] as PfnRange;
+      added[j] = added[added.length - 1] as PfnRange;
       added.pop();
-      mark(range[0], range[1], 0);
+      space.mark(range[0], range[1], false);
     } else {
       // Anything at all: collisions, holes, boot RAM, misaligned spans.
       kind = rng.next() < 0.5 ? '__add_pages' : '__remove_pages';
-      range = randomRange(rng, PPS, SUB, NSUB, first, n, true);
-      if (kind === '__add_pages' && range[0] % SUB === 0 && range[1] % SUB === 0 && free(range[0], range[1])) {
-        mark(range[0], range[1], 1); // it will succeed: the driver adopts it
+      range = space.any(kind);
+      if (kind === '__add_pages' && range[0] % SUB === 0 && range[1] % SUB === 0 && space.free(range[0], range[1])) {
+        space.mark(range[0], range[1], true); // it will succeed: the driver adopts it
         added.push(range);
       }
     }
     const [pfn, nrPages] = range;
-    const op: Operation =
-      kind === '__add_pages'
-        ? { kind, nid: 0, pfn, nr_pages: nrPages, altmap: null }
-        : { kind, pfn, nr_pages: nrPages, altmap: null };
+    const op: Operation = kind === '__add_pages' ? { kind, nid: 0, pfn, nr_pages: nrPages, altmap: null } : { kind, pfn, nr_pages: nrPages, altmap: null };
     ops.push(op);
-    steps.push({
-      op,
-      inject: [],
-      source: { file: 'bench', line: i + 1 },
-      text: `${kind} pfn=0x${pfn.toString(16)} nr_pages=0x${nrPages.toString(16)}`,
-      expects: [],
-    });
+    steps.push({ op, inject: [], source: { file, line: i + 1 }, text: [kind, ' pfn=0x', pfn.toString(16), ' nr_pages=0x', nrPages.toString(16)].join(''), expects: [] });
   }
-  const scenario: Scenario = { file: 'bench', kernel: '5.3', boot, bootExpects: [], steps };
-  return { opts, boot, ops, scenario, sectionLimit: first + n + 4 };
+  return { ops, steps };
 }
 
 // --- internal ---

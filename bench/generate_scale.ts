@@ -4,18 +4,20 @@
  * paging, 2^25 on 5-level — on top of a boot layout with RAM low (below 4 GiB plus 2 GiB from
  * 4 GiB up, all inside mem_section root 0), and every root named by some operation.
  *
- * Ranges and the step mix follow bench/generate.ts (~88 % sub-section ranges inside one section,
- * ~10 % whole sections (1 to 4), ~2 % misaligned among random operations; 42.5 % the driver adds a
- * range it believes free, 42.5 % it removes one it added, 15 % a random add or remove). What
+ * Ranges follow bench/generate.ts (~88 % sub-section ranges inside one section, ~10 % whole
+ * sections (1 to 4), ~2 % misaligned among random operations) and the steps are its driver's
+ * (driveSteps: 42.5 % the driver adds a range it believes free, 42.5 % it removes one it added,
+ * 15 % a random add or remove). What
  * differs: the driver's bookkeeping is sparse (a 32-bit word per 32 sub-sections it uses, not a
  * byte per sub-section of the address space, which would be 2 GiB on 5-level), and the sections
  * of adds sweep the roots: the j-th add lands in root (a·j + b) mod NR_SECTION_ROOTS (a odd, so
  * every NR_SECTION_ROOTS consecutive adds name every root once), at a random section inside it.
  * Random removes pick any section of the whole range.
  */
-import type { BootLayout, Operation } from '../kernel/operation.js';
-import type { Scenario, ScenarioStep } from '../inputs/types.js';
+import type { BootLayout } from '../kernel/operation.js';
+import type { Scenario } from '../inputs/types.js';
 import type { Geometry } from '../kernel/geometry.js';
+import { driveSteps } from './generate.js';
 import type { Workload } from './generate.js';
 import { mulberry32 } from '../verify/prng.js';
 import type { Rng } from '../verify/prng.js';
@@ -89,46 +91,15 @@ export function generateScaleWorkload(g: Geometry, opts: ScaleOptions = DEFAULT_
   };
   const anySection = (): number => rng.int(n);
 
-  const ops: Operation[] = [];
-  const steps: ScenarioStep[] = [];
-  const added: Array<readonly [number, number]> = [];
-  for (let i = 0; i < opts.steps; i++) {
-    const r = rng.next();
-    let kind: '__add_pages' | '__remove_pages';
-    let range: readonly [number, number];
-    if (r < 0.425) {
-      // The driver adds a range it believes free (a few tries in the same section, then it collides).
-      kind = '__add_pages';
+  const { ops, steps } = driveSteps(rng, opts.steps, 'bench-scale', SUB, {
+    adds: () => {
       const sec = addSection();
-      range = randomRange(rng, g, sec, false);
-      for (let tries = 0; tries < 8 && !free(range[0], range[1]); tries++) range = randomRange(rng, g, sec, false);
-      if (free(range[0], range[1])) {
-        mark(range[0], range[1], true);
-        added.push(range);
-      }
-    } else if (r < 0.85 && added.length > 0) {
-      // The driver removes something it added.
-      kind = '__remove_pages';
-      const j = rng.int(added.length);
-      range = added[j] as readonly [number, number];
-      added[j] = added[added.length - 1] as readonly [number, number];
-      added.pop();
-      mark(range[0], range[1], false);
-    } else {
-      // Anything at all: collisions, holes, boot RAM, misaligned spans.
-      kind = rng.next() < 0.5 ? '__add_pages' : '__remove_pages';
-      range = randomRange(rng, g, kind === '__add_pages' ? addSection() : anySection(), true);
-      if (kind === '__add_pages' && range[0] % SUB === 0 && range[1] % SUB === 0 && free(range[0], range[1])) {
-        mark(range[0], range[1], true); // it will succeed: the driver adopts it
-        added.push(range);
-      }
-    }
-    const [pfn, nrPages] = range;
-    const op: Operation =
-      kind === '__add_pages' ? { kind, nid: 0, pfn, nr_pages: nrPages, altmap: null } : { kind, pfn, nr_pages: nrPages, altmap: null };
-    ops.push(op);
-    steps.push({ op, inject: [], source: { file: 'bench-scale', line: i + 1 }, text: [kind, ' pfn=0x', pfn.toString(16), ' nr_pages=0x', nrPages.toString(16)].join(''), expects: [] });
-  }
+      return () => randomRange(rng, g, sec, false);
+    },
+    any: (kind) => randomRange(rng, g, kind === '__add_pages' ? addSection() : anySection(), true),
+    mark,
+    free,
+  });
   const scenario: Scenario = { file: 'bench-scale', kernel: '5.3', boot, bootExpects: [], steps };
   return { opts: { seed: opts.seed, steps: opts.steps, firstSection: 0, sections: n }, boot, ops, scenario, sectionLimit: n };
 }

@@ -1,10 +1,11 @@
 /**
  * The `scale` part (issue 17 point 4): the scale workload (bench/generate_scale.ts: every root of
  * the address space named, boot RAM low) recorded with memhp's log (recordScenario, default
- * checkpoint interval) over 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and
- * heap retained (gc'd, with the workload's own arrays dropped: what is left is what the log keeps),
- * split like the `memory` part into checkpoints, the compressed blocks and the rest (the live
- * state). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
+ * checkpoint interval and budget: log/checkpoint_budget.ts thins this workload's checkpoints) over
+ * 2^19 sections (x86_64 4-level paging) and 2^25 (5-level); time and heap retained (gc'd, with
+ * the workload's own arrays dropped: what is left is what the log keeps), split like the `memory`
+ * part into checkpoints, the compressed blocks and the rest (the live state); and the time of a
+ * seek (stateAt at random steps: the thinned checkpoints' price). Runs whose steps are fewer than the target's are extrapolated linearly per step, and
  * the row says so. One run each (no median, --runs does not apply): a 10^6-step run takes minutes.
  */
 import { createProfile, describeProfile } from '../kernel/index.js';
@@ -16,11 +17,15 @@ import { generateScaleWorkload, rootsNamed } from './generate_scale.js';
 import type { Workload } from './generate.js';
 import { fmtBytes, fmtMs, fmtUs, memoryUsed, sink } from './measure.js';
 import { recordLogged } from './workloads.js';
+import { mulberry32 } from '../verify/prng.js';
 
 /** The target: 2^19 sections × 10^6 steps in at most this many bytes of heap. */
 export const SCALE_HEAP_TARGET = 2 ** 30;
 /** The target's step count. */
 export const SCALE_TARGET_STEPS = 1_000_000;
+
+/** Seeks timed after a recording. */
+const SCALE_SEEKS = 10;
 
 /** Options of the scale part. */
 export interface ScaleBenchOptions {
@@ -51,6 +56,12 @@ export interface ScaleRun {
   readonly total: number;
   readonly checkpoints: number;
   readonly checkpointBytes: number;
+  /** Steps between the checkpoints kept at the end (K·2^j: the log's budget doubles K when they cost too much). */
+  readonly checkpointInterval: number;
+  /** What the log estimated its checkpoints keep (the figure its budget is compared with). */
+  readonly checkpointEstimate: number;
+  /** Mean time of a stateAt at a random step (ms). */
+  readonly seekMs: number;
   /** The compressed blocks the log keeps its steps in (log/block.ts). */
   readonly blockBytes: number;
   readonly roots: number;
@@ -73,7 +84,8 @@ export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdict
     const extra = steps === SCALE_TARGET_STEPS ? '' : ` (×${(SCALE_TARGET_STEPS / steps).toFixed(1)} → 10^6 steps: ${fmtBytes((r.heap / steps) * SCALE_TARGET_STEPS)}, ${fmtMs((r.ms / steps) * SCALE_TARGET_STEPS)}; extrapolated per step)`;
     const per = (b: number): string => `${fmtBytes(b / steps)}/step`;
     rows.push([`scale ${paging}-level: 2^${Math.log2(r.sections)} sections × ${steps} steps`, `${fmtBytes(r.heap)} heap (process ${fmtBytes(r.total)}), ${per(r.heap)}; ${fmtMs(r.ms)} (${fmtUs((r.ms * 1000) / steps)}/step)${extra}`, '', '', paging === 4 ? `≤ 1 GiB at 10^6` : '']);
-    rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY})`, per(r.checkpointBytes), '', '', '']);
+    rows.push([`  checkpoints (${r.checkpoints}, K=${DEFAULT_CHECKPOINT_EVERY}, every ${r.checkpointInterval} steps at the end)`, `${per(r.checkpointBytes)} (the log's estimate: ${per(r.checkpointEstimate)})`, '', '', '']);
+    rows.push([`  seek: stateAt at ${SCALE_SEEKS} random steps`, `${fmtMs(r.seekMs)} a seek`, '', '', '']);
     rows.push(['  steps: compressed blocks of 256', per(r.blockBytes), '', '', '']);
     rows.push(['  open block, decoded blocks cached, live state, rest', per(r.heap - r.checkpointBytes - r.blockBytes), '', '', '']);
     if (paging === 4) {
@@ -102,6 +114,16 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
   const after = memoryUsed();
   const total = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const checkpoints = log.checkpointCount;
+  const checkpointInterval = log.checkpointInterval;
+  const checkpointEstimate = log.checkpointBytes;
+  const rng = mulberry32(seed);
+  const t1 = performance.now();
+  for (let i = 0; i < SCALE_SEEKS; i++) sink(log.stateAt(rng.int(log.length)));
+  const seekMs = (performance.now() - t1) / SCALE_SEEKS;
+  // The last state sought would hold an old state's sections once the checkpoints are gone.
+  sink(undefined);
+  // The seeks left decoded blocks cached: the checkpoints' share is measured from here.
+  const afterSeeks = memoryUsed();
   log.evictCheckpoints();
   const noCheckpoints = memoryUsed();
   const blockBytes = log.blocks.reduce((t, b) => t + b.byteLength, 0);
@@ -116,7 +138,10 @@ export function scaleRun(profile: Profile, steps: number, seed: number, progress
     heap: after - before,
     total,
     checkpoints,
-    checkpointBytes: after - noCheckpoints,
+    checkpointBytes: afterSeeks - noCheckpoints,
+    checkpointInterval,
+    checkpointEstimate,
+    seekMs,
     blockBytes,
     roots,
     rootsNamed: named,

@@ -1,7 +1,9 @@
 /**
  * The append-only time-travel log: step 0 is boot, each later step one operation with its outcome,
  * immer patches and inverse patches. Checkpoints (full states, shared structurally) are kept every
- * K steps, so stateAt(n) applies at most K - 1 patches; they are a cache rebuilt from the log.
+ * K steps while they fit a budget of bytes a step, every K·2^j steps when they do not
+ * (log/checkpoint_budget.ts), so stateAt(n) applies fewer patches than the interval; they are a
+ * cache rebuilt from the log.
  */
 import { Immer, enablePatches } from 'immer';
 import type { Patch } from 'immer';
@@ -9,10 +11,12 @@ import { emptyState } from '../model/model.js';
 import type { KernelState, Profile } from '../kernel/types.js';
 import type { LogStep } from './types.js';
 import { ChangeSet } from '../model/changes.js';
-import { applyChanges } from './apply_changes.js';
+import { applyChangesTo } from './apply_table.js';
 import { BLOCK_STEPS, decodeBlock, encodeBlock } from './block.js';
 import { decodeRecord, encodeRecord } from './record_codec.js';
 import { RecordedStep } from './recorded_step.js';
+import { CheckpointPolicy, DEFAULT_CHECKPOINT_BUDGET } from './checkpoint_budget.js';
+import type { CheckpointBudget } from './checkpoint_budget.js';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -24,6 +28,8 @@ export const DEFAULT_CHECKPOINT_EVERY = 64;
 export interface LogOptions {
   /** Keep a full state every K steps (K ≥ 1). */
   readonly checkpointEvery?: number;
+  /** Bytes the checkpoints may keep: a step's worth and a floor (DEFAULT_CHECKPOINT_BUDGET); past it the interval doubles. */
+  readonly checkpointBudget?: CheckpointBudget;
 }
 
 /** Decodes sealed block `b` of a log into its steps (a loaded log's checks its records; a live log trusts its own). */
@@ -58,6 +64,10 @@ export class HotplugLog {
   private decoder_: BlockDecoder;
   private stored_: StateSource = () => null;
   private readonly checkpoints_ = new Map<number, KernelState>();
+  private readonly policy_: CheckpointPolicy;
+  /** On a thinned log, the state stateAt() built last (a walk forward goes on from it). */
+  private lastBuilt_: { n: number; state: KernelState } | null = null;
+  private readonly dropCheckpoint_ = (n: number): void => void this.checkpoints_.delete(n);
   private live_: KernelState = emptyState();
   private materialisations_ = 0;
   private patchApplications_ = 0;
@@ -67,6 +77,7 @@ export class HotplugLog {
     const k = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`checkpointEvery must be a positive integer, got ${k}`);
     this.checkpointEvery = k;
+    this.policy_ = new CheckpointPolicy(k, opts.checkpointBudget ?? DEFAULT_CHECKPOINT_BUDGET, profile.geometry.SECTIONS_PER_ROOT);
     const spr = profile.geometry.SECTIONS_PER_ROOT;
     this.decoder_ = (_b, block) => decodeBlock(block).records.map((json) => decodeRecord(json, this.files_, spr));
   }
@@ -149,7 +160,10 @@ export class HotplugLog {
     else this.fileNumber(step.source.file);
     this.tail_.push(step);
     this.live_ = state;
-    if (step.seq % this.checkpointEvery === 0) this.checkpoints_.set(step.seq, state);
+    if (this.policy_.note(step, state)) {
+      this.checkpoints_.set(step.seq, state);
+      this.policy_.keep(step.seq, this.dropCheckpoint_);
+    }
     if (this.tail_.length === BLOCK_STEPS && !this.plain_) this.seal();
   }
 
@@ -170,16 +184,23 @@ export class HotplugLog {
     return steps[n - b * BLOCK_STEPS] as LogStep;
   }
 
-  /** The state after step `n`: the nearest checkpoint at or before it, then at most K - 1 steps' changes. */
+  /** The state after step `n`: the checkpoint at the interval's multiple at or before it (rebuilt when evicted), then fewer steps' changes than the interval. */
   stateAt(n: number): KernelState {
     this.step(n);
     this.materialisations_++;
     if (n === this.length - 1) return this.live_;
-    const base = n - (n % this.checkpointEvery);
-    let state = this.checkpoints_.get(base);
-    if (!state) state = this.rebuildCheckpoint(base);
+    let base = n - (n % this.policy_.interval);
+    let state: KernelState | undefined;
+    // On a thinned log (thousands of steps between checkpoints), a walk forward (a file's states, a
+    // viewer) goes on from the state built last when that is nearer.
+    const last = this.lastBuilt_;
+    if (last !== null && last.n <= n && last.n >= base && this.policy_.interval > this.checkpointEvery) {
+      state = last.state;
+      base = last.n;
+    } else state = this.checkpoints_.get(base) ?? this.rebuildCheckpoint(base);
     for (let i = base + 1; i <= n; i++) state = this.applyStep(state, i);
     this.patchApplications_ += n - base;
+    if (this.policy_.interval > this.checkpointEvery) this.lastBuilt_ = { n, state };
     return state;
   }
 
@@ -196,11 +217,22 @@ export class HotplugLog {
   /** Drop every cached checkpoint (they are rebuilt from the log on demand). */
   evictCheckpoints(): void {
     this.checkpoints_.clear();
+    this.lastBuilt_ = null;
   }
 
   /** Number of checkpoints currently cached. */
   get checkpointCount(): number {
     return this.checkpoints_.size;
+  }
+
+  /** Steps between the checkpoints kept now: checkpointEvery until the budget is spent, then doubled as often as it takes. */
+  get checkpointInterval(): number {
+    return this.policy_.interval;
+  }
+
+  /** Estimated bytes the kept checkpoints hold of their own (what the budget is compared with). */
+  get checkpointBytes(): number {
+    return this.policy_.bytes;
   }
 
   /** Replay every step's patches from the empty state (no checkpoints): the log's ground truth. */
@@ -226,7 +258,7 @@ export class HotplugLog {
   /** The state after step `i` from the state before it. */
   private applyStep(state: KernelState, i: number): KernelState {
     const s = this.step(i);
-    return s instanceof ChangeSet ? applyChanges(state, s.changes, this.profile.geometry.SECTIONS_PER_ROOT) : applyPatches(state, s.patches);
+    return s instanceof ChangeSet ? applyChangesTo(state, s.changes, this.profile.geometry.SECTIONS_PER_ROOT) : applyPatches(state, s.patches);
   }
 
   private rebuildCheckpoint(base: number): KernelState {
