@@ -16,6 +16,7 @@ import { rootTableOf } from '../model/states.js';
 import { generateScaleWorkload, rootsNamed } from './generate_scale.js';
 import type { Workload } from './generate.js';
 import { fmtBytes, fmtMs, fmtUs, memoryUsed, sink } from './measure.js';
+import type { Verdict } from './measure.js';
 import { recordLogged } from './workloads.js';
 import { mulberry32 } from '../verify/prng.js';
 
@@ -37,12 +38,6 @@ export interface ScaleBenchOptions {
   readonly progress: (what: string) => void;
 }
 
-/** A verdict the driver prints. */
-export interface ScaleVerdict {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly value: string;
-}
 
 /** What one recording measured. */
 export interface ScaleRun {
@@ -69,10 +64,10 @@ export interface ScaleRun {
 }
 
 /** Record the scale workload on 4- and 5-level paging; rows for the bench table and the heap verdict. */
-export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdicts: ScaleVerdict[]; notes: string[] } {
+export function scaleBench(opts: ScaleBenchOptions): { rows: string[][]; verdicts: Verdict[]; notes: string[] } {
   const rows: string[][] = [];
   const notes: string[] = [];
-  const verdicts: ScaleVerdict[] = [];
+  const verdicts: Verdict[] = [];
   for (const [paging, steps] of [
     [4, opts.steps4],
     [5, opts.steps5],
