@@ -45,6 +45,12 @@ export interface Workload {
   readonly sectionLimit: number;
 }
 
+/** The boot RAM below 2 GiB of a PC, as both bench workloads boot it (nid 0). */
+export const PC_LOW_RAM: BootLayout['ranges'] = [
+  { startPfn: 0x1, endPfn: 0x9f, nid: 0 },
+  { startPfn: 0x100, endPfn: 0x7ffe0, nid: 0 },
+];
+
 /** Generate the workload for `opts` under geometry `g` (deterministic in opts.seed). */
 export function generateWorkload(g: Geometry, opts: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
   const rng = mulberry32(opts.seed);
@@ -61,8 +67,7 @@ export function generateWorkload(g: Geometry, opts: WorkloadOptions = DEFAULT_WO
   const deep = first + Math.floor(n * 0.65);
   const boot: BootLayout = {
     ranges: [
-      { startPfn: 0x1, endPfn: 0x9f, nid: 0 },
-      { startPfn: 0x100, endPfn: 0x7ffe0, nid: 0 },
+      ...PC_LOW_RAM,
       { startPfn: first * PPS, endPfn: (first + ramSections) * PPS + (NSUB / 2) * SUB, nid: 0 },
       { startPfn: deep * PPS + 10 * SUB, endPfn: (deep + Math.max(1, Math.floor(n / 16))) * PPS + 40 * SUB, nid: 1 },
     ],

@@ -17,7 +17,7 @@
 import type { BootLayout } from '../kernel/operation.js';
 import type { Scenario } from '../inputs/types.js';
 import type { Geometry } from '../kernel/geometry.js';
-import { driveSteps } from './generate.js';
+import { driveSteps, PC_LOW_RAM } from './generate.js';
 import type { Workload } from './generate.js';
 import { mulberry32 } from '../verify/prng.js';
 import type { Rng } from '../verify/prng.js';
@@ -53,8 +53,7 @@ export function generateScaleWorkload(g: Geometry, opts: ScaleOptions = DEFAULT_
   const highSections = Math.max(1, Math.floor((2 * GiB) / PPS));
   const boot: BootLayout = {
     ranges: [
-      { startPfn: 0x1, endPfn: 0x9f, nid: 0 },
-      { startPfn: 0x100, endPfn: 0x7ffe0, nid: 0 },
+      ...PC_LOW_RAM,
       { startPfn: highStart, endPfn: highStart + highSections * PPS + (NSUB / 2) * SUB, nid: 0 },
     ],
     iomem: [],

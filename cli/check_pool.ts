@@ -90,6 +90,11 @@ export function scheduleOf(paths: readonly string[]): Array<readonly [number, st
   return sized.map((s) => [s.i, s.p] as const);
 }
 
+/** The runs of the shared queue this thread takes, one at a time until the queue is empty (whichever thread takes the next). */
+export function* takeRuns(queue: WorkerSetup['queue'], head: Int32Array): Generator<readonly [number, string]> {
+  for (let k = Atomics.add(head, 0, 1); k < queue.length; k = Atomics.add(head, 0, 1)) yield queue[k] as readonly [number, string];
+}
+
 /** --jobs N for `runs` runs (default: the cores, at most one per run); throws UserError for anything but a whole number ≥ 1. */
 export function jobsArg(text: string | undefined, runs: number): number {
   if (text === undefined) return Math.max(1, Math.min(availableParallelism(), runs));
@@ -111,8 +116,7 @@ interface Pool {
 async function checkHere(queue: WorkerSetup['queue'], head: Int32Array, args: CheckArgs, color: boolean, took: (index: number, o: RunOutcome) => void, yieldEach: boolean): Promise<void> {
   // Loaded here only: a corpus checked on workers alone never loads the model in this thread.
   const { checkOutcome } = await import('./check_outcome.js');
-  for (let k = Atomics.add(head, 0, 1); k < queue.length; k = Atomics.add(head, 0, 1)) {
-    const [index, path] = queue[k] as readonly [number, string];
+  for (const [index, path] of takeRuns(queue, head)) {
     took(index, checkOutcome(path, args, color));
     if (yieldEach) await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -7,14 +7,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkOutcome } from './check_outcome.js';
+import { takeRuns } from './check_pool.js';
 import type { CheckedMessage, WorkerSetup } from './check_pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('check_worker.js runs as a worker thread of memhp check');
 const { args, color, queue, head } = workerData as WorkerSetup;
-const next = new Int32Array(head);
-for (let k = Atomics.add(next, 0, 1); k < queue.length; k = Atomics.add(next, 0, 1)) {
-  const [index, path] = queue[k] as readonly [number, string];
+for (const [index, path] of takeRuns(queue, new Int32Array(head))) {
   const m: CheckedMessage = { index, outcome: checkOutcome(path, args, color) };
   port.postMessage(m);
 }

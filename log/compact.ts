@@ -23,7 +23,7 @@ import type { HotplugLog } from './log.js';
 import { RecordedStep } from './recorded_step.js';
 import type { StepAndState } from './record.js';
 import { encodeRecord } from './record_codec.js';
-import { COMPACT_FORMAT, headerFields, sealLine } from './serialize.js';
+import { COMPACT_FORMAT, headerFields, logJsonLines, sealLine } from './serialize.js';
 import type { LogMeta, SerializeOptions } from './serialize.js';
 
 /** Steps between the states a format-3 file holds (a multiple of BLOCK_STEPS). */
@@ -52,6 +52,11 @@ export function* logCompactFrames(log: HotplugLog, meta: LogMeta, opts: Serializ
     const seq = blocks.length * BLOCK_STEPS;
     yield* w.block(seq, open.length, encodeBlock(open.map((s) => encodeRecord(s as RecordedStep, log.fileNumber(s.source.file)))), () => log.stateAt(seq - 1));
   }
+}
+
+/** A recorded log as the chunks of a file of `format` (COMPACT_FORMAT when the log is compact, else format 2's JSON lines). */
+export function logFileChunks(log: HotplugLog, format: number, meta: LogMeta, opts: SerializeOptions = {}): Iterable<string | Uint8Array> {
+  return format === COMPACT_FORMAT && log.compact ? logCompactFrames(log, meta, opts) : logJsonLines(log, meta, opts);
 }
 
 /** A log of `count` steps given one by one with their states (as log/record.ts runScenario makes them) as format-3 chunks; `files`: the source files in the order the steps first name them. */

@@ -39,17 +39,9 @@ export type BlockDecoder = (b: number, block: Uint8Array) => RecordedStep[];
 export type StateSource = (n: number) => { n: number; state: KernelState } | null;
 
 /**
- * Decoded blocks kept at once. One: a seek stays in one block (checkpoints divide BLOCK_STEPS) and a
- * walk moves on block by block. Kept longer, a walk's decoded steps outlive a young-generation gc,
- * are promoted, and the old generation's collections (which mark every checkpoint) made a walk over
- * a 10^5-step log 3× slower: 20–30 µs a step with 4 blocks kept, 8 µs with one.
- */
-const DECODED_BLOCKS = 1;
-
-/**
  * An append-only log of model steps. Steps are kept compact: every BLOCK_STEPS steps are sealed
  * into one compressed block (log/block.ts), the very bytes a format-3 file holds, and decoded again
- * (a few blocks cached) when asked for; the last, open block's steps are kept as objects. A log
+ * when asked for (the last block decoded is kept); the last, open block's steps are kept as objects. A log
  * given steps that are not RecordedSteps (only tests do) keeps every step as an object.
  */
 export class HotplugLog {
@@ -59,7 +51,13 @@ export class HotplugLog {
   private readonly tail_: LogStep[] = [];
   private readonly files_: string[] = [];
   private readonly fileIndex_ = new Map<string, number>();
-  private readonly decoded_ = new Map<number, LogStep[]>();
+  /**
+   * The last block decoded. One only: a seek stays in one block (checkpoints divide BLOCK_STEPS) and
+   * a walk moves on block by block. Kept longer, a walk's decoded steps outlive a young-generation
+   * gc, are promoted, and the old generation's collections (which mark every checkpoint) made a walk
+   * over a 10^5-step log 3× slower: 20–30 µs a step with 4 blocks kept, 8 µs with one.
+   */
+  private decoded_: { readonly b: number; readonly steps: readonly LogStep[] } | null = null;
   private plain_ = false;
   private decoder_: BlockDecoder;
   private stored_: StateSource = () => null;
@@ -175,13 +173,8 @@ export class HotplugLog {
     // The steps after the sealed blocks are objects (a plain log's from the first that was not a RecordedStep).
     if (n >= sealed) return this.tail_[n - sealed] as LogStep;
     const b = Math.floor(n / BLOCK_STEPS);
-    let steps = this.decoded_.get(b);
-    if (steps === undefined) {
-      steps = this.decoder_(b, this.blocks_[b] as Uint8Array);
-      if (this.decoded_.size >= DECODED_BLOCKS) this.decoded_.delete(this.decoded_.keys().next().value as number);
-    } else this.decoded_.delete(b);
-    this.decoded_.set(b, steps);
-    return steps[n - b * BLOCK_STEPS] as LogStep;
+    if (this.decoded_?.b !== b) this.decoded_ = { b, steps: this.decoder_(b, this.blocks_[b] as Uint8Array) };
+    return this.decoded_.steps[n - b * BLOCK_STEPS] as LogStep;
   }
 
   /** The state after step `n`: the checkpoint at the interval's multiple at or before it (rebuilt when evicted), then fewer steps' changes than the interval. */

@@ -59,15 +59,9 @@ export function readCompactLog(buf: Uint8Array, file: string, opts: ReadLogOptio
   };
   /** Records of a block decoded and checked into `tail`; false (with the damage said) at the first that fails. */
   const decodeInto = (records: readonly string[]): boolean => {
-    for (const json of records) {
-      const r = decodeCheckedRecord(json, files, g, next + tail.length);
-      if (!r.ok) {
-        hurt(`corrupted: ${r.message}`);
-        return false;
-      }
-      tail.push(r.step);
-    }
-    return true;
+    const why = checkedInto(records, files, g, next + tail.length, tail);
+    if (why !== null) hurt(`corrupted: ${why}`);
+    return why === null;
   };
   while (pos < bytes.length) {
     frameNo++;
@@ -127,11 +121,9 @@ export function readCompactLog(buf: Uint8Array, file: string, opts: ReadLogOptio
     const at = blockFrames[b] ?? 0;
     if (d.damage !== null || d.records.length !== BLOCK_STEPS) throw new LogDamageError(file, at, `corrupted: ${d.damage ?? `block of steps ${b * BLOCK_STEPS}.. holds ${d.records.length} records`}`);
     if (checked.has(b)) return d.records.map((json) => decodeRecord(json, files, g.SECTIONS_PER_ROOT));
-    const out = d.records.map((json, i) => {
-      const r = decodeCheckedRecord(json, files, g, b * BLOCK_STEPS + i);
-      if (!r.ok) throw new LogDamageError(file, at, `corrupted: ${r.message}`);
-      return r.step;
-    });
+    const out: RecordedStep[] = [];
+    const why = checkedInto(d.records, files, g, b * BLOCK_STEPS, out);
+    if (why !== null) throw new LogDamageError(file, at, `corrupted: ${why}`);
     checked.add(b);
     return out;
   };
@@ -171,6 +163,16 @@ export function readCompactLog(buf: Uint8Array, file: string, opts: ReadLogOptio
   };
   const meta: LogMeta = { input: header.input, kernelLine: header.kernelLine, boot: header.boot === null ? null : boot, forkedFrom: header.forkedFrom };
   return { ok: true, value: { header, meta, profile, log, scenario, lastHash: Buffer.from(prev).toString('hex'), format: 3, damage } };
+}
+
+/** Records (steps `first`…) decoded, each checked field by field, onto `out`; what is wrong with the first that fails, or null. */
+function checkedInto(records: readonly string[], files: readonly string[], g: Geometry, first: number, out: RecordedStep[]): string | null {
+  for (let i = 0; i < records.length; i++) {
+    const r = decodeCheckedRecord(records[i] as string, files, g, first + i);
+    if (!r.ok) return r.message;
+    out.push(r.step);
+  }
+  return null;
 }
 
 /** A state frame's state, or null when it does not decompress, parse or pass its check. */

@@ -69,12 +69,7 @@ export function logToJsonLines(log: HotplugLog, inputText: string, inputName: st
 
 /** The log's lines one at a time (no newlines), header first: for logs too big for one string. */
 export function logJsonLines(log: HotplugLog, meta: LogMeta, opts: SerializeOptions = {}): Generator<string> {
-  return jsonLines(log.profile, log.checkpointEvery, log.length, stepsOf(log), meta, opts);
-}
-
-/** The steps of a log one at a time (a big log's are decoded block by block, never all at once). */
-export function* stepsOf(log: HotplugLog): Generator<LogStep> {
-  for (let i = 0; i < log.length; i++) yield log.step(i);
+  return jsonLines(log.profile, log.checkpointEvery, log.length, log.walk(), meta, opts);
 }
 
 /** The lines of a log of `count` steps given one by one (`steps` may be produced as they are written: log/record.ts runScenario). */

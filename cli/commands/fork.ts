@@ -5,7 +5,6 @@ import { parseOperationLine } from '../../inputs/operation_line.js';
 import { forkLog } from '../../query/fork.js';
 import type { ForkEdit } from '../../query/fork.js';
 import { failedExpectations } from '../../log/record.js';
-import { logJsonLines } from '../../log/serialize.js';
 import type { ForkChange } from '../../log/serialize.js';
 import { inputArgs, inputArgsWithout } from '../args.js';
 import { writeOutputLines } from '../atomic_write.js';
@@ -14,8 +13,7 @@ import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, logMetaOf, parseStepArg } from '../load.js';
 import { logFormatArg, requireOutput } from './record.js';
-import { logCompactFrames } from '../../log/compact.js';
-import { COMPACT_FORMAT } from '../../log/serialize.js';
+import { logFileChunks } from '../../log/compact.js';
 
 /** The `fork` command's definition (meta and arguments). */
 export const forkCommandDef = defineCommand({
@@ -78,7 +76,7 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
   const { meta, opts } = logMetaOf(loaded);
   const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
   const fmeta = { ...meta, forkedFrom: origin };
-  const bytes = await writeOutputLines(io, out, format === COMPACT_FORMAT && forked.log.compact ? logCompactFrames(forked.log, fmeta, opts) : logJsonLines(forked.log, fmeta, opts), loaded.readFiles);
+  const bytes = await writeOutputLines(io, out, logFileChunks(forked.log, format, fmeta, opts), loaded.readFiles);
   const failed = failedExpectations(forked.log).filter((f) => f.seq > at).length;
   const rerun = forked.log.length - at - 1;
   if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes, failedExpectations: failed })}\n`);

@@ -2,8 +2,8 @@
 import { defineCommand } from 'citty';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/log.js';
 import { failedExpectations, runScenario } from '../../log/record.js';
-import { COMPACT_FORMAT, LOG_FORMAT, jsonLines, logJsonLines } from '../../log/serialize.js';
-import { compactFrames, logCompactFrames, scenarioFiles } from '../../log/compact.js';
+import { COMPACT_FORMAT, LOG_FORMAT, jsonLines } from '../../log/serialize.js';
+import { compactFrames, logFileChunks, scenarioFiles } from '../../log/compact.js';
 import type { StepAndState } from '../../log/record.js';
 import type { LogStep } from '../../log/types.js';
 import { inputArgs } from '../args.js';
@@ -48,7 +48,7 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
     failed = failedExpectations(loaded.log).length;
     steps = loaded.log.length;
     read = loaded.readFiles;
-    lines = format === COMPACT_FORMAT && loaded.log.compact ? logCompactFrames(loaded.log, m.meta, m.opts) : logJsonLines(loaded.log, m.meta, m.opts);
+    lines = logFileChunks(loaded.log, format, m.meta, m.opts);
   } else {
     // A scenario or trace: each step is written as the model runs it, and not kept.
     const parsed = parseInput(io, input, opts);
