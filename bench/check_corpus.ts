@@ -17,11 +17,12 @@
  * Target: the corpus checked by `memhp check --jobs 2` ≥ 1.7× faster than by `--jobs 1`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runsOf } from '../cli/check_corpus.js';
+import { traceSize } from '../cli/check_pool.js';
 import { CHECK_INTERRUPT_BUDGET } from '../cli/check_many.js';
 import { fmtBytes, fmtMs, fmtRatio, median, settle } from './measure.js';
 import type { Verdict } from './measure.js';
@@ -103,7 +104,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const loadText = `load average ${median(load).toFixed(2)}`;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
   const distinct = new Set(corpus).size;
-  const bytes = corpus.reduce((a, r) => a + traceBytes(r), 0);
+  const bytes = corpus.reduce((a, r) => a + traceSize(r), 0);
   const rows = [
     [`check corpus, memhp check --jobs 2 (process)`, per(procTwo), `--jobs 1: ${per(procOne)}`, fmtRatio(ratio), `≥${CHECK_CORPUS_TARGET}×`],
     [`  ${corpus.length} runs: the ${distinct} fixture runs (traces, capture, formats, verify) in turn, ${fmtBytes(bytes)} of traces; whole node bin/memhp.js processes, ${availableParallelism()} cores, ${loadText}`, '', '', '', ''],
@@ -127,11 +128,6 @@ function checkWay(root: string, corpus: readonly string[], way: Way): string {
   const got = JSON.parse(r.stdout) as { runs: RunJson[] };
   if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
   return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
-}
-
-/** The bytes of a run's trace (its trace.txt, or the file given). */
-function traceBytes(run: string): number {
-  return statSync(run.endsWith('.txt') || run.endsWith('.log') ? run : `${run}/trace.txt`).size;
 }
 
 /** CPU milliseconds (user and system) of this process's children that have ended (Linux /proc/self/stat cutime + cstime; NaN elsewhere). */

@@ -158,8 +158,8 @@ function startWorkers(n: number, setup: WorkerSetup, url: URL, took: (index: num
   return { finished, stop };
 }
 
-/** The size of the trace a run reads (its trace.txt, or the file given), 0 when it cannot be read: the order of the queue only. */
-function traceSize(path: string): number {
+/** The size of the trace a run reads (its trace.txt, or the file given), 0 when it cannot be read. */
+export function traceSize(path: string): number {
   try {
     const s = statSync(path);
     return s.isDirectory() ? statSync(join(path, 'trace.txt')).size : s.size;

@@ -9,13 +9,13 @@
 import type { KernelState, MemRoot } from '../kernel/types.js';
 import { walkChanges } from '../model/changes.js';
 import type { Changes, ChangeVisitor } from '../model/changes.js';
-import { countRoots, makeState, rootTableOf, SMALL_ROOTS, tableOf } from '../model/states.js';
+import { largeTableOf, makeState } from '../model/states.js';
 import { applyChanges } from './apply_changes.js';
 
 /** The state after `changes` from `state`, through its root table when it has more than SMALL_ROOTS roots (else applyChanges). */
 export function applyChangesTo(state: KernelState, changes: Changes, sectionsPerRoot: number): KernelState {
   if (changes.length === 0) return state;
-  const table = tableOf(state) ?? (countRoots(state.roots, SMALL_ROOTS) > SMALL_ROOTS ? rootTableOf(state) : undefined);
+  const table = largeTableOf(state);
   if (table === undefined) return applyChanges(state, changes, sectionsPerRoot);
   const named: Record<number, MemRoot> = {};
   const name = (r: number): void => {

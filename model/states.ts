@@ -63,3 +63,8 @@ export function rootTableOf(state: KernelState): RootTable {
   }
   return t;
 }
+
+/** The root table of a state with more than SMALL_ROOTS roots (its own, or built from its plain record and kept), else undefined: such states are read and written through it. */
+export function largeTableOf(state: KernelState): RootTable | undefined {
+  return tableOf(state) ?? (countRoots(state.roots, SMALL_ROOTS) > SMALL_ROOTS ? rootTableOf(state) : undefined);
+}

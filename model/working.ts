@@ -13,7 +13,7 @@ import { sectionNrToRoot } from '../kernel/pfn.js';
 import type { Geometry } from '../kernel/geometry.js';
 import type { KernelState, MemRoot, MemSection } from '../kernel/types.js';
 import { RootTable } from './root_table.js';
-import { countRoots, makeState, SMALL_ROOTS, tableOf } from './states.js';
+import { countRoots, largeTableOf, makeState, SMALL_ROOTS } from './states.js';
 
 /** A section a kernel function may write during the current step. */
 export type MutableSection = { -readonly [K in keyof MemSection]: MemSection[K] };
@@ -37,10 +37,9 @@ export class WorkingState {
     private readonly base: KernelState,
     private readonly g: Geometry,
   ) {
-    const table = tableOf(base);
+    this.table_ = largeTableOf(base);
     // A state with a table is never asked for its plain record here (that would build it).
-    this.baseRoots_ = table ? NO_ROOTS : base.roots;
-    this.table_ = table ?? (countRoots(this.baseRoots_, SMALL_ROOTS) > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
+    this.baseRoots_ = this.table_ ? NO_ROOTS : base.roots;
     this.once_ = base.once as Record<string, true>;
     this.highestPresentSectionNr = base.highestPresentSectionNr;
     this.deviceRanges = base.deviceRanges;
