@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../inputs/trace/line.js';
+import { parseLine, scanHeader } from '../inputs/trace/line.js';
 import { readConsoleTrace, readTrace } from '../inputs/trace/index.js';
 import { traceToScenario } from '../inputs/trace/to_scenario.js';
 import { cli } from './helpers/cli.js';
@@ -148,6 +148,26 @@ describe('damage', () => {
 describe('fuzzing the line reader', () => {
   const real = readFileSync(`${RUN}/trace.txt`, 'utf8').split('\n').filter((l) => l !== '');
   const source = { file: 'fuzz.txt', line: 1 };
+
+  it('scanHeader reads a header as the regex in its comment does, whatever whitespace (any that \\s matches) separates the fields', () => {
+    const HEADER_RE = /^\s*(\S.*)-(\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s(.*)$/;
+    // Every character \s matches but the line terminators (which '.' does not cross), and a few that look like space but are not.
+    const space = fc.constantFrom(' ', '\t', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u2007', '\u200a', '\u202f', '\u205f', '\u3000', '\ufeff');
+    const spaces = fc.array(space, { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+    const word = (chars: string, min: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: 8 }).map((a) => a.join(''));
+    const notSpace = fc.constantFrom('\u200b', '\u180e', '\u0085', 'x');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(word('ab-[]0 ', 1), notSpace), { minLength: 1, maxLength: 3 }), word('0123456789', 1), spaces, word('0123', 1), spaces, fc.option(fc.tuple(word('.dNh1', 1), spaces)), word('0123456789', 1), word('0123456789', 1), word('ab: [', 0), (task, pid, s1, cpu, s2, flags, sec, frac, body) => {
+        const line = `${task.join('')}-${pid}${s1}[${cpu}]${s2}${flags === null ? '' : flags[0] + flags[1]}${sec}.${frac}: ${body}`;
+        const m = HEADER_RE.exec(line);
+        const h = scanHeader(line);
+        expect(h === null).toBe(m === null);
+        if (m === null || h === null) return;
+        expect({ task: h.header.task, pid: h.header.pid, cpu: h.header.cpu, flags: h.header.flags, timestamp: h.header.timestamp, body: h.body }).toEqual({ task: (m[1] ?? '').trim(), pid: Number(m[2]), cpu: Number(m[3]), flags: m[4] ?? '', timestamp: Number(m[5]), body: m[6] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   it('parseLine never throws on any string', () => {
     fc.assert(

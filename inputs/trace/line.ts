@@ -114,10 +114,12 @@ function isDigit(text: string, at: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-const SPACE_RE = /\s/;
+/** True when the character at `at` is one that `\s` matches (by its code: a regex test per character was a tenth of `memhp check`'s parsing). */
 function isSpace(text: string, at: number): boolean {
-  const c = text[at];
-  return c !== undefined && SPACE_RE.test(c);
+  const c = text.charCodeAt(at);
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** A `[LOST N EVENTS]` line as a record (or an error for a count that is no number); null for other lines. */
