@@ -8,7 +8,8 @@
  * same two with V8's default tiering (MEMHP_CHECK_DEFAULT_TIERING=1) show what cli/check_many.ts's
  * interrupt budget gives. Rounds interleave the ways, a short settle before each; medians of --runs
  * rounds after one untimed. What the machine gives two threads at the time (other work shares its
- * cores) is measured too: the same CPU-bound loop on two threads vs one; and the speed-up two idle
+ * cores) is measured too: two `--jobs 1` processes at once on half the runs each (nothing shared but
+ * the machine: the ceiling of --jobs 2 on this work), the same CPU-bound loop on two threads vs one; and the speed-up two idle
  * cores would give, from the CPU time of a `memhp check --jobs 1` process on the corpus and on half
  * of it (Linux: /proc/self/stat), which also splits a process's CPU into its start and a warm run.
  * Each thread pays its own start (Node's worker bootstrap, loading the bundle's modules, V8 compiling
@@ -16,7 +17,7 @@
  * needs many hundreds of runs before two threads approach twice one.
  * Target: the corpus checked by `memhp check --jobs 2` ≥ 1.7× faster than by `--jobs 1`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
@@ -61,6 +62,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const spin: number[][] = [[], []];
   const cpu: number[][] = [[], []];
   const load: number[] = [];
+  const pair: number[] = [];
   let reference: string | null = null;
   for (let round = 0; round <= opts.runs; round++) {
     const when = round === 0 ? ' (warm-up)' : `, round ${round}/${opts.runs}`;
@@ -77,6 +79,15 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
       if (text !== reference) throw new Error(`check corpus: ${way.label} gave other outcomes than ${WAYS[0]?.label}`);
       if (round > 0) (times[w] as number[]).push(ms);
     }
+    // Two `--jobs 1` processes at once, half the runs each: no thread, queue or message shared, so
+    // what two cores give this work at the time (a parse- and gc-heavy load shares the caches and
+    // memory, where the CPU-bound loop below does not), the ceiling of --jobs 2.
+    opts.progress(`check: two memhp check --jobs 1 processes at once, ${corpus.length >> 1} runs each${when}`);
+    settle();
+    const p0 = performance.now();
+    const halves = await Promise.all([corpus.slice(0, corpus.length >> 1), corpus.slice(corpus.length >> 1)].map((h) => checkWayAsync(root, h, WAYS[0] as Way)));
+    if (round > 0) pair.push(performance.now() - p0);
+    if (halves.join('\n') !== reference) throw new Error('check corpus: two processes on half the runs each gave other outcomes than one on all');
     // CPU time of a `memhp check --jobs 1` process on the whole corpus (the timed one above) and on
     // half of it: on two idle cores, --jobs 2 takes about as long as --jobs 1 on half the runs (each
     // thread checks half), so their ratio predicts the speed-up however loaded the machine is now
@@ -101,6 +112,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
   const perRun = (cpuAll - cpuHalf) / (corpus.length - half);
   const fixed = cpuHalf - half * perRun;
   const ratio = procOne / procTwo;
+  const pairRatio = procOne / median(pair);
   const loadText = `load average ${median(load).toFixed(2)}`;
   const per = (t: number): string => `${fmtMs(t)} (${fmtMs(t / corpus.length)}/run)`;
   const distinct = new Set(corpus).size;
@@ -111,11 +123,12 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
     [`  --jobs 2: this thread and 1 worker on one queue, largest trace first; V8 interrupt budget ${CHECK_INTERRUPT_BUDGET}`, '', '', '', ''],
     [`  the same with V8's default tiering (before)`, per(plainTwo), `--jobs 1: ${per(plainOne)}`, fmtRatio(plainOne / plainTwo), ''],
     [`  a run once warm, and what a thread costs before (CPU of --jobs 1 on ${corpus.length} and ${half} runs)`, `${fmtMs(perRun)} CPU a run`, `start: ${fmtMs(fixed)} CPU`, '', ''],
+    [`  the machine on this work: two --jobs 1 processes at once, ${corpus.length >> 1} runs each (the ceiling of --jobs 2)`, fmtMs(median(pair)), `--jobs 1: ${fmtMs(procOne)}`, fmtRatio(pairRatio), ''],
     [`  the machine: a CPU-bound loop, 2 threads`, `${fmtRatio(machine)} the work of 1 in its time`, 'ideal 2×', '', ''],
     [`  on 2 idle cores (CPU time of --jobs 1, predicted)`, `${corpus.length >> 1} runs: ${fmtMs(cpuHalf)} CPU`, `${corpus.length} runs: ${fmtMs(cpuAll)} CPU`, fmtRatio(cpuAll / cpuHalf), ''],
   ];
   const command = `node dist/bench/run.js --only check --check-runs ${corpus.length} --runs ${opts.runs} --no-report`;
-  const value = `${fmtRatio(ratio)}: memhp check of ${corpus.length} runs --jobs 1 ${fmtMs(procOne)} → --jobs 2 ${fmtMs(procTwo)}, ${loadText}, the machine gave 2 threads ${fmtRatio(machine)}; with V8's default tiering ${fmtRatio(plainOne / plainTwo)} (${fmtMs(plainOne)} → ${fmtMs(plainTwo)}); predicted on 2 idle cores from the CPU time of --jobs 1 on all and half the runs ${fmtRatio(cpuAll / cpuHalf)}`;
+  const value = `${fmtRatio(ratio)}: memhp check of ${corpus.length} runs --jobs 1 ${fmtMs(procOne)} → --jobs 2 ${fmtMs(procTwo)}, ${loadText}; two --jobs 1 processes at once on half the runs each ${fmtRatio(pairRatio)} (${fmtMs(median(pair))}), a CPU-bound loop on 2 threads ${fmtRatio(machine)}; with V8's default tiering ${fmtRatio(plainOne / plainTwo)} (${fmtMs(plainOne)} → ${fmtMs(plainTwo)}); predicted on 2 idle cores from the CPU time of --jobs 1 on all and half the runs ${fmtRatio(cpuAll / cpuHalf)}`;
   return { rows, verdicts: [{ name: `memhp check of a corpus with --jobs 2 (this thread and 1 worker) ≥${CHECK_CORPUS_TARGET}× faster than --jobs 1 (whole processes)`, ok: ratio >= CHECK_CORPUS_TARGET, value, command }] };
 }
 
@@ -125,9 +138,33 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
 function checkWay(root: string, corpus: readonly string[], way: Way): string {
   const env = way.defaultTiering === true ? { ...process.env, MEMHP_CHECK_DEFAULT_TIERING: '1' } : process.env;
   const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
-  const got = JSON.parse(r.stdout) as { runs: RunJson[] };
-  if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${r.status}): ${r.stderr}`);
+  return outcomesText(corpus, r.stdout, r.status, r.stderr, way);
+}
+
+/** The outcomes a `memhp check --json` process printed, as text (throws when it checked fewer runs than given). */
+function outcomesText(corpus: readonly string[], stdout: string, status: number | null, stderr: string, way: Way): string {
+  const got = JSON.parse(stdout) as { runs: RunJson[] };
+  if (got.runs.length !== corpus.length) throw new Error(`check corpus: memhp check --jobs ${way.jobs} checked ${got.runs.length} of ${corpus.length} runs (exit ${status}): ${stderr}`);
   return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
+}
+
+/** checkWay in a child process that runs while this one waits (two run at once). */
+function checkWayAsync(root: string, corpus: readonly string[], way: Way): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      try {
+        resolve(outcomesText(corpus, Buffer.concat(out).toString('utf8'), status, Buffer.concat(err).toString('utf8'), way));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
 }
 
 /** CPU milliseconds (user and system) of this process's children that have ended (Linux /proc/self/stat cutime + cstime; NaN elsewhere). */
