@@ -6,9 +6,8 @@
  */
 import pc from 'picocolors';
 import type { ErrorCode } from '../kernel/errors.js';
-import { exitStatus } from '../kernel/errors.js';
-import { checkJson, checkRun, type CheckArgs, type CheckJson } from './check_run.js';
-import { EXIT_OK, UserError, renderUserError } from './errors.js';
+import { checkJson, checkRun, checkStatus, type CheckArgs, type CheckJson } from './check_run.js';
+import { UserError, renderUserError } from './errors.js';
 import { readTextFile, type Io } from './io.js';
 
 /** How one run of a corpus came out. */
@@ -38,7 +37,7 @@ export function checkOutcome(path: string, args: CheckArgs, color: boolean): Run
   };
   try {
     const json = checkJson(checkRun(io, path, args), args.verbose === true);
-    return { path, status: json.mismatches.length ? exitStatus('E_MISMATCH') : EXIT_OK, json, error: null, stderr };
+    return { path, status: checkStatus(json.mismatches.length), json, error: null, stderr };
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     renderUserError(io, e);

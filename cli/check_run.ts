@@ -5,11 +5,12 @@
  * of a corpus (cli/check_outcome.ts, in-process or on a worker thread) go through these functions.
  */
 import type { ErrorCode } from '../kernel/errors.js';
+import { exitStatus } from '../kernel/errors.js';
 import type { Profile } from '../kernel/types.js';
 import { resolveProfile } from '../kernel/profile.js';
 import { checkTrace, type CheckResult } from '../query/check.js';
 import type { TraceScenario } from '../inputs/trace/to_scenario_types.js';
-import { UserError } from './errors.js';
+import { EXIT_OK, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { loadTrace, type LoadedTrace } from './load_trace.js';
 import { checkTraceBounds, parsePagingArg } from './load.js';
@@ -39,6 +40,11 @@ export interface CheckJson {
   readonly fieldsCompared: number;
   readonly mismatches: ReadonlyArray<{ readonly code: 'E_MISMATCH' }>;
   readonly [more: string]: unknown;
+}
+
+/** The exit status of a run checked with `mismatches` mismatches: E_MISMATCH's when there are any, else 0 (one run or each of a corpus). */
+export function checkStatus(mismatches: number): number {
+  return mismatches > 0 ? exitStatus('E_MISMATCH') : EXIT_OK;
 }
 
 /** Refuse what no run could be checked with (--paging that is not 4 or 5, a --kernel memhp does not model); throws UserError. */

@@ -5,11 +5,10 @@
  */
 import { basename } from 'node:path';
 import { describeProfile } from '../../kernel/profile.js';
-import { exitStatus } from '../../kernel/errors.js';
-import { EXIT_OK, errorTag } from '../errors.js';
+import { errorTag } from '../errors.js';
 import type { Io } from '../io.js';
 import { printable } from '../../present/printable.js';
-import { checkJson, checkRun, type CheckArgs } from '../check_run.js';
+import { checkJson, checkRun, checkStatus, type CheckArgs } from '../check_run.js';
 
 /** `memhp check TRACE` of one run: its mismatches and summary line, or its --json document. */
 export function checkOne(io: Io, trace: string, args: { verbose?: boolean; json?: boolean } & CheckArgs): number {
@@ -39,7 +38,7 @@ export function checkOne(io: Io, trace: string, args: { verbose?: boolean; json?
     const summary = `${res.log.length - 1} steps, ${res.snapshots} snapshots, ${res.sections} sections, ${res.fieldsCompared} fields compared, ${res.mismatches.length} mismatches`;
     io.out(`${res.mismatches.length ? c.red(summary) : summary}\n`);
   }
-  return res.mismatches.length ? exitStatus('E_MISMATCH') : EXIT_OK;
+  return checkStatus(res.mismatches.length);
 }
 
 /** How many lines of no known kind --verbose lists (then the count of the rest). */

@@ -12,7 +12,7 @@ import { exitStatus } from '../../kernel/errors.js';
 import { EXIT_OK, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadInput, loadOptions, logMetaOf, parseStepArg } from '../load.js';
-import { logFormatArg, requireOutput } from './record.js';
+import { logFormatArg, requireOutput } from '../output_args.js';
 import { logFileChunks } from '../../log/compact.js';
 
 /** The `fork` command's definition (meta and arguments). */

@@ -2,11 +2,12 @@
 import { defineCommand } from 'citty';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/log.js';
 import { failedExpectations, runScenario } from '../../log/record.js';
-import { COMPACT_FORMAT, LOG_FORMAT, jsonLines } from '../../log/serialize.js';
+import { COMPACT_FORMAT, jsonLines } from '../../log/serialize.js';
 import { compactFrames, logFileChunks, scenarioFiles } from '../../log/compact.js';
 import type { StepAndState } from '../../log/record.js';
 import type { LogStep } from '../../log/types.js';
 import { inputArgs } from '../args.js';
+import { logFormatArg, requireOutput } from '../output_args.js';
 import { writeOutputLines } from '../atomic_write.js';
 import { exitStatus } from '../../kernel/errors.js';
 import { EXIT_OK, UserError } from '../errors.js';
@@ -79,17 +80,4 @@ export async function runRecord(io: Io, args: InputArgValues & { file: string; o
   if (args.json) io.out(`${JSON.stringify({ output: out, format, steps, bytes, failedExpectations: failed })}\n`);
   else io.out(`recorded ${steps} steps (boot included) of ${args.file} into ${out} (${bytes} bytes, format ${format})${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
   return failed ? exitStatus('E_EXPECT') : EXIT_OK;
-}
-
-/** `--format 3|2` (default 3). */
-export function logFormatArg(value: string | undefined): number {
-  if (value === undefined || value === String(COMPACT_FORMAT)) return COMPACT_FORMAT;
-  if (value === String(LOG_FORMAT)) return LOG_FORMAT;
-  throw new UserError('E_USAGE', `--format must be ${COMPACT_FORMAT} or ${LOG_FORMAT}, got '${value}'`, [], `${COMPACT_FORMAT}: compact (the default); ${LOG_FORMAT}: JSON lines`);
-}
-
-/** `-o FILE`, required. */
-export function requireOutput(cmd: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new UserError('E_USAGE', `missing -o FILE for '${cmd}'`, [], `e.g. memhp ${cmd} … -o run.memhp`);
-  return value;
 }
