@@ -136,8 +136,7 @@ export async function benchCheckCorpus(opts: { runs: number; corpusRuns: number;
 
 /** Check `corpus` one way; the outcomes as text, to compare the ways. */
 function checkWay(root: string, corpus: readonly string[], way: Way): string {
-  const env = way.defaultTiering === true ? { ...process.env, MEMHP_CHECK_DEFAULT_TIERING: '1' } : process.env;
-  const r = spawnSync(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
+  const r = spawnSync(process.execPath, checkArgv(root, corpus, way), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: wayEnv(way) });
   return outcomesText(corpus, r.stdout, r.status, r.stderr, way);
 }
 
@@ -148,10 +147,20 @@ function outcomesText(corpus: readonly string[], stdout: string, status: number 
   return got.runs.map((e) => line(e.path, e.error?.code, e)).join('\n');
 }
 
+/** The arguments of a `memhp check --json` process checking `corpus` one way. */
+function checkArgv(root: string, corpus: readonly string[], way: Way): string[] {
+  return [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus];
+}
+
+/** The environment of a process checking one way (V8's default tiering when the way says). */
+function wayEnv(way: Way): NodeJS.ProcessEnv {
+  return way.defaultTiering === true ? { ...process.env, MEMHP_CHECK_DEFAULT_TIERING: '1' } : process.env;
+}
+
 /** checkWay in a child process that runs while this one waits (two run at once). */
 function checkWayAsync(root: string, corpus: readonly string[], way: Way): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}bin/memhp.js`, 'check', '--jobs', String(way.jobs), '--json', ...corpus], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, checkArgv(root, corpus, way), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: wayEnv(way) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

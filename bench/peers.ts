@@ -79,7 +79,7 @@ export function benchPeers(o: PeerOptions): { rows: string[][]; verdicts: Verdic
     const ge = partial ? '≥' : '';
     const dtRecord = partial ? `DevTools: stopped after ${fmtMs(d.record.ms)} with ${d.recorded} of ${n} steps recorded (1 run)` : `DevTools: ${recTime(d, n)}`;
     const bound = partial ? `; DevTools recorded ${d.recorded} of ${n} steps: a bound` : '';
-    const whole = d.imported ? ` (store of all ${n} steps built by importState)` : '';
+    const whole = partial ? ` (store of all ${n} steps built by importState)` : '';
     // A bound on the wrong side of its target decides nothing.
     const shown = (ok: boolean): string => (partial && !ok ? 'not shown: ' : '');
     rows.push([`peers ${size}: record ${n} steps`, recTime(m.memhp, n), dtRecord, `${ge}${fmtRatio(recordX)} faster`, `≥${TARGETS.record}× faster`]);
@@ -118,7 +118,7 @@ interface Figures {
 
 interface SizeFigures {
   readonly memhp: Figures & { readonly reused: number };
-  readonly devtools: Figures & { readonly recorded: number; readonly imported: boolean };
+  readonly devtools: Figures & { readonly recorded: number };
   readonly immer: Figures;
   readonly washOut: { readonly step: number; readonly memhp: Time; readonly devtools: Time; readonly reused: number };
 }
@@ -178,9 +178,9 @@ function measureMemhp(o: PeerOptions, wl: Workload, size: string, targets: reado
 /**
  * The DevTools store: record, jump, toggle step 2 and the same undone add as memhp's. A recording
  * stopped by its budget is timed as a bound; the store for the rest (retained memory, jumps,
- * toggles) is then the whole workload's, built by importDevTools, and `imported` says so.
+ * toggles) is then the whole workload's, built by importDevTools (the rows say so when fewer steps were recorded).
  */
-function measureDevTools(o: PeerOptions, wl: Workload, size: string, targets: readonly number[], memhp: { washStep: number; boot: string; live: string }): Figures & { wash: Time; recorded: number; imported: boolean } {
+function measureDevTools(o: PeerOptions, wl: Workload, size: string, targets: readonly number[], memhp: { washStep: number; boot: string; live: string }): Figures & { wash: Time; recorded: number } {
   o.progress(`peers ${size}: DevTools record`);
   const boot = bootState(o.profile, wl.boot).state;
   const rec = dispatchDevTools(o, wl, boot);
@@ -194,7 +194,6 @@ function measureDevTools(o: PeerOptions, wl: Workload, size: string, targets: re
     store = importDevTools(o.profile, boot, wl.scenario.steps);
     retainedBytes = memoryUsed() - before;
   }
-  const imported = recorded < wl.ops.length;
   if (JSON.stringify(store.getState()) !== memhp.live || JSON.stringify(jumpDevTools(store, 0)) !== memhp.boot) throw new Error("DevTools: its states are not memhp's");
   o.progress(`peers ${size}: DevTools jump, toggle step 2, ${memhp.washStep}`);
   const jumpMs = timed(o.runs, () => {
@@ -207,7 +206,7 @@ function measureDevTools(o: PeerOptions, wl: Workload, size: string, targets: re
     // Each run flips the action (skipped, then not): both recompute every later state.
     return timed(o.runs, () => toggleDevTools(store, id));
   };
-  return { record: rec.time, retained: retainedBytes, jumpUs: (jumpMs * 1000) / targets.length, drop: toggle(2), wash: toggle(memhp.washStep), recorded, imported };
+  return { record: rec.time, retained: retainedBytes, jumpUs: (jumpMs * 1000) / targets.length, drop: toggle(2), wash: toggle(memhp.washStep), recorded };
 }
 
 /** DevTools' recording action by action, timed; its store (null when the budget stopped it: garbage by the time this returns). */

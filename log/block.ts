@@ -28,7 +28,7 @@ export function encodeBlock(records: readonly string[]): Uint8Array {
     off += buf.write(json, off, 'utf8');
     crc = crc32(buf.subarray(start, off), crc);
     buf[off++] = 9;
-    for (let shift = 28; shift >= 0; shift -= 4) buf[off++] = HEX[(crc >>> shift) & 15] as number;
+    for (let i = 0; i < RECORD_HASH_DIGITS; i++) buf[off++] = hexDigit(crc, i);
     buf[off++] = 10;
   }
   const out = deflateRawSync(scratch.subarray(0, off), { level: 6 });
@@ -64,7 +64,7 @@ export function decodeBlock(buf: Uint8Array, salvage = false): DecodedBlock {
     if (salvage) {
       // An intact block was verified whole (its frame's hash, or it never left memory).
       crc = crc32(text.subarray(start, tab), crc);
-      if (text.toString('latin1', tab + 1, nl) !== hex8(crc)) return { records, damage: `record ${records.length} of the block does not match its check value` };
+      if (!isHexOf(text, tab + 1, crc)) return { records, damage: `record ${records.length} of the block does not match its check value` };
     }
     records.push(text.toString('utf8', start, tab));
     start = nl + 1;
@@ -87,7 +87,13 @@ function room(used: number, need: number): Buffer {
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
-/** A CRC-32 as 8 lower-case hex digits. */
-function hex8(n: number): string {
-  return n.toString(16).padStart(8, '0');
+/** Digit `i` (0: the highest) of a CRC-32 written as 8 lower-case hex digits, as a byte. */
+function hexDigit(crc: number, i: number): number {
+  return HEX[(crc >>> (28 - 4 * i)) & 15] as number;
+}
+
+/** True when the bytes of `buf` at `at` are `crc`'s 8 hex digits, as encodeBlock writes them. */
+function isHexOf(buf: Uint8Array, at: number, crc: number): boolean {
+  for (let i = 0; i < RECORD_HASH_DIGITS; i++) if (buf[at + i] !== hexDigit(crc, i)) return false;
+  return true;
 }

@@ -59,6 +59,6 @@ const NO_INJECT: readonly InjectedFailure[] = Object.freeze([]);
 /** The expectations that failed, in step order. */
 export function failedExpectations(log: HotplugLog): Array<{ seq: number; result: ExpectResult }> {
   const out: Array<{ seq: number; result: ExpectResult }> = [];
-  for (const s of log.steps) for (const e of s.expects) if (!e.ok) out.push({ seq: s.seq, result: e });
+  for (const s of log.walk()) for (const e of s.expects) if (!e.ok) out.push({ seq: s.seq, result: e });
   return out;
 }

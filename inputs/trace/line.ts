@@ -34,8 +34,9 @@ const fail = (message: string): LineResult => ({ kind: 'error', message });
 
 /** Parse one line (without its line end). */
 export function parseLine(text: string, source: SourceLoc): LineResult {
-  if (text.trim() === '' || text.startsWith('#') || TRACE_CMD_NOTE_RE.test(text.trim())) return { kind: 'skip' };
-  const lost = parseLost(text.trim(), source);
+  const trimmed = text.trim();
+  if (trimmed === '' || text.startsWith('#') || TRACE_CMD_NOTE_RE.test(trimmed)) return { kind: 'skip' };
+  const lost = parseLost(trimmed, source);
   if (lost !== null) return lost;
   const h = scanHeader(text);
   if (h === null) return UNKNOWN;
