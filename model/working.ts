@@ -30,8 +30,8 @@ export class WorkingState {
   private readonly written_ = new Map<number, { readonly before: MemSection | null; readonly now: MutableSection }>();
   private once_: Record<string, true>;
   private readonly newOnce_: string[] = [];
-  highestPresentSectionNr: number;
-  deviceRanges: ReadonlyArray<readonly [number, number]>;
+  private highest_: number;
+  private device_: ReadonlyArray<readonly [number, number]>;
 
   constructor(
     private readonly base: KernelState,
@@ -41,8 +41,26 @@ export class WorkingState {
     // A state with a table is never asked for its plain record here (that would build it).
     this.baseRoots_ = this.table_ ? NO_ROOTS : base.roots;
     this.once_ = base.once as Record<string, true>;
-    this.highestPresentSectionNr = base.highestPresentSectionNr;
-    this.deviceRanges = base.deviceRanges;
+    this.highest_ = base.highestPresentSectionNr;
+    this.device_ = base.deviceRanges;
+  }
+
+  /** __highest_present_section_nr as this step sees it. */
+  get highestPresentSectionNr(): number {
+    return this.highest_;
+  }
+
+  set highestPresentSectionNr(nr: number) {
+    this.highest_ = nr;
+  }
+
+  /** The ZONE_DEVICE ranges as this step sees them. */
+  get deviceRanges(): ReadonlyArray<readonly [number, number]> {
+    return this.device_;
+  }
+
+  set deviceRanges(ranges: ReadonlyArray<readonly [number, number]>) {
+    this.device_ = ranges;
   }
 
   /** True when mem_section root `r` is allocated. */
@@ -124,18 +142,18 @@ export class WorkingState {
       }
       if (!changed) sections[idx] = before;
     }
-    if (this.highestPresentSectionNr !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highestPresentSectionNr, this.base.highestPresentSectionNr);
+    if (this.highest_ !== this.base.highestPresentSectionNr) c.push(HIGHEST, this.highest_, this.base.highestPresentSectionNr);
     for (const site of this.newOnce_) c.push(ONCE, site);
-    if (this.deviceRanges !== this.base.deviceRanges) {
-      const d = deviceSplice(this.base.deviceRanges, this.deviceRanges);
+    if (this.device_ !== this.base.deviceRanges) {
+      const d = deviceSplice(this.base.deviceRanges, this.device_);
       if (d.removed.length || d.inserted.length) c.push(DEVICE, d.i, d.removed, d.inserted);
-      else this.deviceRanges = this.base.deviceRanges;
+      else this.device_ = this.base.deviceRanges;
     }
     if (!c.length) return { state: this.base, changes: NO_CHANGES };
     let table = this.table_ ?? (this.newRoots_.length && countRoots(this.baseRoots_, SMALL_ROOTS) + this.newRoots_.length > SMALL_ROOTS ? RootTable.fromRecord(this.baseRoots_) : undefined);
     if (table) {
       for (const [r, root] of this.ownRoots_) table = table.set(r, root);
-      return { state: makeState(table, this.highestPresentSectionNr, this.once_, this.deviceRanges), changes: c.slice() };
+      return { state: makeState(table, this.highest_, this.once_, this.device_), changes: c.slice() };
     }
     let roots = this.baseRoots_;
     if (this.ownRoots_.size) {
@@ -143,7 +161,7 @@ export class WorkingState {
       for (const [r, root] of this.ownRoots_) copy[r] = root;
       roots = copy;
     }
-    const state: KernelState = { roots, highestPresentSectionNr: this.highestPresentSectionNr, once: this.once_, deviceRanges: this.deviceRanges };
+    const state: KernelState = { roots, highestPresentSectionNr: this.highest_, once: this.once_, deviceRanges: this.device_ };
     return { state, changes: c.slice() };
   }
 

@@ -14,6 +14,10 @@
  * expectation results, no model run. The result is the same, step for step, as running every step
  * again (test/fork_converge.test.ts). A reused step's state is the original's state at that step;
  * only the states the new log keeps (checkpoints and the last) are built, the others on demand.
+ * While the states still differ, a step whose read set (model/step_reads.ts) holds nothing that
+ * differs — its sections and roots, the global fields it reads, every once site — is the
+ * original's step too: its outcome and changes are taken over, applied to the fork's own state, and
+ * only its expectations are checked anew. Only the steps that read a difference run the model.
  */
 import type { Failed } from '../kernel/errors.js';
 import type { ScenarioStep } from '../inputs/types.js';
@@ -24,6 +28,8 @@ import type { LogOptions } from '../log/log.js';
 import { RecordedStep } from '../log/record.js';
 import { checkExpectations } from '../log/expectations.js';
 import { Divergence } from './fork_converge.js';
+import { stepReads } from '../model/step_reads.js';
+import { applyChangesTo } from '../log/apply_table.js';
 
 /** The change a fork makes after its last shared step. */
 export type ForkEdit =
@@ -94,6 +100,22 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
       }
     }
     const s = from === null ? (edit as { op: ScenarioStep }).op : (steps[from - 1] as ScenarioStep);
+    const reads = comparable && from !== null ? stepReads(profile.geometry, s.op) : null;
+    if (reads !== null && div.clean(reads, state)) {
+      // Everything the step may read is as in the original: it does what it did there (its record
+      // is the original's; only expectations, which may look at any section, are checked anew).
+      const o = log.step(from as number) as RecordedStep;
+      const next = applyChangesTo(state, o.changes, spr);
+      const seq = out.length;
+      const expects = s.expects.length === 0 ? o.expects : checkExpectations(profile, s.expects, o.outcome, next);
+      out.append(new RecordedStep(seq, s.source, s.text, s.op, s.inject, expects, o.outcome, o.changes, spr), next);
+      div.bothStep(o.changes);
+      orig = from as number;
+      state = next;
+      reused++;
+      k++;
+      continue;
+    }
     const r = step(profile, state, s.op, s.inject);
     const seq = out.length;
     out.append(RecordedStep.of(seq, s.source, s.text, s.op, s.inject, checkExpectations(profile, s.expects, r.outcome, r.state), r, profile), r.state);

@@ -9,6 +9,7 @@ import type { DeviceRange, Changes, ChangeVisitor, SectionField } from '../model
 import { SECTION_FIELDS, walkChanges } from '../model/changes.js';
 import { getSection } from '../model/model.js';
 import type { KernelState, MemSection, Profile } from '../kernel/types.js';
+import type { StepReads } from '../model/step_reads.js';
 
 /** The differences between a fork and its original since a shared base state. */
 export class Divergence {
@@ -88,6 +89,43 @@ export class Divergence {
 
   /** True when the fork's state `state` equals the original's state now (re-checks only what was touched since the last call). */
   converged(state: KernelState): boolean {
+    this.refresh(state);
+    return (
+      this.differing.size === 0 &&
+      this.differingRoots.size === 0 &&
+      this.differingOnce.size === 0 &&
+      state.highestPresentSectionNr === this.oHighest &&
+      sameRanges(state.deviceRanges, this.oDevice ?? this.base.deviceRanges)
+    );
+  }
+
+  /**
+   * True when everything a step with read set `reads` may read is equal in the fork's state `state`
+   * and the original's now: its sections and their roots, the global fields it reads, and every once
+   * site (any step may test one). Such a step does in the fork what it did in the original.
+   */
+  clean(reads: StepReads, state: KernelState): boolean {
+    this.refresh(state);
+    if (this.differingOnce.size !== 0) return false;
+    if (reads.highest && state.highestPresentSectionNr !== this.oHighest) return false;
+    if (reads.device && !sameRanges(state.deviceRanges, this.oDevice ?? this.base.deviceRanges)) return false;
+    for (const nr of this.differing) if (nr >= reads.first && nr <= reads.last) return false;
+    const lo = Math.floor(reads.first / this.spr);
+    const hi = Math.floor(reads.last / this.spr);
+    for (const r of this.differingRoots) if (r >= lo && r <= hi) return false;
+    return true;
+  }
+
+  /** A step both runs made alike (its reads were clean): the same changes on both sides. */
+  bothStep(changes: Changes): void {
+    walkChanges(changes, this.forkVisitor);
+    walkChanges(changes, this.origVisitor);
+  }
+
+  // --- internal ---
+
+  /** Compare again what either run wrote since the last comparison. */
+  private refresh(state: KernelState): void {
     for (const nr of this.touched) {
       if (sameSection(getSection(this.profile, state, nr) ?? null, this.origSection(nr))) this.differing.delete(nr);
       else this.differing.add(nr);
@@ -98,16 +136,7 @@ export class Divergence {
       else this.differingRoots.add(r);
     }
     this.touchedRoots.clear();
-    return (
-      this.differing.size === 0 &&
-      this.differingRoots.size === 0 &&
-      this.differingOnce.size === 0 &&
-      state.highestPresentSectionNr === this.oHighest &&
-      sameRanges(state.deviceRanges, this.oDevice ?? this.base.deviceRanges)
-    );
   }
-
-  // --- internal ---
 
   /** The original's section `nr` now (null: NULL root or never stored). */
   private origSection(nr: number): MemSection | null {
