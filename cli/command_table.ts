@@ -39,6 +39,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     'Write a new log that shares steps 0..N with LOG and runs the rest again under the same profile with one change. ' +
       "Step numbers are LOG's: --drop K removes step K (N < K), --replace K 'OP' runs OP in its place (without K's expect lines), " +
       "--insert 'OP' runs OP as step N+1 (later steps move up one). Every later step keeps its expect lines, checked anew; LOG is only read. " +
+      'A later step whose reads (its sections, the highest present section, ZONE_DEVICE ranges, once sites) are as in LOG is taken over from LOG, not run: it would do the same. ' +
       'Exit 1 when an expect line fails in the fork (it is written all the same).',
     async () => {
       const m = await import('./commands/fork.js');

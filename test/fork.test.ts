@@ -90,7 +90,7 @@ describe('memhp fork', () => {
     const out = join(dir, 'drop.memhp');
     const r = await cli(['fork', path, '--at', '2', '--drop', '4', '-o', out]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`forked ${path} after step 2 into ${out}: steps 0..2 shared, 5 step(s) run again with step 4 dropped\n`);
+    expect(r.stdout).toBe(`forked ${path} after step 2 into ${out}: steps 0..2 shared, 5 after (0 run again, 5 taken over from the original) with step 4 dropped\n`);
     expect(r.code).toBe(0);
     expect(readFileSync(path).equals(bytes)).toBe(true);
     const a = readLogFile(path);
@@ -108,7 +108,7 @@ describe('memhp fork', () => {
     const ins = join(dir, 'ins.memhp');
     const r = await cli(['fork', path, '--at', '3', '--insert', 'pfn_valid pfn=0x480000', '-o', ins, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ output: ins, steps: 10, shared: 4, rerun: 6, forkedFrom: { at: 3, change: { kind: 'insert', op: 'pfn_valid pfn=0x480000' } } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ output: ins, steps: 10, shared: 4, rerun: 1, reused: 5, forkedFrom: { at: 3, change: { kind: 'insert', op: 'pfn_valid pfn=0x480000' } } });
     const f = readLogFile(ins);
     expect(f.ok && [f.value.log.step(4).text, f.value.log.step(4).source]).toEqual(['pfn_valid pfn=0x480000', { file: '--insert', line: 1 }]);
     const rep = join(dir, 'rep.memhp');

@@ -23,6 +23,7 @@ export const forkCommandDef = defineCommand({
       'Write a new log that shares steps 0..N with LOG and runs the rest again under the same profile with one change. ' +
       "Step numbers are LOG's: --drop K removes step K (N < K), --replace K 'OP' runs OP in its place (without K's expect lines), " +
       "--insert 'OP' runs OP as step N+1 (later steps move up one). Every later step keeps its expect lines, checked anew; LOG is only read. " +
+      'A later step whose reads (its sections, the highest present section, ZONE_DEVICE ranges, once sites) are as in LOG is taken over from LOG, not run: it would do the same. ' +
       'Exit 1 when an expect line fails in the fork (it is written all the same).',
   },
   args: {
@@ -78,9 +79,11 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
   const fmeta = { ...meta, forkedFrom: origin };
   const bytes = await writeOutputLines(io, out, logFileChunks(forked.log, format, fmeta, opts), loaded.readFiles);
   const failed = failedExpectations(forked.log).filter((f) => f.seq > at).length;
-  const rerun = forked.log.length - at - 1;
-  if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, bytes, failedExpectations: failed })}\n`);
-  else io.out(`forked ${args.file} after step ${at} into ${out}: steps 0..${at} shared, ${rerun} step(s) run again with ${describeChange(change)}${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
+  // The steps after N: run again through the model, or taken over from LOG (query/fork.ts).
+  const after = forked.log.length - at - 1;
+  const rerun = after - forked.reused;
+  if (args.json) io.out(`${JSON.stringify({ output: out, forkedFrom: origin, steps: forked.log.length, shared: at + 1, rerun, reused: forked.reused, bytes, failedExpectations: failed })}\n`);
+  else io.out(`forked ${args.file} after step ${at} into ${out}: steps 0..${at} shared, ${after} after (${rerun} run again, ${forked.reused} taken over from the original) with ${describeChange(change)}${failed ? `; ${failed} expectation(s) failed` : ''}\n`);
   return failed ? exitStatus('E_EXPECT') : EXIT_OK;
 }
 
