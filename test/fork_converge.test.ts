@@ -4,7 +4,9 @@
  * gives — outcome, patches, inverse patches, expectation results and stateAt — over random bench
  * workloads (small section windows, so dropped adds and removes wash out) with `expect ret` lines,
  * and over the property scenarios (injected failures, ZONE_DEVICE, once sites), for drop, insert
- * and replace at random positions. Reuse must actually happen in some runs.
+ * and replace at random positions. Reuse must actually happen in some runs. While the states still
+ * differ, a step whose reads agree (model/step_reads.ts) is taken over too: a fork of 800 steps is
+ * block for block the bytes a re-run writes, and a step taken over checks its expectations anew.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -104,6 +106,48 @@ describe('forkLog converging on the original', () => {
       { numRuns: 200 },
     );
     expect(reusing).toBeGreaterThan(20);
+  });
+
+  it('a removal that stays undone: steps whose reads agree are taken over; the blocks are the bytes a re-run writes (800 steps)', () => {
+    // Step 2 removes sub-sections of one of 32 sections: without it the section stays partial, the
+    // states do not meet again for hundreds of steps, and only the steps that read it run.
+    const wl = generateWorkload(newest.geometry, { seed: 0x5eed5ec7, steps: 800, firstSection: 32, sections: 32 });
+    for (const s of [wl.scenario, withExpects(newest, wl.scenario)]) {
+      const original = recordScenario(s, newest);
+      for (const edit of [{ kind: 'drop', step: 2 }, { kind: 'replace', step: 2, op: s.steps[0] as ScenarioStep }] as const) {
+        const r = forkLog(original, s.steps, 1, edit);
+        if (!r.ok) throw new Error(r.message);
+        const fresh = recordScenario({ ...s, steps: edited(s.steps, 1, edit) }, newest);
+        expect(r.reused).toBeGreaterThan(700);
+        expect(r.reused).toBeLessThan(r.log.length - 2);
+        expect(r.log.blocks.length).toBe(fresh.blocks.length);
+        r.log.blocks.forEach((b, i) => expect(Buffer.from(b).equals(Buffer.from(fresh.blocks[i] as Uint8Array)), `block ${i}`).toBe(true));
+        expectSame(r.log, fresh);
+      }
+    }
+  });
+
+  it("a step taken over checks its expectations anew: one about a section it does not read sees the fork's state", () => {
+    // Boot RAM in section 1 (root 0 allocated); step 1 adds section 34; step 2 queries section 40 and
+    // expects section 34 full. Without step 1, step 2 reads nothing that differs (it is taken over)
+    // but its expectation now fails.
+    const query = scenarioStep({ kind: 'pfn_valid', pfn: 40 * 32768 }, 3);
+    const base = recordableScenario();
+    const s: Scenario = {
+      ...base,
+      boot: { ...base.boot, ranges: [{ startPfn: 32768, endPfn: 65536, nid: 0 }] },
+      steps: [
+        scenarioStep({ kind: '__add_pages', nid: 0, pfn: 34 * 32768, nr_pages: 32768, altmap: null }, 2),
+        { ...query, expects: [{ expect: { kind: 'section', nr: 34, state: 'full-hotplug' }, source: query.source, text: 'expect section 34 state=full-hotplug' }] },
+      ],
+    };
+    const log = recordScenario(s, v53);
+    expect(log.step(2).expects.map((e) => e.ok)).toEqual([true]);
+    const r = forkLog(log, s.steps, 0, { kind: 'drop', step: 1 });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.reused).toBe(1);
+    expect(r.log.step(1).expects.map((e) => e.ok)).toEqual([false]);
+    expectSame(r.log, recordScenario({ ...s, steps: s.steps.slice(1) }, v53));
   });
 
   it('reuses nothing while the states differ: dropping an add that later steps depend on runs them all', () => {
