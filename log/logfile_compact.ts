@@ -23,6 +23,7 @@ import type { LoadedLogFile, LogDamage, ReadLogOptions } from './logfile.js';
 import { MAX_LOG_LINE_BYTES } from './logfile_limits.js';
 import type { LogHeaderV3 } from './logfile_schema.js';
 import { decodeCheckedRecord, decodeRecord } from './record_codec.js';
+import { scenarioStepOf } from './record.js';
 import type { RecordedStep } from './recorded_step.js';
 import type { LogMeta } from './serialize.js';
 import { checkStateShape } from './state_check.js';
@@ -154,8 +155,8 @@ export function readCompactLog(buf: Uint8Array, file: string, opts: ReadLogOptio
       if (steps === null) {
         steps = [];
         for (let i = 1; i < log.length; i++) {
-          const s = log.step(i);
-          if (s.op !== null) steps.push({ op: s.op, inject: s.inject, source: s.source, text: s.text, expects: s.expects.map((e) => ({ expect: e.expect, source: e.source, text: e.text })) });
+          const s = scenarioStepOf(log.step(i));
+          if (s !== null) steps.push(s);
         }
       }
       return steps;

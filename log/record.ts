@@ -5,7 +5,7 @@ import type { InjectedFailure, KernelState, Profile } from '../kernel/types.js';
 import { checkExpectations } from './expectations.js';
 import { HotplugLog } from './log.js';
 import type { LogOptions } from './log.js';
-import type { ExpectResult } from './types.js';
+import type { ExpectResult, LogStep } from './types.js';
 import { RecordedStep } from './recorded_step.js';
 
 export { RecordedStep };
@@ -55,6 +55,12 @@ function runStep(profile: Profile, seq: number, s: ScenarioStep, state: KernelSt
 }
 
 const NO_INJECT: readonly InjectedFailure[] = Object.freeze([]);
+
+/** The scenario step a log step ran: its operation, injected failures, source and expect lines (null for boot, which runs none). */
+export function scenarioStepOf(s: LogStep): ScenarioStep | null {
+  if (s.op === null) return null;
+  return { op: s.op, inject: s.inject, source: s.source, text: s.text, expects: s.expects.map((e) => ({ expect: e.expect, source: e.source, text: e.text })) };
+}
 
 /** The expectations that failed, in step order. */
 export function failedExpectations(log: HotplugLog): Array<{ seq: number; result: ExpectResult }> {

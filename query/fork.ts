@@ -27,6 +27,7 @@ import { HotplugLog } from '../log/log.js';
 import type { LogOptions } from '../log/log.js';
 import { RecordedStep } from '../log/record.js';
 import { checkExpectations } from '../log/expectations.js';
+import { scenarioStepOf } from '../log/record.js';
 import { Divergence } from './fork_converge.js';
 import { stepReads } from '../model/step_reads.js';
 import { applyChangesTo } from '../log/apply_table.js';
@@ -46,13 +47,14 @@ export interface Forked {
 
 /**
  * Fork `log` after step `at`: steps 0..at copied, then the original's operations after `at`
- * (`steps[i - 1]` is the operation of step i) with `edit` applied, each run again with its
+ * (`steps[i - 1]` is the operation of step i; null: the log's own records say, as in a log read
+ * from a file, without holding them all at once) with `edit` applied, each run again with its
  * expectations checked anew — or, once the fork's state is back at the original's, reused from it.
  * An inserted or replacing operation carries no expectations.
  */
-export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: number, edit: ForkEdit, opts: LogOptions = {}): Forked | Failed {
+export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[] | null, at: number, edit: ForkEdit, opts: LogOptions = {}): Forked | Failed {
   const last = log.length - 1;
-  if (steps.length !== last) return { ok: false, code: 'E_LOG', message: `the log has ${log.length} steps but ${steps.length} operations` };
+  if (steps !== null && steps.length !== last) return { ok: false, code: 'E_LOG', message: `the log has ${log.length} steps but ${steps.length} operations` };
   if (!Number.isInteger(at) || at < 0 || at > last) return { ok: false, code: 'E_USAGE', message: `--at ${at} is not a step of the log (steps run from 0 to ${last})` };
   if (edit.kind !== 'insert' && (edit.step <= at || edit.step > last)) {
     const range = at < last ? `a step from ${at + 1} to ${last}` : `a step after ${at}, and step ${at} is the last`;
@@ -82,7 +84,8 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
         let n = from;
         for (;;) {
           const o = log.step(n) as RecordedStep;
-          const op = steps[n - 1] as ScenarioStep;
+          const op = steps !== null ? (steps[n - 1] as ScenarioStep) : scenarioStepOf(o);
+          if (op === null) return noOperation(n);
           const seq = out.length;
           k++;
           const runEnds = k === src.count || src.of(k) !== n + 1;
@@ -99,7 +102,8 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
         continue;
       }
     }
-    const s = from === null ? (edit as { op: ScenarioStep }).op : (steps[from - 1] as ScenarioStep);
+    const s = from === null ? (edit as { op: ScenarioStep }).op : steps !== null ? (steps[from - 1] as ScenarioStep) : scenarioStepOf(log.step(from));
+    if (s === null) return noOperation(from as number);
     const reads = comparable && from !== null ? stepReads(profile.geometry, s.op) : null;
     if (reads !== null && div.clean(reads, state)) {
       // Everything the step may read is as in the original: it does what it did there (its record
@@ -127,6 +131,11 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[], at: num
 }
 
 // --- internal ---
+
+/** What a fork says of an original step after boot that ran no operation (a log file may hold one). */
+function noOperation(seq: number): Failed {
+  return { ok: false, code: 'E_LOG', message: `step ${seq} of the log has no operation to run again` };
+}
 
 /** The fork's steps after `at`: how many, and for the k-th (0-based) the original step it is, or null for the edit's operation. */
 function sources(at: number, last: number, edit: ForkEdit): { count: number; of: (k: number) => number | null } {

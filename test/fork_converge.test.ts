@@ -123,6 +123,12 @@ describe('forkLog converging on the original', () => {
         expect(r.log.blocks.length).toBe(fresh.blocks.length);
         r.log.blocks.forEach((b, i) => expect(Buffer.from(b).equals(Buffer.from(fresh.blocks[i] as Uint8Array)), `block ${i}`).toBe(true));
         expectSame(r.log, fresh);
+        // Without the scenario's steps the fork reads each operation from the original's record (a log file's fork).
+        const own = forkLog(original, null, 1, edit);
+        if (!own.ok) throw new Error(own.message);
+        expect(own.reused).toBe(r.reused);
+        own.log.blocks.forEach((b, i) => expect(Buffer.from(b).equals(Buffer.from(fresh.blocks[i] as Uint8Array)), `block ${i} (operations from the records)`).toBe(true));
+        expect(own.log.openSteps.map((x) => x.outcome)).toEqual(fresh.openSteps.map((x) => x.outcome));
       }
     }
   });

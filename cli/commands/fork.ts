@@ -72,7 +72,8 @@ export async function runFork(io: Io, args: { file: string; op?: string; at?: st
     edit = { kind: 'replace', step: k, op };
     change = { kind: 'replace', step: k, op: op.text };
   }
-  const forked = forkLog(loaded.log, loaded.scenario.steps, at, edit);
+  // A log file's operations are its records: the fork reads them as it goes (scenario.steps would decode them all at once first).
+  const forked = forkLog(loaded.log, loaded.logFile ? null : loaded.scenario.steps, at, edit);
   if (!forked.ok) throw new UserError(forked.code, forked.message, [], `steps run from 0 to ${loaded.log.length - 1}`);
   const { meta, opts } = logMetaOf(loaded);
   const origin = { file: basename(args.file), hash: loaded.logFile?.header.hash || meta.input.sha256, at, change };
