@@ -13,7 +13,7 @@ import type { LogStep } from './types.js';
 import { ChangeSet } from '../model/changes.js';
 import { applyChangesTo } from './apply_table.js';
 import { BLOCK_STEPS, decodeBlock, encodeBlock } from './block.js';
-import { decodeRecord, encodeRecord } from './record_codec.js';
+import { decodeRecord, encodeRecord, renumberRecord } from './record_codec.js';
 import { RecordedStep } from './recorded_step.js';
 import { CheckpointPolicy, DEFAULT_CHECKPOINT_BUDGET } from './checkpoint_budget.js';
 import type { CheckpointBudget } from './checkpoint_budget.js';
@@ -32,8 +32,8 @@ export interface LogOptions {
   readonly checkpointBudget?: CheckpointBudget;
 }
 
-/** Decodes sealed block `b` of a log into its steps (a loaded log's checks its records; a live log trusts its own). */
-export type BlockDecoder = (b: number, block: Uint8Array) => RecordedStep[];
+/** Decodes sealed block `b` of a log into its steps, with the record texts they were read from (a loaded log's checks its records; a live log trusts its own). */
+export type BlockDecoder = (b: number, block: Uint8Array) => { readonly steps: RecordedStep[]; readonly records: readonly string[] };
 
 /** Where a loaded log finds states it did not rebuild: the file's nearest checkpoint at or before step n (the state after its step), decoded on demand. */
 export type StateSource = (n: number) => { n: number; state: KernelState } | null;
@@ -49,6 +49,8 @@ export class HotplugLog {
   readonly checkpointEvery: number;
   private readonly blocks_: Uint8Array[] = [];
   private readonly tail_: LogStep[] = [];
+  /** Per open step, its record text when it was taken over from another log (appendTaken): sealing writes it as it is. */
+  private readonly tailRecords_: Array<string | undefined> = [];
   private readonly files_: string[] = [];
   private readonly fileIndex_ = new Map<string, number>();
   /**
@@ -57,7 +59,7 @@ export class HotplugLog {
    * gc, are promoted, and the old generation's collections (which mark every checkpoint) made a walk
    * over a 10^5-step log 3× slower: 20–30 µs a step with 4 blocks kept, 8 µs with one.
    */
-  private decoded_: { readonly b: number; readonly steps: readonly LogStep[] } | null = null;
+  private decoded_: { readonly b: number; readonly steps: readonly LogStep[]; readonly records: readonly string[] } | null = null;
   private plain_ = false;
   private decoder_: BlockDecoder;
   private stored_: StateSource = () => null;
@@ -77,7 +79,10 @@ export class HotplugLog {
     this.checkpointEvery = k;
     this.policy_ = new CheckpointPolicy(k, opts.checkpointBudget ?? DEFAULT_CHECKPOINT_BUDGET, profile.geometry.SECTIONS_PER_ROOT);
     const spr = profile.geometry.SECTIONS_PER_ROOT;
-    this.decoder_ = (_b, block) => decodeBlock(block).records.map((json) => decodeRecord(json, this.files_, spr));
+    this.decoder_ = (_b, block) => {
+      const records = decodeBlock(block).records;
+      return { steps: records.map((json) => decodeRecord(json, this.files_, spr)), records };
+    };
   }
 
   /**
@@ -90,7 +95,10 @@ export class HotplugLog {
     const log = new HotplugLog(profile, opts);
     for (const f of parts.files) log.fileNumber(f);
     for (const b of parts.blocks) log.blocks_.push(b);
-    for (const s of parts.tail) log.tail_.push(s);
+    for (const s of parts.tail) {
+      log.tail_.push(s);
+      log.tailRecords_.push(undefined);
+    }
     log.decoder_ = parts.decode;
     log.stored_ = parts.stored;
     log.live_ = log.build(log.length - 1);
@@ -153,10 +161,26 @@ export class HotplugLog {
 
   /** Append the next step; `state` must be the state its patches produce. Its seq must be `length`. */
   append(step: LogStep, state: KernelState): void {
+    this.push(step, state, undefined);
+  }
+
+  /**
+   * Append step `n` of log `from` as this log's next step: `step` is that step with only its seq
+   * changed (to `length`). Its record is written as `from`'s record text renumbered (seq, source
+   * file number), not encoded again: a fork takes over thousands of steps this way.
+   */
+  appendTaken(step: RecordedStep, state: KernelState, from: HotplugLog, n: number): void {
+    const text = from.recordText(n);
+    this.push(step, state, text === null ? undefined : renumberRecord(text, step.seq, this.fileNumber(step.source.file)));
+  }
+
+  /** Append `step` (its record text when the caller has it). */
+  private push(step: LogStep, state: KernelState, record: string | undefined): void {
     if (step.seq !== this.length) throw new RangeError(`append: expected seq ${this.length}, got ${step.seq}`);
     if (!(step instanceof RecordedStep)) this.plain_ = true;
     else this.fileNumber(step.source.file);
     this.tail_.push(step);
+    this.tailRecords_.push(record);
     this.live_ = state;
     if (this.policy_.note(step, state)) {
       this.checkpoints_.set(step.seq, state);
@@ -173,8 +197,14 @@ export class HotplugLog {
     // The steps after the sealed blocks are objects (a plain log's from the first that was not a RecordedStep).
     if (n >= sealed) return this.tail_[n - sealed] as LogStep;
     const b = Math.floor(n / BLOCK_STEPS);
-    if (this.decoded_?.b !== b) this.decoded_ = { b, steps: this.decoder_(b, this.blocks_[b] as Uint8Array) };
-    return this.decoded_.steps[n - b * BLOCK_STEPS] as LogStep;
+    return this.decodedBlock(b).steps[n - b * BLOCK_STEPS] as LogStep;
+  }
+
+  /** The record text of step `n` as its sealed block holds it; null for a step of the open block (kept as an object, not yet written). */
+  recordText(n: number): string | null {
+    this.step(n);
+    const b = Math.floor(n / BLOCK_STEPS);
+    return b < this.blocks_.length ? (this.decodedBlock(b).records[n - b * BLOCK_STEPS] as string) : null;
   }
 
   /** The state after step `n`: the checkpoint at the interval's multiple at or before it (rebuilt when evicted), then fewer steps' changes than the interval. */
@@ -240,12 +270,22 @@ export class HotplugLog {
 
   // --- internal ---
 
+  /** Sealed block `b` decoded (the last one decoded is kept). */
+  private decodedBlock(b: number): { readonly steps: readonly LogStep[]; readonly records: readonly string[] } {
+    if (this.decoded_?.b !== b) this.decoded_ = { b, ...this.decoder_(b, this.blocks_[b] as Uint8Array) };
+    return this.decoded_;
+  }
+
   /** Seal the open block: its steps become one compressed block. */
   private seal(): void {
     const records: string[] = [];
-    for (const s of this.tail_) records.push(encodeRecord(s as RecordedStep, this.fileNumber(s.source.file)));
+    for (let i = 0; i < this.tail_.length; i++) {
+      const s = this.tail_[i] as RecordedStep;
+      records.push(this.tailRecords_[i] ?? encodeRecord(s, this.fileNumber(s.source.file)));
+    }
     this.blocks_.push(encodeBlock(records));
     this.tail_.length = 0;
+    this.tailRecords_.length = 0;
   }
 
   /** The state after step `i` from the state before it. */

@@ -117,16 +117,16 @@ export function readCompactLog(buf: Uint8Array, file: string, opts: ReadLogOptio
   if (loaded === 0) return { ok: false, damage: damage ?? { code: 'E_LOG', file, line: 2, message: 'no step 0 (boot)' } };
 
   const checked = new Set<number>();
-  const decode = (b: number, block: Uint8Array): RecordedStep[] => {
+  const decode = (b: number, block: Uint8Array): { steps: RecordedStep[]; records: readonly string[] } => {
     const d = decodeBlock(block);
     const at = blockFrames[b] ?? 0;
     if (d.damage !== null || d.records.length !== BLOCK_STEPS) throw new LogDamageError(file, at, `corrupted: ${d.damage ?? `block of steps ${b * BLOCK_STEPS}.. holds ${d.records.length} records`}`);
-    if (checked.has(b)) return d.records.map((json) => decodeRecord(json, files, g.SECTIONS_PER_ROOT));
+    if (checked.has(b)) return { steps: d.records.map((json) => decodeRecord(json, files, g.SECTIONS_PER_ROOT)), records: d.records };
     const out: RecordedStep[] = [];
     const why = checkedInto(d.records, files, g, b * BLOCK_STEPS, out);
     if (why !== null) throw new LogDamageError(file, at, `corrupted: ${why}`);
     checked.add(b);
-    return out;
+    return { steps: out, records: d.records };
   };
   const stored = (n: number): { n: number; state: KernelState } | null => {
     for (let m = Math.floor((n + 1) / STATE_EVERY) * STATE_EVERY - 1; m > 0; m -= STATE_EVERY) {

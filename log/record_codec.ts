@@ -24,6 +24,11 @@ export function encodeRecord(s: RecordedStep, file: number): string {
   return `[${s.seq},${file},${s.source.line},${JSON.stringify(s.text)},${JSON.stringify(s.op)},${JSON.stringify(s.inject)},${JSON.stringify(s.outcome)},${expects},${JSON.stringify(s.changes)}]`;
 }
 
+/** Record text `json` with its seq and source file number replaced (a step taken over by another log: the rest of the record is the same). */
+export function renumberRecord(json: string, seq: number, file: number): string {
+  return `[${seq},${file},${json.slice(json.indexOf(',', json.indexOf(',') + 1) + 1)}`;
+}
+
 /** A record the log wrote itself back into its step (no checks). */
 export function decodeRecord(json: string, files: readonly string[], sectionsPerRoot: number): RecordedStep {
   const r = JSON.parse(json) as Row;

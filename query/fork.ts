@@ -63,7 +63,12 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[] | null, 
   const out = new HotplugLog(log.profile, { checkpointEvery: opts.checkpointEvery ?? log.checkpointEvery });
   const src = sources(at, last, edit);
   const total = at + 1 + src.count;
-  for (let i = 0; i <= at; i++) out.append(log.step(i), stateFor(log, i, kept(out, i, total)));
+  for (let i = 0; i <= at; i++) {
+    const o = log.step(i);
+    const state = stateFor(log, i, kept(out, i, total));
+    if (o instanceof RecordedStep) out.appendTaken(o, state, log, i);
+    else out.append(o, state);
+  }
 
   const profile = log.profile;
   const spr = profile.geometry.SECTIONS_PER_ROOT;
@@ -89,7 +94,7 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[] | null, 
           const seq = out.length;
           k++;
           const runEnds = k === src.count || src.of(k) !== n + 1;
-          out.append(new RecordedStep(seq, op.source, op.text, op.op, op.inject, o.expects, o.outcome, o.changes, spr), stateFor(log, n, runEnds || kept(out, seq, total)));
+          out.appendTaken(new RecordedStep(seq, op.source, op.text, op.op, op.inject, o.expects, o.outcome, o.changes, spr), stateFor(log, n, runEnds || kept(out, seq, total)), log, n);
           reused++;
           if (runEnds) break;
           n++;
@@ -112,7 +117,9 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[] | null, 
       const next = applyChangesTo(state, o.changes, spr);
       const seq = out.length;
       const expects = s.expects.length === 0 ? o.expects : checkExpectations(profile, s.expects, o.outcome, next);
-      out.append(new RecordedStep(seq, s.source, s.text, s.op, s.inject, expects, o.outcome, o.changes, spr), next);
+      const taken = new RecordedStep(seq, s.source, s.text, s.op, s.inject, expects, o.outcome, o.changes, spr);
+      if (expects === o.expects) out.appendTaken(taken, next, log, from as number);
+      else out.append(taken, next);
       div.bothStep(o.changes);
       orig = from as number;
       state = next;

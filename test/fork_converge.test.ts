@@ -111,10 +111,14 @@ describe('forkLog converging on the original', () => {
   it('a removal that stays undone: steps whose reads agree are taken over; the blocks are the bytes a re-run writes (800 steps)', () => {
     // Step 2 removes sub-sections of one of 32 sections: without it the section stays partial, the
     // states do not meet again for hundreds of steps, and only the steps that read it run.
+    // Steps from 400 on come from a second source file: the fork that inserts a step (from a third,
+    // '--insert') numbers that file 2, the original 1, and the records it takes over say so.
     const wl = generateWorkload(newest.geometry, { seed: 0x5eed5ec7, steps: 800, firstSection: 32, sections: 32 });
-    for (const s of [wl.scenario, withExpects(newest, wl.scenario)]) {
+    const twoFiles: Scenario = { ...wl.scenario, steps: wl.scenario.steps.map((st, i) => (i < 400 ? st : { ...st, source: { file: 'second.scn', line: i } })) };
+    for (const s of [twoFiles, withExpects(newest, twoFiles)]) {
       const original = recordScenario(s, newest);
-      for (const edit of [{ kind: 'drop', step: 2 }, { kind: 'replace', step: 2, op: s.steps[0] as ScenarioStep }] as const) {
+      const inserted = { ...(s.steps[0] as ScenarioStep), expects: [], source: { file: '--insert', line: 1 } };
+      for (const edit of [{ kind: 'drop', step: 2 }, { kind: 'replace', step: 2, op: inserted }, { kind: 'insert', op: inserted }] as const) {
         const r = forkLog(original, s.steps, 1, edit);
         if (!r.ok) throw new Error(r.message);
         const fresh = recordScenario({ ...s, steps: edited(s.steps, 1, edit) }, newest);
