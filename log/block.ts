@@ -73,6 +73,27 @@ export function decodeBlock(buf: Uint8Array, salvage = false): DecodedBlock {
   return { records, damage: null };
 }
 
+/** An intact block's bytes inflated, and where each record's JSON starts and ends in them (no strings made). */
+export interface BlockRecords {
+  readonly text: Buffer;
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+}
+
+/** The records of a block known intact (a log's own, or one a loaded log has checked), as byte ranges: a seek parses only the parts it needs. */
+export function blockRecords(buf: Uint8Array): BlockRecords {
+  const text = inflateRawSync(buf, { maxOutputLength: MAX_LOG_LINE_BYTES });
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let start = 0;
+  for (let nl = text.indexOf(10); nl >= 0; nl = text.indexOf(10, start)) {
+    starts.push(start);
+    ends.push(nl - RECORD_HASH_DIGITS - 1);
+    start = nl + 1;
+  }
+  return { text, starts, ends };
+}
+
 /** The buffer blocks are written into before compression (grown as a block needs, kept for the next). */
 let scratch = Buffer.allocUnsafe(256 * 1024);
 

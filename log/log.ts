@@ -11,9 +11,11 @@ import { emptyState } from '../model/model.js';
 import type { KernelState, Profile } from '../kernel/types.js';
 import type { LogStep } from './types.js';
 import { ChangeSet } from '../model/changes.js';
+import type { Changes } from '../model/changes.js';
 import { applyChangesTo } from './apply_table.js';
-import { BLOCK_STEPS, decodeBlock, encodeBlock } from './block.js';
-import { decodeRecord, encodeRecord, renumberRecord } from './record_codec.js';
+import { BLOCK_STEPS, blockRecords, decodeBlock, encodeBlock } from './block.js';
+import type { BlockRecords } from './block.js';
+import { decodeRecord, encodeRecord, recordChanges, renumberRecord } from './record_codec.js';
 import { RecordedStep } from './recorded_step.js';
 import { CheckpointPolicy, DEFAULT_CHECKPOINT_BUDGET } from './checkpoint_budget.js';
 import type { CheckpointBudget } from './checkpoint_budget.js';
@@ -41,7 +43,9 @@ export type StateSource = (n: number) => { n: number; state: KernelState } | nul
 /**
  * An append-only log of model steps. Steps are kept compact: every BLOCK_STEPS steps are sealed
  * into one compressed block (log/block.ts), the very bytes a format-3 file holds, and decoded again
- * when asked for (the last block decoded is kept); the last, open block's steps are kept as objects. A log
+ * when asked for (the last block decoded is kept); the last, open block's steps are kept as objects.
+ * A seek (stateAt) reads only the changes of the steps it applies from a block's bytes, not whole
+ * records (a loaded log's block once it has been checked). A log
  * given steps that are not RecordedSteps (only tests do) keeps every step as an object.
  */
 export class HotplugLog {
@@ -60,6 +64,13 @@ export class HotplugLog {
    * over a 10^5-step log 3× slower: 20–30 µs a step with 4 blocks kept, 8 µs with one.
    */
   private decoded_: { readonly b: number; readonly steps: readonly LogStep[]; readonly records: readonly string[] } | null = null;
+  /**
+   * The last block a seek read changes from without decoding it (stateAt needs a step's changes
+   * alone): its records as byte ranges and the changes parsed so far.
+   */
+  private changesBlock_: { readonly b: number; readonly records: BlockRecords; readonly changes: Array<Changes | undefined> } | null = null;
+  /** A loaded log's blocks whose records were checked (decoded once): only those are read in part. A live log's own are all good (null). */
+  private checked_: Set<number> | null = null;
   private plain_ = false;
   private decoder_: BlockDecoder;
   private stored_: StateSource = () => null;
@@ -100,6 +111,7 @@ export class HotplugLog {
       log.tailRecords_.push(undefined);
     }
     log.decoder_ = parts.decode;
+    log.checked_ = new Set();
     log.stored_ = parts.stored;
     log.live_ = log.build(log.length - 1);
     return log;
@@ -209,7 +221,7 @@ export class HotplugLog {
 
   /** The state after step `n`: the checkpoint at the interval's multiple at or before it (rebuilt when evicted), then fewer steps' changes than the interval. */
   stateAt(n: number): KernelState {
-    this.step(n);
+    this.checkStep(n);
     this.materialisations_++;
     if (n === this.length - 1) return this.live_;
     let base = n - (n % this.policy_.interval);
@@ -272,7 +284,10 @@ export class HotplugLog {
 
   /** Sealed block `b` decoded (the last one decoded is kept). */
   private decodedBlock(b: number): { readonly steps: readonly LogStep[]; readonly records: readonly string[] } {
-    if (this.decoded_?.b !== b) this.decoded_ = { b, ...this.decoder_(b, this.blocks_[b] as Uint8Array) };
+    if (this.decoded_?.b !== b) {
+      this.decoded_ = { b, ...this.decoder_(b, this.blocks_[b] as Uint8Array) };
+      this.checked_?.add(b);
+    }
     return this.decoded_;
   }
 
@@ -290,8 +305,32 @@ export class HotplugLog {
 
   /** The state after step `i` from the state before it. */
   private applyStep(state: KernelState, i: number): KernelState {
+    const c = this.changesOf(i);
+    if (c !== null) return applyChangesTo(state, c, this.profile.geometry.SECTIONS_PER_ROOT);
     const s = this.step(i);
     return s instanceof ChangeSet ? applyChangesTo(state, s.changes, this.profile.geometry.SECTIONS_PER_ROOT) : applyPatches(state, s.patches);
+  }
+
+  /** Step `n` exists, and its block's records are known good (a loaded log's unchecked block is decoded, so checked, now). */
+  private checkStep(n: number): void {
+    const b = Math.floor(n / BLOCK_STEPS);
+    if (!Number.isInteger(n) || n < 0 || n >= this.length) this.step(n); // throws its RangeError
+    else if (b < this.blocks_.length && this.checked_ !== null && !this.checked_.has(b)) this.decodedBlock(b);
+  }
+
+  /**
+   * The changes of sealed step `i` read alone from its block's bytes (a block decoded whole is not
+   * decoded again); null when the step is not in a sealed block that is known good.
+   */
+  private changesOf(i: number): Changes | null {
+    const b = Math.floor(i / BLOCK_STEPS);
+    if (b >= this.blocks_.length) return null;
+    const k = i - b * BLOCK_STEPS;
+    if (this.decoded_?.b === b) return (this.decoded_.steps[k] as RecordedStep).changes;
+    if (this.checked_ !== null && !this.checked_.has(b)) return null;
+    if (this.changesBlock_?.b !== b) this.changesBlock_ = { b, records: blockRecords(this.blocks_[b] as Uint8Array), changes: [] };
+    const cb = this.changesBlock_;
+    return (cb.changes[k] ??= recordChanges(cb.records.text, cb.records.starts[k] as number, cb.records.ends[k] as number));
   }
 
   private rebuildCheckpoint(base: number): KernelState {

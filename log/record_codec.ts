@@ -29,6 +29,27 @@ export function renumberRecord(json: string, seq: number, file: number): string 
   return `[${seq},${file},${json.slice(json.indexOf(',', json.indexOf(',') + 1) + 1)}`;
 }
 
+/**
+ * The changes of the record whose JSON is `text[start, end)`, parsed alone (they are its last
+ * field): what a seek needs of a step, at a fifth of a whole record's parse. The record must be one
+ * the log wrote or has checked. Bytes of multi-byte UTF-8 characters never equal the ASCII
+ * delimiters the scan looks for.
+ */
+export function recordChanges(text: Uint8Array, start: number, end: number): Changes {
+  let depth = 0;
+  let commas = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = text[i];
+    if (c === QUOTE) {
+      for (i++; text[i] !== QUOTE; i++) if (text[i] === BACKSLASH) i++;
+    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+    else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--;
+    else if (c === COMMA && depth === 1 && ++commas === CHANGES_FIELD) break;
+  }
+  return JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8', i + 1, end - 1)) as Changes;
+}
+
 /** A record the log wrote itself back into its step (no checks). */
 export function decodeRecord(json: string, files: readonly string[], sectionsPerRoot: number): RecordedStep {
   const r = JSON.parse(json) as Row;
@@ -80,6 +101,16 @@ function toStep(r: Row, files: readonly string[], sectionsPerRoot: number): Reco
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+/** The changes are the record's ninth field: after its eighth top-level comma. */
+const CHANGES_FIELD = 8;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
 
 /** True when JSON.stringify would give `a` and `b` the same text (for parsed JSON values: no undefined, NaN or functions), without building either: two texts a record were ~8 µs of its first decode. */
 function sameJson(a: unknown, b: unknown): boolean {
