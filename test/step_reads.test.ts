@@ -1,10 +1,11 @@
 /**
  * stepReads(op) bounds what the model reads: every step of random scenarios (all operation kinds,
  * injected failures, altmaps, ZONE_DEVICE, boot RAM) and of bench workloads, under releases whose
- * call paths differ (5.2's whole-section functions, 5.3, 5.10, 6.1, 7.3, no VMEMMAP, arm64), runs
- * with the step's WorkingState watched: every section it peeks or writes lies in the op's span,
- * every root it asks for holds one of them, and it reads __highest_present_section_nr or the
- * ZONE_DEVICE ranges only when the read set says so. Forks rely on it (query/fork.ts).
+ * call paths differ (5.2's whole-section functions, 5.3, 5.10, 6.1, 7.3, no VMEMMAP, arm64 4K and
+ * 64K, 5-level paging), runs with the step's WorkingState watched: every section it peeks or writes
+ * lies in the op's span, every root it asks for holds one of them, and it reads
+ * __highest_present_section_nr or the ZONE_DEVICE ranges only when the read set says so. Forks rely
+ * on it (query/fork.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -112,15 +113,17 @@ const PROFILES: readonly Profile[] = [
   createProfile({ kernel: '6.1', config: { SPARSEMEM_VMEMMAP: false } }),
   createProfile({ kernel: '5.11', arch: 'arm64-4k' }),
   createProfile({ kernel: '5.12', arch: 'arm64-4k' }),
+  createProfile({ kernel: '6.1', arch: 'arm64-64k' }),
+  createProfile({ kernel: '7.3.4', paging: 5 }),
 ];
 
 describe('stepReads bounds what a step reads', () => {
-  it('random scenarios under eight releases and configurations (700 runs)', () => {
+  it('random scenarios under ten releases, architectures and configurations (1,000 runs)', () => {
     fc.assert(
       fc.property(scenarioArb(), fc.nat({ max: PROFILES.length - 1 }), (s, i) => {
         readsStayInside(PROFILES[i] as Profile, s);
       }),
-      { numRuns: 700 },
+      { numRuns: 1000 },
     );
     expect(totals.sections).toBeGreaterThan(1000);
     expect(totals.roots).toBeGreaterThan(100);
