@@ -18,6 +18,7 @@ import { WorkingState } from '../model/working.js';
 import type { Scenario } from '../inputs/types.js';
 import { generateWorkload } from '../bench/generate.js';
 import { scenarioArb } from './helpers/arbitraries.js';
+import { buildScenario } from './helpers/scenario_build.js';
 
 /** What the watched WorkingStates read since the last reset. */
 const seen = { sections: new Set<number>(), roots: new Set<number>(), highest: false, device: false };
@@ -135,6 +136,16 @@ describe('stepReads bounds what a step reads', () => {
     for (const p of [PROFILES[1] as Profile, PROFILES[4] as Profile]) {
       for (const seed of [1, 2, 3]) readsStayInside(p, generateWorkload(p.geometry, { seed, steps: 3000, firstSection: 32, sections: 1024 }).scenario);
     }
+  });
+
+  it("arm64 before 5.12: pfn_valid of a hot-added sub-section asks memblock, which leaves out ZONE_DEVICE pfns: it reads the ranges", () => {
+    const p = PROFILES[6] as Profile;
+    expect([p.kernel, p.geometry.name]).toEqual(['5.11', 'arm64-4k']);
+    const pfn = 5 * p.geometry.PAGES_PER_SECTION;
+    const s = buildScenario([], [{ op: { kind: '__add_pages', nid: 0, pfn, nr_pages: 512, altmap: null } }, { op: { kind: 'pfn_valid', pfn } }]);
+    const before = totals.device;
+    readsStayInside(p, s);
+    expect(totals.device).toBe(before + 1);
   });
 
   it('an operation whose span wraps may read anything: nr_pages 0 gives no read set', () => {
