@@ -53,8 +53,8 @@ export class HotplugLog {
   readonly checkpointEvery: number;
   private readonly blocks_: Uint8Array[] = [];
   private readonly tail_: LogStep[] = [];
-  /** Per open step, its record text when it was taken over from another log (appendTaken): sealing writes it as it is. */
-  private readonly tailRecords_: Array<string | undefined> = [];
+  /** The record texts of open steps taken over from another log (appendTaken), by seq: sealing writes them as they are. */
+  private readonly takenRecords_ = new Map<number, string>();
   private readonly files_: string[] = [];
   private readonly fileIndex_ = new Map<string, number>();
   /**
@@ -106,10 +106,7 @@ export class HotplugLog {
     const log = new HotplugLog(profile, opts);
     for (const f of parts.files) log.fileNumber(f);
     for (const b of parts.blocks) log.blocks_.push(b);
-    for (const s of parts.tail) {
-      log.tail_.push(s);
-      log.tailRecords_.push(undefined);
-    }
+    for (const s of parts.tail) log.tail_.push(s);
     log.decoder_ = parts.decode;
     log.checked_ = new Set();
     log.stored_ = parts.stored;
@@ -173,7 +170,7 @@ export class HotplugLog {
 
   /** Append the next step; `state` must be the state its patches produce. Its seq must be `length`. */
   append(step: LogStep, state: KernelState): void {
-    this.push(step, state, undefined);
+    this.push(step, state);
   }
 
   /**
@@ -182,17 +179,18 @@ export class HotplugLog {
    * file number), not encoded again: a fork takes over thousands of steps this way.
    */
   appendTaken(step: RecordedStep, state: KernelState, from: HotplugLog, n: number): void {
-    const text = from.recordText(n);
-    this.push(step, state, text === null ? undefined : renumberRecord(text, step.seq, this.fileNumber(step.source.file)));
+    this.push(step, state, from.recordText(n) ?? undefined);
   }
 
-  /** Append `step` (its record text when the caller has it). */
-  private push(step: LogStep, state: KernelState, record: string | undefined): void {
+  /** Append `step` (with the record text of the step it was taken over from, renumbered here), sealing the open block when it is full. */
+  private push(step: LogStep, state: KernelState, taken?: string): void {
     if (step.seq !== this.length) throw new RangeError(`append: expected seq ${this.length}, got ${step.seq}`);
     if (!(step instanceof RecordedStep)) this.plain_ = true;
-    else this.fileNumber(step.source.file);
+    else {
+      const file = this.fileNumber(step.source.file);
+      if (taken !== undefined) this.takenRecords_.set(step.seq, renumberRecord(taken, step.seq, file));
+    }
     this.tail_.push(step);
-    this.tailRecords_.push(record);
     this.live_ = state;
     if (this.policy_.note(step, state)) {
       this.checkpoints_.set(step.seq, state);
@@ -294,13 +292,10 @@ export class HotplugLog {
   /** Seal the open block: its steps become one compressed block. */
   private seal(): void {
     const records: string[] = [];
-    for (let i = 0; i < this.tail_.length; i++) {
-      const s = this.tail_[i] as RecordedStep;
-      records.push(this.tailRecords_[i] ?? encodeRecord(s, this.fileNumber(s.source.file)));
-    }
+    for (const s of this.tail_) records.push(this.takenRecords_.get(s.seq) ?? encodeRecord(s as RecordedStep, this.fileNumber(s.source.file)));
     this.blocks_.push(encodeBlock(records));
     this.tail_.length = 0;
-    this.tailRecords_.length = 0;
+    this.takenRecords_.clear();
   }
 
   /** The state after step `i` from the state before it. */

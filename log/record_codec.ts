@@ -35,7 +35,7 @@ export function renumberRecord(json: string, seq: number, file: number): string 
  * the log wrote or has checked. Bytes of multi-byte UTF-8 characters never equal the ASCII
  * delimiters the scan looks for.
  */
-export function recordChanges(text: Uint8Array, start: number, end: number): Changes {
+export function recordChanges(text: Buffer, start: number, end: number): Changes {
   let depth = 0;
   let commas = 0;
   let i = start;
@@ -47,7 +47,7 @@ export function recordChanges(text: Uint8Array, start: number, end: number): Cha
     else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--;
     else if (c === COMMA && depth === 1 && ++commas === CHANGES_FIELD) break;
   }
-  return JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8', i + 1, end - 1)) as Changes;
+  return JSON.parse(text.toString('utf8', i + 1, end - 1)) as Changes;
 }
 
 /** A record the log wrote itself back into its step (no checks). */

@@ -109,18 +109,18 @@ export function forkLog(log: HotplugLog, steps: readonly ScenarioStep[] | null, 
     const s = from === null ? (edit as { op: ScenarioStep }).op : steps !== null ? (steps[from - 1] as ScenarioStep) : scenarioStepOf(log.step(from));
     if (s === null) return noOperation(from as number);
     const reads = comparable && from !== null ? stepReads(profile.geometry, s.op) : null;
-    if (reads !== null && div.clean(reads, state)) {
+    if (from !== null && reads !== null && div.clean(reads, state)) {
       // Everything the step may read is as in the original: it does what it did there (its record
       // is the original's; only expectations, which may look at any section, are checked anew).
-      const o = log.step(from as number) as RecordedStep;
+      const o = log.step(from) as RecordedStep;
       const next = applyChangesTo(state, o.changes, spr);
       const seq = out.length;
       const expects = s.expects.length === 0 ? o.expects : checkExpectations(profile, s.expects, o.outcome, next);
       const taken = new RecordedStep(seq, s.source, s.text, s.op, s.inject, expects, o.outcome, o.changes, spr);
-      if (expects === o.expects) out.appendTaken(taken, next, log, from as number);
+      if (expects === o.expects) out.appendTaken(taken, next, log, from);
       else out.append(taken, next);
       div.bothStep(o.changes);
-      orig = from as number;
+      orig = from;
       state = next;
       reused++;
       k++;
